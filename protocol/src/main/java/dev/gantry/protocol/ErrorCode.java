@@ -1,0 +1,36 @@
+package dev.gantry.protocol;
+
+/** Stable error codes, shared by the REST API, the SDK and the endpoint; each maps to one HTTP status. */
+public enum ErrorCode {
+    INVALID_JSON(400),
+    INVALID_UUID(400),
+    SEMANTICALLY_INVALID(422),
+    UNAUTHORIZED(401),
+    FORBIDDEN(403),
+    FUNCTION_NOT_FOUND(404),
+    ENDPOINT_NOT_FOUND(404),
+    TASK_NOT_FOUND(404),
+    TASK_GROUP_NOT_FOUND(404),
+    ROUTE_NOT_FOUND(404),
+    METHOD_NOT_ALLOWED(405),
+    TASK_PAYLOAD_TOO_LARGE(413),
+    UNSUPPORTED_MEDIA_TYPE(415),
+    ENDPOINT_QUEUE_FULL(429),
+    SERVICE_UNAVAILABLE(503),
+    INTERNAL_ERROR(500),
+    /** Task outcomes (not HTTP): user code raised, the task could not start, the result was too large. */
+    REMOTE_EXECUTION_ERROR(0),
+    COULD_NOT_EXECUTE_TASK(0),
+    MAX_RESULT_SIZE_EXCEEDED(0),
+    FUNCTION_UNAVAILABLE(0);
+
+    private final int httpStatus;
+
+    ErrorCode(int httpStatus) {
+        this.httpStatus = httpStatus;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+}

@@ -1,0 +1,123 @@
+package dev.gantry.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * The one JSON codec of the wire: snake_case field names (Globus Compute's), nulls left out, unknown fields
+ * ignored (peers of other versions may add some), nesting depth bounded. Decoding failures become
+ * {@link GantryException}s with {@link ErrorCode#INVALID_JSON} (not JSON at all) or
+ * {@link ErrorCode#SEMANTICALLY_INVALID} (JSON of the wrong shape).
+ */
+public final class Json {
+    public static final int MAX_NESTING_DEPTH = 64;
+
+    private static final ObjectMapper MAPPER = create();
+
+    private Json() {}
+
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    private static ObjectMapper create() {
+        JsonMapper mapper = JsonMapper.builder()
+                .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .serializationInclusion(JsonInclude.Include.NON_NULL)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .build();
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(MAX_NESTING_DEPTH).maxStringLength(Integer.MAX_VALUE).build());
+        return mapper;
+    }
+
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new GantryException(ErrorCode.INTERNAL_ERROR, "cannot encode " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    public static byte[] writeBytes(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new GantryException(ErrorCode.INTERNAL_ERROR, "cannot encode " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    public static <T> T read(String text, Class<T> type) {
+        try {
+            return require(MAPPER.readValue(text, type), type);
+        } catch (IOException e) {
+            throw decodeFailure(type, e);
+        }
+    }
+
+    public static <T> T read(byte[] bytes, Class<T> type) {
+        try {
+            return require(MAPPER.readValue(bytes, type), type);
+        } catch (IOException e) {
+            throw decodeFailure(type, e);
+        }
+    }
+
+    public static <T> T read(InputStream in, Class<T> type) {
+        try {
+            return require(MAPPER.readValue(in, type), type);
+        } catch (IOException e) {
+            throw decodeFailure(type, e);
+        }
+    }
+
+    private static <T> T require(T value, Class<T> type) {
+        if (value == null) {
+            throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "expected a JSON " + describe(type) + ", got null");
+        }
+        return value;
+    }
+
+    private static GantryException decodeFailure(Class<?> type, IOException e) {
+        if (e.getCause() instanceof GantryException g) {
+            return g;
+        }
+        if (e instanceof JsonMappingException m) {
+            String where = m.getPathReference() == null ? "" : " at " + path(m);
+            return new GantryException(ErrorCode.SEMANTICALLY_INVALID,
+                    "the JSON does not fit a " + describe(type) + where + ": " + m.getOriginalMessage());
+        }
+        return new GantryException(ErrorCode.INVALID_JSON, "the body is not valid JSON: " + firstLine(e.getMessage()));
+    }
+
+    private static String path(JsonMappingException m) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : m.getPath()) {
+            sb.append(r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]");
+        }
+        return sb.length() == 0 ? "the top level" : sb.substring(sb.charAt(0) == '.' ? 1 : 0);
+    }
+
+    private static String describe(Class<?> type) {
+        return type.getSimpleName();
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unreadable input";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

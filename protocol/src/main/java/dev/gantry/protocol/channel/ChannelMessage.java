@@ -1,0 +1,62 @@
+package dev.gantry.protocol.channel;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.gantry.protocol.EndpointId;
+import dev.gantry.protocol.TaskId;
+import dev.gantry.protocol.api.FunctionDoc;
+import dev.gantry.protocol.api.StatusReport;
+import java.util.List;
+import java.util.UUID;
+
+/** A frame of the endpoint channel; the JSON field {@code type} names the variant. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = ChannelMessage.Hello.class, name = "hello"),
+    @JsonSubTypes.Type(value = ChannelMessage.Welcome.class, name = "welcome"),
+    @JsonSubTypes.Type(value = ChannelMessage.Functions.class, name = "functions"),
+    @JsonSubTypes.Type(value = ChannelMessage.Tasks.class, name = "tasks"),
+    @JsonSubTypes.Type(value = ChannelMessage.Accepted.class, name = "accepted"),
+    @JsonSubTypes.Type(value = ChannelMessage.Status.class, name = "status"),
+    @JsonSubTypes.Type(value = ChannelMessage.Results.class, name = "results"),
+    @JsonSubTypes.Type(value = ChannelMessage.ResultsAck.class, name = "results-ack"),
+    @JsonSubTypes.Type(value = ChannelMessage.Cancel.class, name = "cancel"),
+    @JsonSubTypes.Type(value = ChannelMessage.Stop.class, name = "stop")
+})
+public sealed interface ChannelMessage {
+
+    /** Endpoint → service, first frame: who connects, what it still runs, how many tasks it can take. */
+    record Hello(EndpointId endpoint, UUID instance, String version, List<TaskId> inFlight, int credit)
+            implements ChannelMessage {
+        public Hello {
+            inFlight = inFlight == null ? List.of() : List.copyOf(inFlight);
+        }
+    }
+
+    /** Service → endpoint: the parameters the endpoint must honour. */
+    record Welcome(int heartbeatPeriodMs) implements ChannelMessage {}
+
+    /** Service → endpoint: code of functions whose tasks follow, sent once per connection and function. */
+    record Functions(List<FunctionDoc> functions) implements ChannelMessage {}
+
+    /** Service → endpoint: never more tasks than the endpoint's free credit. */
+    record Tasks(List<TaskMessage> tasks) implements ChannelMessage {}
+
+    /** Endpoint → service: the engine took these tasks. */
+    record Accepted(List<TaskId> tasks, long atMs) implements ChannelMessage {}
+
+    /** Endpoint → service, every heartbeat period: the engine's state and the endpoint's free credit. */
+    record Status(StatusReport report, int credit) implements ChannelMessage {}
+
+    /** Endpoint → service: finished tasks; kept in the endpoint's outbox until acknowledged. */
+    record Results(List<TaskResult> results) implements ChannelMessage {}
+
+    /** Service → endpoint: these results are committed. */
+    record ResultsAck(List<TaskId> tasks) implements ChannelMessage {}
+
+    /** Service → endpoint: stop these tasks if they are still there. */
+    record Cancel(List<TaskId> tasks) implements ChannelMessage {}
+
+    /** Service → endpoint: close the channel and do not reconnect (endpoint deleted or locked). */
+    record Stop(String reason) implements ChannelMessage {}
+}

@@ -1,0 +1,24 @@
+package dev.gantry.protocol.channel;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.gantry.protocol.TaskGroupId;
+import dev.gantry.protocol.api.TaskStatus;
+import java.util.List;
+
+/**
+ * A frame of the SDK's result stream ({@code /v3/stream}): the client subscribes to task groups and the
+ * service pushes the terminal status of their tasks as they are committed. With {@code replay} the service
+ * first sends every task of the group that already ended, so a client that reconnects misses nothing.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = StreamMessage.Subscribe.class, name = "subscribe"),
+    @JsonSubTypes.Type(value = StreamMessage.Results.class, name = "results")
+})
+public sealed interface StreamMessage {
+
+    record Subscribe(TaskGroupId taskGroupId, boolean replay) implements StreamMessage {}
+
+    record Results(List<TaskStatus> results) implements StreamMessage {}
+}

@@ -1,0 +1,40 @@
+package dev.gantry.protocol.payload;
+
+/**
+ * Serialization strategies by their 2-character identifiers. {@code 11} and {@code st} are Globus Compute's
+ * (JSON data, Python source); the others are Gantry's and are refused by Globus Compute endpoints.
+ */
+public enum Strategy {
+    /** JSON data (Globus Compute's JSONData). */
+    JSON("11"),
+    /** Python source text, {@code name:source} (Globus Compute's PureSourceTextInspect). */
+    PYTHON_SOURCE("st"),
+    /** A Java function with the class files it needs ({@link JavaBundle} as JSON). */
+    JAVA_BUNDLE("jb"),
+    /** A shell command ({@link ShellCommand} as JSON). */
+    SHELL("sh");
+
+    private final String id;
+
+    Strategy(String id) {
+        this.id = id;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** {@code id + "\n" + body}: one serialized buffer. */
+    public String tag(String body) {
+        return id + "\n" + body;
+    }
+
+    public static Strategy of(String id) {
+        for (Strategy s : values()) {
+            if (s.id.equals(id)) {
+                return s;
+            }
+        }
+        throw Buffers.malformed("unknown serialization strategy '" + id + "'");
+    }
+}
