@@ -26,7 +26,8 @@ import java.util.UUID;
 public sealed interface ChannelMessage {
 
     /** Endpoint → service, first frame: who connects, what it still runs, how many tasks it can take. */
-    record Hello(EndpointId endpoint, UUID instance, String version, List<TaskId> inFlight, int credit)
+    record Hello(EndpointId endpoint, UUID instance, String version, List<TaskId> inFlight, int credit,
+            int heartbeatPeriodMs)
             implements ChannelMessage {
         public Hello {
             inFlight = inFlight == null ? List.of() : List.copyOf(inFlight);

@@ -2,6 +2,7 @@ package dev.gantry.protocol.channel;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.gantry.protocol.ErrorCode;
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.api.TaskStatus;
 import java.util.List;
@@ -14,11 +15,15 @@ import java.util.List;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = StreamMessage.Subscribe.class, name = "subscribe"),
-    @JsonSubTypes.Type(value = StreamMessage.Results.class, name = "results")
+    @JsonSubTypes.Type(value = StreamMessage.Results.class, name = "results"),
+    @JsonSubTypes.Type(value = StreamMessage.Error.class, name = "error")
 })
 public sealed interface StreamMessage {
 
     record Subscribe(TaskGroupId taskGroupId, boolean replay) implements StreamMessage {}
 
     record Results(List<TaskStatus> results) implements StreamMessage {}
+
+    /** A request of the client's was refused. */
+    record Error(ErrorCode code, String message) implements StreamMessage {}
 }

@@ -1,0 +1,37 @@
+package dev.gantry.broker;
+
+import dev.gantry.protocol.EndpointId;
+import dev.gantry.protocol.TaskGroupId;
+import dev.gantry.protocol.api.TaskStatus;
+import dev.gantry.protocol.channel.TaskMessage;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** Routes tasks to endpoints and results to their watchers, between any number of service instances. */
+public interface Broker extends AutoCloseable {
+
+    /**
+     * Queues tasks for an endpoint, all or none.
+     *
+     * @throws BrokerException with {@code ENDPOINT_QUEUE_FULL} when they do not fit
+     */
+    void publishTasks(EndpointId endpoint, List<TaskMessage> tasks);
+
+    /** How many tasks wait for the endpoint or are delivered but not yet acknowledged. */
+    long depth(EndpointId endpoint);
+
+    /** Opens the endpoint's one consumer; an older consumer of the same endpoint is closed first. */
+    TaskConsumer consume(EndpointId endpoint);
+
+    /** Fans committed results out to every subscriber of their task group, on any instance. */
+    void publishResults(TaskGroupId group, List<TaskStatus> results);
+
+    /** Receives the results published for a task group until the returned handle is closed. */
+    AutoCloseable subscribeResults(TaskGroupId group, Consumer<List<TaskStatus>> listener);
+
+    /** True when queued tasks survive a service restart (so the service need not re-queue them itself). */
+    boolean durable();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,85 @@
+package dev.gantry.broker;
+
+import dev.gantry.protocol.EndpointId;
+import dev.gantry.protocol.TaskGroupId;
+import dev.gantry.protocol.api.TaskStatus;
+import dev.gantry.protocol.channel.TaskMessage;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded default's broker: bounded in-memory queues for one service instance. Queued tasks do not
+ * survive a restart ({@link #durable()} is false), so the service re-queues unfinished tasks from the
+ * database when it starts.
+ */
+public final class InProcessBroker implements Broker {
+    private static final Logger log = LoggerFactory.getLogger(InProcessBroker.class);
+
+    private final int capacityPerEndpoint;
+    private final Map<EndpointId, EndpointQueue> queues = new ConcurrentHashMap<>();
+    private final Map<TaskGroupId, List<Consumer<List<TaskStatus>>>> watchers = new ConcurrentHashMap<>();
+
+    public InProcessBroker(int capacityPerEndpoint) {
+        this.capacityPerEndpoint = capacityPerEndpoint;
+    }
+
+    private EndpointQueue queue(EndpointId endpoint) {
+        return queues.computeIfAbsent(endpoint, e -> new EndpointQueue(e, capacityPerEndpoint));
+    }
+
+    @Override
+    public void publishTasks(EndpointId endpoint, List<TaskMessage> tasks) {
+        queue(endpoint).offer(tasks);
+    }
+
+    @Override
+    public long depth(EndpointId endpoint) {
+        EndpointQueue q = queues.get(endpoint);
+        return q == null ? 0 : q.depth();
+    }
+
+    @Override
+    public TaskConsumer consume(EndpointId endpoint) {
+        return queue(endpoint).openConsumer();
+    }
+
+    @Override
+    public void publishResults(TaskGroupId group, List<TaskStatus> results) {
+        List<Consumer<List<TaskStatus>>> list = watchers.get(group);
+        if (list == null) {
+            return;
+        }
+        for (Consumer<List<TaskStatus>> w : list) {
+            try {
+                w.accept(results);
+            } catch (RuntimeException e) {
+                log.warn("a result watcher of task group {} failed", group, e);
+            }
+        }
+    }
+
+    @Override
+    public AutoCloseable subscribeResults(TaskGroupId group, Consumer<List<TaskStatus>> listener) {
+        watchers.computeIfAbsent(group, g -> new CopyOnWriteArrayList<>()).add(listener);
+        return () -> watchers.computeIfPresent(group, (g, list) -> {
+            list.remove(listener);
+            return list.isEmpty() ? null : list;
+        });
+    }
+
+    @Override
+    public boolean durable() {
+        return false;
+    }
+
+    @Override
+    public void close() {
+        queues.values().forEach(EndpointQueue::closeConsumer);
+        watchers.clear();
+    }
+}

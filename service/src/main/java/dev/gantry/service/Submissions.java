@@ -1,0 +1,92 @@
+package dev.gantry.service;
+
+import dev.gantry.broker.Broker;
+import dev.gantry.protocol.EndpointId;
+import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.FunctionId;
+import dev.gantry.protocol.GantryException;
+import dev.gantry.protocol.Ids;
+import dev.gantry.protocol.TaskId;
+import dev.gantry.protocol.api.SubmitRequest;
+import dev.gantry.protocol.api.SubmitResponse;
+import dev.gantry.service.store.EndpointStore;
+import dev.gantry.service.store.FunctionStore;
+import dev.gantry.service.store.Identity;
+import dev.gantry.service.store.NewTask;
+import dev.gantry.service.store.TaskStore;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepts a batch of tasks: checks everything first, stores the batch in one transaction, then queues it for
+ * its endpoint. A reply of 2xx means the tasks are committed; if queueing fails after the commit they stay
+ * {@code waiting-for-ep} in the database and are queued again when the service restarts.
+ */
+public final class Submissions {
+    private static final Logger log = LoggerFactory.getLogger(Submissions.class);
+    private final EndpointStore endpoints;
+    private final FunctionStore functions;
+    private final TaskStore tasks;
+    private final Broker broker;
+    private final long queueCapacity;
+
+    public Submissions(EndpointStore endpoints, FunctionStore functions, TaskStore tasks, Broker broker,
+            long queueCapacity) {
+        this.endpoints = endpoints;
+        this.functions = functions;
+        this.tasks = tasks;
+        this.broker = broker;
+        this.queueCapacity = queueCapacity;
+    }
+
+    public SubmitResponse submit(Identity who, EndpointId endpoint, SubmitRequest request) {
+        if (endpoints.get(who, endpoint).isEmpty()) {
+            throw new GantryException(ErrorCode.ENDPOINT_NOT_FOUND, "endpoint " + endpoint + " not found");
+        }
+        List<NewTask> batch = new ArrayList<>(request.taskCount());
+        Map<UUID, FunctionId> fnIds = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> e : request.tasks().entrySet()) {
+            FunctionId fn = new FunctionId(Ids.parse("function id", e.getKey()));
+            fnIds.put(fn.value(), fn);
+            for (String payload : e.getValue()) {
+                batch.add(new NewTask(fn, payload));
+            }
+        }
+        requireFunctions(who, fnIds);
+        long depth = broker.depth(endpoint);
+        if (depth + batch.size() > queueCapacity) {
+            throw new GantryException(ErrorCode.ENDPOINT_QUEUE_FULL, "endpoint " + endpoint + " has " + depth
+                    + " tasks queued and the limit is " + queueCapacity + "; submit again when it has caught up");
+        }
+        TaskStore.Submitted stored = tasks.submit(who, endpoint, request.taskGroupId(), batch);
+        try {
+            broker.publishTasks(endpoint, stored.tasks());
+        } catch (RuntimeException e) {
+            log.warn("{} tasks for endpoint {} are stored but not queued; they are queued on the next start: {}",
+                    stored.tasks().size(), endpoint, e.getMessage());
+        }
+        return new SubmitResponse(UUID.randomUUID(), stored.group(), endpoint, byFunction(stored));
+    }
+
+    private void requireFunctions(Identity who, Map<UUID, FunctionId> wanted) {
+        Set<UUID> found = new HashSet<>(functions.owned(who, wanted.keySet()));
+        for (UUID id : wanted.keySet()) {
+            if (!found.contains(id)) {
+                throw new GantryException(ErrorCode.FUNCTION_NOT_FOUND, "function " + id + " not found");
+            }
+        }
+    }
+
+    private static Map<String, List<TaskId>> byFunction(TaskStore.Submitted stored) {
+        Map<String, List<TaskId>> out = new LinkedHashMap<>();
+        stored.tasks().forEach(t -> out.computeIfAbsent(t.function().toString(), k -> new ArrayList<>()).add(t.task()));
+        return out;
+    }
+}

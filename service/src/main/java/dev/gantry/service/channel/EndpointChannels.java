@@ -1,0 +1,150 @@
+package dev.gantry.service.channel;
+
+import dev.gantry.broker.Broker;
+import dev.gantry.protocol.EndpointId;
+import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.FunctionId;
+import dev.gantry.protocol.GantryException;
+import dev.gantry.protocol.Json;
+import dev.gantry.protocol.api.FunctionDoc;
+import dev.gantry.protocol.channel.ChannelMessage;
+import dev.gantry.service.http.Auth;
+import dev.gantry.service.store.EndpointStore;
+import dev.gantry.service.store.FunctionStore;
+import io.javalin.Javalin;
+import io.javalin.websocket.WsConfig;
+import io.javalin.websocket.WsContext;
+import java.util.Collections;
+import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The endpoint channel route ({@code /v3/endpoints/{id}/channel}): authenticates before the upgrade, then
+ * turns frames into calls on the endpoint's {@link EndpointConnection}, the result writer and the store.
+ */
+public final class EndpointChannels implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EndpointChannels.class);
+    private static final String PATH = "/v3/endpoints/{id}/channel";
+    private static final int FUNCTION_CACHE = 1024;
+
+    private final Auth auth;
+    private final EndpointStore endpoints;
+    private final FunctionStore functions;
+    private final Broker broker;
+    private final ResultWriter writer;
+    private final Map<String, EndpointConnection> bySession = new ConcurrentHashMap<>();
+    private final Map<FunctionId, FunctionDoc> functionCache = Collections.synchronizedMap(
+            new LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<FunctionId, FunctionDoc> e) {
+                    return size() > FUNCTION_CACHE;
+                }
+            });
+
+    public EndpointChannels(Auth auth, EndpointStore endpoints, FunctionStore functions, Broker broker,
+            ResultWriter writer) {
+        this.auth = auth;
+        this.endpoints = endpoints;
+        this.functions = functions;
+        this.broker = broker;
+        this.writer = writer;
+    }
+
+    public void register(Javalin app) {
+        app.wsBeforeUpgrade(PATH, ctx -> {
+            auth.authenticate(ctx);
+            EndpointId id = EndpointId.of(ctx.pathParam("id"));
+            if (endpoints.get(Auth.identity(ctx), id).isEmpty()) {
+                throw new GantryException(ErrorCode.ENDPOINT_NOT_FOUND, "endpoint " + id + " not found");
+            }
+        });
+        app.ws(PATH, this::configure);
+    }
+
+    private void configure(WsConfig ws) {
+        ws.onMessage(ctx -> {
+            try {
+                onFrame(ctx, Json.read(ctx.message(), ChannelMessage.class));
+            } catch (GantryException e) {
+                log.warn("endpoint channel {}: refused a frame: {}", ctx.sessionId(), e.getMessage());
+                ctx.closeSession(1008, e.code().name());
+            }
+        });
+        ws.onClose(ctx -> disconnected(ctx, "closed " + ctx.status() + " " + ctx.reason()));
+        ws.onError(ctx -> disconnected(ctx, "error " + ctx.error()));
+    }
+
+    private void onFrame(WsContext ctx, ChannelMessage m) {
+        EndpointConnection c = bySession.get(ctx.sessionId());
+        switch (m) {
+            case ChannelMessage.Hello h -> hello(ctx, h);
+            case ChannelMessage.Accepted a when c != null -> writer.submit(c, a.tasks(), a.atMs(), List.of());
+            case ChannelMessage.Results r when c != null -> writer.submit(c, List.of(), 0, r.results());
+            case ChannelMessage.Status s when c != null -> {
+                c.creditChanged(s.credit());
+                endpoints.heartbeat(c.endpoint, s.report());
+            }
+            default -> log.warn("endpoint channel {}: unexpected {} frame", ctx.sessionId(), m.getClass().getSimpleName());
+        }
+    }
+
+    private void hello(WsContext ctx, ChannelMessage.Hello h) {
+        EndpointId id = EndpointId.of(ctx.pathParam("id"));
+        if (!id.equals(h.endpoint())) {
+            ctx.closeSession(1008, "hello names another endpoint");
+            return;
+        }
+        WsSender sender = new WsSender(ctx, 1024, "send-" + id);
+        EndpointConnection c = new EndpointConnection(id, sender, broker.consume(id), h.credit(), h.inFlight(),
+                this::function, writer);
+        EndpointConnection old = bySession.put(ctx.sessionId(), c);
+        if (old != null) {
+            old.close();
+        }
+        int period = Math.max(100, h.heartbeatPeriodMs());
+        endpoints.connected(id, true, period);
+        sender.send(new ChannelMessage.Welcome(period));
+        c.start();
+        log.info("endpoint {} connected (instance {}, credit {}, {} tasks still running)", id, h.instance(),
+                h.credit(), h.inFlight().size());
+    }
+
+    private Optional<FunctionDoc> function(FunctionId id) {
+        FunctionDoc cached = functionCache.get(id);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<FunctionDoc> doc = functions.forDispatch(id);
+        doc.ifPresent(d -> functionCache.put(id, d));
+        return doc;
+    }
+
+    /** Forgets a deleted function so that its queued tasks fail instead of running. */
+    public void forget(FunctionId id) {
+        functionCache.remove(id);
+    }
+
+    private void disconnected(WsContext ctx, String why) {
+        EndpointConnection c = bySession.remove(ctx.sessionId());
+        if (c == null) {
+            return;
+        }
+        c.close();
+        boolean another = bySession.values().stream().anyMatch(o -> o.endpoint.equals(c.endpoint));
+        if (!another) {
+            endpoints.disconnected(c.endpoint);
+        }
+        log.info("endpoint {} disconnected: {}", c.endpoint, why);
+    }
+
+    @Override
+    public void close() {
+        bySession.values().forEach(EndpointConnection::close);
+        bySession.clear();
+    }
+}

@@ -1,0 +1,168 @@
+package dev.gantry.service.channel;
+
+import dev.gantry.broker.TaskConsumer;
+import dev.gantry.protocol.EndpointId;
+import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.FunctionId;
+import dev.gantry.protocol.TaskGroupId;
+import dev.gantry.protocol.TaskId;
+import dev.gantry.protocol.api.FunctionDoc;
+import dev.gantry.protocol.channel.ChannelMessage;
+import dev.gantry.protocol.channel.TaskMessage;
+import dev.gantry.protocol.channel.TaskResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One open endpoint channel. Its dispatcher moves tasks from the broker to the endpoint, never more than the
+ * endpoint's credit; function code goes ahead of the first task that needs it on this connection.
+ */
+final class EndpointConnection implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EndpointConnection.class);
+    private static final int MAX_FRAME_TASKS = 1000;
+
+    final EndpointId endpoint;
+    final WsSender sender;
+    private final TaskConsumer consumer;
+    private final Function<FunctionId, Optional<FunctionDoc>> functions;
+    private final ResultWriter writer;
+    private final Set<FunctionId> functionsSent = new HashSet<>();
+    private final Set<TaskId> stillRunning;
+    private final Map<TaskId, TaskGroupId> inFlight = new ConcurrentHashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition creditFreed = lock.newCondition();
+    private volatile int credit;
+    private volatile boolean open = true;
+    private Thread dispatcher;
+
+    EndpointConnection(EndpointId endpoint, WsSender sender, TaskConsumer consumer, int credit,
+            List<TaskId> stillRunning, Function<FunctionId, Optional<FunctionDoc>> functions, ResultWriter writer) {
+        this.endpoint = endpoint;
+        this.sender = sender;
+        this.consumer = consumer;
+        this.credit = Math.max(1, credit);
+        this.stillRunning = ConcurrentHashMap.newKeySet();
+        this.stillRunning.addAll(stillRunning);
+        this.functions = functions;
+        this.writer = writer;
+    }
+
+    void start() {
+        dispatcher = Thread.ofVirtual().name("dispatch-" + endpoint).start(this::dispatch);
+    }
+
+    private void dispatch() {
+        try {
+            while (open) {
+                int free = awaitCredit();
+                if (free > 0) {
+                    List<TaskMessage> batch = consumer.poll(Math.min(free, MAX_FRAME_TASKS), Duration.ofMillis(500));
+                    if (!batch.isEmpty()) {
+                        send(batch);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("dispatcher of endpoint {} failed", endpoint, e);
+            sender.closeSession(1011, "dispatcher failed");
+        }
+    }
+
+    private int awaitCredit() throws InterruptedException {
+        lock.lock();
+        try {
+            int free = credit - inFlight.size();
+            if (free <= 0) {
+                creditFreed.await(500, TimeUnit.MILLISECONDS);
+                free = credit - inFlight.size();
+            }
+            return free;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void send(List<TaskMessage> batch) {
+        List<FunctionDoc> code = new ArrayList<>();
+        List<TaskMessage> out = new ArrayList<>(batch.size());
+        List<TaskResult> unrunnable = new ArrayList<>();
+        for (TaskMessage t : batch) {
+            inFlight.put(t.task(), t.group());
+            if (!functionsSent.contains(t.function())) {
+                Optional<FunctionDoc> doc = functions.apply(t.function());
+                if (doc.isEmpty()) {
+                    long now = System.currentTimeMillis();
+                    unrunnable.add(new TaskResult(t.task(), t.attempt(), "function " + t.function()
+                            + " was deleted before the task ran", new TaskResult.Failure(ErrorCode.FUNCTION_UNAVAILABLE,
+                            "function " + t.function() + " no longer exists", null), now, now));
+                    continue;
+                }
+                functionsSent.add(t.function());
+                code.add(doc.get());
+            }
+            if (!stillRunning.remove(t.task())) {
+                out.add(t);
+            }
+        }
+        if (!code.isEmpty()) {
+            sender.send(new ChannelMessage.Functions(code));
+        }
+        if (!out.isEmpty()) {
+            sender.send(new ChannelMessage.Tasks(out));
+        }
+        if (!unrunnable.isEmpty()) {
+            writer.submit(this, List.of(), 0, unrunnable);
+        }
+    }
+
+    void creditChanged(int newCredit) {
+        credit = Math.max(1, newCredit);
+        signal();
+    }
+
+    /** The task group of an in-flight task, or null if this connection did not send it. */
+    TaskGroupId groupOf(TaskId task) {
+        return inFlight.get(task);
+    }
+
+    /** Results are committed: drop them from the broker and free their credit. */
+    void acknowledged(List<TaskId> tasks) {
+        consumer.ack(tasks);
+        tasks.forEach(inFlight::remove);
+        signal();
+        sender.send(new ChannelMessage.ResultsAck(tasks));
+    }
+
+    private void signal() {
+        lock.lock();
+        try {
+            creditFreed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        open = false;
+        consumer.close();
+        sender.close();
+        if (dispatcher != null) {
+            dispatcher.interrupt();
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.gantry.service.channel;
+
+import dev.gantry.broker.Broker;
+import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.GantryException;
+import dev.gantry.protocol.Json;
+import dev.gantry.protocol.api.TaskStatus;
+import dev.gantry.protocol.channel.StreamMessage;
+import dev.gantry.service.http.Auth;
+import dev.gantry.service.store.Identity;
+import dev.gantry.service.store.TaskStore;
+import io.javalin.Javalin;
+import io.javalin.websocket.WsContext;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SDK's result stream ({@code /v3/stream}): a client subscribes to its task groups and receives each
+ * task's final status as soon as it is committed; with {@code replay} it first gets those already ended.
+ */
+public final class ResultStreams implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ResultStreams.class);
+    private static final String PATH = "/v3/stream";
+    private static final int REPLAY_PAGE = 1000;
+
+    private final Auth auth;
+    private final TaskStore tasks;
+    private final Broker broker;
+    private final Map<String, Client> clients = new ConcurrentHashMap<>();
+
+    private record Client(Identity who, WsSender sender, List<AutoCloseable> subscriptions) {}
+
+    public ResultStreams(Auth auth, TaskStore tasks, Broker broker) {
+        this.auth = auth;
+        this.tasks = tasks;
+        this.broker = broker;
+    }
+
+    public void register(Javalin app) {
+        app.wsBeforeUpgrade(PATH, auth::authenticate);
+        app.ws(PATH, ws -> {
+            ws.onConnect(ctx -> clients.put(ctx.sessionId(), new Client(Auth.identity(ctx),
+                    new WsSender(ctx, 4096, "stream-" + ctx.sessionId()), new CopyOnWriteArrayList<>())));
+            ws.onMessage(ctx -> {
+                try {
+                    onFrame(ctx, Json.read(ctx.message(), StreamMessage.class));
+                } catch (GantryException e) {
+                    Client c = clients.get(ctx.sessionId());
+                    if (c != null) {
+                        c.sender().send(new StreamMessage.Error(e.code(), e.getMessage()));
+                    }
+                }
+            });
+            ws.onClose(ctx -> closed(ctx.sessionId()));
+            ws.onError(ctx -> closed(ctx.sessionId()));
+        });
+    }
+
+    private void onFrame(WsContext ctx, StreamMessage m) {
+        Client c = clients.get(ctx.sessionId());
+        if (c == null || !(m instanceof StreamMessage.Subscribe s)) {
+            return;
+        }
+        if (!tasks.groupOwned(c.who(), s.taskGroupId())) {
+            throw new GantryException(ErrorCode.TASK_GROUP_NOT_FOUND, "task group " + s.taskGroupId() + " not found");
+        }
+        c.subscriptions().add(broker.subscribeResults(s.taskGroupId(),
+                results -> c.sender().send(new StreamMessage.Results(results))));
+        if (s.replay()) {
+            long[] after = {0};
+            List<TaskStatus> page;
+            do {
+                page = tasks.endedInGroup(s.taskGroupId(), after[0], REPLAY_PAGE, after);
+                if (!page.isEmpty()) {
+                    c.sender().send(new StreamMessage.Results(page));
+                }
+            } while (page.size() == REPLAY_PAGE);
+        }
+    }
+
+    private void closed(String session) {
+        Client c = clients.remove(session);
+        if (c == null) {
+            return;
+        }
+        for (AutoCloseable s : c.subscriptions()) {
+            try {
+                s.close();
+            } catch (Exception e) {
+                log.debug("unsubscribing: {}", e.toString());
+            }
+        }
+        c.sender().close();
+    }
+
+    @Override
+    public void close() {
+        clients.keySet().forEach(this::closed);
+    }
+}

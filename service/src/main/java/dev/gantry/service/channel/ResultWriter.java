@@ -1,0 +1,135 @@
+package dev.gantry.service.channel;
+
+import dev.gantry.broker.Broker;
+import dev.gantry.protocol.TaskGroupId;
+import dev.gantry.protocol.TaskId;
+import dev.gantry.protocol.api.TaskStatus;
+import dev.gantry.protocol.channel.TaskResult;
+import dev.gantry.service.store.TaskStatuses;
+import dev.gantry.service.store.TaskStore;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Commits acceptances and results from every endpoint connection in batches: whatever has queued up while
+ * the previous commit ran goes into the next one. After each commit it acknowledges the results to their
+ * connections and fans the recorded ones out to their task groups' watchers.
+ */
+public final class ResultWriter implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ResultWriter.class);
+    private static final int MAX_BATCH = 4000;
+
+    private record Item(EndpointConnection from, List<TaskId> accepted, long acceptedAtMs, List<TaskResult> results) {}
+
+    private final TaskStore tasks;
+    private final Broker broker;
+    private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(4096);
+    private Thread thread;
+    private volatile boolean open = true;
+
+    public ResultWriter(TaskStore tasks, Broker broker) {
+        this.tasks = tasks;
+        this.broker = broker;
+    }
+
+    public void start() {
+        thread = Thread.ofVirtual().name("result-writer").start(this::run);
+    }
+
+    /** Queues a frame's acceptances and results; blocks while the writer is behind (back-pressure). */
+    void submit(EndpointConnection from, List<TaskId> accepted, long acceptedAtMs, List<TaskResult> results) {
+        try {
+            queue.put(new Item(from, accepted, acceptedAtMs, results));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        List<Item> items = new ArrayList<>();
+        while (open) {
+            try {
+                items.add(queue.take());
+                int size = items.get(0).results().size() + items.get(0).accepted().size();
+                Item next;
+                while (size < MAX_BATCH && (next = queue.poll()) != null) {
+                    items.add(next);
+                    size += next.results().size() + next.accepted().size();
+                }
+                commit(items);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.error("committing {} result frames failed; endpoints resend unacknowledged results", items.size(), e);
+            } finally {
+                items.clear();
+            }
+        }
+    }
+
+    private void commit(List<Item> items) {
+        List<TaskId> accepted = new ArrayList<>();
+        List<TaskResult> results = new ArrayList<>();
+        long acceptedAt = 0;
+        for (Item it : items) {
+            accepted.addAll(it.accepted());
+            results.addAll(it.results());
+            acceptedAt = Math.max(acceptedAt, it.acceptedAtMs());
+        }
+        boolean[] recorded = tasks.record(accepted, acceptedAt, results);
+        acknowledge(items);
+        fanOut(items, recorded);
+    }
+
+    private static void acknowledge(List<Item> items) {
+        Map<EndpointConnection, List<TaskId>> byConnection = new IdentityHashMap<>();
+        for (Item it : items) {
+            if (!it.results().isEmpty()) {
+                List<TaskId> ids = byConnection.computeIfAbsent(it.from(), c -> new ArrayList<>());
+                it.results().forEach(r -> ids.add(r.task()));
+            }
+        }
+        byConnection.forEach(EndpointConnection::acknowledged);
+    }
+
+    private void fanOut(List<Item> items, boolean[] recorded) {
+        Map<TaskGroupId, List<TaskStatus>> byGroup = new LinkedHashMap<>();
+        Map<TaskId, TaskResult> unknownGroup = new HashMap<>();
+        int i = 0;
+        for (Item it : items) {
+            for (TaskResult r : it.results()) {
+                if (recorded[i++]) {
+                    TaskGroupId g = it.from().groupOf(r.task());
+                    if (g == null) {
+                        unknownGroup.put(r.task(), r);
+                    } else {
+                        byGroup.computeIfAbsent(g, k -> new ArrayList<>()).add(TaskStatuses.of(r, g));
+                    }
+                } else {
+                    log.info("dropped a late result for task {}: it had already ended", r.task());
+                }
+            }
+        }
+        if (!unknownGroup.isEmpty()) {
+            tasks.groupsOf(unknownGroup.keySet()).forEach((task, g) ->
+                    byGroup.computeIfAbsent(g, k -> new ArrayList<>()).add(TaskStatuses.of(unknownGroup.get(task), g)));
+        }
+        byGroup.forEach(broker::publishResults);
+    }
+
+    @Override
+    public void close() {
+        open = false;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.gantry.service.http;
+
+import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.GantryException;
+import dev.gantry.service.store.Identity;
+import dev.gantry.service.store.IdentityStore;
+import io.javalin.http.Context;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Resolves the bearer token of a request to an identity; known tokens are cached. */
+public final class Auth {
+    private static final String ATTRIBUTE = "gantry.identity";
+    private static final int CACHE_LIMIT = 10_000;
+    private final IdentityStore identities;
+    private final Map<String, Identity> cache = new ConcurrentHashMap<>();
+
+    public Auth(IdentityStore identities) {
+        this.identities = identities;
+    }
+
+    /** Authenticates the request and remembers the identity on it. */
+    public void authenticate(Context ctx) {
+        ctx.attribute(ATTRIBUTE, identify(ctx.header("Authorization")));
+    }
+
+    public static Identity identity(Context ctx) {
+        Identity who = ctx.attribute(ATTRIBUTE);
+        if (who == null) {
+            throw new GantryException(ErrorCode.UNAUTHORIZED, "a bearer token is required");
+        }
+        return who;
+    }
+
+    public static Identity identity(io.javalin.websocket.WsContext ctx) {
+        Identity who = ctx.attribute(ATTRIBUTE);
+        if (who == null) {
+            throw new GantryException(ErrorCode.UNAUTHORIZED, "a bearer token is required");
+        }
+        return who;
+    }
+
+    Identity identify(String header) {
+        if (header == null || header.isBlank()) {
+            throw new GantryException(ErrorCode.UNAUTHORIZED,
+                    "a bearer token is required (Authorization: Bearer <token>)");
+        }
+        if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() > 4096) {
+            throw new GantryException(ErrorCode.UNAUTHORIZED, "the Authorization header must be 'Bearer <token>'");
+        }
+        String token = header.substring(7).trim();
+        Identity known = cache.get(token);
+        if (known != null) {
+            return known;
+        }
+        Identity who = identities.byToken(token).orElseThrow(() ->
+                new GantryException(ErrorCode.UNAUTHORIZED, "the bearer token is not valid"));
+        if (cache.size() < CACHE_LIMIT) {
+            cache.put(token, who);
+        }
+        return who;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.gantry.service.http;
+
+import dev.gantry.protocol.ErrorCode;
+import io.javalin.Javalin;
+import java.time.Duration;
+
+/** Builds the Javalin server: limits, authentication before every route but the version, error envelope. */
+public final class HttpServer {
+    private HttpServer() {}
+
+    public static Javalin create(String host, Auth auth, long maxBody) {
+        Javalin app = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.useVirtualThreads = true;
+            cfg.startupWatcherEnabled = false;
+            cfg.http.maxRequestSize = maxBody + 1;
+            cfg.jetty.defaultHost = host;
+            cfg.jetty.modifyWebSocketServletFactory(f -> {
+                f.setMaxTextMessageSize(maxBody * 4);
+                f.setIdleTimeout(Duration.ofMinutes(10));
+            });
+        });
+        app.beforeMatched(ctx -> {
+            if (!ctx.path().equals("/v2/version")) {
+                auth.authenticate(ctx);
+            }
+        });
+        app.exception(Exception.class, Replies::failure);
+        app.error(404, ctx -> {
+            if (ctx.attribute(Replies.ERROR_WRITTEN) == null) {
+                Replies.error(ctx, ErrorCode.ROUTE_NOT_FOUND, "no route " + ctx.method() + " " + ctx.path());
+            }
+        });
+        app.error(405, ctx -> {
+            if (ctx.attribute(Replies.ERROR_WRITTEN) == null) {
+                Replies.error(ctx, ErrorCode.METHOD_NOT_ALLOWED, ctx.method() + " is not allowed on " + ctx.path());
+            }
+        });
+        return app;
+    }
+}

@@ -1,0 +1,132 @@
+package dev.gantry.service.http;
+
+import dev.gantry.protocol.EndpointId;
+import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.FunctionId;
+import dev.gantry.protocol.GantryException;
+import dev.gantry.protocol.TaskGroupId;
+import dev.gantry.protocol.TaskId;
+import dev.gantry.protocol.api.BatchStatusRequest;
+import dev.gantry.protocol.api.BatchStatusResponse;
+import dev.gantry.protocol.api.DeleteResult;
+import dev.gantry.protocol.api.EndpointRegistered;
+import dev.gantry.protocol.api.EndpointRegistration;
+import dev.gantry.protocol.api.FunctionRegistered;
+import dev.gantry.protocol.api.FunctionRegistration;
+import dev.gantry.protocol.api.SubmitRequest;
+import dev.gantry.protocol.api.TaskStatus;
+import dev.gantry.protocol.api.VersionInfo;
+import dev.gantry.service.Submissions;
+import dev.gantry.service.store.EndpointStore;
+import dev.gantry.service.store.FunctionStore;
+import dev.gantry.service.store.TaskStore;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** The REST routes, with Globus Compute's paths. Each handler is a few lines over a store. */
+public final class Routes {
+    public static final String VERSION = "0.1.0";
+    private final FunctionStore functions;
+    private final EndpointStore endpoints;
+    private final TaskStore tasks;
+    private final Submissions submissions;
+    private final long maxBody;
+    private final int heartbeatPeriodMs;
+
+    public Routes(FunctionStore functions, EndpointStore endpoints, TaskStore tasks, Submissions submissions,
+            long maxBody, int heartbeatPeriodMs) {
+        this.functions = functions;
+        this.endpoints = endpoints;
+        this.tasks = tasks;
+        this.submissions = submissions;
+        this.maxBody = maxBody;
+        this.heartbeatPeriodMs = heartbeatPeriodMs;
+    }
+
+    public void register(Javalin app) {
+        app.get("/v2/version", this::version);
+        app.post("/v3/functions", this::registerFunction);
+        app.post("/v2/functions", this::registerFunction);
+        app.get("/v2/functions/{id}", ctx -> Replies.json(ctx, functions.get(Auth.identity(ctx), functionId(ctx))
+                .orElseThrow(() -> functionNotFound(ctx))));
+        app.delete("/v2/functions/{id}", ctx -> {
+            if (!functions.delete(Auth.identity(ctx), functionId(ctx))) {
+                throw functionNotFound(ctx);
+            }
+            Replies.json(ctx, DeleteResult.DONE);
+        });
+        app.post("/v3/endpoints", ctx -> registerEndpoint(ctx, null));
+        app.put("/v3/endpoints/{id}", ctx -> registerEndpoint(ctx, endpointId(ctx)));
+        app.get("/v2/endpoints", ctx -> Replies.json(ctx, endpoints.list(Auth.identity(ctx))));
+        app.get("/v2/endpoints/{id}", ctx -> Replies.json(ctx, endpoints.get(Auth.identity(ctx), endpointId(ctx))
+                .orElseThrow(() -> endpointNotFound(ctx))));
+        app.get("/v2/endpoints/{id}/status", ctx -> Replies.json(ctx, endpoints.status(Auth.identity(ctx),
+                endpointId(ctx), System.currentTimeMillis()).orElseThrow(() -> endpointNotFound(ctx))));
+        app.delete("/v2/endpoints/{id}", this::deleteEndpoint);
+        app.delete("/v3/endpoints/{id}", this::deleteEndpoint);
+        app.post("/v3/endpoints/{id}/submit", ctx -> Replies.json(ctx, submissions.submit(Auth.identity(ctx),
+                endpointId(ctx), Bodies.read(ctx, SubmitRequest.class, maxBody, ErrorCode.TASK_PAYLOAD_TOO_LARGE))));
+        app.get("/v2/tasks/{id}", ctx -> Replies.json(ctx, tasks.status(Auth.identity(ctx),
+                TaskId.of(ctx.pathParam("id"))).orElseThrow(() -> new GantryException(ErrorCode.TASK_NOT_FOUND,
+                        "task " + ctx.pathParam("id") + " not found"))));
+        app.post("/v2/batch_status", this::batchStatus);
+        app.get("/v2/taskgroup/{id}", ctx -> Replies.json(ctx, tasks.group(Auth.identity(ctx),
+                TaskGroupId.of(ctx.pathParam("id"))).orElseThrow(() -> new GantryException(
+                        ErrorCode.TASK_GROUP_NOT_FOUND, "task group " + ctx.pathParam("id") + " not found"))));
+    }
+
+    private void version(Context ctx) {
+        if ("all".equals(ctx.queryParam("service"))) {
+            Replies.json(ctx, new VersionInfo(VERSION, VERSION, VERSION, "dev"));
+        } else {
+            Replies.json(ctx, VERSION);
+        }
+    }
+
+    private void registerFunction(Context ctx) {
+        FunctionRegistration r = Bodies.read(ctx, FunctionRegistration.class, maxBody, ErrorCode.REQUEST_TOO_LARGE);
+        Replies.json(ctx, new FunctionRegistered(functions.register(Auth.identity(ctx), r)));
+    }
+
+    private void registerEndpoint(Context ctx, EndpointId id) {
+        EndpointRegistration r = Bodies.read(ctx, EndpointRegistration.class, maxBody, ErrorCode.REQUEST_TOO_LARGE);
+        EndpointId eid = endpoints.register(Auth.identity(ctx), id, r);
+        Replies.json(ctx, new EndpointRegistered(eid, "/v3/endpoints/" + eid + "/channel", heartbeatPeriodMs));
+    }
+
+    private void deleteEndpoint(Context ctx) {
+        if (!endpoints.delete(Auth.identity(ctx), endpointId(ctx))) {
+            throw endpointNotFound(ctx);
+        }
+        Replies.json(ctx, DeleteResult.DONE);
+    }
+
+    private void batchStatus(Context ctx) {
+        BatchStatusRequest r = Bodies.read(ctx, BatchStatusRequest.class, maxBody, ErrorCode.REQUEST_TOO_LARGE);
+        Map<String, TaskStatus> out = new LinkedHashMap<>();
+        for (TaskStatus s : tasks.statuses(Auth.identity(ctx), r.taskIds().stream().map(TaskId::value)
+                .<UUID>map(u -> u).distinct().toList())) {
+            out.put(s.taskId().toString(), s);
+        }
+        Replies.json(ctx, new BatchStatusResponse(out));
+    }
+
+    private static FunctionId functionId(Context ctx) {
+        return FunctionId.of(ctx.pathParam("id"));
+    }
+
+    private static EndpointId endpointId(Context ctx) {
+        return EndpointId.of(ctx.pathParam("id"));
+    }
+
+    private static GantryException functionNotFound(Context ctx) {
+        return new GantryException(ErrorCode.FUNCTION_NOT_FOUND, "function " + ctx.pathParam("id") + " not found");
+    }
+
+    private static GantryException endpointNotFound(Context ctx) {
+        return new GantryException(ErrorCode.ENDPOINT_NOT_FOUND, "endpoint " + ctx.pathParam("id") + " not found");
+    }
+}

@@ -1,0 +1,178 @@
+package dev.gantry.service.store;
+
+import dev.gantry.protocol.EndpointId;
+import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.GantryException;
+import dev.gantry.protocol.api.EndpointDoc;
+import dev.gantry.protocol.api.EndpointMetadata;
+import dev.gantry.protocol.api.EndpointRegistration;
+import dev.gantry.protocol.api.EndpointStatus;
+import dev.gantry.protocol.api.EndpointSummary;
+import dev.gantry.protocol.api.StatusReport;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Registered endpoints and their liveness: connected flag, last heartbeat, last status report. */
+public final class EndpointStore {
+    private static final String COLUMNS = "e.id, e.owner_id, e.name, e.display_name, e.multi_user, e.is_public,"
+            + " e.metadata, i.username";
+    private final Database db;
+
+    public EndpointStore(Database db) {
+        this.db = db;
+    }
+
+    /** Registers a new endpoint, or re-registers {@code id}; someone else's endpoint is a 403. */
+    public EndpointId register(Identity owner, EndpointId id, EndpointRegistration r) {
+        EndpointId eid = id == null ? EndpointId.random() : id;
+        db.tx(c -> {
+            UUID existingOwner = ownerOf(c, eid);
+            if (existingOwner != null && !existingOwner.equals(owner.id())) {
+                throw new GantryException(ErrorCode.FORBIDDEN, "endpoint " + eid + " belongs to another identity");
+            }
+            String sql = existingOwner == null
+                    ? "INSERT INTO endpoints (name, display_name, multi_user, is_public, metadata, owner_id, id,"
+                            + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                    : "UPDATE endpoints SET name = ?, display_name = ?, multi_user = ?, is_public = ?, metadata = ?"
+                            + " WHERE owner_id = ? AND id = ?";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, r.endpointName());
+                ps.setString(2, r.displayName());
+                ps.setBoolean(3, r.multiUser());
+                ps.setBoolean(4, r.isPublic());
+                ps.setString(5, Rows.jsonOrNull(r.metadata()));
+                ps.setObject(6, owner.id());
+                ps.setObject(7, eid.value());
+                if (existingOwner == null) {
+                    ps.setLong(8, System.currentTimeMillis());
+                }
+                return ps.executeUpdate();
+            }
+        });
+        return eid;
+    }
+
+    private static UUID ownerOf(Connection c, EndpointId id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT owner_id FROM endpoints WHERE id = ?")) {
+            ps.setObject(1, id.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getObject(1, UUID.class) : null;
+            }
+        }
+    }
+
+    /** The endpoint if {@code who} owns it. */
+    public Optional<EndpointDoc> get(Identity who, EndpointId id) {
+        List<EndpointDoc> found = query("WHERE e.id = ? AND e.owner_id = ?", id.value(), who.id());
+        return found.stream().findFirst();
+    }
+
+    public List<EndpointSummary> list(Identity who) {
+        return query("WHERE e.owner_id = ? ORDER BY e.created_at", who.id()).stream()
+                .map(d -> new EndpointSummary(d.uuid(), d.name(), d.displayName(), d.owner()))
+                .toList();
+    }
+
+    private List<EndpointDoc> query(String where, Object... params) {
+        return db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+                    + " FROM endpoints e JOIN identities i ON i.id = e.owner_id " + where)) {
+                for (int i = 0; i < params.length; i++) {
+                    ps.setObject(i + 1, params[i]);
+                }
+                List<EndpointDoc> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new EndpointDoc(new EndpointId(Rows.uuid(rs, "id")), rs.getString("name"),
+                                rs.getString("display_name"), rs.getString("username"), rs.getBoolean("multi_user"),
+                                rs.getBoolean("is_public"),
+                                Rows.readJson(rs.getString("metadata"), EndpointMetadata.class)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    public boolean delete(Identity who, EndpointId id) {
+        return db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM endpoints WHERE id = ? AND owner_id = ?")) {
+                ps.setObject(1, id.value());
+                ps.setObject(2, who.id());
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Records that the endpoint connected (or disconnected) now. */
+    public void connected(EndpointId id, boolean connected, int heartbeatPeriodMs) {
+        db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE endpoints SET connected = ?,"
+                    + " heartbeat_period_ms = ?, last_heartbeat_at = ? WHERE id = ?")) {
+                ps.setBoolean(1, connected);
+                ps.setInt(2, heartbeatPeriodMs);
+                ps.setLong(3, System.currentTimeMillis());
+                ps.setObject(4, id.value());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    public void disconnected(EndpointId id) {
+        db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE endpoints SET connected = FALSE WHERE id = ?")) {
+                ps.setObject(1, id.value());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    public void heartbeat(EndpointId id, StatusReport report) {
+        db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE endpoints SET last_heartbeat_at = ?, status_report = ? WHERE id = ?")) {
+                ps.setLong(1, System.currentTimeMillis());
+                ps.setString(2, Rows.jsonOrNull(report));
+                ps.setObject(3, id.value());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Online: connected, and heard from within two heartbeat periods. */
+    public Optional<EndpointStatus> status(Identity who, EndpointId id, long nowMs) {
+        return db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT connected, heartbeat_period_ms,"
+                    + " last_heartbeat_at, status_report FROM endpoints WHERE id = ? AND owner_id = ?")) {
+                ps.setObject(1, id.value());
+                ps.setObject(2, who.id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    Long last = Rows.nullableLong(rs, "last_heartbeat_at");
+                    boolean online = rs.getBoolean("connected") && last != null
+                            && nowMs - last <= 2L * rs.getInt("heartbeat_period_ms");
+                    return Optional.of(new EndpointStatus(online ? EndpointStatus.ONLINE : EndpointStatus.OFFLINE,
+                            Rows.readJson(rs.getString("status_report"), StatusReport.class),
+                            last == null ? null : last / 1000.0));
+                }
+            }
+        });
+    }
+
+    /** Marks every endpoint disconnected: at start, no channel is open yet on this single instance. */
+    public void disconnectAll() {
+        db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE endpoints SET connected = FALSE")) {
+                return ps.executeUpdate();
+            }
+        });
+    }
+}

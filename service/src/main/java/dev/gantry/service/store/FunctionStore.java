@@ -1,0 +1,97 @@
+package dev.gantry.service.store;
+
+import dev.gantry.protocol.FunctionId;
+import dev.gantry.protocol.api.FunctionDoc;
+import dev.gantry.protocol.api.FunctionMeta;
+import dev.gantry.protocol.api.FunctionRegistration;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Registered functions. Their code never changes, so reads for dispatch are cached by the caller. */
+public final class FunctionStore {
+    private final Database db;
+
+    public FunctionStore(Database db) {
+        this.db = db;
+    }
+
+    public FunctionId register(Identity owner, FunctionRegistration r) {
+        FunctionId id = FunctionId.random();
+        db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO functions"
+                    + " (id, owner_id, name, code, description, meta, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setObject(1, id.value());
+                ps.setObject(2, owner.id());
+                ps.setString(3, r.functionName());
+                ps.setString(4, r.functionCode());
+                ps.setString(5, r.description());
+                ps.setString(6, Rows.jsonOrNull(r.meta()));
+                ps.setLong(7, System.currentTimeMillis());
+                return ps.executeUpdate();
+            }
+        });
+        return id;
+    }
+
+    /** The function if {@code owner} owns it. */
+    public Optional<FunctionDoc> get(Identity owner, FunctionId id) {
+        return find(id).filter(f -> f.owner().equals(owner.id())).map(Owned::doc);
+    }
+
+    /** The function whoever owns it: for sending to an endpoint that has a task of it. */
+    public Optional<FunctionDoc> forDispatch(FunctionId id) {
+        return find(id).map(Owned::doc);
+    }
+
+    /** Of {@code ids}, those that exist and {@code owner} owns. */
+    public List<UUID> owned(Identity owner, Collection<UUID> ids) {
+        return db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM functions WHERE owner_id = ? AND id IN ("
+                    + Rows.marks(ids.size()) + ")")) {
+                ps.setObject(1, owner.id());
+                Rows.setUuids(ps, 2, ids);
+                List<UUID> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getObject(1, UUID.class));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    public boolean delete(Identity owner, FunctionId id) {
+        return db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM functions WHERE id = ? AND owner_id = ?")) {
+                ps.setObject(1, id.value());
+                ps.setObject(2, owner.id());
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    private record Owned(UUID owner, FunctionDoc doc) {}
+
+    private Optional<Owned> find(FunctionId id) {
+        return db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT owner_id, name, code, description, meta FROM functions WHERE id = ?")) {
+                ps.setObject(1, id.value());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    FunctionDoc doc = new FunctionDoc(id, rs.getString("name"), rs.getString("code"),
+                            rs.getString("description"), Rows.readJson(rs.getString("meta"), FunctionMeta.class));
+                    return Optional.of(new Owned(Rows.uuid(rs, "owner_id"), doc));
+                }
+            }
+        });
+    }
+}

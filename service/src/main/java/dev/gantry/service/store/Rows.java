@@ -1,0 +1,60 @@
+package dev.gantry.service.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.protocol.Json;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.Collection;
+import java.util.UUID;
+
+/** Small JDBC helpers shared by the stores. */
+final class Rows {
+    private Rows() {}
+
+    static UUID uuid(ResultSet rs, String column) throws SQLException {
+        return rs.getObject(column, UUID.class);
+    }
+
+    static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    static void setNullableLong(PreparedStatement ps, int index, Long value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.BIGINT);
+        } else {
+            ps.setLong(index, value);
+        }
+    }
+
+    static String jsonOrNull(Object value) {
+        return value == null ? null : Json.write(value);
+    }
+
+    static <T> T readJson(String text, Class<T> type) {
+        return text == null ? null : Json.read(text, type);
+    }
+
+    static JsonNode tree(String text) {
+        try {
+            return text == null ? null : Json.mapper().readTree(text);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** {@code ?, ?, ?} with {@code n} marks. */
+    static String marks(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
+
+    static void setUuids(PreparedStatement ps, int from, Collection<UUID> ids) throws SQLException {
+        int i = from;
+        for (UUID id : ids) {
+            ps.setObject(i++, id);
+        }
+    }
+}

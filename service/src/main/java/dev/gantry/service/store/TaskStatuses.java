@@ -1,0 +1,56 @@
+package dev.gantry.service.store;
+
+import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.TaskGroupId;
+import dev.gantry.protocol.TaskId;
+import dev.gantry.protocol.TaskState;
+import dev.gantry.protocol.api.TaskStatus;
+import dev.gantry.protocol.channel.TaskResult;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Builds the REST view of a task, from a row or from a result just committed. */
+public final class TaskStatuses {
+    private TaskStatuses() {}
+
+    static TaskStatus read(ResultSet rs) throws SQLException {
+        TaskState state = TaskState.fromWire(rs.getString("state"));
+        Map<String, Double> transitions = new LinkedHashMap<>();
+        put(transitions, TaskState.RECEIVED, Rows.nullableLong(rs, "created_at"));
+        put(transitions, TaskState.WAITING_FOR_LAUNCH, Rows.nullableLong(rs, "dispatched_at"));
+        put(transitions, TaskState.RUNNING, Rows.nullableLong(rs, "started_at"));
+        Long completed = Rows.nullableLong(rs, "completed_at");
+        if (state.isTerminal()) {
+            put(transitions, state, completed);
+        }
+        String code = rs.getString("error_code");
+        return new TaskStatus(new TaskId(Rows.uuid(rs, "id")), state.wire(), !state.isTerminal(),
+                rs.getString("result"), rs.getString("exception"), seconds(completed),
+                code == null ? null : ErrorCode.valueOf(code), rs.getString("exception_type"),
+                new TaskGroupId(Rows.uuid(rs, "group_id")), new TaskStatus.Details(transitions));
+    }
+
+    /** The status a result just committed gives its task, for the result stream. */
+    public static TaskStatus of(TaskResult r, TaskGroupId group) {
+        TaskResult.Failure f = r.error();
+        TaskState state = f == null ? TaskState.SUCCESS : TaskState.FAILED;
+        Map<String, Double> transitions = new LinkedHashMap<>();
+        put(transitions, TaskState.RUNNING, r.startedAtMs());
+        put(transitions, state, r.completedAtMs());
+        return new TaskStatus(r.task(), state.wire(), false, f == null ? r.data() : null, f == null ? null : r.data(),
+                seconds(r.completedAtMs()), f == null ? null : f.code(), f == null ? null : f.exceptionType(), group,
+                new TaskStatus.Details(transitions));
+    }
+
+    private static void put(Map<String, Double> m, TaskState s, Long ms) {
+        if (ms != null) {
+            m.put(s.wire(), ms / 1000.0);
+        }
+    }
+
+    private static String seconds(Long ms) {
+        return ms == null ? null : String.format(java.util.Locale.ROOT, "%.3f", ms / 1000.0);
+    }
+}

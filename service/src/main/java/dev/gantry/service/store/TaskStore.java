@@ -1,0 +1,257 @@
+package dev.gantry.service.store;
+
+import dev.gantry.protocol.EndpointId;
+import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.FunctionId;
+import dev.gantry.protocol.GantryException;
+import dev.gantry.protocol.TaskGroupId;
+import dev.gantry.protocol.TaskId;
+import dev.gantry.protocol.TaskState;
+import dev.gantry.protocol.api.TaskGroupDoc;
+import dev.gantry.protocol.api.TaskStatus;
+import dev.gantry.protocol.channel.TaskMessage;
+import dev.gantry.protocol.channel.TaskResult;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Tasks and task groups. A task costs three batched writes in its life: the insert at submit, the hand-off
+ * when its endpoint accepts it, and the result (first result wins; later ones change nothing).
+ */
+public final class TaskStore {
+    private static final String STATUS_COLUMNS = "id, group_id, state, result, exception, error_code,"
+            + " exception_type, created_at, dispatched_at, started_at, completed_at";
+    private static final String NOT_ENDED = "state NOT IN ('success', 'failed', 'cancelled', 'expired')";
+    private final Database db;
+
+    public TaskStore(Database db) {
+        this.db = db;
+    }
+
+    /** The submitted tasks, as queued for their endpoint, in request order. */
+    public record Submitted(TaskGroupId group, List<TaskMessage> tasks) {}
+
+    /** Stores a batch atomically: all its tasks (and a new task group if none was named), or nothing. */
+    public Submitted submit(Identity owner, EndpointId endpoint, TaskGroupId requested, List<NewTask> tasks) {
+        return db.tx(c -> {
+            long now = System.currentTimeMillis();
+            TaskGroupId group = requested == null ? createGroup(c, owner, now) : requireGroup(c, owner, requested);
+            List<TaskMessage> out = new ArrayList<>(tasks.size());
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO tasks (id, group_id, endpoint_id,"
+                    + " function_id, owner_id, state, attempt, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)")) {
+                for (NewTask t : tasks) {
+                    TaskId id = TaskId.random();
+                    ps.setObject(1, id.value());
+                    ps.setObject(2, group.value());
+                    ps.setObject(3, endpoint.value());
+                    ps.setObject(4, t.function().value());
+                    ps.setObject(5, owner.id());
+                    ps.setString(6, TaskState.WAITING_FOR_EP.wire());
+                    ps.setString(7, t.payload());
+                    ps.setLong(8, now);
+                    ps.addBatch();
+                    out.add(new TaskMessage(id, group, 1, t.function(), t.payload()));
+                }
+                ps.executeBatch();
+            }
+            return new Submitted(group, out);
+        });
+    }
+
+    private static TaskGroupId createGroup(Connection c, Identity owner, long now) throws SQLException {
+        TaskGroupId id = TaskGroupId.random();
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO task_groups (id, owner_id, created_at) VALUES (?, ?, ?)")) {
+            ps.setObject(1, id.value());
+            ps.setObject(2, owner.id());
+            ps.setLong(3, now);
+            ps.executeUpdate();
+        }
+        return id;
+    }
+
+    private static TaskGroupId requireGroup(Connection c, Identity owner, TaskGroupId id) throws SQLException {
+        if (!groupOwned(c, owner, id)) {
+            throw new GantryException(ErrorCode.TASK_GROUP_NOT_FOUND, "task group " + id + " not found");
+        }
+        return id;
+    }
+
+    private static boolean groupOwned(Connection c, Identity owner, TaskGroupId id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM task_groups WHERE id = ? AND owner_id = ?")) {
+            ps.setObject(1, id.value());
+            ps.setObject(2, owner.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    public boolean groupOwned(Identity owner, TaskGroupId id) {
+        return db.tx(c -> groupOwned(c, owner, id));
+    }
+
+    public Optional<TaskStatus> status(Identity owner, TaskId id) {
+        return statuses(owner, List.of(id.value())).stream().findFirst();
+    }
+
+    /** The statuses of those of {@code ids} that {@code owner} owns. */
+    public List<TaskStatus> statuses(Identity owner, Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + STATUS_COLUMNS + " FROM tasks WHERE owner_id = ?"
+                    + " AND id IN (" + Rows.marks(ids.size()) + ")")) {
+                ps.setObject(1, owner.id());
+                Rows.setUuids(ps, 2, ids);
+                return readStatuses(ps);
+            }
+        });
+    }
+
+    public Optional<TaskGroupDoc> group(Identity owner, TaskGroupId id) {
+        return db.tx(c -> {
+            if (!groupOwned(c, owner, id)) {
+                return Optional.empty();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT id, created_at FROM tasks WHERE group_id = ? ORDER BY seq")) {
+                ps.setObject(1, id.value());
+                List<TaskGroupDoc.Member> members = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        members.add(new TaskGroupDoc.Member(new TaskId(Rows.uuid(rs, "id")),
+                                rs.getLong("created_at") / 1000.0));
+                    }
+                }
+                return Optional.of(new TaskGroupDoc(id, true, members));
+            }
+        });
+    }
+
+    /** Up to {@code limit} ended tasks of a group after {@code afterSeq}: what a reconnecting stream replays. */
+    public List<TaskStatus> endedInGroup(TaskGroupId group, long afterSeq, int limit, long[] lastSeq) {
+        return db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, " + STATUS_COLUMNS + " FROM tasks"
+                    + " WHERE group_id = ? AND seq > ? AND NOT " + NOT_ENDED + " ORDER BY seq LIMIT ?")) {
+                ps.setObject(1, group.value());
+                ps.setLong(2, afterSeq);
+                ps.setInt(3, limit);
+                List<TaskStatus> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        lastSeq[0] = rs.getLong("seq");
+                        out.add(TaskStatuses.read(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** The task group of each of {@code ids} that exists. */
+    public Map<TaskId, TaskGroupId> groupsOf(Collection<TaskId> ids) {
+        return db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, group_id FROM tasks WHERE id IN ("
+                    + Rows.marks(ids.size()) + ")")) {
+                Rows.setUuids(ps, 1, ids.stream().map(TaskId::value).toList());
+                Map<TaskId, TaskGroupId> out = new HashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(new TaskId(Rows.uuid(rs, "id")), new TaskGroupId(Rows.uuid(rs, "group_id")));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Up to {@code limit} unfinished tasks after {@code afterSeq}, oldest first. */
+    public List<QueuedTask> unfinished(long afterSeq, int limit) {
+        return db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, id, group_id, endpoint_id, function_id,"
+                    + " attempt, payload FROM tasks WHERE seq > ? AND " + NOT_ENDED + " ORDER BY seq LIMIT ?")) {
+                ps.setLong(1, afterSeq);
+                ps.setInt(2, limit);
+                List<QueuedTask> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new QueuedTask(rs.getLong("seq"), new EndpointId(Rows.uuid(rs, "endpoint_id")),
+                                new TaskMessage(new TaskId(Rows.uuid(rs, "id")),
+                                        new TaskGroupId(Rows.uuid(rs, "group_id")), rs.getInt("attempt"),
+                                        new FunctionId(Rows.uuid(rs, "function_id")), rs.getString("payload"))));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /**
+     * Records hand-offs and results in one transaction. Returns, for each result, whether it was recorded
+     * (false: the task had already ended or does not exist, and the result is dropped).
+     */
+    public boolean[] record(Collection<TaskId> accepted, long acceptedAtMs, List<TaskResult> results) {
+        return db.tx(c -> {
+            if (!accepted.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET state = ?, dispatched_at = ?"
+                        + " WHERE id = ? AND state = ?")) {
+                    for (TaskId id : accepted) {
+                        ps.setString(1, TaskState.WAITING_FOR_LAUNCH.wire());
+                        ps.setLong(2, acceptedAtMs);
+                        ps.setObject(3, id.value());
+                        ps.setString(4, TaskState.WAITING_FOR_EP.wire());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            }
+            boolean[] recorded = new boolean[results.size()];
+            if (results.isEmpty()) {
+                return recorded;
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET state = ?, result = ?, exception = ?,"
+                    + " error_code = ?, exception_type = ?, started_at = ?, completed_at = ?,"
+                    + " dispatched_at = COALESCE(dispatched_at, ?) WHERE id = ? AND " + NOT_ENDED)) {
+                for (TaskResult r : results) {
+                    TaskResult.Failure f = r.error();
+                    ps.setString(1, (f == null ? TaskState.SUCCESS : TaskState.FAILED).wire());
+                    ps.setString(2, f == null ? r.data() : null);
+                    ps.setString(3, f == null ? null : r.data());
+                    ps.setString(4, f == null ? null : f.code().name());
+                    ps.setString(5, f == null ? null : f.exceptionType());
+                    ps.setLong(6, r.startedAtMs());
+                    ps.setLong(7, r.completedAtMs());
+                    ps.setLong(8, r.startedAtMs());
+                    ps.setObject(9, r.task().value());
+                    ps.addBatch();
+                }
+                int[] counts = ps.executeBatch();
+                for (int i = 0; i < counts.length; i++) {
+                    recorded[i] = counts[i] != 0;
+                }
+            }
+            return recorded;
+        });
+    }
+
+    private static List<TaskStatus> readStatuses(PreparedStatement ps) throws SQLException {
+        List<TaskStatus> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(TaskStatuses.read(rs));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * The database adapters: one store per table family, plain JDBC with batched statements, on H2 (the embedded
+ * default) or PostgreSQL through the same Flyway migrations. The database is the one source of truth for
+ * task state; every multi-row change is one transaction.
+ */
+package dev.gantry.service.store;
