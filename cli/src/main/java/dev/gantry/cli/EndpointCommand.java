@@ -1,0 +1,180 @@
+package dev.gantry.cli;
+
+import dev.gantry.client.ServiceClient;
+import dev.gantry.endpoint.EndpointAgent;
+import dev.gantry.endpoint.EndpointConfig;
+import dev.gantry.endpoint.EndpointDir;
+import dev.gantry.engines.EngineConfig;
+import dev.gantry.engines.Engines;
+import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.GantryException;
+import dev.gantry.protocol.GantryHome;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code gantry endpoint} (alias {@code gep}): configure, start, stop and list local endpoints. */
+@Command(name = "endpoint", aliases = "gep", description = "Manage the endpoints of this machine.",
+        subcommands = {EndpointCommand.Configure.class, EndpointCommand.Start.class, EndpointCommand.Stop.class,
+                EndpointCommand.ListCmd.class})
+final class EndpointCommand {
+
+    static EndpointDir dir(String name) {
+        return EndpointDir.of(GantryHome.resolve(), name);
+    }
+
+    @Command(name = "configure", mixinStandardHelpOptions = true, description = "Create an endpoint's directory and config.yaml.")
+    static final class Configure implements Callable<Integer> {
+        @Parameters(index = "0", defaultValue = "default", description = "Endpoint name (default: ${DEFAULT-VALUE}).")
+        String name;
+
+        @Option(names = "--engine", description = "thread or process (default ${DEFAULT-VALUE}).")
+        String engine = "process";
+
+        @Option(names = "--max-workers", description = "Workers; 0 = one per core (default ${DEFAULT-VALUE}).")
+        int maxWorkers = 0;
+
+        @Override
+        public Integer call() throws IOException {
+            EndpointDir d = dir(name);
+            if (d.exists()) {
+                throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "endpoint " + name + " is already configured at " + d.dir());
+            }
+            if (!engine.equals("thread") && !engine.equals("process")) {
+                throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "--engine must be thread or process");
+            }
+            GantryHome.privateDir(d.dir());
+            GantryHome.writePrivate(d.config(), EndpointConfig.template(engine, maxWorkers));
+            System.out.println("Created endpoint " + name + ": edit " + d.config() + ", then run: gantry endpoint start " + name);
+            return 0;
+        }
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true, description = "Start an endpoint.")
+    static final class Start implements Callable<Integer> {
+        @Parameters(index = "0", defaultValue = "default", description = "Endpoint name.")
+        String name;
+
+        @Option(names = "--detach", description = "Run in the background; logs go to endpoint.log.")
+        boolean detach;
+
+        @Override
+        public Integer call() throws Exception {
+            EndpointDir d = dir(name);
+            if (!d.exists()) {
+                throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "endpoint " + name + " is not configured: run gantry endpoint configure " + name);
+            }
+            if (d.running().isPresent()) {
+                throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "endpoint " + name + " is already running (pid " + d.running().get().pid() + ")");
+            }
+            EndpointConfig cfg = EndpointConfig.read(d.config());
+            return detach ? detached(d) : foreground(d, cfg);
+        }
+
+        private int foreground(EndpointDir d, EndpointConfig cfg) throws InterruptedException {
+            ServiceClient client = cfg.serviceUrl() == null ? ServiceClient.fromEnvironment()
+                    : new ServiceClient(cfg.serviceUrl(), ServiceClient.fromEnvironment().token());
+            EndpointAgent agent = new EndpointAgent(d, cfg, client, Engines.create(cfg.engine(), d.tasksDir()));
+            d.writePid(ProcessHandle.current().pid());
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                agent.close();
+                d.removePid();
+            }));
+            System.out.println(">>> Endpoint ID: " + agent.start() + " <<<");
+            System.out.flush();
+            agent.awaitStop();
+            return 0;
+        }
+
+        /** Starts {@code endpoint start NAME} in its own session and waits for its registration line in the log. */
+        private int detached(EndpointDir d) throws IOException, InterruptedException {
+            List<String> cmd = new ArrayList<>();
+            if (new File("/usr/bin/setsid").canExecute()) {
+                cmd.add("/usr/bin/setsid");
+            }
+            cmd.addAll(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                    System.getProperty("java.class.path"), Main.class.getName(), "endpoint", "start", name));
+            long offset = Files.exists(d.log()) ? Files.size(d.log()) : 0;
+            Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(d.log().toFile()))
+                    .redirectErrorStream(true).start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline && p.isAlive()) {
+                String line = registrationLine(d, offset);
+                if (line != null) {
+                    System.out.println(line + " (running in the background as pid " + p.pid() + ", log: " + d.log() + ")");
+                    return 0;
+                }
+                p.waitFor(100, TimeUnit.MILLISECONDS);
+            }
+            System.err.println("gantry: endpoint " + name + " did not start; see " + d.log());
+            return 1;
+        }
+
+        private static String registrationLine(EndpointDir d, long offset) throws IOException {
+            byte[] all = Files.readAllBytes(d.log());
+            String added = new String(all, (int) Math.min(offset, all.length), (int) Math.max(0, all.length - offset),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            return added.lines().filter(l -> l.startsWith(">>> Endpoint ID:")).findFirst().orElse(null);
+        }
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop a running endpoint.")
+    static final class Stop implements Callable<Integer> {
+        @Parameters(index = "0", defaultValue = "default", description = "Endpoint name.")
+        String name;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            EndpointDir d = dir(name);
+            var running = d.running();
+            if (running.isEmpty()) {
+                System.out.println("Endpoint " + name + " is not running.");
+                return 0;
+            }
+            ProcessHandle h = running.get();
+            h.destroy();
+            try {
+                h.onExit().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                h.destroyForcibly();
+            }
+            d.removePid();
+            System.out.println("Endpoint " + name + " stopped.");
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the endpoints configured here.")
+    static final class ListCmd implements Callable<Integer> {
+        @Override
+        public Integer call() throws IOException {
+            Path root = GantryHome.resolve().endpointsDir();
+            System.out.printf("%-36s  %-11s  %s%n", "Endpoint ID", "Status", "Name");
+            if (!Files.isDirectory(root)) {
+                return 0;
+            }
+            try (Stream<Path> dirs = Files.list(root)) {
+                for (Path p : dirs.sorted().toList()) {
+                    EndpointDir d = new EndpointDir(p.getFileName().toString(), p);
+                    if (!d.exists()) {
+                        continue;
+                    }
+                    String id = d.endpointId().map(Object::toString).orElse("-");
+                    String status = d.running().isPresent() ? "Running" : d.endpointId().isPresent() ? "Stopped" : "Initialized";
+                    System.out.printf("%-36s  %-11s  %s%n", id, status, d.name());
+                }
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.gantry.endpoint;
+
+import dev.gantry.client.TextFrames;
+import dev.gantry.protocol.Json;
+import dev.gantry.protocol.TaskId;
+import dev.gantry.protocol.channel.ChannelMessage;
+import dev.gantry.protocol.channel.TaskResult;
+import java.net.http.WebSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection of the endpoint channel. Its sender thread is the socket's only writer: it batches
+ * acceptances and results into frames and sends a status report every heartbeat period.
+ */
+final class Channel {
+    private static final Logger log = LoggerFactory.getLogger(Channel.class);
+    private static final int MAX_FRAME_ITEMS = 1000;
+
+    final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final Queue<TaskId> accepted;
+    private final Queue<TaskResult> results;
+    private final Queue<ChannelMessage> control = new ConcurrentLinkedQueue<>();
+    private final LinkedBlockingQueue<Boolean> wake = new LinkedBlockingQueue<>();
+    private final Supplier<ChannelMessage.Status> status;
+    private final int heartbeatPeriodMs;
+    private volatile WebSocket ws;
+
+    Channel(Queue<TaskId> accepted, Queue<TaskResult> results, Supplier<ChannelMessage.Status> status,
+            int heartbeatPeriodMs) {
+        this.accepted = accepted;
+        this.results = results;
+        this.status = status;
+        this.heartbeatPeriodMs = heartbeatPeriodMs;
+    }
+
+    /** The listener for the socket: whole messages to {@code onMessage}, closes complete {@link #closed}. */
+    WebSocket.Listener listener(Consumer<ChannelMessage> onMessage) {
+        return new TextFrames(text -> onMessage.accept(Json.read(text, ChannelMessage.class))) {
+            @Override
+            public java.util.concurrent.CompletionStage<?> onClose(WebSocket w, int code, String reason) {
+                closed.complete(null);
+                return null;
+            }
+
+            @Override
+            public void onError(WebSocket w, Throwable error) {
+                log.warn("endpoint channel failed: {}", error.toString());
+                closed.complete(null);
+            }
+        };
+    }
+
+    /** Starts sending on {@code socket}: first {@code first} (hello and resent results), then the queues. */
+    void start(WebSocket socket, List<ChannelMessage> first) {
+        this.ws = socket;
+        control.addAll(first);
+        Thread.ofVirtual().name("channel-sender").start(this::sendLoop);
+    }
+
+    void send(ChannelMessage m) {
+        control.add(m);
+        wake();
+    }
+
+    void wake() {
+        wake.offer(Boolean.TRUE);
+    }
+
+    private void sendLoop() {
+        long nextHeartbeat = 0;
+        try {
+            while (!closed.isDone()) {
+                wake.poll(Math.min(100, heartbeatPeriodMs), TimeUnit.MILLISECONDS);
+                wake.clear();
+                for (ChannelMessage m; (m = control.poll()) != null; ) {
+                    send(Json.write(m));
+                }
+                List<TaskId> ids = drain(accepted);
+                if (!ids.isEmpty()) {
+                    send(Json.write(new ChannelMessage.Accepted(ids, System.currentTimeMillis())));
+                }
+                for (List<TaskResult> batch = drain(results); !batch.isEmpty(); batch = drain(results)) {
+                    send(Json.write(new ChannelMessage.Results(batch)));
+                }
+                long now = System.currentTimeMillis();
+                if (now >= nextHeartbeat) {
+                    send(Json.write(status.get()));
+                    nextHeartbeat = now + heartbeatPeriodMs;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.warn("endpoint channel send failed: {}", e.toString());
+        } finally {
+            close();
+        }
+    }
+
+    private static <T> List<T> drain(Queue<T> q) {
+        List<T> out = new ArrayList<>();
+        for (T x; out.size() < MAX_FRAME_ITEMS && (x = q.poll()) != null; ) {
+            out.add(x);
+        }
+        return out;
+    }
+
+    private void send(String frame) throws Exception {
+        ws.sendText(frame, true).get(30, TimeUnit.SECONDS);
+    }
+
+    void close() {
+        WebSocket w = ws;
+        if (w != null && !w.isOutputClosed()) {
+            try {
+                w.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(2, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                w.abort();
+            }
+        }
+        closed.complete(null);
+        wake();
+    }
+}

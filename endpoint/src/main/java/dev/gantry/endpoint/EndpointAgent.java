@@ -1,0 +1,221 @@
+package dev.gantry.endpoint;
+
+import dev.gantry.client.ApiException;
+import dev.gantry.client.ServiceClient;
+import dev.gantry.engines.Engine;
+import dev.gantry.protocol.EndpointId;
+import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.FunctionId;
+import dev.gantry.protocol.TaskId;
+import dev.gantry.protocol.api.EndpointMetadata;
+import dev.gantry.protocol.api.EndpointRegistered;
+import dev.gantry.protocol.api.EndpointRegistration;
+import dev.gantry.protocol.api.FunctionDoc;
+import dev.gantry.protocol.channel.ChannelMessage;
+import dev.gantry.protocol.channel.TaskMessage;
+import dev.gantry.protocol.channel.TaskResult;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running endpoint: registers, keeps one channel to the service open (reconnecting with jittered
+ * backoff), hands tasks to its engine and returns their results. A result stays in the outbox until the
+ * service acknowledges it, and is sent again after a reconnect.
+ */
+public final class EndpointAgent implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EndpointAgent.class);
+    public static final String VERSION = "0.1.0";
+
+    private final EndpointDir dir;
+    private final EndpointConfig cfg;
+    private final ServiceClient client;
+    private final Engine engine;
+    private final UUID instance = UUID.randomUUID();
+    private final Map<TaskId, TaskResult> outbox = new ConcurrentHashMap<>();
+    private final Set<TaskId> running = ConcurrentHashMap.newKeySet();
+    private final Map<FunctionId, FunctionDoc> functions = new ConcurrentHashMap<>();
+    private final Queue<TaskId> accepted = new ConcurrentLinkedQueue<>();
+    private final Queue<TaskResult> fresh = new ConcurrentLinkedQueue<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean open = true;
+    private volatile Channel channel;
+    private volatile EndpointId id;
+    private volatile String channelPath;
+
+    public EndpointAgent(EndpointDir dir, EndpointConfig cfg, ServiceClient client, Engine engine) {
+        this.dir = dir;
+        this.cfg = cfg;
+        this.client = client;
+        this.engine = engine;
+    }
+
+    /** Registers (retrying while the service is unreachable), starts the engine and the channel. */
+    public EndpointId start() {
+        register();
+        engine.start();
+        Thread.ofVirtual().name("channel-connector").start(this::connectLoop);
+        return id;
+    }
+
+    private void register() {
+        EndpointRegistration body = new EndpointRegistration(dir.name(), cfg.displayName(), VERSION, false, false,
+                new EndpointMetadata(hostname(), System.getProperty("user.name"), VERSION,
+                        engine.status().engineType(), null));
+        for (int attempt = 0; ; attempt++) {
+            try {
+                EndpointRegistered r = dir.endpointId()
+                        .map(eid -> client.put("/v3/endpoints/" + eid, body, EndpointRegistered.class))
+                        .orElseGet(() -> client.post("/v3/endpoints", body, EndpointRegistered.class));
+                id = r.endpointId();
+                channelPath = r.channelPath();
+                dir.saveEndpointId(id);
+                log.info("endpoint {} registered as {}", dir.name(), id);
+                return;
+            } catch (ApiException e) {
+                if (!e.retryable() || !open) {
+                    throw e;
+                }
+                log.warn("cannot register yet ({}); trying again", e.getMessage());
+                pause(attempt);
+            }
+        }
+    }
+
+    private void connectLoop() {
+        int attempt = 0;
+        while (open) {
+            long connectedAt = System.currentTimeMillis();
+            try {
+                Channel ch = new Channel(accepted, fresh, this::status, cfg.heartbeatPeriodMs());
+                var ws = client.openWebSocket(channelPath, ch.listener(this::onMessage)).get(15, TimeUnit.SECONDS);
+                fresh.clear();
+                List<ChannelMessage> first = new ArrayList<>();
+                first.add(new ChannelMessage.Hello(id, instance, VERSION, List.copyOf(running), cfg.credit(),
+                        cfg.heartbeatPeriodMs()));
+                List<TaskResult> unacked = new ArrayList<>(outbox.values());
+                for (int i = 0; i < unacked.size(); i += 1000) {
+                    first.add(new ChannelMessage.Results(unacked.subList(i, Math.min(unacked.size(), i + 1000))));
+                }
+                channel = ch;
+                ch.start(ws, first);
+                log.info("endpoint {} connected to {}", id, client.serviceUrl());
+                ch.closed.join();
+                channel = null;
+                if (System.currentTimeMillis() - connectedAt > 10_000) {
+                    attempt = 0;
+                }
+                if (open) {
+                    log.warn("endpoint {} lost its channel; reconnecting", id);
+                }
+            } catch (Exception e) {
+                if (open) {
+                    log.warn("endpoint {} cannot connect: {}", id, e.toString());
+                }
+            }
+            if (open) {
+                pause(attempt++);
+            }
+        }
+    }
+
+    private void onMessage(ChannelMessage m) {
+        switch (m) {
+            case ChannelMessage.Functions f -> f.functions().forEach(d -> functions.put(d.functionUuid(), d));
+            case ChannelMessage.Tasks t -> t.tasks().forEach(this::run);
+            case ChannelMessage.ResultsAck a -> a.tasks().forEach(outbox::remove);
+            case ChannelMessage.Stop s -> {
+                log.warn("the service asked endpoint {} to stop: {}", id, s.reason());
+                Thread.ofVirtual().start(this::close);
+            }
+            case ChannelMessage.Welcome w -> log.debug("welcome: heartbeat every {} ms", w.heartbeatPeriodMs());
+            default -> log.debug("ignored {}", m.getClass().getSimpleName());
+        }
+    }
+
+    private void run(TaskMessage task) {
+        if (!running.add(task.task())) {
+            return;
+        }
+        FunctionDoc fn = functions.get(task.function());
+        if (fn == null) {
+            long now = System.currentTimeMillis();
+            done(new TaskResult(task.task(), task.attempt(), "the code of function " + task.function()
+                    + " did not arrive", new TaskResult.Failure(ErrorCode.COULD_NOT_EXECUTE_TASK,
+                    "function code missing", null), now, now));
+            return;
+        }
+        accepted.add(task.task());
+        engine.submit(task, fn, this::done);
+    }
+
+    private void done(TaskResult r) {
+        outbox.put(r.task(), r);
+        running.remove(r.task());
+        fresh.add(r);
+        Channel ch = channel;
+        if (ch != null) {
+            ch.wake();
+        }
+    }
+
+    private ChannelMessage.Status status() {
+        return new ChannelMessage.Status(engine.status(), cfg.credit());
+    }
+
+    public EndpointId id() {
+        return id;
+    }
+
+    /** Tasks whose results the service has not acknowledged yet. */
+    public int unacknowledged() {
+        return outbox.size();
+    }
+
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    private void pause(int attempt) {
+        long capMs = Math.min(10_000, 500L << Math.min(attempt, 5));
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(capMs / 2, capMs + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String hostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "localhost";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!open) {
+            return;
+        }
+        open = false;
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close();
+        }
+        engine.close();
+        stopped.countDown();
+        log.info("endpoint {} stopped", id);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.gantry.endpoint;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.gantry.engines.EngineConfig;
+import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.GantryException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * An endpoint's {@code config.yaml}. Unknown keys are errors that name their YAML path.
+ *
+ * @param heartbeatPeriod seconds between status reports; the service shows the endpoint offline after two
+ * @param serviceUrl the service to dial; when absent, the one in the local credentials
+ */
+public record EndpointConfig(String displayName, EngineConfig engine, double heartbeatPeriod, String serviceUrl,
+        Integer prefetch) {
+    public static final double DEFAULT_HEARTBEAT = 30;
+
+    private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    public EndpointConfig {
+        if (engine == null) {
+            engine = new EngineConfig.Thread(0);
+        }
+        if (heartbeatPeriod == 0) {
+            heartbeatPeriod = DEFAULT_HEARTBEAT;
+        }
+        if (heartbeatPeriod < 0.2 || heartbeatPeriod > 3600) {
+            throw invalid("heartbeat_period must be between 0.2 and 3600 seconds, got " + heartbeatPeriod);
+        }
+        if (prefetch != null && (prefetch < 1 || prefetch > 100_000)) {
+            throw invalid("prefetch must be between 1 and 100000, got " + prefetch);
+        }
+    }
+
+    /** How many tasks the endpoint takes ahead of its workers: the credit it gives the service. */
+    public int credit() {
+        return prefetch != null ? prefetch : Math.max(256, engine.maxWorkers() * 64);
+    }
+
+    public int heartbeatPeriodMs() {
+        return (int) Math.round(heartbeatPeriod * 1000);
+    }
+
+    public static EndpointConfig read(Path file) {
+        try {
+            return YAML.readValue(Files.readAllBytes(file), EndpointConfig.class);
+        } catch (JsonMappingException e) {
+            StringBuilder path = new StringBuilder();
+            for (JsonMappingException.Reference r : e.getPath()) {
+                path.append(r.getFieldName() != null ? (path.length() == 0 ? "" : ".") + r.getFieldName()
+                        : "[" + r.getIndex() + "]");
+            }
+            String cause = e.getCause() instanceof GantryException g ? g.getMessage() : e.getOriginalMessage();
+            throw invalid(file + ": " + (path.length() == 0 ? "" : "at " + path + ": ") + cause);
+        } catch (IOException e) {
+            throw invalid("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** The text {@code configure} writes: every key with its default and a comment. */
+    public static String template(String engineType, int maxWorkers) {
+        return """
+                # Gantry endpoint configuration (the keys follow Globus Compute's where they exist).
+                display_name: null
+                # Seconds between status reports; the service shows the endpoint offline after two missed ones.
+                heartbeat_period: 30
+                # The service to dial; by default the one in ~/.gantry/credentials.json.
+                # service_url: http://127.0.0.1:8740
+                engine:
+                  # thread: tasks run in the endpoint's JVM; process: in worker JVMs on this host.
+                  type: %s
+                  # 0 means one per core.
+                  max_workers: %d
+                """.formatted(engineType, maxWorkers);
+    }
+
+    private static GantryException invalid(String message) {
+        return new GantryException(ErrorCode.SEMANTICALLY_INVALID, message);
+    }
+}

@@ -1,0 +1,131 @@
+package dev.gantry.engines;
+
+import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.FunctionId;
+import dev.gantry.protocol.channel.TaskResult;
+import dev.gantry.worker.Frames;
+import dev.gantry.worker.WorkerMain;
+import dev.gantry.worker.WorkerRequest;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One worker JVM and the virtual thread that feeds it tasks; restarts the JVM when it dies. */
+final class WorkerProcess {
+    private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
+
+    private final int index;
+    private final Path workDir;
+    private final BlockingQueue<ProcessEngine.Job> jobs;
+    private final AtomicInteger running;
+    private volatile boolean open = true;
+    private volatile Process process;
+    private DataOutputStream toWorker;
+    private DataInputStream fromWorker;
+    private final Set<FunctionId> functionsSent = new HashSet<>();
+    private Thread driver;
+
+    WorkerProcess(int index, Path workDir, BlockingQueue<ProcessEngine.Job> jobs, AtomicInteger running) {
+        this.index = index;
+        this.workDir = workDir;
+        this.jobs = jobs;
+        this.running = running;
+    }
+
+    void start() {
+        driver = Thread.ofVirtual().name("worker-process-" + index).start(this::drive);
+    }
+
+    long pid() {
+        Process p = process;
+        return p == null ? -1 : p.pid();
+    }
+
+    private void drive() {
+        while (open) {
+            ProcessEngine.Job job;
+            try {
+                if (process == null || !process.isAlive()) {
+                    launch();
+                }
+                job = jobs.take();
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException e) {
+                log.error("cannot start worker process {}: {}", index, e.getMessage());
+                return;
+            }
+            running.incrementAndGet();
+            try {
+                job.onDone().accept(run(job));
+            } finally {
+                running.decrementAndGet();
+            }
+        }
+    }
+
+    private TaskResult run(ProcessEngine.Job job) {
+        long started = System.currentTimeMillis();
+        try {
+            boolean first = functionsSent.add(job.function().functionUuid());
+            Frames.write(toWorker, new WorkerRequest.Run(job.task(), first ? job.function() : null));
+            TaskResult r = Frames.read(fromWorker, TaskResult.class);
+            if (r != null) {
+                return r;
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("worker process {} failed: {}", index, e.toString());
+        }
+        String why = "worker process " + pid() + " exited while running the task" + exitCode();
+        kill();
+        return new TaskResult(job.task().task(), job.task().attempt(), why,
+                new TaskResult.Failure(ErrorCode.COULD_NOT_EXECUTE_TASK, why, "WorkerLost"), started,
+                System.currentTimeMillis());
+    }
+
+    private String exitCode() {
+        try {
+            Process p = process;
+            return p != null && p.waitFor(1, java.util.concurrent.TimeUnit.SECONDS) ? " (exit code " + p.exitValue() + ")" : "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    private void launch() throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = List.of(java, "-XX:+UseSerialGC", "-Xshare:auto",
+                "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName(), workDir.toString());
+        process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        toWorker = new DataOutputStream(new BufferedOutputStream(process.getOutputStream()));
+        fromWorker = new DataInputStream(new BufferedInputStream(process.getInputStream()));
+        functionsSent.clear();
+    }
+
+    private void kill() {
+        Process p = process;
+        if (p != null) {
+            p.destroyForcibly();
+        }
+        process = null;
+    }
+
+    void close() {
+        open = false;
+        if (driver != null) {
+            driver.interrupt();
+        }
+        kill();
+    }
+}

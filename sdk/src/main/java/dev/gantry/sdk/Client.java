@@ -1,0 +1,139 @@
+package dev.gantry.sdk;
+
+import dev.gantry.client.ServiceClient;
+import dev.gantry.protocol.EndpointId;
+import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.FunctionId;
+import dev.gantry.protocol.GantryException;
+import dev.gantry.protocol.TaskGroupId;
+import dev.gantry.protocol.TaskId;
+import dev.gantry.protocol.api.BatchStatusRequest;
+import dev.gantry.protocol.api.BatchStatusResponse;
+import dev.gantry.protocol.api.DeleteResult;
+import dev.gantry.protocol.api.EndpointDoc;
+import dev.gantry.protocol.api.EndpointStatus;
+import dev.gantry.protocol.api.EndpointSummary;
+import dev.gantry.protocol.api.FunctionDoc;
+import dev.gantry.protocol.api.FunctionRegistered;
+import dev.gantry.protocol.api.FunctionRegistration;
+import dev.gantry.protocol.api.SubmitRequest;
+import dev.gantry.protocol.api.SubmitResponse;
+import dev.gantry.protocol.api.TaskGroupDoc;
+import dev.gantry.protocol.api.TaskStatus;
+import dev.gantry.protocol.payload.Arguments;
+import dev.gantry.sdk.internal.FunctionPacker;
+import dev.gantry.sdk.internal.Results;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The REST API of a Gantry service, method by method as Globus Compute's {@code Client}. Thread-safe. */
+public final class Client {
+    private final ServiceClient http;
+    private final FunctionPacker packer = new FunctionPacker();
+
+    public Client(ServiceClient http) {
+        this.http = http;
+    }
+
+    public Client(String serviceUrl, String token) {
+        this(new ServiceClient(serviceUrl, token));
+    }
+
+    /** A client from {@code GANTRY_SERVICE_URL}/{@code GANTRY_TOKEN} or the local credentials. */
+    public static Client fromEnvironment() {
+        return new Client(ServiceClient.fromEnvironment());
+    }
+
+    ServiceClient http() {
+        return http;
+    }
+
+    FunctionPacker packer() {
+        return packer;
+    }
+
+    public String version() {
+        return http.get("/v2/version", String.class);
+    }
+
+    public FunctionId registerFunction(RemoteFunction fn) {
+        return register(packer.pack(fn).registration());
+    }
+
+    public FunctionId registerFunction(ShellFunction fn) {
+        return register(FunctionPacker.pack(fn).registration());
+    }
+
+    public FunctionId register(FunctionRegistration registration) {
+        return http.post("/v3/functions", registration, FunctionRegistered.class).functionUuid();
+    }
+
+    public FunctionDoc getFunction(FunctionId id) {
+        return http.get("/v2/functions/" + id, FunctionDoc.class);
+    }
+
+    public void deleteFunction(FunctionId id) {
+        http.delete("/v2/functions/" + id, DeleteResult.class);
+    }
+
+    public List<EndpointSummary> getEndpoints() {
+        return Arrays.asList(http.get("/v2/endpoints", EndpointSummary[].class));
+    }
+
+    public EndpointDoc getEndpointMetadata(EndpointId id) {
+        return http.get("/v2/endpoints/" + id, EndpointDoc.class);
+    }
+
+    public EndpointStatus getEndpointStatus(EndpointId id) {
+        return http.get("/v2/endpoints/" + id + "/status", EndpointStatus.class);
+    }
+
+    public void deleteEndpoint(EndpointId id) {
+        http.delete("/v2/endpoints/" + id, DeleteResult.class);
+    }
+
+    public SubmitResponse batchRun(EndpointId endpoint, SubmitRequest batch) {
+        return http.post("/v3/endpoints/" + endpoint + "/submit", batch, SubmitResponse.class);
+    }
+
+    /** Runs a registered function once with positional arguments; returns the task id. */
+    public TaskId run(EndpointId endpoint, FunctionId function, Object... args) {
+        SubmitRequest r = new SubmitRequest(null, false, Map.of(function.toString(),
+                List.of(Arguments.of(Arrays.asList(args)).pack())), null, null, null, null);
+        return batchRun(endpoint, r).tasks().get(function.toString()).get(0);
+    }
+
+    public TaskStatus getTask(TaskId id) {
+        return http.get("/v2/tasks/" + id, TaskStatus.class);
+    }
+
+    /** The task's result; {@code TaskPending} (code {@code SEMANTICALLY_INVALID}) while it runs. */
+    public <T> T getResult(TaskId id, Class<T> type) {
+        TaskStatus s = getTask(id);
+        if (s.pending()) {
+            throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "task " + id + " is still " + s.status());
+        }
+        java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
+        Results.complete(f, s, type);
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    public Map<TaskId, TaskStatus> getBatchResult(Collection<TaskId> ids) {
+        BatchStatusResponse r = http.post("/v2/batch_status", new BatchStatusRequest(List.copyOf(ids)),
+                BatchStatusResponse.class);
+        Map<TaskId, TaskStatus> out = new LinkedHashMap<>();
+        r.results().forEach((k, v) -> out.put(TaskId.of(k), v));
+        return out;
+    }
+
+    public TaskGroupDoc getTaskGroup(TaskGroupId id) {
+        return http.get("/v2/taskgroup/" + id, TaskGroupDoc.class);
+    }
+}

@@ -1,0 +1,171 @@
+package dev.gantry.sdk;
+
+import dev.gantry.protocol.EndpointId;
+import dev.gantry.protocol.FunctionId;
+import dev.gantry.protocol.TaskGroupId;
+import dev.gantry.protocol.payload.Arguments;
+import dev.gantry.sdk.internal.FunctionPacker;
+import dev.gantry.sdk.internal.PackedFunction;
+import dev.gantry.sdk.internal.ResultWatcher;
+import dev.gantry.sdk.internal.Submitter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Runs functions on one endpoint, like {@code java.util.concurrent.ExecutorService} but remote. Functions are
+ * registered on first use (once per distinct function), submissions are sent in background batches, and
+ * each {@link ComputeFuture} completes from the service's result stream. {@link #close()} waits for every
+ * future; {@link #shutdownNow()} cancels those not yet sent.
+ */
+public final class ComputeExecutor implements AutoCloseable {
+    private record Registered(FunctionId id, Class<?> resultType) {}
+
+    private final Client client;
+    private final EndpointId endpoint;
+    private final Submitter submitter;
+    private final ResultWatcher watcher;
+    private final Map<String, Registered> functions = new ConcurrentHashMap<>();
+    private final Set<CompletableFuture<?>> outstanding = ConcurrentHashMap.newKeySet();
+
+    private ComputeExecutor(Builder b) {
+        this.client = b.client != null ? b.client : Client.fromEnvironment();
+        this.endpoint = Objects.requireNonNull(b.endpoint, "endpoint id");
+        this.watcher = new ResultWatcher(client.http());
+        this.submitter = new Submitter(endpoint, b.taskGroup, b.batchSize,
+                request -> client.batchRun(endpoint, request));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public <R> ComputeFuture<R> submit(RemoteFunction0<R> fn) {
+        return submitPacked(pack(fn), List.of());
+    }
+
+    public <A, R> ComputeFuture<R> submit(RemoteFunction1<A, R> fn, A a) {
+        return submitPacked(pack(fn), Arrays.asList(a));
+    }
+
+    public <A, B, R> ComputeFuture<R> submit(RemoteFunction2<A, B, R> fn, A a, B b) {
+        return submitPacked(pack(fn), Arrays.asList(a, b));
+    }
+
+    public <A, B, C, R> ComputeFuture<R> submit(RemoteFunction3<A, B, C, R> fn, A a, B b, C c) {
+        return submitPacked(pack(fn), Arrays.asList(a, b, c));
+    }
+
+    public ComputeFuture<ShellResult> submit(ShellFunction fn) {
+        return submitPacked(register(FunctionPacker.pack(fn)), List.of());
+    }
+
+    /** Runs an already registered function (perhaps someone else's) with positional arguments. */
+    public <R> ComputeFuture<R> submitToRegisteredFunction(FunctionId function, Class<R> resultType, Object... args) {
+        return submitPacked(new Registered(function, resultType), Arrays.asList(args));
+    }
+
+    /** Registers {@code fn} now (it is registered on first submit otherwise). */
+    public FunctionId registerFunction(RemoteFunction fn) {
+        return pack(fn).id();
+    }
+
+    private Registered pack(RemoteFunction fn) {
+        return register(client.packer().pack(fn));
+    }
+
+    private Registered register(PackedFunction p) {
+        return functions.computeIfAbsent(p.key(), k -> new Registered(client.register(p.registration()),
+                p.resultType()));
+    }
+
+    @SuppressWarnings("unchecked")
+    private <R> ComputeFuture<R> submitPacked(Registered fn, List<?> args) {
+        ComputeFuture<R> future = new ComputeFuture<>();
+        outstanding.add(future);
+        future.whenComplete((r, e) -> outstanding.remove(future));
+        String payload = Arguments.of(args).pack();
+        submitter.add(new Submitter.Pending(future, fn.id(), payload, (taskId, group) -> {
+            future.taskId(taskId);
+            watcher.follow(group);
+            watcher.watch(taskId, future, (Class<R>) fn.resultType());
+        }));
+        return future;
+    }
+
+    /** The task group of this executor's tasks, once the first batch was accepted. */
+    public TaskGroupId taskGroupId() {
+        return submitter.group();
+    }
+
+    /** Futures not yet completed. */
+    public int outstanding() {
+        return outstanding.size();
+    }
+
+    /** Cancels the futures whose tasks were not sent yet and stops; returns how many were cancelled. */
+    public int shutdownNow() {
+        int n = submitter.shutdownNow().size();
+        watcher.close();
+        return n;
+    }
+
+    /** Stops taking tasks, waits for every outstanding future to complete, then releases the stream. */
+    @Override
+    public void close() {
+        submitter.shutdown();
+        for (CompletableFuture<?> f : List.copyOf(outstanding)) {
+            try {
+                f.join();
+            } catch (RuntimeException e) {
+                // the caller sees it through the future
+            }
+        }
+        watcher.close();
+    }
+
+    /** Options for a {@link ComputeExecutor}. */
+    public static final class Builder {
+        private Client client;
+        private EndpointId endpoint;
+        private TaskGroupId taskGroup;
+        private int batchSize = 128;
+
+        public Builder client(Client c) {
+            this.client = c;
+            return this;
+        }
+
+        public Builder endpointId(EndpointId id) {
+            this.endpoint = id;
+            return this;
+        }
+
+        public Builder endpointId(String id) {
+            return endpointId(EndpointId.of(id));
+        }
+
+        /** Adds the tasks to an existing task group of the caller's. */
+        public Builder taskGroupId(TaskGroupId id) {
+            this.taskGroup = id;
+            return this;
+        }
+
+        /** The most tasks sent in one request (default 128). */
+        public Builder batchSize(int n) {
+            if (n < 1 || n > 10_000) {
+                throw new IllegalArgumentException("batch size must be 1..10000, got " + n);
+            }
+            this.batchSize = n;
+            return this;
+        }
+
+        public ComputeExecutor build() {
+            return new ComputeExecutor(this);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.gantry.sdk.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.GantryException;
+import dev.gantry.protocol.Json;
+import dev.gantry.protocol.api.FunctionMeta;
+import dev.gantry.protocol.api.FunctionRegistration;
+import dev.gantry.protocol.payload.Buffers;
+import dev.gantry.protocol.payload.JavaBundle;
+import dev.gantry.protocol.payload.ShellCommand;
+import dev.gantry.protocol.payload.Strategy;
+import dev.gantry.sdk.RemoteFunction;
+import dev.gantry.sdk.ShellFunction;
+import dev.gantry.sdk.ShellResult;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.SerializedLambda;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Turns a remote function into its registration: a Java bundle or a shell command, packed and tagged. */
+public final class FunctionPacker {
+    public static final String SDK_VERSION = "0.1.0";
+    private static final FunctionMeta META = new FunctionMeta(SDK_VERSION, Runtime.version().toString(), null,
+            Strategy.JAVA_BUNDLE.id());
+    private final Map<String, List<JavaBundle.ClassFile>> closures = new ConcurrentHashMap<>();
+
+    public PackedFunction pack(RemoteFunction fn) {
+        if (fn == null) {
+            throw new IllegalArgumentException("the function is null");
+        }
+        SerializedLambda sl = serializedLambda(fn);
+        return sl != null ? lambda(fn, sl) : instance(fn);
+    }
+
+    public static PackedFunction pack(ShellFunction fn) {
+        String body = Json.write(new ShellCommand(fn.cmd(), fn.walltimeS(), fn.snippetLines()));
+        String code = Buffers.pack(List.of(Strategy.SHELL.tag(body)));
+        return new PackedFunction("sh:" + body, new FunctionRegistration("ShellFunction", code, fn.cmd(),
+                new FunctionMeta(SDK_VERSION, Runtime.version().toString(), null, Strategy.SHELL.id())),
+                ShellResult.class);
+    }
+
+    private PackedFunction lambda(RemoteFunction fn, SerializedLambda sl) {
+        ClassLoader loader = fn.getClass().getClassLoader();
+        List<JavaBundle.TypedValue> captured = new ArrayList<>();
+        for (int i = 0; i < sl.getCapturedArgCount(); i++) {
+            Object v = sl.getCapturedArg(i);
+            captured.add(new JavaBundle.TypedValue(v == null ? "java.lang.Object" : v.getClass().getName(),
+                    toJson(v, "a value the function captures")));
+        }
+        JavaBundle.Lambda l = new JavaBundle.Lambda(sl.getCapturingClass(), sl.getFunctionalInterfaceClass(),
+                sl.getFunctionalInterfaceMethodName(), sl.getFunctionalInterfaceMethodSignature(),
+                sl.getImplMethodKind(), sl.getImplClass(), sl.getImplMethodName(), sl.getImplMethodSignature(),
+                sl.getInstantiatedMethodType(), captured);
+        List<JavaBundle.ClassFile> classes = closures.computeIfAbsent(sl.getCapturingClass(),
+                c -> ClassClosure.of(c, loader));
+        String name = simpleName(sl.getImplClass()) + "." + sl.getImplMethodName();
+        Class<?> resultType = MethodType.fromMethodDescriptorString(sl.getInstantiatedMethodType(), loader).returnType();
+        return packed("lambda:" + Json.write(l), name, new JavaBundle(classes, l, null), resultType);
+    }
+
+    private PackedFunction instance(RemoteFunction fn) {
+        Class<?> cls = fn.getClass();
+        JsonNode state = toJson(fn, "the function object");
+        List<JavaBundle.ClassFile> classes = closures.computeIfAbsent(cls.getName().replace('.', '/'),
+                c -> ClassClosure.of(c, cls.getClassLoader()));
+        Class<?> resultType = Object.class;
+        for (Method m : cls.getMethods()) {
+            if (m.getName().equals("apply") && !m.isBridge()) {
+                resultType = m.getReturnType();
+            }
+        }
+        JavaBundle.Instance in = new JavaBundle.Instance(cls.getName(), state);
+        return packed("instance:" + cls.getName() + ":" + state, cls.getSimpleName(), new JavaBundle(classes, null, in),
+                resultType);
+    }
+
+    private static PackedFunction packed(String key, String name, JavaBundle bundle, Class<?> resultType) {
+        String code = Buffers.pack(List.of(Strategy.JAVA_BUNDLE.tag(Json.write(bundle))));
+        return new PackedFunction(key, new FunctionRegistration(name, code, null, META), resultType);
+    }
+
+    private static SerializedLambda serializedLambda(Object fn) {
+        if (!fn.getClass().isSynthetic() && !fn.getClass().isHidden()) {
+            return null;
+        }
+        try {
+            Method m = fn.getClass().getDeclaredMethod("writeReplace");
+            m.setAccessible(true);
+            return m.invoke(fn) instanceof SerializedLambda sl ? sl : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "cannot ship lambda " + fn.getClass().getName()
+                    + ": " + e);
+        }
+    }
+
+    private static JsonNode toJson(Object v, String what) {
+        try {
+            return Json.mapper().valueToTree(v);
+        } catch (IllegalArgumentException e) {
+            throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, what + " (" + v.getClass().getName()
+                    + ") cannot be sent as JSON: " + e.getMessage() + ". Capture plain values (numbers, strings,"
+                    + " records, lists) rather than objects such as 'this'.");
+        }
+    }
+
+    private static String simpleName(String internalName) {
+        return internalName.substring(internalName.lastIndexOf('/') + 1);
+    }
+}

@@ -1,0 +1,185 @@
+package dev.gantry.sdk.internal;
+
+import dev.gantry.client.ServiceClient;
+import dev.gantry.client.TextFrames;
+import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.GantryException;
+import dev.gantry.protocol.Json;
+import dev.gantry.protocol.TaskGroupId;
+import dev.gantry.protocol.TaskId;
+import dev.gantry.protocol.api.TaskStatus;
+import dev.gantry.protocol.channel.StreamMessage;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Completes futures from the service's result stream. It subscribes with replay, so after a reconnect
+ * every task that ended meanwhile is sent again; results that arrive before their future is registered
+ * wait in {@code early}.
+ */
+public final class ResultWatcher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ResultWatcher.class);
+
+    private record Watch(CompletableFuture<Object> future, Class<Object> type) {}
+
+    private final ServiceClient http;
+    private final Map<TaskId, Watch> watching = new ConcurrentHashMap<>();
+    private final Map<TaskId, TaskStatus> early = new ConcurrentHashMap<>();
+    private final Set<TaskGroupId> groups = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock sendLock = new ReentrantLock();
+    private volatile WebSocket ws;
+    private volatile boolean open = true;
+    private Thread keeper;
+
+    public ResultWatcher(ServiceClient http) {
+        this.http = http;
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> void watch(TaskId task, CompletableFuture<T> future, Class<T> type) {
+        TaskStatus ready = early.remove(task);
+        if (ready != null) {
+            Results.complete(future, ready, type);
+            return;
+        }
+        watching.put(task, new Watch((CompletableFuture<Object>) future, (Class<Object>) type));
+        claim(task);
+    }
+
+    /** Completes the task's future if both it and its result are here; whoever removes both completes it. */
+    private void claim(TaskId task) {
+        TaskStatus ready = early.remove(task);
+        if (ready != null) {
+            Watch w = watching.remove(task);
+            if (w != null) {
+                Results.complete(w.future(), ready, w.type());
+            } else {
+                early.put(task, ready);
+            }
+        }
+    }
+
+    /** Follows a task group's results from now on (and those already ended). */
+    public void follow(TaskGroupId group) {
+        if (groups.add(group)) {
+            ensureConnected();
+            send(new StreamMessage.Subscribe(group, true));
+        }
+    }
+
+    private void ensureConnected() {
+        if (keeper == null) {
+            synchronized (this) {
+                if (keeper == null) {
+                    connect();
+                    keeper = Thread.ofVirtual().name("result-watcher").start(this::keepAlive);
+                }
+            }
+        }
+    }
+
+    private void connect() {
+        try {
+            ws = http.openWebSocket("/v3/stream", new TextFrames(this::onFrame) {
+                @Override
+                public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
+                    ws = null;
+                    return null;
+                }
+
+                @Override
+                public void onError(WebSocket w, Throwable error) {
+                    log.debug("result stream failed: {}", error.toString());
+                    ws = null;
+                }
+            }).get(15, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new GantryException(ErrorCode.SERVICE_UNAVAILABLE, "cannot open the result stream: " + e, e);
+        }
+    }
+
+    /** Pings every 20 s; reconnects and re-subscribes (with replay) when the stream dropped. */
+    private void keepAlive() {
+        int attempt = 0;
+        while (open) {
+            try {
+                Thread.sleep(ws == null ? Math.min(10_000, 250L << Math.min(attempt, 6)) : 20_000);
+                if (!open) {
+                    return;
+                }
+                WebSocket w = ws;
+                if (w != null) {
+                    w.sendPing(ByteBuffer.allocate(0));
+                    continue;
+                }
+                connect();
+                attempt = 0;
+                groups.forEach(g -> send(new StreamMessage.Subscribe(g, true)));
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                attempt++;
+                log.debug("reconnecting the result stream: {}", e.toString());
+            }
+        }
+    }
+
+    private void send(StreamMessage m) {
+        sendLock.lock();
+        try {
+            WebSocket w = ws;
+            if (w != null) {
+                w.sendText(Json.write(m), true).get(15, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            log.debug("sending on the result stream failed: {}", e.toString());
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    private void onFrame(String text) {
+        switch (Json.read(text, StreamMessage.class)) {
+            case StreamMessage.Results r -> r.results().forEach(this::deliver);
+            case StreamMessage.Error e -> log.warn("the result stream refused a request: {} {}", e.code(), e.message());
+            default -> { }
+        }
+    }
+
+    private void deliver(TaskStatus s) {
+        Watch w = watching.remove(s.taskId());
+        if (w == null) {
+            early.put(s.taskId(), s);
+            claim(s.taskId());
+        } else {
+            Results.complete(w.future(), s, w.type());
+        }
+    }
+
+    /** How many futures wait for a result. */
+    public int watching() {
+        return watching.size();
+    }
+
+    @Override
+    public void close() {
+        open = false;
+        if (keeper != null) {
+            keeper.interrupt();
+        }
+        WebSocket w = ws;
+        if (w != null) {
+            w.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        }
+        early.clear();
+    }
+}
