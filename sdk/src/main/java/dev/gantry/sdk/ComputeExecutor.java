@@ -75,7 +75,8 @@ public final class ComputeExecutor implements AutoCloseable {
     }
 
     private Registered pack(RemoteFunction fn) {
-        return register(client.packer().pack(fn));
+        Registered known = functions.get(FunctionPacker.key(fn));
+        return known != null ? known : register(client.packer().pack(fn));
     }
 
     private Registered register(PackedFunction p) {

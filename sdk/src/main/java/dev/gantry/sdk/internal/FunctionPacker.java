@@ -36,6 +36,25 @@ public final class FunctionPacker {
         return sl != null ? lambda(fn, sl) : instance(fn);
     }
 
+    /**
+     * A cheap key, equal for functions that behave the same: the lambda's implementation and captured values,
+     * or the object's class and state. Lets callers skip {@link #pack} for functions they registered already.
+     */
+    public static String key(RemoteFunction fn) {
+        SerializedLambda sl = serializedLambda(fn);
+        if (sl == null) {
+            return "instance:" + fn.getClass().getName() + ":" + toJson(fn, "the function object");
+        }
+        StringBuilder k = new StringBuilder("lambda:").append(sl.getImplClass()).append('.')
+                .append(sl.getImplMethodName()).append(sl.getImplMethodSignature()).append(':')
+                .append(sl.getInstantiatedMethodType()).append(':').append(sl.getImplMethodKind());
+        for (int i = 0; i < sl.getCapturedArgCount(); i++) {
+            Object v = sl.getCapturedArg(i);
+            k.append(':').append(v == null ? "null" : v.getClass().getName() + "=" + toJson(v, "a captured value"));
+        }
+        return k.toString();
+    }
+
     public static PackedFunction pack(ShellFunction fn) {
         String body = Json.write(new ShellCommand(fn.cmd(), fn.walltimeS(), fn.snippetLines()));
         String code = Buffers.pack(List.of(Strategy.SHELL.tag(body)));
@@ -60,7 +79,7 @@ public final class FunctionPacker {
                 c -> ClassClosure.of(c, loader));
         String name = simpleName(sl.getImplClass()) + "." + sl.getImplMethodName();
         Class<?> resultType = MethodType.fromMethodDescriptorString(sl.getInstantiatedMethodType(), loader).returnType();
-        return packed("lambda:" + Json.write(l), name, new JavaBundle(classes, l, null), resultType);
+        return packed(key(fn), name, new JavaBundle(classes, l, null), resultType);
     }
 
     private PackedFunction instance(RemoteFunction fn) {
@@ -75,7 +94,7 @@ public final class FunctionPacker {
             }
         }
         JavaBundle.Instance in = new JavaBundle.Instance(cls.getName(), state);
-        return packed("instance:" + cls.getName() + ":" + state, cls.getSimpleName(), new JavaBundle(classes, null, in),
+        return packed(key(fn), cls.getSimpleName(), new JavaBundle(classes, null, in),
                 resultType);
     }
 
