@@ -36,7 +36,8 @@ public record Arguments(ArrayNode args, ObjectNode kwargs) {
     private static JsonNode jsonBuffer(String buffer) {
         Serialized s = Serialized.parse(buffer);
         if (s.strategy() != Strategy.JSON) {
-            throw Buffers.malformed("task arguments must use the JSON strategy (11), got " + s.strategy().id());
+            throw Buffers.malformed("task arguments must use the JSON strategy (11), got " + s.strategy().id()
+                    + " (" + s.strategy() + ")");
         }
         try {
             return Json.mapper().readTree(s.body());

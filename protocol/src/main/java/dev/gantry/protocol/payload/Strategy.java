@@ -2,7 +2,8 @@ package dev.gantry.protocol.payload;
 
 /**
  * Serialization strategies by their 2-character identifiers. {@code 11} and {@code st} are Globus Compute's
- * (JSON data, Python source); the others are Gantry's and are refused by Globus Compute endpoints.
+ * (JSON data, Python source); {@code jb} and {@code sh} are Gantry's. Globus Compute's pickle- and dill-based
+ * strategies are listed only to be refused by name: Gantry never decodes them.
  */
 public enum Strategy {
     /** JSON data (Globus Compute's JSONData). */

@@ -1,0 +1,59 @@
+package dev.gantry.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gantry.protocol.api.BatchStatusRequest;
+import dev.gantry.protocol.api.FunctionRegistration;
+import dev.gantry.protocol.api.SubmitRequest;
+import dev.gantry.protocol.channel.ChannelMessage;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JsonTest {
+
+    private static ErrorCode codeOf(String json, Class<?> type) {
+        try {
+            Json.read(json, type);
+            throw new AssertionError("decoded " + json);
+        } catch (GantryException e) {
+            return e.code();
+        }
+    }
+
+    @Test
+    void notJsonIsInvalidJsonAndWrongShapeIsSemanticallyInvalid() {
+        assertThat(codeOf("{\"function_name\": ", FunctionRegistration.class)).isEqualTo(ErrorCode.INVALID_JSON);
+        assertThat(codeOf("{\"function_name\": 5, \"function_code\": \"x\"}", FunctionRegistration.class))
+                .isEqualTo(ErrorCode.SEMANTICALLY_INVALID);
+        assertThat(codeOf("{\"function_code\": \"x\"}", FunctionRegistration.class))
+                .isEqualTo(ErrorCode.SEMANTICALLY_INVALID);
+        assertThat(codeOf("null", FunctionRegistration.class)).isEqualTo(ErrorCode.SEMANTICALLY_INVALID);
+        assertThat(codeOf("{\"tasks\": {}}", SubmitRequest.class)).isEqualTo(ErrorCode.SEMANTICALLY_INVALID);
+        assertThat(codeOf("{\"tasks\": {\"f\": [1]}}", SubmitRequest.class)).isEqualTo(ErrorCode.SEMANTICALLY_INVALID);
+        assertThat(codeOf("{\"task_ids\": [\"not-a-uuid\"]}", BatchStatusRequest.class)).isEqualTo(ErrorCode.INVALID_UUID);
+    }
+
+    @Test
+    void deepNestingIsRefusedBeforeItCostsAnything() {
+        String deep = "[".repeat(10_000) + "]".repeat(10_000);
+        assertThat(codeOf("{\"tasks\": " + deep + "}", SubmitRequest.class)).isIn(ErrorCode.INVALID_JSON,
+                ErrorCode.SEMANTICALLY_INVALID);
+    }
+
+    @Test
+    void fieldNamesAreSnakeCaseAndChannelMessagesCarryTheirType() {
+        String json = Json.write(new ChannelMessage.Accepted(List.of(TaskId.of("00000000-0000-0000-0000-000000000001")), 7));
+        assertThat(json).isEqualTo("{\"type\":\"accepted\",\"tasks\":[\"00000000-0000-0000-0000-000000000001\"],\"at_ms\":7}");
+        assertThat(Json.read(json, ChannelMessage.class)).isInstanceOf(ChannelMessage.Accepted.class);
+        assertThat(Json.read("{\"type\":\"stop\",\"reason\":\"x\",\"future_field\":1}", ChannelMessage.class))
+                .isEqualTo(new ChannelMessage.Stop("x"));
+    }
+
+    @Test
+    void idsAreParsedNotNormalised() {
+        assertThatThrownBy(() -> TaskId.of("../../etc/passwd")).isInstanceOfSatisfying(GantryException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_UUID));
+        assertThatThrownBy(() -> TaskId.of("1-1-1-1-1")).isInstanceOf(GantryException.class);
+    }
+}
