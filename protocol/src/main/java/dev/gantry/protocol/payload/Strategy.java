@@ -13,7 +13,17 @@ public enum Strategy {
     /** A Java function with the class files it needs ({@link JavaBundle} as JSON). */
     JAVA_BUNDLE("jb"),
     /** A shell command ({@link ShellCommand} as JSON). */
-    SHELL("sh");
+    SHELL("sh"),
+    /** Globus Compute's other strategies: known by name so that refusals say what was sent; never decoded. */
+    DILL_DATA_BASE64("00"),
+    DILL_CODE("01"),
+    PICKLE_CODE("02"),
+    DILL_CODE_TEXT_INSPECT("03"),
+    DILL_CODE_SOURCE("04"),
+    COMBINED_CODE("10"),
+    ALL_CODE_STRATEGIES("12"),
+    ALL_DATA_STRATEGIES("13"),
+    PURE_SOURCE_DILL("sd");
 
     private final String id;
 
