@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -37,8 +38,8 @@ public final class Json {
                 .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .serializationInclusion(JsonInclude.Include.NON_NULL)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .withCoercionConfig(LogicalType.Textual, c -> c
                         .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
@@ -66,25 +67,39 @@ public final class Json {
     }
 
     public static <T> T read(String text, Class<T> type) {
-        try {
-            return require(MAPPER.readValue(text, type), type);
-        } catch (IOException e) {
-            throw decodeFailure(type, e);
-        }
+        return map(parse(() -> MAPPER.readTree(text)), type);
     }
 
     public static <T> T read(byte[] bytes, Class<T> type) {
-        try {
-            return require(MAPPER.readValue(bytes, type), type);
-        } catch (IOException e) {
-            throw decodeFailure(type, e);
-        }
+        return map(parse(() -> MAPPER.readTree(bytes)), type);
     }
 
     public static <T> T read(InputStream in, Class<T> type) {
+        return map(parse(() -> MAPPER.readTree(in)), type);
+    }
+
+    private interface Parse {
+        JsonNode run() throws IOException;
+    }
+
+    /** Syntax first: anything that is not one well-formed JSON value is {@code INVALID_JSON}. */
+    private static JsonNode parse(Parse p) {
         try {
-            return require(MAPPER.readValue(in, type), type);
+            JsonNode tree = p.run();
+            if (tree == null || tree.isMissingNode()) {
+                throw new GantryException(ErrorCode.INVALID_JSON, "the body is empty; a JSON document is expected");
+            }
+            return tree;
         } catch (IOException e) {
+            throw new GantryException(ErrorCode.INVALID_JSON, "the body is not valid JSON: " + firstLine(e.getMessage()));
+        }
+    }
+
+    /** Then shape: JSON that does not fit the type is {@code SEMANTICALLY_INVALID} (or the type's own code). */
+    private static <T> T map(JsonNode tree, Class<T> type) {
+        try {
+            return require(MAPPER.treeToValue(tree, type), type);
+        } catch (IOException | IllegalArgumentException e) {
             throw decodeFailure(type, e);
         }
     }
@@ -96,14 +111,14 @@ public final class Json {
         return value;
     }
 
-    private static GantryException decodeFailure(Class<?> type, IOException e) {
+    private static GantryException decodeFailure(Class<?> type, Exception e) {
         if (e.getCause() instanceof GantryException g) {
             return g;
         }
         if (e instanceof JsonMappingException m) {
             String where = m.getPathReference() == null ? "" : " at " + path(m);
             return new GantryException(ErrorCode.SEMANTICALLY_INVALID,
-                    "the JSON does not fit a " + describe(type) + where + ": " + m.getOriginalMessage());
+                    "the JSON does not fit a " + describe(type) + where + ": " + plain(m.getOriginalMessage()));
         }
         return new GantryException(ErrorCode.INVALID_JSON, "the body is not valid JSON: " + firstLine(e.getMessage()));
     }
@@ -114,6 +129,12 @@ public final class Json {
             sb.append(r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]");
         }
         return sb.length() == 0 ? "the top level" : sb.substring(sb.charAt(0) == '.' ? 1 : 0);
+    }
+
+    /** Jackson's message without its advice on configuring Jackson. */
+    private static String plain(String message) {
+        int advice = message == null ? -1 : message.indexOf(" (set DeserializationConfig");
+        return advice < 0 ? message : message.substring(0, advice);
     }
 
     private static String describe(Class<?> type) {

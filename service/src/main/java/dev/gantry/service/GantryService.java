@@ -75,6 +75,11 @@ public final class GantryService implements AutoCloseable {
                 .orElseGet(() -> identities.issueToken(local));
     }
 
+    /** For tests in this package: the database behind this instance. */
+    Database database() {
+        return db;
+    }
+
     public int port() {
         return http.port();
     }

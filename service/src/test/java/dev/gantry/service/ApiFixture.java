@@ -1,0 +1,72 @@
+package dev.gantry.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.protocol.GantryHome;
+import dev.gantry.protocol.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** An embedded service on a free port in a fresh Gantry home, and raw HTTP calls against it. */
+final class ApiFixture implements AutoCloseable {
+    final Path home;
+    final GantryService service;
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    ApiFixture() throws IOException {
+        home = Files.createTempDirectory("gantry-api-");
+        service = GantryService.start(ServiceConfig.embedded(new GantryHome(home), 0));
+    }
+
+    String token() {
+        return service.credentials().token();
+    }
+
+    record Reply(int status, JsonNode body) {
+        String code() {
+            return body.path("code").asText();
+        }
+    }
+
+    Reply call(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(service.url() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(r.statusCode(), r.body().isEmpty() ? Json.mapper().nullNode() : Json.mapper().readTree(r.body()));
+    }
+
+    Reply call(String method, String path, String body) throws Exception {
+        return call(method, path, token(), body);
+    }
+
+    long count(String table) {
+        return service.database().tx(c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    @Override
+    public void close() throws IOException {
+        service.close();
+        try (Stream<Path> all = Files.walk(home)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
