@@ -1,0 +1,156 @@
+package dev.gantry.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.TaskId;
+import dev.gantry.protocol.api.TaskStatus;
+import dev.gantry.sdk.fixtures.Fns;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The executor against a real service and endpoint in this JVM. */
+class ComputeExecutorTest {
+    static InProcessGantry gantry;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gantry = new InProcessGantry();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        gantry.close();
+    }
+
+    private static <T> T get(ComputeFuture<T> f) throws Exception {
+        return f.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void runsLambdasMethodReferencesAndObjectsWithTypedArgumentsAndResults() throws Exception {
+        try (ComputeExecutor ex = gantry.executor()) {
+            ComputeFuture<String> hello = ex.submit(Fns.HELLO, "you");
+            assertThat(get(hello)).isEqualTo("Hello, you!");
+            assertThat(hello.taskId()).isNotNull();
+            assertThat(get(ex.submit(Fns.ADD, 2, 3))).isEqualTo(5);
+            assertThat(get(ex.submit(Fns.NORM, new Fns.Point(3, 4)))).isEqualTo(5.0);
+            assertThat(get(ex.submit(Fns.RANGE, 4))).containsExactly(0, 1, 2, 3);
+            assertThat(get(ex.submit(new Fns.Multiplier(3), 7))).isEqualTo(21);
+            assertThat(get(ex.submit(Fns.JAVA_VERSION))).isEqualTo(System.getProperty("java.version"));
+        }
+    }
+
+    @Test
+    void capturedValuesTravelWithTheLambdaAndMakeDistinctFunctions() throws Exception {
+        try (ComputeExecutor ex = gantry.executor()) {
+            assertThat(get(ex.submit(Fns.adder(10), 5))).isEqualTo(15);
+            assertThat(get(ex.submit(Fns.adder(20), 5))).isEqualTo(25);
+            assertThat(ex.registerFunction(Fns.adder(10))).isEqualTo(ex.registerFunction(Fns.adder(10)))
+                    .isNotEqualTo(ex.registerFunction(Fns.adder(20)));
+        }
+    }
+
+    @Test
+    void aRemoteExceptionCarriesTheRemoteClassAndStackTrace() throws Exception {
+        try (ComputeExecutor ex = gantry.executor()) {
+            ComputeFuture<Integer> f = ex.submit(Fns.BOOM, 7);
+            assertThatThrownBy(() -> f.get(30, TimeUnit.SECONDS)).cause()
+                    .isInstanceOfSatisfying(TaskExecutionFailed.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.REMOTE_EXECUTION_ERROR);
+                        assertThat(e.remoteType()).isEqualTo("java.lang.IllegalStateException");
+                        assertThat(e.remoteStackTrace()).contains("boom 7").contains("Fns.boom");
+                        assertThat(e.taskId()).isEqualTo(f.taskId());
+                    });
+            TaskStatus s = gantry.client.getTask(f.taskId());
+            assertThat(s.status()).isEqualTo("failed");
+            assertThat(s.exception()).contains("boom 7");
+        }
+    }
+
+    @Test
+    void shellFunctionsReturnTheirOutputAndExitCode() throws Exception {
+        try (ComputeExecutor ex = gantry.executor()) {
+            ShellResult r = get(ex.submit(new ShellFunction("echo hi; echo oops >&2; echo $GANTRY_TASK_ID; exit 3")));
+            assertThat(r.returncode()).isEqualTo(3);
+            assertThat(r.stdout()).startsWith("hi\n");
+            assertThat(r.stderr()).isEqualTo("oops\n");
+            assertThat(r.exceptionName()).isEqualTo("CalledProcessError");
+            ShellResult slow = get(ex.submit(new ShellFunction("sleep 5", 0.3, 10)));
+            assertThat(slow.returncode()).isEqualTo(124);
+        }
+    }
+
+    @Test
+    void manyTasksEachCompleteWithTheirOwnResult() throws Exception {
+        List<ComputeFuture<Integer>> futures = new ArrayList<>();
+        try (ComputeExecutor ex = gantry.executor()) {
+            for (int i = 0; i < 3000; i++) {
+                futures.add(ex.submit(Fns.IDENTITY, i));
+            }
+        }
+        for (int i = 0; i < futures.size(); i++) {
+            assertThat(futures.get(i)).as("close() waits for every future").isDone();
+            assertThat(futures.get(i).join()).isEqualTo(i);
+        }
+        List<TaskId> ids = futures.subList(0, 50).stream().map(ComputeFuture::taskId).toList();
+        Map<TaskId, TaskStatus> batch = gantry.client.getBatchResult(ids);
+        assertThat(batch).hasSize(50);
+        assertThat(batch.values()).allMatch(s -> s.status().equals("success") && !s.pending());
+        assertThat(gantry.client.getResult(ids.get(7), Integer.class)).isEqualTo(7);
+    }
+
+    @Test
+    void shutdownNowCancelsWhatWasNotSent() throws Exception {
+        ComputeExecutor ex = ComputeExecutor.builder().client(gantry.client).endpointId(gantry.endpointId)
+                .batchSize(1).build();
+        List<ComputeFuture<Integer>> futures = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            futures.add(ex.submit(Fns.IDENTITY, i));
+        }
+        int cancelled = ex.shutdownNow();
+        assertThat(cancelled).isPositive();
+        assertThat(futures.stream().filter(ComputeFuture::isCancelled).count()).isEqualTo(cancelled);
+        assertThatThrownBy(() -> ex.submit(Fns.IDENTITY, 1)).hasMessageContaining("shut down");
+        assertThatThrownBy(() -> futures.get(futures.size() - 1).join()).isInstanceOf(CancellationException.class);
+    }
+
+    @Test
+    void theEndpointReportsItselfOnline() {
+        var status = gantry.client.getEndpointStatus(gantry.endpointId);
+        assertThat(status.status()).isEqualTo("online");
+        assertThat(status.details().totalWorkers()).isEqualTo(4);
+        assertThat(status.details().engineType()).isEqualTo("thread");
+    }
+
+    @Test
+    void aCaptureThatIsNotJsonIsRefusedWithAClearMessage() {
+        Object notJson = new Object();
+        RemoteFunction0<String> fn = () -> String.valueOf(notJson);
+        try (ComputeExecutor ex = gantry.executor()) {
+            assertThatThrownBy(() -> ex.submit(fn)).isInstanceOf(dev.gantry.protocol.GantryException.class)
+                    .hasMessageContaining("cannot be sent as JSON");
+        }
+    }
+
+    @Test
+    void unknownEndpointFailsTheFutureWithItsCode() {
+        try (ComputeExecutor ex = ComputeExecutor.builder().client(gantry.client)
+                .endpointId("00000000-0000-4000-8000-000000000000").build()) {
+            ComputeFuture<Integer> f = ex.submit(Fns.IDENTITY, 1);
+            assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).cause()
+                    .isInstanceOfSatisfying(dev.gantry.client.ApiException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.ENDPOINT_NOT_FOUND));
+        }
+    }
+
+}

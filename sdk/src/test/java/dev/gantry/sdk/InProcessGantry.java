@@ -1,0 +1,52 @@
+package dev.gantry.sdk;
+
+import dev.gantry.client.ServiceClient;
+import dev.gantry.endpoint.EndpointAgent;
+import dev.gantry.endpoint.EndpointConfig;
+import dev.gantry.endpoint.EndpointDir;
+import dev.gantry.engines.EngineConfig;
+import dev.gantry.engines.Engines;
+import dev.gantry.protocol.EndpointId;
+import dev.gantry.protocol.GantryHome;
+import dev.gantry.service.GantryService;
+import dev.gantry.service.ServiceConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** A whole Gantry in this JVM: the embedded service on a free port and a thread-engine endpoint. */
+final class InProcessGantry implements AutoCloseable {
+    final Path home;
+    final GantryService service;
+    final EndpointAgent endpoint;
+    final EndpointId endpointId;
+    final Client client;
+
+    InProcessGantry() throws IOException {
+        home = Files.createTempDirectory("gantry-sdk-");
+        service = GantryService.start(ServiceConfig.embedded(new GantryHome(home), 0));
+        ServiceClient http = ServiceClient.of(service.credentials());
+        EndpointDir dir = EndpointDir.of(new GantryHome(home), "test");
+        EndpointConfig cfg = new EndpointConfig("test", new EngineConfig.Thread(4), 1, null, null);
+        endpoint = new EndpointAgent(dir, cfg, http, Engines.create(cfg.engine(), dir.tasksDir()));
+        endpointId = endpoint.start();
+        client = new Client(http);
+    }
+
+    ComputeExecutor executor() {
+        return ComputeExecutor.builder().client(client).endpointId(endpointId).build();
+    }
+
+    @Override
+    public void close() throws IOException {
+        endpoint.close();
+        service.close();
+        try (Stream<Path> all = Files.walk(home)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
