@@ -1,0 +1,92 @@
+package dev.gantry.it;
+
+
+
+import dev.gantry.cli.Main;
+import dev.gantry.protocol.GantryHome;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Starts Gantry as a user would, as separate OS processes running the {@code gantry} CLI, in a fresh
+ * Gantry home; keeps each process's output in a file there, and removes everything on close.
+ */
+final class GantryProcesses implements AutoCloseable {
+    final Path home = Files.createTempDirectory("gantry-it-");
+    private final List<Process> started = new ArrayList<>();
+
+    GantryProcesses() throws IOException {}
+
+    /** Runs {@code gantry args...} in the background; its output goes to {@code <home>/<log>}. */
+    Process start(String log, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(), "-cp",
+                System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve(log).toFile()));
+        pb.environment().put("GANTRY_HOME", home.toString());
+        Process p = pb.start();
+        started.add(p);
+        return p;
+    }
+
+    /** Runs {@code gantry args...} to completion and returns its output; fails on a non-zero exit. */
+    String run(String... args) throws Exception {
+        String log = "cli-" + System.nanoTime() + ".log";
+        Process p = start(log, args);
+        if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new AssertionError("gantry " + String.join(" ", args) + " failed:\n" + Files.readString(home.resolve(log)));
+        }
+        return Files.readString(home.resolve(log));
+    }
+
+    /** Waits for a line matching {@code regex} in a log and returns its first group. */
+    String await(String log, String regex, Duration within) {
+        Pattern p = Pattern.compile(regex);
+        return org.awaitility.Awaitility.await().atMost(within).pollInterval(Duration.ofMillis(50)).until(() -> find(log, p), Optional::isPresent)
+                .orElseThrow();
+    }
+
+    private Optional<String> find(String log, Pattern p) throws IOException {
+        Path f = home.resolve(log);
+        if (!Files.exists(f)) {
+            return Optional.empty();
+        }
+        Matcher m = p.matcher(Files.readString(f));
+        return m.find() ? Optional.of(m.groupCount() > 0 ? m.group(1) : m.group()) : Optional.empty();
+    }
+
+    GantryHome gantryHome() {
+        return new GantryHome(home);
+    }
+
+    Map<String, String> env() {
+        return Map.of("GANTRY_HOME", home.toString());
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (Process p : started) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        for (Process p : started) {
+            p.onExit().join();
+        }
+        try (Stream<Path> all = Files.walk(home)) {
+            for (Path f : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+}
