@@ -1,0 +1,57 @@
+package dev.gantry.endpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gantry.engines.EngineConfig;
+import dev.gantry.protocol.GantryException;
+import dev.gantry.protocol.GantryHome;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class EndpointConfigTest {
+    @TempDir
+    Path dir;
+
+    private EndpointConfig read(String yaml) throws Exception {
+        Path f = dir.resolve("config.yaml");
+        Files.writeString(f, yaml);
+        return EndpointConfig.read(f);
+    }
+
+    @Test
+    void theConfigureTemplateReadsBackWithItsDefaults() throws Exception {
+        EndpointConfig c = read(EndpointConfig.template("process", 3));
+        assertThat(c.engine()).isEqualTo(new EngineConfig.Process(3));
+        assertThat(c.heartbeatPeriodMs()).isEqualTo(30_000);
+        assertThat(c.displayName()).isNull();
+        assertThat(c.credit()).isEqualTo(256);
+    }
+
+    @Test
+    void unknownKeysAndBadValuesNameTheirPath() {
+        assertThatThrownBy(() -> read("engine:\n  type: thread\n  max_wrkers: 2\n"))
+                .isInstanceOf(GantryException.class).hasMessageContaining("at engine").hasMessageContaining("max_wrkers");
+        assertThatThrownBy(() -> read("engine:\n  type: gpu\n")).hasMessageContaining("engine");
+        assertThatThrownBy(() -> read("heartbeat_period: 0.01\n")).hasMessageContaining("heartbeat_period");
+        assertThatThrownBy(() -> read("engine:\n  type: thread\n  max_workers: -1\n")).hasMessageContaining("max_workers");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"../evil", "a/b", ".hidden", "has space", "", "00000000-0000-4000-8000-000000000000",
+            "quote\"d"})
+    void endpointNamesAreCheckedBeforeTheyBecomePaths(String name) {
+        assertThatThrownBy(() -> EndpointDir.of(new GantryHome(dir), name)).isInstanceOf(GantryException.class)
+                .hasMessageContaining("not a valid endpoint name");
+    }
+
+    @Test
+    void aGoodNameLivesUnderTheHome() {
+        EndpointDir d = EndpointDir.of(new GantryHome(dir), "my-ep_1.x");
+        assertThat(d.config()).isEqualTo(dir.resolve("endpoints/my-ep_1.x/config.yaml"));
+    }
+}
