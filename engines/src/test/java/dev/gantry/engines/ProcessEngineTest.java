@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.protocol.ErrorCode;
 import dev.gantry.protocol.FunctionId;
-import dev.gantry.protocol.Json;
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.FunctionDoc;
 import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.protocol.channel.TaskResult;
 import dev.gantry.protocol.payload.Arguments;
-import dev.gantry.protocol.payload.Buffers;
 import dev.gantry.protocol.payload.ShellCommand;
-import dev.gantry.protocol.payload.Strategy;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,8 +24,7 @@ class ProcessEngineTest {
     Path work;
 
     static FunctionDoc shell(String cmd) {
-        String code = Buffers.pack(List.of(Strategy.SHELL.tag(Json.write(new ShellCommand(cmd, 0, 5)))));
-        return new FunctionDoc(FunctionId.random(), "sh", code, null, null);
+        return new FunctionDoc(FunctionId.random(), "sh", new ShellCommand(cmd, 0, 5).functionCode(), null, null);
     }
 
     static TaskResult run(Engine e, FunctionDoc f) throws Exception {

@@ -25,8 +25,7 @@ class TaskRunnerTest {
     Path work;
 
     static FunctionDoc shell(String cmd) {
-        String code = Buffers.pack(List.of(Strategy.SHELL.tag(Json.write(new ShellCommand(cmd, 0, 5)))));
-        return new FunctionDoc(FunctionId.random(), "sh", code, null, null);
+        return new FunctionDoc(FunctionId.random(), "sh", new ShellCommand(cmd, 0, 5).functionCode(), null, null);
     }
 
     static TaskMessage task(FunctionDoc f, String payload) {

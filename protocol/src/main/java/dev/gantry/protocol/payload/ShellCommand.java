@@ -10,4 +10,9 @@ public record ShellCommand(String cmd, double walltimeS, int snippetLines) {
             snippetLines = 1000;
         }
     }
+
+    /** The function code of this command: one packed buffer in the shell strategy. */
+    public String functionCode() {
+        return Buffers.pack(java.util.List.of(Strategy.SHELL.tag(dev.gantry.protocol.Json.write(this))));
+    }
 }

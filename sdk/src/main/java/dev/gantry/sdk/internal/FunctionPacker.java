@@ -56,9 +56,8 @@ public final class FunctionPacker {
     }
 
     public static PackedFunction pack(ShellFunction fn) {
-        String body = Json.write(new ShellCommand(fn.cmd(), fn.walltimeS(), fn.snippetLines()));
-        String code = Buffers.pack(List.of(Strategy.SHELL.tag(body)));
-        return new PackedFunction("sh:" + body, new FunctionRegistration("ShellFunction", code, fn.cmd(),
+        ShellCommand cmd = new ShellCommand(fn.cmd(), fn.walltimeS(), fn.snippetLines());
+        return new PackedFunction("sh:" + Json.write(cmd), new FunctionRegistration("ShellFunction", cmd.functionCode(), fn.cmd(),
                 new FunctionMeta(SDK_VERSION, Runtime.version().toString(), null, Strategy.SHELL.id())),
                 ShellResult.class);
     }

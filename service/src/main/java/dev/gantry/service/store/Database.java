@@ -67,6 +67,18 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Runs one statement with positional parameters in its own transaction; returns the rows changed. */
+    public int update(String sql, Object... params) {
+        return tx(c -> {
+            try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < params.length; i++) {
+                    ps.setObject(i + 1, params[i]);
+                }
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     @Override
     public void close() {
         pool.close();

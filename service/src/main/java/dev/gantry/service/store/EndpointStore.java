@@ -101,48 +101,22 @@ public final class EndpointStore {
     }
 
     public boolean delete(Identity who, EndpointId id) {
-        return db.tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM endpoints WHERE id = ? AND owner_id = ?")) {
-                ps.setObject(1, id.value());
-                ps.setObject(2, who.id());
-                return ps.executeUpdate() == 1;
-            }
-        });
+        return db.update("DELETE FROM endpoints WHERE id = ? AND owner_id = ?", id.value(), who.id()) == 1;
     }
 
     /** Records that the endpoint connected (or disconnected) now. */
     public void connected(EndpointId id, boolean connected, int heartbeatPeriodMs) {
-        db.tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE endpoints SET connected = ?,"
-                    + " heartbeat_period_ms = ?, last_heartbeat_at = ? WHERE id = ?")) {
-                ps.setBoolean(1, connected);
-                ps.setInt(2, heartbeatPeriodMs);
-                ps.setLong(3, System.currentTimeMillis());
-                ps.setObject(4, id.value());
-                return ps.executeUpdate();
-            }
-        });
+        db.update("UPDATE endpoints SET connected = ?, heartbeat_period_ms = ?, last_heartbeat_at = ? WHERE id = ?",
+                connected, heartbeatPeriodMs, System.currentTimeMillis(), id.value());
     }
 
     public void disconnected(EndpointId id) {
-        db.tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE endpoints SET connected = FALSE WHERE id = ?")) {
-                ps.setObject(1, id.value());
-                return ps.executeUpdate();
-            }
-        });
+        db.update("UPDATE endpoints SET connected = FALSE WHERE id = ?", id.value());
     }
 
     public void heartbeat(EndpointId id, StatusReport report) {
-        db.tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE endpoints SET last_heartbeat_at = ?, status_report = ? WHERE id = ?")) {
-                ps.setLong(1, System.currentTimeMillis());
-                ps.setString(2, Rows.jsonOrNull(report));
-                ps.setObject(3, id.value());
-                return ps.executeUpdate();
-            }
-        });
+        db.update("UPDATE endpoints SET last_heartbeat_at = ?, status_report = ? WHERE id = ?",
+                System.currentTimeMillis(), Rows.jsonOrNull(report), id.value());
     }
 
     /** Online: connected, and heard from within two heartbeat periods. */
@@ -169,10 +143,6 @@ public final class EndpointStore {
 
     /** Marks every endpoint disconnected: at start, no channel is open yet on this single instance. */
     public void disconnectAll() {
-        db.tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE endpoints SET connected = FALSE")) {
-                return ps.executeUpdate();
-            }
-        });
+        db.update("UPDATE endpoints SET connected = FALSE");
     }
 }

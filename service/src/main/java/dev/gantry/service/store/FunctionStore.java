@@ -67,13 +67,7 @@ public final class FunctionStore {
     }
 
     public boolean delete(Identity owner, FunctionId id) {
-        return db.tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM functions WHERE id = ? AND owner_id = ?")) {
-                ps.setObject(1, id.value());
-                ps.setObject(2, owner.id());
-                return ps.executeUpdate() == 1;
-            }
-        });
+        return db.update("DELETE FROM functions WHERE id = ? AND owner_id = ?", id.value(), owner.id()) == 1;
     }
 
     private record Owned(UUID owner, FunctionDoc doc) {}
