@@ -32,6 +32,12 @@ public interface Broker extends AutoCloseable {
     /** True when queued tasks survive a service restart (so the service need not re-queue them itself). */
     boolean durable();
 
+    /**
+     * Runs {@code action} each time the broker connection came back after a loss; results fanned out
+     * meanwhile may have been missed, so watchers catch up from the database.
+     */
+    default void onReconnect(Runnable action) {}
+
     @Override
     void close();
 }

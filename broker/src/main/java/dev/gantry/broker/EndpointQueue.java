@@ -20,7 +20,7 @@ final class EndpointQueue {
     private final int capacity;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
-    private final ArrayDeque<TaskMessage> queued = new ArrayDeque<>();
+    private final ArrayDeque<Delivery> queued = new ArrayDeque<>();
     private final LinkedHashMap<TaskId, TaskMessage> unacked = new LinkedHashMap<>();
     private Consumer consumer;
 
@@ -37,7 +37,7 @@ final class EndpointQueue {
                         + (queued.size() + unacked.size()) + " tasks queued, the limit is " + capacity
                         + "; submit again when it has worked through some");
             }
-            queued.addAll(tasks);
+            tasks.forEach(t -> queued.add(new Delivery(t, false)));
             ready.signalAll();
         } finally {
             lock.unlock();
@@ -84,7 +84,7 @@ final class EndpointQueue {
             List<TaskMessage> back = new ArrayList<>(unacked.values());
             unacked.clear();
             for (int i = back.size() - 1; i >= 0; i--) {
-                queued.addFirst(back.get(i));
+                queued.addFirst(new Delivery(back.get(i), true));
             }
             consumer = null;
         }
@@ -95,7 +95,7 @@ final class EndpointQueue {
         private volatile boolean open = true;
 
         @Override
-        public List<TaskMessage> poll(int max, Duration wait) throws InterruptedException {
+        public List<Delivery> poll(int max, Duration wait) throws InterruptedException {
             long deadline = System.nanoTime() + wait.toNanos();
             lock.lock();
             try {
@@ -110,11 +110,11 @@ final class EndpointQueue {
                     return List.of();
                 }
                 int n = Math.min(max, queued.size());
-                List<TaskMessage> out = new ArrayList<>(n);
+                List<Delivery> out = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
-                    TaskMessage m = queued.poll();
-                    unacked.put(m.task(), m);
-                    out.add(m);
+                    Delivery d = queued.poll();
+                    unacked.put(d.task().task(), d.task());
+                    out.add(d);
                 }
                 return out;
             } finally {

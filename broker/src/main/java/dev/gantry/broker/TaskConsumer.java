@@ -1,7 +1,6 @@
 package dev.gantry.broker;
 
 import dev.gantry.protocol.TaskId;
-import dev.gantry.protocol.channel.TaskMessage;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -10,7 +9,7 @@ import java.util.List;
 public interface TaskConsumer extends AutoCloseable {
 
     /** Up to {@code max} tasks, waiting at most {@code wait} for the first; empty when closed or timed out. */
-    List<TaskMessage> poll(int max, Duration wait) throws InterruptedException;
+    List<Delivery> poll(int max, Duration wait) throws InterruptedException;
 
     /** These tasks are done with: their results are committed. */
     void ack(Collection<TaskId> tasks);

@@ -23,7 +23,8 @@ public enum ErrorCode {
     REMOTE_EXECUTION_ERROR(0),
     COULD_NOT_EXECUTE_TASK(0),
     MAX_RESULT_SIZE_EXCEEDED(0),
-    FUNCTION_UNAVAILABLE(0);
+    FUNCTION_UNAVAILABLE(0),
+    TASK_EXPIRED(0);
 
     private final int httpStatus;
 

@@ -2,6 +2,7 @@ package dev.gantry.service;
 
 import dev.gantry.broker.Broker;
 import dev.gantry.broker.InProcessBroker;
+import dev.gantry.broker.RabbitBroker;
 import dev.gantry.protocol.GantryHome;
 import dev.gantry.service.channel.EndpointChannels;
 import dev.gantry.service.channel.ResultStreams;
@@ -16,6 +17,8 @@ import dev.gantry.service.store.Identity;
 import dev.gantry.service.store.IdentityStore;
 import dev.gantry.service.store.TaskStore;
 import io.javalin.Javalin;
+import java.time.Clock;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +26,9 @@ import org.slf4j.LoggerFactory;
 public final class GantryService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GantryService.class);
 
+    private final UUID instance = UUID.randomUUID();
     private final Database db;
+    private final Housekeeper housekeeper;
     private final Broker broker;
     private final ResultWriter writer;
     private final EndpointChannels channels;
@@ -38,28 +43,36 @@ public final class GantryService implements AutoCloseable {
         FunctionStore functions = new FunctionStore(db);
         EndpointStore endpoints = new EndpointStore(db);
         TaskStore tasks = new TaskStore(db);
-        broker = new InProcessBroker(cfg.queueCapacity());
-        endpoints.disconnectAll();
+        broker = cfg.embeddedBroker() ? new InProcessBroker(cfg.queueCapacity())
+                : new RabbitBroker(cfg.brokerUrl(), cfg.brokerPrefix(), cfg.queueCapacity());
         if (!broker.durable()) {
             TaskRecovery.requeue(tasks, broker);
         }
         writer = new ResultWriter(tasks, broker);
         Auth auth = new Auth(identities);
-        channels = new EndpointChannels(auth, endpoints, functions, broker, writer);
+        channels = new EndpointChannels(instance, auth, endpoints, functions, tasks, broker, writer);
         streams = new ResultStreams(auth, tasks, broker);
+        housekeeper = new Housekeeper(tasks, broker, cfg.retention(), Clock.systemUTC());
+        broker.onReconnect(() -> {
+            housekeeper.requeueSoon();
+            streams.replayAll();
+        });
         Submissions submissions = new Submissions(endpoints, functions, tasks, broker, cfg.queueCapacity());
         http = HttpServer.create(cfg.host(), auth, cfg.maxBodyBytes());
         new Routes(functions, endpoints, tasks, submissions, cfg.maxBodyBytes(), cfg.heartbeatPeriodMs()).register(http);
         channels.register(http);
         streams.register(http);
         writer.start();
+        housekeeper.start(cfg.housekeepingPeriod());
         http.start(cfg.host(), cfg.port());
         String url = "http://" + cfg.host() + ":" + http.port();
         credentials = new GantryHome.Credentials(url, localToken(cfg, identities));
         if (cfg.writeCredentials()) {
             cfg.home().writeCredentials(credentials);
         }
-        log.info("Gantry service listening on {}", url);
+        log.info("Gantry service {} listening on {} (database {}, broker {})", instance, url,
+                cfg.jdbcUrl().replaceAll("password=[^;&]*", "password=***"),
+                cfg.embeddedBroker() ? "in-process" : RabbitBroker.redact(cfg.brokerUrl()));
     }
 
     public static GantryService start(ServiceConfig cfg) {
@@ -68,11 +81,18 @@ public final class GantryService implements AutoCloseable {
 
     /** The local user's token: the one already in the home's credentials if still valid, else a new one. */
     private static String localToken(ServiceConfig cfg, IdentityStore identities) {
-        Identity local = identities.findOrCreate(System.getProperty("user.name", "local"));
+        String user = System.getProperty("user.name", "local");
+        Identity local;
+        try {
+            local = identities.findOrCreate(user);
+        } catch (RuntimeException e) {
+            local = identities.findOrCreate(user); // another instance created it at the same moment
+        }
+        Identity me = local;
         return cfg.home().readCredentials()
                 .map(GantryHome.Credentials::token)
-                .filter(t -> identities.byToken(t).map(local::equals).orElse(false))
-                .orElseGet(() -> identities.issueToken(local));
+                .filter(t -> identities.byToken(t).map(me::equals).orElse(false))
+                .orElseGet(() -> identities.issueToken(me));
     }
 
     /** For tests in this package: the database behind this instance. */
@@ -96,6 +116,7 @@ public final class GantryService implements AutoCloseable {
     @Override
     public void close() {
         http.stop();
+        housekeeper.close();
         channels.close();
         streams.close();
         writer.close();

@@ -9,6 +9,7 @@ import dev.gantry.protocol.Ids;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.SubmitRequest;
 import dev.gantry.protocol.api.SubmitResponse;
+import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.service.store.EndpointStore;
 import dev.gantry.service.store.FunctionStore;
 import dev.gantry.service.store.Identity;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Accepts a batch of tasks: checks everything first, stores the batch in one transaction, then queues it for
  * its endpoint. A reply of 2xx means the tasks are committed; if queueing fails after the commit they stay
- * {@code waiting-for-ep} in the database and are queued again when the service restarts.
+ * {@code waiting-for-ep} in the database, marked unqueued, and the {@link Housekeeper} queues them later.
  */
 public final class Submissions {
     private static final Logger log = LoggerFactory.getLogger(Submissions.class);
@@ -69,8 +70,9 @@ public final class Submissions {
         try {
             broker.publishTasks(endpoint, stored.tasks());
         } catch (RuntimeException e) {
-            log.warn("{} tasks for endpoint {} are stored but not queued; they are queued on the next start: {}",
+            log.warn("{} tasks for endpoint {} are stored but not queued; the housekeeper queues them later: {}",
                     stored.tasks().size(), endpoint, e.getMessage());
+            tasks.markUnqueued(stored.tasks().stream().map(TaskMessage::task).toList());
         }
         return new SubmitResponse(UUID.randomUUID(), stored.group(), endpoint, byFunction(stored));
     }

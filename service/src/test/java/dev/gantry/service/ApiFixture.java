@@ -18,12 +18,13 @@ import java.util.stream.Stream;
 /** An embedded service on a free port in a fresh Gantry home, and raw HTTP calls against it. */
 final class ApiFixture implements AutoCloseable {
     final Path home;
+    final TestBackend backend = TestBackend.create();
     final GantryService service;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     ApiFixture() throws IOException {
         home = Files.createTempDirectory("gantry-api-");
-        service = GantryService.start(ServiceConfig.embedded(new GantryHome(home), 0));
+        service = GantryService.start(backend.config(new GantryHome(home)));
     }
 
     String token() {
@@ -63,6 +64,7 @@ final class ApiFixture implements AutoCloseable {
     @Override
     public void close() throws IOException {
         service.close();
+        backend.close();
         try (Stream<Path> all = Files.walk(home)) {
             for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

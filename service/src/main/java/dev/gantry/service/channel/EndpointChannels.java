@@ -11,6 +11,7 @@ import dev.gantry.protocol.channel.ChannelMessage;
 import dev.gantry.service.http.Auth;
 import dev.gantry.service.store.EndpointStore;
 import dev.gantry.service.store.FunctionStore;
+import dev.gantry.service.store.TaskStore;
 import io.javalin.Javalin;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +34,8 @@ public final class EndpointChannels implements AutoCloseable {
     private static final String PATH = "/v3/endpoints/{id}/channel";
     private static final int FUNCTION_CACHE = 1024;
 
+    private final UUID instance;
+    private final TaskStore tasks;
     private final Auth auth;
     private final EndpointStore endpoints;
     private final FunctionStore functions;
@@ -46,8 +50,10 @@ public final class EndpointChannels implements AutoCloseable {
                 }
             });
 
-    public EndpointChannels(Auth auth, EndpointStore endpoints, FunctionStore functions, Broker broker,
-            ResultWriter writer) {
+    public EndpointChannels(UUID instance, Auth auth, EndpointStore endpoints, FunctionStore functions,
+            TaskStore tasks, Broker broker, ResultWriter writer) {
+        this.instance = instance;
+        this.tasks = tasks;
         this.auth = auth;
         this.endpoints = endpoints;
         this.functions = functions;
@@ -101,13 +107,13 @@ public final class EndpointChannels implements AutoCloseable {
         }
         WsSender sender = new WsSender(ctx, 1024, "send-" + id);
         EndpointConnection c = new EndpointConnection(id, sender, broker.consume(id), h.credit(), h.inFlight(),
-                this::function, writer);
+                this::function, tasks::ended, writer);
         EndpointConnection old = bySession.put(ctx.sessionId(), c);
         if (old != null) {
             old.close();
         }
         int period = Math.max(100, h.heartbeatPeriodMs());
-        endpoints.connected(id, true, period);
+        endpoints.connected(id, instance, period);
         sender.send(new ChannelMessage.Welcome(period));
         c.start();
         log.info("endpoint {} connected (instance {}, credit {}, {} tasks still running)", id, h.instance(),
@@ -137,7 +143,7 @@ public final class EndpointChannels implements AutoCloseable {
         c.close();
         boolean another = bySession.values().stream().anyMatch(o -> o.endpoint.equals(c.endpoint));
         if (!another) {
-            endpoints.disconnected(c.endpoint);
+            endpoints.disconnected(c.endpoint, instance);
         }
         log.info("endpoint {} disconnected: {}", c.endpoint, why);
     }

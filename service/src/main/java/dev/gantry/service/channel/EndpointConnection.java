@@ -1,5 +1,6 @@
 package dev.gantry.service.channel;
 
+import dev.gantry.broker.Delivery;
 import dev.gantry.broker.TaskConsumer;
 import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.ErrorCode;
@@ -38,6 +39,7 @@ final class EndpointConnection implements AutoCloseable {
     private final TaskConsumer consumer;
     private final Function<FunctionId, Optional<FunctionDoc>> functions;
     private final ResultWriter writer;
+    private final Function<List<TaskId>, Set<TaskId>> ended;
     private final Set<FunctionId> functionsSent = new HashSet<>();
     private final Set<TaskId> stillRunning;
     private final Map<TaskId, TaskGroupId> inFlight = new ConcurrentHashMap<>();
@@ -48,7 +50,9 @@ final class EndpointConnection implements AutoCloseable {
     private Thread dispatcher;
 
     EndpointConnection(EndpointId endpoint, WsSender sender, TaskConsumer consumer, int credit,
-            List<TaskId> stillRunning, Function<FunctionId, Optional<FunctionDoc>> functions, ResultWriter writer) {
+            List<TaskId> stillRunning, Function<FunctionId, Optional<FunctionDoc>> functions,
+            Function<List<TaskId>, Set<TaskId>> ended, ResultWriter writer) {
+        this.ended = ended;
         this.endpoint = endpoint;
         this.sender = sender;
         this.consumer = consumer;
@@ -66,11 +70,16 @@ final class EndpointConnection implements AutoCloseable {
     private void dispatch() {
         try {
             while (open) {
+                if (!consumer.isOpen()) {
+                    log.warn("endpoint {}: the broker closed its task consumer; closing the channel", endpoint);
+                    sender.closeSession(1011, "broker connection lost");
+                    return;
+                }
                 int free = awaitCredit();
                 if (free > 0) {
-                    List<TaskMessage> batch = consumer.poll(Math.min(free, MAX_FRAME_TASKS), Duration.ofMillis(500));
+                    List<Delivery> batch = consumer.poll(Math.min(free, MAX_FRAME_TASKS), Duration.ofMillis(500));
                     if (!batch.isEmpty()) {
-                        send(batch);
+                        send(notEnded(batch));
                     }
                 }
             }
@@ -94,6 +103,17 @@ final class EndpointConnection implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Redelivered tasks may have ended meanwhile (their result committed elsewhere): those are dropped. */
+    private List<TaskMessage> notEnded(List<Delivery> batch) {
+        List<TaskId> again = batch.stream().filter(Delivery::redelivered).map(d -> d.task().task()).toList();
+        Set<TaskId> done = again.isEmpty() ? Set.of() : ended.apply(again);
+        if (!done.isEmpty()) {
+            consumer.ack(done);
+            log.info("endpoint {}: {} redelivered tasks had already ended", endpoint, done.size());
+        }
+        return batch.stream().map(Delivery::task).filter(t -> !done.contains(t.task())).toList();
     }
 
     private void send(List<TaskMessage> batch) {

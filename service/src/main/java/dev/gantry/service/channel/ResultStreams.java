@@ -32,7 +32,8 @@ public final class ResultStreams implements AutoCloseable {
     private final Broker broker;
     private final Map<String, Client> clients = new ConcurrentHashMap<>();
 
-    private record Client(Identity who, WsSender sender, List<AutoCloseable> subscriptions) {}
+    private record Client(Identity who, WsSender sender, List<AutoCloseable> subscriptions,
+            java.util.Set<dev.gantry.protocol.TaskGroupId> groups) {}
 
     public ResultStreams(Auth auth, TaskStore tasks, Broker broker) {
         this.auth = auth;
@@ -44,7 +45,8 @@ public final class ResultStreams implements AutoCloseable {
         app.wsBeforeUpgrade(PATH, auth::authenticate);
         app.ws(PATH, ws -> {
             ws.onConnect(ctx -> clients.put(ctx.sessionId(), new Client(Auth.identity(ctx),
-                    new WsSender(ctx, 4096, "stream-" + ctx.sessionId()), new CopyOnWriteArrayList<>())));
+                    new WsSender(ctx, 4096, "stream-" + ctx.sessionId()), new CopyOnWriteArrayList<>(),
+                    ConcurrentHashMap.newKeySet())));
             ws.onMessage(ctx -> {
                 try {
                     onFrame(ctx, Json.read(ctx.message(), StreamMessage.class));
@@ -70,16 +72,30 @@ public final class ResultStreams implements AutoCloseable {
         }
         c.subscriptions().add(broker.subscribeResults(s.taskGroupId(),
                 results -> c.sender().send(new StreamMessage.Results(results))));
+        c.groups().add(s.taskGroupId());
         if (s.replay()) {
-            long[] after = {0};
-            List<TaskStatus> page;
-            do {
-                page = tasks.endedInGroup(s.taskGroupId(), after[0], REPLAY_PAGE, after);
-                if (!page.isEmpty()) {
-                    c.sender().send(new StreamMessage.Results(page));
-                }
-            } while (page.size() == REPLAY_PAGE);
+            replay(c, s.taskGroupId());
         }
+    }
+
+    /** Sends every subscribed group's ended tasks again: after a broker loss, fanned-out results may be missing. */
+    public void replayAll() {
+        for (Client c : clients.values()) {
+            for (dev.gantry.protocol.TaskGroupId g : c.groups()) {
+                replay(c, g);
+            }
+        }
+    }
+
+    private void replay(Client c, dev.gantry.protocol.TaskGroupId group) {
+        long[] after = {0};
+        List<TaskStatus> page;
+        do {
+            page = tasks.endedInGroup(group, after[0], REPLAY_PAGE, after);
+            if (!page.isEmpty()) {
+                c.sender().send(new StreamMessage.Results(page));
+            }
+        } while (page.size() == REPLAY_PAGE);
     }
 
     private void closed(String session) {

@@ -103,6 +103,7 @@ public final class ResultWriter implements AutoCloseable {
     private void fanOut(List<Item> items, boolean[] recorded) {
         Map<TaskGroupId, List<TaskStatus>> byGroup = new LinkedHashMap<>();
         Map<TaskId, TaskResult> unknownGroup = new HashMap<>();
+        List<TaskId> duplicates = new ArrayList<>();
         int i = 0;
         for (Item it : items) {
             for (TaskResult r : it.results()) {
@@ -115,12 +116,18 @@ public final class ResultWriter implements AutoCloseable {
                     }
                 } else {
                     log.info("dropped a late result for task {}: it had already ended", r.task());
+                    duplicates.add(r.task());
                 }
             }
         }
         if (!unknownGroup.isEmpty()) {
             tasks.groupsOf(unknownGroup.keySet()).forEach((task, g) ->
                     byGroup.computeIfAbsent(g, k -> new ArrayList<>()).add(TaskStatuses.of(unknownGroup.get(task), g)));
+        }
+        if (!duplicates.isEmpty()) {
+            // the first result's announcement may have been lost with the instance that committed it
+            tasks.statusesOf(duplicates).forEach(s ->
+                    byGroup.computeIfAbsent(s.taskGroupId(), k -> new ArrayList<>()).add(s));
         }
         byGroup.forEach(broker::publishResults);
     }

@@ -104,14 +104,15 @@ public final class EndpointStore {
         return db.update("DELETE FROM endpoints WHERE id = ? AND owner_id = ?", id.value(), who.id()) == 1;
     }
 
-    /** Records that the endpoint connected (or disconnected) now. */
-    public void connected(EndpointId id, boolean connected, int heartbeatPeriodMs) {
-        db.update("UPDATE endpoints SET connected = ?, heartbeat_period_ms = ?, last_heartbeat_at = ? WHERE id = ?",
-                connected, heartbeatPeriodMs, System.currentTimeMillis(), id.value());
+    /** Records that the endpoint's channel is now held by service instance {@code instance}. */
+    public void connected(EndpointId id, UUID instance, int heartbeatPeriodMs) {
+        db.update("UPDATE endpoints SET connected = TRUE, connected_instance = ?, heartbeat_period_ms = ?,"
+                + " last_heartbeat_at = ? WHERE id = ?", instance, heartbeatPeriodMs, System.currentTimeMillis(), id.value());
     }
 
-    public void disconnected(EndpointId id) {
-        db.update("UPDATE endpoints SET connected = FALSE WHERE id = ?", id.value());
+    /** Records that instance {@code instance} lost the endpoint's channel, unless another instance holds it now. */
+    public void disconnected(EndpointId id, UUID instance) {
+        db.update("UPDATE endpoints SET connected = FALSE WHERE id = ? AND connected_instance = ?", id.value(), instance);
     }
 
     public void heartbeat(EndpointId id, StatusReport report) {
@@ -141,8 +142,4 @@ public final class EndpointStore {
         });
     }
 
-    /** Marks every endpoint disconnected: at start, no channel is open yet on this single instance. */
-    public void disconnectAll() {
-        db.update("UPDATE endpoints SET connected = FALSE");
-    }
 }

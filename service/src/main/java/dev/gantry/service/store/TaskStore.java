@@ -159,6 +159,84 @@ public final class TaskStore {
         });
     }
 
+    /** Marks tasks that could not be handed to the broker; the housekeeper queues them later. */
+    public void markUnqueued(Collection<TaskId> ids) {
+        db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET queued = FALSE WHERE id = ?")) {
+                for (TaskId id : ids) {
+                    ps.setObject(1, id.value());
+                    ps.addBatch();
+                }
+                return ps.executeBatch().length;
+            }
+        });
+    }
+
+    /** Up to {@code limit} tasks waiting for their endpoint that were never queued, submitted before {@code before}. */
+    public List<QueuedTask> unqueued(long beforeMs, int limit) {
+        return db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, id, group_id, endpoint_id, function_id,"
+                    + " attempt, payload FROM tasks WHERE queued = FALSE AND state = ? AND created_at < ?"
+                    + " ORDER BY seq LIMIT ?")) {
+                ps.setString(1, TaskState.WAITING_FOR_EP.wire());
+                ps.setLong(2, beforeMs);
+                ps.setInt(3, limit);
+                return readQueued(ps);
+            }
+        });
+    }
+
+    public void markQueued(Collection<TaskId> ids) {
+        db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET queued = TRUE WHERE id = ?")) {
+                for (TaskId id : ids) {
+                    ps.setObject(1, id.value());
+                    ps.addBatch();
+                }
+                return ps.executeBatch().length;
+            }
+        });
+    }
+
+    /** Of {@code ids}, those that have ended: redelivered copies of them need not run again. */
+    public java.util.Set<TaskId> ended(Collection<TaskId> ids) {
+        return db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM tasks WHERE NOT " + NOT_ENDED
+                    + " AND id IN (" + Rows.marks(ids.size()) + ")")) {
+                Rows.setUuids(ps, 1, ids.stream().map(TaskId::value).toList());
+                java.util.Set<TaskId> out = new java.util.HashSet<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new TaskId(Rows.uuid(rs, "id")));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** The stored statuses of {@code ids}, whoever owns them: what a duplicate result re-announces. */
+    public List<TaskStatus> statusesOf(Collection<TaskId> ids) {
+        return db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + STATUS_COLUMNS + " FROM tasks WHERE id IN ("
+                    + Rows.marks(ids.size()) + ")")) {
+                Rows.setUuids(ps, 1, ids.stream().map(TaskId::value).toList());
+                return readStatuses(ps);
+            }
+        });
+    }
+
+    /**
+     * Expires tasks submitted before {@code beforeMs}: their payloads and results are dropped and they answer
+     * {@code expired} from then on. Returns how many expired.
+     */
+    public int expire(long beforeMs, long nowMs) {
+        return db.update("UPDATE tasks SET state = ?, payload = '', result = NULL, exception = NULL,"
+                + " error_code = CASE WHEN state IN ('success', 'failed', 'cancelled') THEN error_code ELSE ? END,"
+                + " completed_at = COALESCE(completed_at, ?) WHERE created_at < ? AND state <> ?",
+                TaskState.EXPIRED.wire(), ErrorCode.TASK_EXPIRED.name(), nowMs, beforeMs, TaskState.EXPIRED.wire());
+    }
+
     /** The task group of each of {@code ids} that exists. */
     public Map<TaskId, TaskGroupId> groupsOf(Collection<TaskId> ids) {
         return db.tx(c -> {
@@ -183,18 +261,22 @@ public final class TaskStore {
                     + " attempt, payload FROM tasks WHERE seq > ? AND " + NOT_ENDED + " ORDER BY seq LIMIT ?")) {
                 ps.setLong(1, afterSeq);
                 ps.setInt(2, limit);
-                List<QueuedTask> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new QueuedTask(rs.getLong("seq"), new EndpointId(Rows.uuid(rs, "endpoint_id")),
-                                new TaskMessage(new TaskId(Rows.uuid(rs, "id")),
-                                        new TaskGroupId(Rows.uuid(rs, "group_id")), rs.getInt("attempt"),
-                                        new FunctionId(Rows.uuid(rs, "function_id")), rs.getString("payload"))));
-                    }
-                }
-                return out;
+                return readQueued(ps);
             }
         });
+    }
+
+    private static List<QueuedTask> readQueued(PreparedStatement ps) throws SQLException {
+        List<QueuedTask> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new QueuedTask(rs.getLong("seq"), new EndpointId(Rows.uuid(rs, "endpoint_id")),
+                        new TaskMessage(new TaskId(Rows.uuid(rs, "id")), new TaskGroupId(Rows.uuid(rs, "group_id")),
+                                rs.getInt("attempt"), new FunctionId(Rows.uuid(rs, "function_id")),
+                                rs.getString("payload"))));
+            }
+        }
+        return out;
     }
 
     /**

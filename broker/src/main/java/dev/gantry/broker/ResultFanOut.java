@@ -1,0 +1,115 @@
+package dev.gantry.broker;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DeliverCallback;
+import dev.gantry.protocol.Json;
+import dev.gantry.protocol.TaskGroupId;
+import dev.gantry.protocol.api.TaskStatus;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Results between instances: a direct exchange routed by task group, and one private queue per instance,
+ * bound to the groups its clients watch. Messages are transient: the database holds every result, and
+ * watchers catch up from it after a loss.
+ */
+final class ResultFanOut {
+    private static final Logger log = LoggerFactory.getLogger(ResultFanOut.class);
+    private static final AMQP.BasicProperties TRANSIENT = new AMQP.BasicProperties.Builder()
+            .contentType("application/json").deliveryMode(1).build();
+
+    private final Connection connection;
+    private final String exchange;
+    private final Map<TaskGroupId, List<Consumer<List<TaskStatus>>>> watchers = new ConcurrentHashMap<>();
+    private Channel publish;
+    private Channel subscribe;
+    private String queue;
+
+    ResultFanOut(Connection connection, String exchange) throws IOException {
+        this.connection = connection;
+        this.exchange = exchange;
+        open();
+    }
+
+    private synchronized void open() throws IOException {
+        publish = connection.createChannel();
+        subscribe = connection.createChannel();
+        subscribe.exchangeDeclare(exchange, "direct", false);
+        queue = subscribe.queueDeclare().getQueue();
+        DeliverCallback deliver = (tag, msg) -> dispatch(msg.getEnvelope().getRoutingKey(), msg.getBody());
+        subscribe.basicConsume(queue, true, deliver, tag -> { });
+        for (TaskGroupId g : watchers.keySet()) {
+            subscribe.queueBind(queue, exchange, g.toString());
+        }
+    }
+
+    /** After a connection recovery: a new private queue, bound again to every watched group. */
+    void recover() {
+        try {
+            open();
+        } catch (IOException | RuntimeException e) {
+            log.error("cannot restore result fan-out after a RabbitMQ recovery", e);
+        }
+    }
+
+    private void dispatch(String group, byte[] body) {
+        List<Consumer<List<TaskStatus>>> list = watchers.get(TaskGroupId.of(group));
+        if (list == null) {
+            return;
+        }
+        List<TaskStatus> results = Arrays.asList(Json.read(body, TaskStatus[].class));
+        for (Consumer<List<TaskStatus>> w : list) {
+            try {
+                w.accept(results);
+            } catch (RuntimeException e) {
+                log.warn("a result watcher of task group {} failed", group, e);
+            }
+        }
+    }
+
+    synchronized void publish(TaskGroupId group, List<TaskStatus> results) {
+        try {
+            publish.basicPublish(exchange, group.toString(), false, TRANSIENT, Json.writeBytes(results));
+        } catch (IOException | RuntimeException e) {
+            log.warn("results of task group {} not fanned out (watchers will catch up): {}", group, e.toString());
+        }
+    }
+
+    synchronized AutoCloseable subscribe(TaskGroupId group, Consumer<List<TaskStatus>> listener) {
+        List<Consumer<List<TaskStatus>>> list = watchers.computeIfAbsent(group, g -> new CopyOnWriteArrayList<>());
+        if (list.isEmpty()) {
+            bind(group, true);
+        }
+        list.add(listener);
+        return () -> unsubscribe(group, listener);
+    }
+
+    private synchronized void unsubscribe(TaskGroupId group, Consumer<List<TaskStatus>> listener) {
+        List<Consumer<List<TaskStatus>>> list = watchers.get(group);
+        if (list != null && list.remove(listener) && list.isEmpty()) {
+            watchers.remove(group);
+            bind(group, false);
+        }
+    }
+
+    private void bind(TaskGroupId group, boolean on) {
+        try {
+            if (on) {
+                subscribe.queueBind(queue, exchange, group.toString());
+            } else {
+                subscribe.queueUnbind(queue, exchange, group.toString());
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot {} task group {}: {}", on ? "watch" : "stop watching", group, e.toString());
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.gantry.service;
+
+import dev.gantry.broker.Broker;
+import dev.gantry.protocol.EndpointId;
+import dev.gantry.protocol.TaskId;
+import dev.gantry.protocol.channel.TaskMessage;
+import dev.gantry.service.store.QueuedTask;
+import dev.gantry.service.store.TaskStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Periodic work of every instance: queue tasks that are stored but were never handed to the broker (it was
+ * down or full when they were submitted), and expire tasks past the retention time. Both are idempotent, so
+ * instances need not coordinate; two instances queueing the same task only cause a duplicate delivery, and
+ * the first result wins.
+ */
+final class Housekeeper implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Housekeeper.class);
+    private static final int PAGE = 1000;
+    static final Duration UNQUEUED_GRACE = Duration.ofSeconds(2);
+
+    private final TaskStore tasks;
+    private final Broker broker;
+    private final Duration retention;
+    private final Clock clock;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("housekeeper").factory());
+
+    Housekeeper(TaskStore tasks, Broker broker, Duration retention, Clock clock) {
+        this.tasks = tasks;
+        this.broker = broker;
+        this.retention = retention;
+        this.clock = clock;
+    }
+
+    void start(Duration period) {
+        timer.scheduleWithFixedDelay(this::runOnce, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Queues unqueued tasks now (after the broker came back), on the housekeeper's thread. */
+    void requeueSoon() {
+        timer.execute(this::requeue);
+    }
+
+    void runOnce() {
+        try {
+            requeue();
+            int expired = tasks.expire(clock.millis() - retention.toMillis(), clock.millis());
+            if (expired > 0) {
+                log.info("expired {} tasks older than {}", expired, retention);
+            }
+        } catch (RuntimeException e) {
+            log.warn("housekeeping failed; trying again next period: {}", e.getMessage());
+        }
+    }
+
+    private void requeue() {
+        List<QueuedTask> page;
+        do {
+            page = tasks.unqueued(clock.millis() - UNQUEUED_GRACE.toMillis(), PAGE);
+            Map<EndpointId, List<TaskMessage>> byEndpoint = new LinkedHashMap<>();
+            page.forEach(t -> byEndpoint.computeIfAbsent(t.endpoint(), e -> new ArrayList<>()).add(t.message()));
+            for (Map.Entry<EndpointId, List<TaskMessage>> e : byEndpoint.entrySet()) {
+                try {
+                    broker.publishTasks(e.getKey(), e.getValue());
+                } catch (RuntimeException ex) {
+                    log.info("{} tasks of endpoint {} still cannot be queued: {}", e.getValue().size(), e.getKey(),
+                            ex.getMessage());
+                    return;
+                }
+                List<TaskId> ids = e.getValue().stream().map(TaskMessage::task).toList();
+                tasks.markQueued(ids);
+                log.info("queued {} tasks of endpoint {} that had been stored unqueued", ids.size(), e.getKey());
+            }
+        } while (page.size() == PAGE);
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,112 @@
+package dev.gantry.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.GantryException;
+import dev.gantry.protocol.GantryHome;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The service's settings, under one name each in three places: a flag ({@code --db-url}), an environment
+ * variable ({@code GANTRY_DB_URL}) and a key of {@code service.yaml} ({@code db_url}). A flag wins over the
+ * environment, which wins over the file, which wins over the embedded default.
+ */
+public final class ServiceSettings {
+    public enum Key {
+        HOST, PORT, DB_URL, DB_USER, DB_PASSWORD, BROKER_URL, BROKER_PREFIX, RETENTION_SECONDS, HOUSEKEEPING_SECONDS;
+
+        public String flag() {
+            return "--" + name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        public String env() {
+            return "GANTRY_" + name();
+        }
+
+        public String yaml() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private ServiceSettings() {}
+
+    /** The settings file: {@code file} if given, else {@code service.yaml} in the Gantry home if present. */
+    public static ServiceConfig load(GantryHome home, Path file, Map<Key, String> flags, Map<String, String> env) {
+        Map<Key, String> v = new EnumMap<>(Key.class);
+        Path yaml = file != null ? file : home.dir().resolve("service.yaml");
+        if (file != null || Files.isRegularFile(yaml)) {
+            v.putAll(readYaml(yaml));
+        }
+        for (Key k : Key.values()) {
+            if (env.get(k.env()) != null && !env.get(k.env()).isBlank()) {
+                v.put(k, env.get(k.env()));
+            }
+        }
+        v.putAll(flags);
+        ServiceConfig base = ServiceConfig.embedded(home, ServiceConfig.DEFAULT_PORT);
+        ServiceConfig c = base.withPort(intValue(v, Key.PORT, base.port()))
+                .withHost(v.getOrDefault(Key.HOST, base.host()));
+        if (v.containsKey(Key.DB_URL) || v.containsKey(Key.BROKER_URL)) {
+            c = c.withBackends(v.getOrDefault(Key.DB_URL, base.jdbcUrl()), v.getOrDefault(Key.DB_USER,
+                    v.containsKey(Key.DB_URL) ? "gantry" : base.dbUser()), v.getOrDefault(Key.DB_PASSWORD, ""),
+                    v.get(Key.BROKER_URL), v.getOrDefault(Key.BROKER_PREFIX, base.brokerPrefix()));
+        }
+        return c.withRetention(Duration.ofSeconds(intValue(v, Key.RETENTION_SECONDS, (int) base.retention().toSeconds())),
+                Duration.ofSeconds(intValue(v, Key.HOUSEKEEPING_SECONDS, (int) base.housekeepingPeriod().toSeconds())));
+    }
+
+    private static Map<Key, String> readYaml(Path file) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw invalid("cannot read " + file + ": " + e.getMessage());
+        }
+        Map<Key, String> out = new EnumMap<>(Key.class);
+        if (root == null || root.isNull() || root.isMissingNode()) {
+            return out;
+        }
+        if (!root.isObject()) {
+            throw invalid(file + ": the settings must be a mapping of keys to values");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            Key k;
+            try {
+                k = Key.valueOf(e.getKey().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException x) {
+                throw invalid(file + ": unknown key '" + e.getKey() + "'");
+            }
+            if (!e.getValue().isValueNode()) {
+                throw invalid(file + ": '" + e.getKey() + "' must be a single value");
+            }
+            out.put(k, e.getValue().asText());
+        }
+        return out;
+    }
+
+    private static int intValue(Map<Key, String> v, Key k, int dflt) {
+        String s = v.get(k);
+        if (s == null) {
+            return dflt;
+        }
+        try {
+            return Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            throw invalid(k.yaml() + " must be a whole number, got '" + s + "'");
+        }
+    }
+
+    private static GantryException invalid(String message) {
+        return new GantryException(ErrorCode.SEMANTICALLY_INVALID, message);
+    }
+}
