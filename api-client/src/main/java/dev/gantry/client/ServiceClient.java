@@ -11,20 +11,45 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** JSON over HTTP to one service, with a bearer token. Thread-safe. */
+/**
+ * JSON over HTTP to a service, with a bearer token. Given several URLs (instances of one deployment) it
+ * stays with one until a connection to it is refused, then moves to the next. Only requests that never
+ * reached a service are retried elsewhere, so a submit is not sent twice. Thread-safe.
+ */
 public final class ServiceClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
-    private final URI base;
+    private final List<URI> bases;
     private final String token;
     private final HttpClient http;
+    private volatile int current;
+
+    public ServiceClient(List<String> serviceUrls, String token) {
+        if (serviceUrls.isEmpty()) {
+            throw new IllegalArgumentException("at least one service URL is needed");
+        }
+        this.bases = serviceUrls.stream().map(u -> URI.create(u.endsWith("/") ? u.substring(0, u.length() - 1) : u))
+                .toList();
+        this.token = token;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1)
+                .build();
+    }
 
     public ServiceClient(String serviceUrl, String token) {
-        this.base = URI.create(serviceUrl.endsWith("/") ? serviceUrl.substring(0, serviceUrl.length() - 1) : serviceUrl);
-        this.token = token;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).version(HttpClient.Version.HTTP_1_1)
-                .build();
+        this(List.of(serviceUrl.split("\\s*,\\s*")), token);
+    }
+
+    private URI base() {
+        return bases.get(current % bases.size());
+    }
+
+    /** Moves to the next service URL (after the current one failed). */
+    public void failover() {
+        if (bases.size() > 1) {
+            current = (current + 1) % bases.size();
+        }
     }
 
     public static ServiceClient of(GantryHome.Credentials c) {
@@ -52,8 +77,9 @@ public final class ServiceClient {
         return new ServiceClient(url, token);
     }
 
+    /** The URL in use now. */
     public String serviceUrl() {
-        return base.toString();
+        return base().toString();
     }
 
     public String token() {
@@ -61,43 +87,57 @@ public final class ServiceClient {
     }
 
     public <T> T get(String path, Class<T> type) {
-        return send(request(path).GET().build(), type);
+        return send(() -> request(path).GET().build(), type);
     }
 
     public <T> T post(String path, Object body, Class<T> type) {
-        return send(request(path).POST(HttpRequest.BodyPublishers.ofByteArray(Json.writeBytes(body))).build(), type);
+        byte[] bytes = Json.writeBytes(body);
+        return send(() -> request(path).POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), type);
     }
 
     public <T> T put(String path, Object body, Class<T> type) {
-        return send(request(path).PUT(HttpRequest.BodyPublishers.ofByteArray(Json.writeBytes(body))).build(), type);
+        byte[] bytes = Json.writeBytes(body);
+        return send(() -> request(path).PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), type);
     }
 
     public <T> T delete(String path, Class<T> type) {
-        return send(request(path).DELETE().build(), type);
+        return send(() -> request(path).DELETE().build(), type);
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
+        return HttpRequest.newBuilder(base().resolve(path)).timeout(TIMEOUT)
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "gantry-java/0.1.0");
     }
 
-    private <T> T send(HttpRequest req, Class<T> type) {
-        HttpResponse<byte[]> resp;
-        try {
-            resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new ApiException(ErrorCode.SERVICE_UNAVAILABLE, 0, "cannot reach the Gantry service at " + base
-                    + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiException(ErrorCode.SERVICE_UNAVAILABLE, 0, "interrupted while calling the service", e);
+    private <T> T send(java.util.function.Supplier<HttpRequest> req, Class<T> type) {
+        HttpResponse<byte[]> resp = null;
+        for (int tried = 0; resp == null; tried++) {
+            URI at = base();
+            try {
+                resp = http.send(req.get(), HttpResponse.BodyHandlers.ofByteArray());
+            } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
+                failover();
+                if (tried + 1 >= bases.size()) {
+                    throw unreachable(at, e);
+                }
+            } catch (IOException e) {
+                failover();
+                throw unreachable(at, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ApiException(ErrorCode.SERVICE_UNAVAILABLE, 0, "interrupted while calling the service", e);
+            }
         }
         if (resp.statusCode() / 100 != 2) {
             throw failure(resp);
         }
         return Json.read(resp.body(), type);
+    }
+
+    private static ApiException unreachable(URI at, IOException e) {
+        return new ApiException(ErrorCode.SERVICE_UNAVAILABLE, 0, "cannot reach the Gantry service at " + at + ": " + e, e);
     }
 
     private static ApiException failure(HttpResponse<byte[]> resp) {
@@ -118,6 +158,7 @@ public final class ServiceClient {
 
     /** Opens a WebSocket to {@code path} on the service, with the bearer token. */
     public CompletableFuture<WebSocket> openWebSocket(String path, WebSocket.Listener listener) {
+        URI base = base();
         String scheme = base.getScheme().equals("https") ? "wss" : "ws";
         URI uri = URI.create(scheme + "://" + base.getRawAuthority() + path);
         return http.newWebSocketBuilder().header("Authorization", "Bearer " + token)

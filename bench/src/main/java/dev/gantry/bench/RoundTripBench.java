@@ -35,7 +35,7 @@ public final class RoundTripBench {
         try (GantryService service = GantryService.start(ServiceConfig.embedded(new GantryHome(home), 0))) {
             EndpointDir dir = EndpointDir.of(new GantryHome(home), "bench");
             EngineConfig ec = engine.equals("process") ? new EngineConfig.Process(workers) : new EngineConfig.Thread(workers);
-            EndpointConfig cfg = new EndpointConfig("bench", ec, 5, null, null);
+            EndpointConfig cfg = new EndpointConfig("bench", ec, 5);
             ServiceClient http = ServiceClient.of(service.credentials());
             try (EndpointAgent ep = new EndpointAgent(dir, cfg, http, Engines.create(ec, dir.tasksDir()));
                     ComputeExecutor ex = ComputeExecutor.builder().client(new Client(http)).endpointId(ep.start())

@@ -81,8 +81,8 @@ final class EndpointCommand {
         }
 
         private int foreground(EndpointDir d, EndpointConfig cfg) throws InterruptedException {
-            ServiceClient client = cfg.serviceUrl() == null ? ServiceClient.fromEnvironment()
-                    : new ServiceClient(cfg.serviceUrl(), ServiceClient.fromEnvironment().token());
+            ServiceClient local = ServiceClient.fromEnvironment();
+            ServiceClient client = cfg.urls().isEmpty() ? local : new ServiceClient(cfg.urls(), local.token());
             EndpointAgent agent = new EndpointAgent(d, cfg, client, Engines.create(cfg.engine(), d.tasksDir()));
             d.writePid(ProcessHandle.current().pid());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

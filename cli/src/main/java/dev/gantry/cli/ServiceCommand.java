@@ -3,8 +3,13 @@ package dev.gantry.cli;
 import dev.gantry.protocol.GantryHome;
 import dev.gantry.service.GantryService;
 import dev.gantry.service.ServiceConfig;
-import java.util.concurrent.CountDownLatch;
+import dev.gantry.service.ServiceSettings;
+import dev.gantry.service.ServiceSettings.Key;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -12,21 +17,55 @@ import picocli.CommandLine.Option;
 @Command(name = "service", description = "Run the Gantry service.", subcommands = ServiceCommand.Start.class)
 final class ServiceCommand {
 
-    @Command(name = "start", mixinStandardHelpOptions = true,
-            description = "Start the service (embedded default: H2 database under the Gantry home, in-process broker).")
+    @Command(name = "start", mixinStandardHelpOptions = true, description = {
+        "Start the service. Without --db-url and --broker-url it is the embedded default: an H2 database under",
+        "the Gantry home and an in-process broker. Every option can also be set as the environment variable",
+        "GANTRY_<NAME> (GANTRY_DB_URL, ...) or as the key <name> (db_url, ...) of service.yaml in the Gantry home;",
+        "an option wins over the environment, which wins over the file."})
     static final class Start implements Callable<Integer> {
-        @Option(names = "--port", description = "TCP port (default ${DEFAULT-VALUE}; 0 picks a free one).")
-        int port = ServiceConfig.DEFAULT_PORT;
+        @Option(names = "--config", description = "Settings file (default: service.yaml in the Gantry home, if any).")
+        Path config;
 
-        @Option(names = "--host", description = "Address to listen on (default ${DEFAULT-VALUE}).")
-        String host = "127.0.0.1";
+        @Option(names = "--host", description = "Address to listen on (default 127.0.0.1).")
+        String host;
+
+        @Option(names = "--port", description = "TCP port (default 8740; 0 picks a free one).")
+        String port;
+
+        @Option(names = "--db-url", description = "JDBC URL, e.g. jdbc:postgresql://127.0.0.1:5432/gantry.")
+        String dbUrl;
+
+        @Option(names = "--db-user", description = "Database user.")
+        String dbUser;
+
+        @Option(names = "--db-password", description = "Database password (prefer GANTRY_DB_PASSWORD).")
+        String dbPassword;
+
+        @Option(names = "--broker-url", description = "RabbitMQ URL, e.g. amqp://guest:guest@127.0.0.1:5672/%%2f.")
+        String brokerUrl;
+
+        @Option(names = "--broker-prefix", description = "Prefix of the queues and exchanges (default gantry).")
+        String brokerPrefix;
+
+        @Option(names = "--retention-seconds", description = "How long tasks and results are kept (default 14 days).")
+        String retention;
+
+        @Option(names = "--housekeeping-seconds", description = "Period of requeueing and expiry (default 60).")
+        String housekeeping;
 
         @Override
         public Integer call() throws InterruptedException {
-            ServiceConfig embedded = ServiceConfig.embedded(GantryHome.resolve(), port);
-            ServiceConfig cfg = new ServiceConfig(embedded.home(), host, port, embedded.jdbcUrl(), embedded.dbUser(),
-                    embedded.dbPassword(), embedded.heartbeatPeriodMs(), embedded.maxBodyBytes(),
-                    embedded.queueCapacity(), true);
+            Map<Key, String> flags = new EnumMap<>(Key.class);
+            put(flags, Key.HOST, host);
+            put(flags, Key.PORT, port);
+            put(flags, Key.DB_URL, dbUrl);
+            put(flags, Key.DB_USER, dbUser);
+            put(flags, Key.DB_PASSWORD, dbPassword);
+            put(flags, Key.BROKER_URL, brokerUrl);
+            put(flags, Key.BROKER_PREFIX, brokerPrefix);
+            put(flags, Key.RETENTION_SECONDS, retention);
+            put(flags, Key.HOUSEKEEPING_SECONDS, housekeeping);
+            ServiceConfig cfg = ServiceSettings.load(GantryHome.resolve(), config, flags, System.getenv());
             GantryService service = GantryService.start(cfg);
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -35,8 +74,15 @@ final class ServiceCommand {
             }));
             System.out.println("Gantry service listening on " + service.url());
             System.out.println("Credentials for the SDK and CLIs: " + cfg.home().credentialsFile());
+            System.out.flush();
             stop.await();
             return 0;
+        }
+
+        private static void put(Map<Key, String> flags, Key k, String v) {
+            if (v != null) {
+                flags.put(k, v);
+            }
         }
     }
 }

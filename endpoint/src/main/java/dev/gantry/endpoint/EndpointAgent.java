@@ -121,7 +121,8 @@ public final class EndpointAgent implements AutoCloseable {
                 }
             } catch (Exception e) {
                 if (open) {
-                    log.warn("endpoint {} cannot connect: {}", id, e.toString());
+                    log.warn("endpoint {} cannot connect to {}: {}", id, client.serviceUrl(), e.toString());
+                    client.failover();
                 }
             }
             if (open) {

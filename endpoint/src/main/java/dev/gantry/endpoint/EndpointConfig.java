@@ -18,9 +18,10 @@ import java.nio.file.Path;
  *
  * @param heartbeatPeriod seconds between status reports; the service shows the endpoint offline after two
  * @param serviceUrl the service to dial; when absent, the one in the local credentials
+ * @param serviceUrls several instances of one service, tried in turn when one cannot be reached
  */
 public record EndpointConfig(String displayName, EngineConfig engine, double heartbeatPeriod, String serviceUrl,
-        Integer prefetch) {
+        Integer prefetch, java.util.List<String> serviceUrls) {
     public static final double DEFAULT_HEARTBEAT = 30;
 
     private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
@@ -41,6 +42,19 @@ public record EndpointConfig(String displayName, EngineConfig engine, double hea
         if (prefetch != null && (prefetch < 1 || prefetch > 100_000)) {
             throw invalid("prefetch must be between 1 and 100000, got " + prefetch);
         }
+        serviceUrls = serviceUrls == null ? java.util.List.of() : java.util.List.copyOf(serviceUrls);
+    }
+
+    public EndpointConfig(String displayName, EngineConfig engine, double heartbeatPeriod) {
+        this(displayName, engine, heartbeatPeriod, null, null, null);
+    }
+
+    /** The service URLs to dial, in order of preference; empty means the local credentials' one. */
+    public java.util.List<String> urls() {
+        if (!serviceUrls.isEmpty()) {
+            return serviceUrls;
+        }
+        return serviceUrl == null ? java.util.List.of() : java.util.List.of(serviceUrl);
     }
 
     /** How many tasks the endpoint takes ahead of its workers: the credit it gives the service. */
@@ -75,7 +89,8 @@ public record EndpointConfig(String displayName, EngineConfig engine, double hea
                 display_name: null
                 # Seconds between status reports; the service shows the endpoint offline after two missed ones.
                 heartbeat_period: 30
-                # The service to dial; by default the one in ~/.gantry/credentials.json.
+                # The service to dial; by default the one in ~/.gantry/credentials.json. Several instances of one
+                # service: service_urls: [http://host-a:8740, http://host-b:8740] (tried in turn).
                 # service_url: http://127.0.0.1:8740
                 engine:
                   # thread: tasks run in the endpoint's JVM; process: in worker JVMs on this host.

@@ -42,6 +42,11 @@ public final class Client {
         this(new ServiceClient(serviceUrl, token));
     }
 
+    /** A client of a service with several instances: it moves to the next URL when one cannot be reached. */
+    public Client(java.util.List<String> serviceUrls, String token) {
+        this(new ServiceClient(serviceUrls, token));
+    }
+
     /** A client from {@code GANTRY_SERVICE_URL}/{@code GANTRY_TOKEN} or the local credentials. */
     public static Client fromEnvironment() {
         return new Client(ServiceClient.fromEnvironment());

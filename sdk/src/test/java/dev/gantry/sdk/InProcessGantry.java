@@ -9,7 +9,7 @@ import dev.gantry.engines.Engines;
 import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.GantryHome;
 import dev.gantry.service.GantryService;
-import dev.gantry.service.ServiceConfig;
+import dev.gantry.service.TestBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 /** A whole Gantry in this JVM: the embedded service on a free port and a thread-engine endpoint. */
 final class InProcessGantry implements AutoCloseable {
     final Path home;
+    final TestBackend backend = TestBackend.create();
     final GantryService service;
     final EndpointAgent endpoint;
     final EndpointId endpointId;
@@ -26,10 +27,10 @@ final class InProcessGantry implements AutoCloseable {
 
     InProcessGantry() throws IOException {
         home = Files.createTempDirectory("gantry-sdk-");
-        service = GantryService.start(ServiceConfig.embedded(new GantryHome(home), 0));
+        service = GantryService.start(backend.config(new GantryHome(home)));
         ServiceClient http = ServiceClient.of(service.credentials());
         EndpointDir dir = EndpointDir.of(new GantryHome(home), "test");
-        EndpointConfig cfg = new EndpointConfig("test", new EngineConfig.Thread(4), 1, null, null);
+        EndpointConfig cfg = new EndpointConfig("test", new EngineConfig.Thread(4), 1);
         endpoint = new EndpointAgent(dir, cfg, http, Engines.create(cfg.engine(), dir.tasksDir()));
         endpointId = endpoint.start();
         client = new Client(http);
@@ -43,6 +44,7 @@ final class InProcessGantry implements AutoCloseable {
     public void close() throws IOException {
         endpoint.close();
         service.close();
+        backend.close();
         try (Stream<Path> all = Files.walk(home)) {
             for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

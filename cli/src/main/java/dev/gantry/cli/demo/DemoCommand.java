@@ -39,7 +39,7 @@ public final class DemoCommand implements Callable<Integer> {
         try (GantryService service = GantryService.start(ServiceConfig.embedded(new GantryHome(home), 0))) {
             EndpointDir dir = EndpointDir.of(new GantryHome(home), "demo");
             int workers = Runtime.getRuntime().availableProcessors();
-            EndpointConfig cfg = new EndpointConfig("demo", new EngineConfig.Thread(workers), 2, null, null);
+            EndpointConfig cfg = new EndpointConfig("demo", new EngineConfig.Thread(workers), 2);
             ServiceClient http = ServiceClient.of(service.credentials());
             try (EndpointAgent endpoint = new EndpointAgent(dir, cfg, http, Engines.create(cfg.engine(), dir.tasksDir()))) {
                 System.out.printf("Started the embedded service at %s and endpoint %s (%d workers) in %d ms%n",

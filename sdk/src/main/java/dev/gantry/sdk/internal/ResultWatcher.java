@@ -103,6 +103,7 @@ public final class ResultWatcher implements AutoCloseable {
                 }
             }).get(15, TimeUnit.SECONDS);
         } catch (Exception e) {
+            http.failover();
             throw new GantryException(ErrorCode.SERVICE_UNAVAILABLE, "cannot open the result stream: " + e, e);
         }
     }
