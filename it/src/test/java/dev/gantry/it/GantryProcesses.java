@@ -4,6 +4,7 @@ package dev.gantry.it;
 
 import dev.gantry.cli.Main;
 import dev.gantry.protocol.GantryHome;
+import dev.gantry.service.TestBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,18 +24,28 @@ import java.util.stream.Stream;
  */
 final class GantryProcesses implements AutoCloseable {
     final Path home = Files.createTempDirectory("gantry-it-");
+    final TestBackend backend = TestBackend.create();
     private final List<Process> started = new ArrayList<>();
 
     GantryProcesses() throws IOException {}
 
     /** Runs {@code gantry args...} in the background; its output goes to {@code <home>/<log>}. */
     Process start(String log, String... args) throws IOException {
+        return startIn(home, log, args);
+    }
+
+    /**
+     * Runs {@code gantry args...} with {@code gantryHome} as its Gantry home (a second service instance has a
+     * home of its own) and the test backend's settings in its environment.
+     */
+    Process startIn(Path gantryHome, String log, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(), "-cp",
                 System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve(log).toFile()));
-        pb.environment().put("GANTRY_HOME", home.toString());
+        pb.environment().putAll(backend.environment());
+        pb.environment().put("GANTRY_HOME", gantryHome.toString());
         Process p = pb.start();
         started.add(p);
         return p;
@@ -83,6 +94,7 @@ final class GantryProcesses implements AutoCloseable {
         for (Process p : started) {
             p.onExit().join();
         }
+        backend.close();
         try (Stream<Path> all = Files.walk(home)) {
             for (Path f : all.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(f);
