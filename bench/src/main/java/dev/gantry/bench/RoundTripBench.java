@@ -11,7 +11,6 @@ import dev.gantry.sdk.Client;
 import dev.gantry.sdk.ComputeExecutor;
 import dev.gantry.sdk.ComputeFuture;
 import dev.gantry.service.GantryService;
-import dev.gantry.service.ServiceConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +20,8 @@ import java.util.List;
 /**
  * No-op round trip (p50, p99 over sequential tasks) and throughput (tasks/s for a burst) on the embedded
  * default: SDK executor → service (H2, in-process broker) → endpoint (thread or process engine) → back.
- * Usage: {@code RoundTripBench [sequential=1000] [burst=20000] [engine=thread] [workers=2]}.
+ * Usage: {@code RoundTripBench [sequential=1000] [burst=20000] [engine=thread] [workers=2] [mode=both]}, where
+ * mode is {@code embedded}, {@code production} (PostgreSQL and RabbitMQ on this machine) or {@code both}.
  */
 public final class RoundTripBench {
     private RoundTripBench() {}
@@ -31,8 +31,20 @@ public final class RoundTripBench {
         int burst = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
         String engine = args.length > 2 ? args[2] : "thread";
         int workers = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+        String mode = args.length > 4 ? args[4] : "both";
+        for (String m : mode.equals("both") ? List.of("embedded", "production") : List.of(mode)) {
+            try (Backends backends = new Backends(m.equals("production"))) {
+                System.out.println("== " + backends.describe());
+                run(backends, sequential, burst, engine, workers);
+            }
+        }
+        System.out.printf("engine=%s workers=%d cores=%d java=%s%n", engine, workers,
+                Runtime.getRuntime().availableProcessors(), Runtime.version());
+    }
+
+    private static void run(Backends backends, int sequential, int burst, String engine, int workers) throws Exception {
         Path home = Files.createTempDirectory("gantry-bench-");
-        try (GantryService service = GantryService.start(ServiceConfig.embedded(new GantryHome(home), 0))) {
+        try (GantryService service = GantryService.start(backends.config(new GantryHome(home)))) {
             EndpointDir dir = EndpointDir.of(new GantryHome(home), "bench");
             EngineConfig ec = engine.equals("process") ? new EngineConfig.Process(workers) : new EngineConfig.Thread(workers);
             EndpointConfig cfg = new EndpointConfig("bench", ec, 5);
@@ -46,10 +58,9 @@ public final class RoundTripBench {
                 roundTrip(ex, sequential);
                 throughput(ex, Math.min(burst, 5000));
                 throughput(ex, burst);
+                backends.forget(ep.id());
             }
         }
-        System.out.printf("engine=%s workers=%d cores=%d java=%s%n", engine, workers,
-                Runtime.getRuntime().availableProcessors(), Runtime.version());
     }
 
     private static void roundTrip(ComputeExecutor ex, int n) {
