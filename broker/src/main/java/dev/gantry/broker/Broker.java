@@ -23,7 +23,8 @@ public interface Broker extends AutoCloseable {
     /** Opens the endpoint's one consumer; an older consumer of the same endpoint is closed first. */
     TaskConsumer consume(EndpointId endpoint);
 
-    /** Fans committed results out to every subscriber of their task group, on any instance. */
+    /** Fans committed results out to every subscriber of their task group, on any instance; returns once the
+     *  broker has them (or failed to take them: watchers then catch up from the database). */
     void publishResults(TaskGroupId group, List<TaskStatus> results);
 
     /** Receives the results published for a task group until the returned handle is closed. */

@@ -42,6 +42,7 @@ final class ResultFanOut {
 
     private synchronized void open() throws IOException {
         publish = connection.createChannel();
+        publish.confirmSelect();
         subscribe = connection.createChannel();
         subscribe.exchangeDeclare(exchange, "direct", false);
         queue = subscribe.queueDeclare().getQueue();
@@ -76,11 +77,17 @@ final class ResultFanOut {
         }
     }
 
+    /** Publishes and waits for RabbitMQ's confirm, so that the results are out before the endpoint forgets them. */
     synchronized void publish(TaskGroupId group, List<TaskStatus> results) {
         try {
             publish.basicPublish(exchange, group.toString(), false, TRANSIENT, Json.writeBytes(results));
-        } catch (IOException | RuntimeException e) {
+            if (!publish.waitForConfirms(10_000)) {
+                log.warn("RabbitMQ refused results of task group {} (watchers will catch up)", group);
+            }
+        } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
             log.warn("results of task group {} not fanned out (watchers will catch up): {}", group, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -7,10 +7,13 @@ import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Json;
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.TaskId;
+import dev.gantry.protocol.api.BatchStatusRequest;
+import dev.gantry.protocol.api.BatchStatusResponse;
 import dev.gantry.protocol.api.TaskStatus;
 import dev.gantry.protocol.channel.StreamMessage;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -29,7 +32,11 @@ import org.slf4j.LoggerFactory;
 public final class ResultWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ResultWatcher.class);
 
-    private record Watch(CompletableFuture<Object> future, Class<Object> type) {}
+    private record Watch(CompletableFuture<Object> future, Class<Object> type, long sinceMs) {}
+
+    /** Futures waiting longer than this are looked up through REST, in case their result was not streamed. */
+    static final long BACKSTOP_AFTER_MS = 10_000;
+    private static final int BACKSTOP_CHUNK = 1000;
 
     private final ServiceClient http;
     private final Map<TaskId, Watch> watching = new ConcurrentHashMap<>();
@@ -51,7 +58,7 @@ public final class ResultWatcher implements AutoCloseable {
             Results.complete(future, ready, type);
             return;
         }
-        watching.put(task, new Watch((CompletableFuture<Object>) future, (Class<Object>) type));
+        watching.put(task, new Watch((CompletableFuture<Object>) future, (Class<Object>) type, System.currentTimeMillis()));
         claim(task);
     }
 
@@ -108,15 +115,19 @@ public final class ResultWatcher implements AutoCloseable {
         }
     }
 
-    /** Pings every 20 s; reconnects and re-subscribes (with replay) when the stream dropped. */
+    /**
+     * Every 5 s: pings, looks up futures that waited too long (the backstop), and reconnects and re-subscribes
+     * (with replay) when the stream dropped.
+     */
     private void keepAlive() {
         int attempt = 0;
         while (open) {
             try {
-                Thread.sleep(ws == null ? Math.min(10_000, 250L << Math.min(attempt, 6)) : 20_000);
+                Thread.sleep(ws == null ? Math.min(5_000, 250L << Math.min(attempt, 6)) : 5_000);
                 if (!open) {
                     return;
                 }
+                backstop();
                 WebSocket w = ws;
                 if (w != null) {
                     w.sendPing(ByteBuffer.allocate(0));
@@ -130,6 +141,23 @@ public final class ResultWatcher implements AutoCloseable {
             } catch (RuntimeException e) {
                 attempt++;
                 log.debug("reconnecting the result stream: {}", e.toString());
+            }
+        }
+    }
+
+    /** Completes, through {@code /v2/batch_status}, futures whose tasks ended but whose results never came. */
+    private void backstop() {
+        long cutoff = System.currentTimeMillis() - BACKSTOP_AFTER_MS;
+        List<TaskId> late = watching.entrySet().stream().filter(e -> e.getValue().sinceMs() < cutoff)
+                .map(Map.Entry::getKey).toList();
+        for (int i = 0; i < late.size(); i += BACKSTOP_CHUNK) {
+            try {
+                BatchStatusResponse r = http.post("/v2/batch_status", new BatchStatusRequest(
+                        late.subList(i, Math.min(late.size(), i + BACKSTOP_CHUNK))), BatchStatusResponse.class);
+                r.results().values().stream().filter(s -> !s.pending()).forEach(this::deliver);
+            } catch (RuntimeException e) {
+                log.debug("backstop lookup failed: {}", e.toString());
+                return;
             }
         }
     }

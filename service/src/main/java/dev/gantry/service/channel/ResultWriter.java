@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Commits acceptances and results from every endpoint connection in batches: whatever has queued up while
- * the previous commit ran goes into the next one. After each commit it acknowledges the results to their
- * connections and fans the recorded ones out to their task groups' watchers.
+ * the previous commit ran goes into the next one. After each commit it fans the results out to their task
+ * groups' watchers and only then acknowledges them to the endpoints: an instance that dies in between leaves
+ * the results in the endpoint's outbox, and the instance that gets them again announces them again.
  */
 public final class ResultWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ResultWriter.class);
@@ -85,8 +86,8 @@ public final class ResultWriter implements AutoCloseable {
             acceptedAt = Math.max(acceptedAt, it.acceptedAtMs());
         }
         boolean[] recorded = tasks.record(accepted, acceptedAt, results);
-        acknowledge(items);
         fanOut(items, recorded);
+        acknowledge(items);
     }
 
     private static void acknowledge(List<Item> items) {
