@@ -79,7 +79,7 @@ final class Housekeeper implements AutoCloseable {
                     return;
                 }
                 List<TaskId> ids = e.getValue().stream().map(TaskMessage::task).toList();
-                tasks.markQueued(ids);
+                tasks.setQueued(ids, true);
                 log.info("queued {} tasks of endpoint {} that had been stored unqueued", ids.size(), e.getKey());
             }
         } while (page.size() == PAGE);

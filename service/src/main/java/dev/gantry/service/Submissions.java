@@ -72,7 +72,7 @@ public final class Submissions {
         } catch (RuntimeException e) {
             log.warn("{} tasks for endpoint {} are stored but not queued; the housekeeper queues them later: {}",
                     stored.tasks().size(), endpoint, e.getMessage());
-            tasks.markUnqueued(stored.tasks().stream().map(TaskMessage::task).toList());
+            tasks.setQueued(stored.tasks().stream().map(TaskMessage::task).toList(), false);
         }
         return new SubmitResponse(UUID.randomUUID(), stored.group(), endpoint, byFunction(stored));
     }

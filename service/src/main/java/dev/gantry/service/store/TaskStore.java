@@ -159,12 +159,16 @@ public final class TaskStore {
         });
     }
 
-    /** Marks tasks that could not be handed to the broker; the housekeeper queues them later. */
-    public void markUnqueued(Collection<TaskId> ids) {
+    /**
+     * Records whether tasks are in the broker: false for tasks that could not be handed to it (the housekeeper
+     * queues them later), true once it has them.
+     */
+    public void setQueued(Collection<TaskId> ids, boolean queued) {
         db.tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET queued = FALSE WHERE id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET queued = ? WHERE id = ?")) {
                 for (TaskId id : ids) {
-                    ps.setObject(1, id.value());
+                    ps.setBoolean(1, queued);
+                    ps.setObject(2, id.value());
                     ps.addBatch();
                 }
                 return ps.executeBatch().length;
@@ -182,18 +186,6 @@ public final class TaskStore {
                 ps.setLong(2, beforeMs);
                 ps.setInt(3, limit);
                 return readQueued(ps);
-            }
-        });
-    }
-
-    public void markQueued(Collection<TaskId> ids) {
-        db.tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET queued = TRUE WHERE id = ?")) {
-                for (TaskId id : ids) {
-                    ps.setObject(1, id.value());
-                    ps.addBatch();
-                }
-                return ps.executeBatch().length;
             }
         });
     }
