@@ -19,16 +19,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Results between instances: a direct exchange routed by task group, and one private queue per instance,
- * bound to the groups its clients watch. Messages are transient: the database holds every result, and
- * watchers catch up from it after a loss.
+ * bound to the groups its clients watch. Watchers on the publishing instance get results at once, without
+ * the round trip through RabbitMQ; each instance ignores its own messages when they come back. Messages are
+ * transient: the database holds every result, and watchers catch up from it after a loss.
  */
 final class ResultFanOut {
     private static final Logger log = LoggerFactory.getLogger(ResultFanOut.class);
-    private static final AMQP.BasicProperties TRANSIENT = new AMQP.BasicProperties.Builder()
-            .contentType("application/json").deliveryMode(1).build();
-
     private final Connection connection;
     private final String exchange;
+    private final String instance = java.util.UUID.randomUUID().toString();
+    private final AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
+            .contentType("application/json").deliveryMode(1).appId(instance).build();
     private final Map<TaskGroupId, List<Consumer<List<TaskStatus>>>> watchers = new ConcurrentHashMap<>();
     private Channel publish;
     private Channel subscribe;
@@ -46,7 +47,12 @@ final class ResultFanOut {
         subscribe = connection.createChannel();
         subscribe.exchangeDeclare(exchange, "direct", false);
         queue = subscribe.queueDeclare().getQueue();
-        DeliverCallback deliver = (tag, msg) -> dispatch(msg.getEnvelope().getRoutingKey(), msg.getBody());
+        DeliverCallback deliver = (tag, msg) -> {
+            if (!instance.equals(msg.getProperties().getAppId())) {
+                dispatch(TaskGroupId.of(msg.getEnvelope().getRoutingKey()),
+                        Arrays.asList(Json.read(msg.getBody(), TaskStatus[].class)));
+            }
+        };
         subscribe.basicConsume(queue, true, deliver, tag -> { });
         for (TaskGroupId g : watchers.keySet()) {
             subscribe.queueBind(queue, exchange, g.toString());
@@ -62,12 +68,11 @@ final class ResultFanOut {
         }
     }
 
-    private void dispatch(String group, byte[] body) {
-        List<Consumer<List<TaskStatus>>> list = watchers.get(TaskGroupId.of(group));
+    private void dispatch(TaskGroupId group, List<TaskStatus> results) {
+        List<Consumer<List<TaskStatus>>> list = watchers.get(group);
         if (list == null) {
             return;
         }
-        List<TaskStatus> results = Arrays.asList(Json.read(body, TaskStatus[].class));
         for (Consumer<List<TaskStatus>> w : list) {
             try {
                 w.accept(results);
@@ -78,9 +83,14 @@ final class ResultFanOut {
     }
 
     /** Publishes and waits for RabbitMQ's confirm, so that the results are out before the endpoint forgets them. */
-    synchronized void publish(TaskGroupId group, List<TaskStatus> results) {
+    void publish(TaskGroupId group, List<TaskStatus> results) {
+        dispatch(group, results);
+        publishRemote(group, results);
+    }
+
+    private synchronized void publishRemote(TaskGroupId group, List<TaskStatus> results) {
         try {
-            publish.basicPublish(exchange, group.toString(), false, TRANSIENT, Json.writeBytes(results));
+            publish.basicPublish(exchange, group.toString(), false, properties, Json.writeBytes(results));
             if (!publish.waitForConfirms(10_000)) {
                 log.warn("RabbitMQ refused results of task group {} (watchers will catch up)", group);
             }

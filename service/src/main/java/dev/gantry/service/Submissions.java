@@ -61,7 +61,7 @@ public final class Submissions {
             }
         }
         requireFunctions(who, fnIds);
-        long depth = broker.depth(endpoint);
+        long depth = depth(endpoint);
         if (depth + batch.size() > queueCapacity) {
             throw new GantryException(ErrorCode.ENDPOINT_QUEUE_FULL, "endpoint " + endpoint + " has " + depth
                     + " tasks queued and the limit is " + queueCapacity + "; submit again when it has caught up");
@@ -75,6 +75,21 @@ public final class Submissions {
             tasks.setQueued(stored.tasks().stream().map(TaskMessage::task).toList(), false);
         }
         return new SubmitResponse(UUID.randomUUID(), stored.group(), endpoint, byFunction(stored));
+    }
+
+    private record Depth(long value, long atMs) {}
+
+    private final Map<EndpointId, Depth> depths = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The endpoint's queue depth, at most a second old: back-pressure need not cost a broker round trip per submit. */
+    private long depth(EndpointId endpoint) {
+        long now = System.currentTimeMillis();
+        Depth d = depths.get(endpoint);
+        if (d == null || now - d.atMs() > 1000) {
+            d = new Depth(broker.depth(endpoint), now);
+            depths.put(endpoint, d);
+        }
+        return d.value();
     }
 
     private void requireFunctions(Identity who, Map<UUID, FunctionId> wanted) {

@@ -85,6 +85,12 @@ public final class ResultWriter implements AutoCloseable {
             results.addAll(it.results());
             acceptedAt = Math.max(acceptedAt, it.acceptedAtMs());
         }
+        if (!accepted.isEmpty() && !results.isEmpty()) {
+            // a task that also finished in this batch needs no hand-off write: its result row records it
+            java.util.Set<TaskId> finished = new java.util.HashSet<>();
+            results.forEach(r -> finished.add(r.task()));
+            accepted.removeIf(finished::contains);
+        }
         boolean[] recorded = tasks.record(accepted, acceptedAt, results);
         fanOut(items, recorded);
         acknowledge(items);
