@@ -7,10 +7,7 @@ import dev.gantry.protocol.channel.TaskMessage;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The embedded default's broker: bounded in-memory queues for one service instance. Queued tasks do not
@@ -18,11 +15,9 @@ import org.slf4j.LoggerFactory;
  * database when it starts.
  */
 public final class InProcessBroker implements Broker {
-    private static final Logger log = LoggerFactory.getLogger(InProcessBroker.class);
-
     private final int capacityPerEndpoint;
     private final Map<EndpointId, EndpointQueue> queues = new ConcurrentHashMap<>();
-    private final Map<TaskGroupId, List<Consumer<List<TaskStatus>>>> watchers = new ConcurrentHashMap<>();
+    private final Watchers watchers = new Watchers();
 
     public InProcessBroker(int capacityPerEndpoint) {
         this.capacityPerEndpoint = capacityPerEndpoint;
@@ -50,26 +45,13 @@ public final class InProcessBroker implements Broker {
 
     @Override
     public void publishResults(TaskGroupId group, List<TaskStatus> results) {
-        List<Consumer<List<TaskStatus>>> list = watchers.get(group);
-        if (list == null) {
-            return;
-        }
-        for (Consumer<List<TaskStatus>> w : list) {
-            try {
-                w.accept(results);
-            } catch (RuntimeException e) {
-                log.warn("a result watcher of task group {} failed", group, e);
-            }
-        }
+        watchers.dispatch(group, results);
     }
 
     @Override
     public AutoCloseable subscribeResults(TaskGroupId group, Consumer<List<TaskStatus>> listener) {
-        watchers.computeIfAbsent(group, g -> new CopyOnWriteArrayList<>()).add(listener);
-        return () -> watchers.computeIfPresent(group, (g, list) -> {
-            list.remove(listener);
-            return list.isEmpty() ? null : list;
-        });
+        watchers.add(group, listener);
+        return () -> watchers.remove(group, listener);
     }
 
     @Override

@@ -10,9 +10,6 @@ import dev.gantry.protocol.api.TaskStatus;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +27,7 @@ final class ResultFanOut {
     private final String instance = java.util.UUID.randomUUID().toString();
     private final AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
             .contentType("application/json").deliveryMode(1).appId(instance).build();
-    private final Map<TaskGroupId, List<Consumer<List<TaskStatus>>>> watchers = new ConcurrentHashMap<>();
+    private final Watchers watchers = new Watchers();
     private Channel publish;
     private Channel subscribe;
     private String queue;
@@ -49,12 +46,12 @@ final class ResultFanOut {
         queue = subscribe.queueDeclare().getQueue();
         DeliverCallback deliver = (tag, msg) -> {
             if (!instance.equals(msg.getProperties().getAppId())) {
-                dispatch(TaskGroupId.of(msg.getEnvelope().getRoutingKey()),
+                watchers.dispatch(TaskGroupId.of(msg.getEnvelope().getRoutingKey()),
                         Arrays.asList(Json.read(msg.getBody(), TaskStatus[].class)));
             }
         };
         subscribe.basicConsume(queue, true, deliver, tag -> { });
-        for (TaskGroupId g : watchers.keySet()) {
+        for (TaskGroupId g : watchers.groups()) {
             subscribe.queueBind(queue, exchange, g.toString());
         }
     }
@@ -68,23 +65,9 @@ final class ResultFanOut {
         }
     }
 
-    private void dispatch(TaskGroupId group, List<TaskStatus> results) {
-        List<Consumer<List<TaskStatus>>> list = watchers.get(group);
-        if (list == null) {
-            return;
-        }
-        for (Consumer<List<TaskStatus>> w : list) {
-            try {
-                w.accept(results);
-            } catch (RuntimeException e) {
-                log.warn("a result watcher of task group {} failed", group, e);
-            }
-        }
-    }
-
     /** Publishes and waits for RabbitMQ's confirm, so that the results are out before the endpoint forgets them. */
     void publish(TaskGroupId group, List<TaskStatus> results) {
-        dispatch(group, results);
+        watchers.dispatch(group, results);
         publishRemote(group, results);
     }
 
@@ -102,18 +85,14 @@ final class ResultFanOut {
     }
 
     synchronized AutoCloseable subscribe(TaskGroupId group, Consumer<List<TaskStatus>> listener) {
-        List<Consumer<List<TaskStatus>>> list = watchers.computeIfAbsent(group, g -> new CopyOnWriteArrayList<>());
-        if (list.isEmpty()) {
+        if (watchers.add(group, listener)) {
             bind(group, true);
         }
-        list.add(listener);
         return () -> unsubscribe(group, listener);
     }
 
     private synchronized void unsubscribe(TaskGroupId group, Consumer<List<TaskStatus>> listener) {
-        List<Consumer<List<TaskStatus>>> list = watchers.get(group);
-        if (list != null && list.remove(listener) && list.isEmpty()) {
-            watchers.remove(group);
+        if (watchers.remove(group, listener)) {
             bind(group, false);
         }
     }
