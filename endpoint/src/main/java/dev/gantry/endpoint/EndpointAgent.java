@@ -179,11 +179,6 @@ public final class EndpointAgent implements AutoCloseable {
         return id;
     }
 
-    /** Tasks whose results the service has not acknowledged yet. */
-    public int unacknowledged() {
-        return outbox.size();
-    }
-
     public void awaitStop() throws InterruptedException {
         stopped.await();
     }

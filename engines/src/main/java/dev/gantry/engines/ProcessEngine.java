@@ -49,11 +49,6 @@ public final class ProcessEngine implements Engine {
         return workers;
     }
 
-    /** The worker processes' pids, for tests and the status report. */
-    public List<Long> pids() {
-        return processes.stream().map(WorkerProcess::pid).filter(p -> p > 0).toList();
-    }
-
     @Override
     public StatusReport status() {
         int busy = running.get();

@@ -46,7 +46,7 @@ final class WorkerProcess {
         driver = Thread.ofVirtual().name("worker-process-" + index).start(this::drive);
     }
 
-    long pid() {
+    private long pid() {
         Process p = process;
         return p == null ? -1 : p.pid();
     }

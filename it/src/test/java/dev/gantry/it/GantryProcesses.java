@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -79,10 +78,6 @@ final class GantryProcesses implements AutoCloseable {
 
     GantryHome gantryHome() {
         return new GantryHome(home);
-    }
-
-    Map<String, String> env() {
-        return Map.of("GANTRY_HOME", home.toString());
     }
 
     @Override

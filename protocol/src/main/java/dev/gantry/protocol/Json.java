@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
-import java.io.InputStream;
 
 /**
  * The one JSON codec of the wire: snake_case field names (Globus Compute's), nulls left out, unknown fields
@@ -72,10 +71,6 @@ public final class Json {
 
     public static <T> T read(byte[] bytes, Class<T> type) {
         return map(parse(() -> MAPPER.readTree(bytes)), type);
-    }
-
-    public static <T> T read(InputStream in, Class<T> type) {
-        return map(parse(() -> MAPPER.readTree(in)), type);
     }
 
     private interface Parse {

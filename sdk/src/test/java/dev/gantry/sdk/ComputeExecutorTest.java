@@ -125,6 +125,26 @@ class ComputeExecutorTest {
     }
 
     @Test
+    void tasksSubmittedBeforeTheirFunctionWasDeletedStillRun() throws Exception {
+        dev.gantry.protocol.FunctionId fn = gantry.client.registerFunction(Fns.adder(1));
+        var later = gantry.client.register(new dev.gantry.protocol.api.FunctionRegistration("later",
+                gantry.client.getFunction(fn).functionCode(), null, null));
+        try (var offline = gantry.endpoint("offline")) {
+            var eid = gantry.client.http().post("/v3/endpoints", new dev.gantry.protocol.api.EndpointRegistration(
+                    "offline", null, null, false, false, null), dev.gantry.protocol.api.EndpointRegistered.class)
+                    .endpointId();
+            java.nio.file.Files.createDirectories(gantry.home.resolve("endpoints/offline"));
+            dev.gantry.endpoint.EndpointDir.of(new dev.gantry.protocol.GantryHome(gantry.home), "offline").saveEndpointId(eid);
+            TaskId task = gantry.client.run(eid, later, 41);
+            gantry.client.deleteFunction(later);
+            offline.start();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                    .until(() -> !gantry.client.getTask(task).pending());
+            assertThat(gantry.client.getResult(task, Integer.class)).isEqualTo(42);
+        }
+    }
+
+    @Test
     void theEndpointReportsItselfOnline() {
         var status = gantry.client.getEndpointStatus(gantry.endpointId);
         assertThat(status.status()).isEqualTo("online");

@@ -36,6 +36,14 @@ final class InProcessGantry implements AutoCloseable {
         client = new Client(http);
     }
 
+    /** Another endpoint of the same service, started when the test says so. */
+    EndpointAgent endpoint(String name) {
+        ServiceClient http = ServiceClient.of(service.credentials());
+        EndpointDir dir = EndpointDir.of(new GantryHome(home), name);
+        EndpointConfig cfg = new EndpointConfig(name, new EngineConfig.Thread(1), 1);
+        return new EndpointAgent(dir, cfg, http, Engines.create(cfg.engine(), dir.tasksDir()));
+    }
+
     ComputeExecutor executor() {
         return ComputeExecutor.builder().client(client).endpointId(endpointId).build();
     }

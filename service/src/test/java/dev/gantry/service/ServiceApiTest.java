@@ -138,6 +138,8 @@ class ServiceApiTest {
         assertThat(doc.get("function_code").asText()).isEqualTo(CODE);
         assertThat(api.call("DELETE", "/v2/functions/" + id, null).body().get("result").asInt()).isEqualTo(302);
         assertError("GET", "/v2/functions/" + id, null, 404, "FUNCTION_NOT_FOUND");
+        assertError("DELETE", "/v2/functions/" + id, null, 404, "FUNCTION_NOT_FOUND");
+        assertError("POST", "/v3/endpoints/" + endpoint + "/submit", submitBody(id, 1), 404, "FUNCTION_NOT_FOUND");
     }
 
     @Test

@@ -194,11 +194,6 @@ public final class ResultWatcher implements AutoCloseable {
         }
     }
 
-    /** How many futures wait for a result. */
-    public int watching() {
-        return watching.size();
-    }
-
     @Override
     public void close() {
         open = false;

@@ -130,10 +130,6 @@ public final class EndpointChannels implements AutoCloseable {
         return doc;
     }
 
-    /** Forgets a deleted function so that its queued tasks fail instead of running. */
-    public void forget(FunctionId id) {
-        functionCache.remove(id);
-    }
 
     private void disconnected(WsContext ctx, String why) {
         EndpointConnection c = bySession.remove(ctx.sessionId());

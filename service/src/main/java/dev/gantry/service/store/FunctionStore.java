@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Registered functions. Their code never changes, so reads for dispatch are cached by the caller. */
+/**
+ * Registered functions. Their code never changes, so reads for dispatch are cached by the caller. Deleting
+ * hides a function from its owner and from new submissions; tasks submitted before still get its code.
+ */
 public final class FunctionStore {
     private final Database db;
 
@@ -38,12 +41,12 @@ public final class FunctionStore {
         return id;
     }
 
-    /** The function if {@code owner} owns it. */
+    /** The function if {@code owner} owns it and has not deleted it. */
     public Optional<FunctionDoc> get(Identity owner, FunctionId id) {
-        return find(id).filter(f -> f.owner().equals(owner.id())).map(Owned::doc);
+        return find(id).filter(f -> f.owner().equals(owner.id()) && !f.deleted()).map(Owned::doc);
     }
 
-    /** The function whoever owns it: for sending to an endpoint that has a task of it. */
+    /** The function whoever owns it, deleted or not: for sending to an endpoint that has a task of it. */
     public Optional<FunctionDoc> forDispatch(FunctionId id) {
         return find(id).map(Owned::doc);
     }
@@ -51,8 +54,8 @@ public final class FunctionStore {
     /** Of {@code ids}, those that exist and {@code owner} owns. */
     public List<UUID> owned(Identity owner, Collection<UUID> ids) {
         return db.tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM functions WHERE owner_id = ? AND id IN ("
-                    + Rows.marks(ids.size()) + ")")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM functions WHERE owner_id = ?"
+                    + " AND deleted_at IS NULL AND id IN (" + Rows.marks(ids.size()) + ")")) {
                 ps.setObject(1, owner.id());
                 Rows.setUuids(ps, 2, ids);
                 List<UUID> out = new ArrayList<>();
@@ -67,15 +70,16 @@ public final class FunctionStore {
     }
 
     public boolean delete(Identity owner, FunctionId id) {
-        return db.update("DELETE FROM functions WHERE id = ? AND owner_id = ?", id.value(), owner.id()) == 1;
+        return db.update("UPDATE functions SET deleted_at = ? WHERE id = ? AND owner_id = ? AND deleted_at IS NULL",
+                System.currentTimeMillis(), id.value(), owner.id()) == 1;
     }
 
-    private record Owned(UUID owner, FunctionDoc doc) {}
+    private record Owned(UUID owner, boolean deleted, FunctionDoc doc) {}
 
     private Optional<Owned> find(FunctionId id) {
         return db.tx(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT owner_id, name, code, description, meta FROM functions WHERE id = ?")) {
+                    "SELECT owner_id, name, code, description, meta, deleted_at FROM functions WHERE id = ?")) {
                 ps.setObject(1, id.value());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -83,7 +87,7 @@ public final class FunctionStore {
                     }
                     FunctionDoc doc = new FunctionDoc(id, rs.getString("name"), rs.getString("code"),
                             rs.getString("description"), Rows.readJson(rs.getString("meta"), FunctionMeta.class));
-                    return Optional.of(new Owned(Rows.uuid(rs, "owner_id"), doc));
+                    return Optional.of(new Owned(Rows.uuid(rs, "owner_id"), Rows.nullableLong(rs, "deleted_at") != null, doc));
                 }
             }
         });
