@@ -24,7 +24,8 @@ public enum ErrorCode {
     COULD_NOT_EXECUTE_TASK(0),
     MAX_RESULT_SIZE_EXCEEDED(0),
     FUNCTION_UNAVAILABLE(0),
-    TASK_EXPIRED(0);
+    TASK_EXPIRED(0),
+    COMPILE_ERROR(0);
 
     private final int httpStatus;
 

@@ -21,6 +21,7 @@ import dev.gantry.protocol.api.SubmitResponse;
 import dev.gantry.protocol.api.TaskGroupDoc;
 import dev.gantry.protocol.api.TaskStatus;
 import dev.gantry.protocol.payload.Arguments;
+import dev.gantry.protocol.payload.JavaSource;
 import dev.gantry.sdk.internal.FunctionPacker;
 import dev.gantry.sdk.internal.Results;
 import java.util.Arrays;
@@ -70,6 +71,23 @@ public final class Client {
 
     public FunctionId registerFunction(ShellFunction fn) {
         return register(FunctionPacker.pack(fn).registration());
+    }
+
+    /** Registers Python source, as Globus Compute's {@code register_source_code}. */
+    public FunctionId registerFunction(PythonFunction fn) {
+        return register(fn.registration());
+    }
+
+    /**
+     * Registers Java source: one compilation unit, compiled on the endpoint, and its public static entry
+     * method as {@code pkg.Class::method}. A compile error fails the task with {@code COMPILE_ERROR} and
+     * the compiler's diagnostics.
+     */
+    public FunctionId registerSourceCode(String source, String entryPoint) {
+        JavaSource js = new JavaSource(source, entryPoint);
+        return register(new FunctionRegistration(js.className() + "." + js.methodName(), js.functionCode(), null,
+                new dev.gantry.protocol.api.FunctionMeta(FunctionPacker.SDK_VERSION, Runtime.version().toString(),
+                        null, dev.gantry.protocol.payload.Strategy.JAVA_SOURCE.id())));
     }
 
     public FunctionId register(FunctionRegistration registration) {

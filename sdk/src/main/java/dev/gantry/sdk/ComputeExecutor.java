@@ -64,6 +64,19 @@ public final class ComputeExecutor implements AutoCloseable {
         return submitPacked(register(FunctionPacker.pack(fn)), List.of());
     }
 
+    /** Runs Python source on the endpoint; arguments and the result travel as JSON. */
+    public <R> ComputeFuture<R> submit(PythonFunction fn, Class<R> resultType, Object... args) {
+        Registered r = functions.computeIfAbsent("py:" + fn.name() + ":" + fn.source(),
+                k -> new Registered(client.registerFunction(fn), resultType));
+        return submitPacked(new Registered(r.id(), resultType), Arrays.asList(args));
+    }
+
+    /** Registers Java source once (by source and entry point); run it with {@link #submitToRegisteredFunction}. */
+    public FunctionId registerSourceCode(String source, String entryPoint) {
+        return functions.computeIfAbsent("js:" + entryPoint + ":" + source,
+                k -> new Registered(client.registerSourceCode(source, entryPoint), Object.class)).id();
+    }
+
     /** Runs an already registered function (perhaps someone else's) with positional arguments. */
     public <R> ComputeFuture<R> submitToRegisteredFunction(FunctionId function, Class<R> resultType, Object... args) {
         return submitPacked(new Registered(function, resultType), Arrays.asList(args));

@@ -145,6 +145,31 @@ class ComputeExecutorTest {
     }
 
     @Test
+    void pythonAndJavaSourceFunctionsRunThroughTheServiceAndEndpoint() throws Exception {
+        try (ComputeExecutor ex = gantry.executor()) {
+            PythonFunction add = new PythonFunction("def add(a, b):\n    return a + b\n", "add");
+            assertThat(get(ex.submit(add, Integer.class, 2, 3))).isEqualTo(5);
+            PythonFunction boom = new PythonFunction("def boom(x):\n    raise KeyError(x)\n", "boom");
+            ComputeFuture<Integer> failed = ex.submit(boom, Integer.class, "k");
+            assertThatThrownBy(() -> failed.get(30, TimeUnit.SECONDS)).cause()
+                    .isInstanceOfSatisfying(TaskExecutionFailed.class, e -> {
+                        assertThat(e.remoteType()).isEqualTo("KeyError");
+                        assertThat(e.remoteStackTrace()).contains("Traceback").contains("KeyError: 'k'");
+                    });
+            var fn = ex.registerSourceCode("public class Greeter {\n  public static String greet(String n) {"
+                    + " return \"Hi \" + n; }\n}\n", "Greeter::greet");
+            assertThat(get(ex.submitToRegisteredFunction(fn, String.class, "Ada"))).isEqualTo("Hi Ada");
+            var broken = ex.registerSourceCode("public class Broken { int x = ; }", "Broken::f");
+            ComputeFuture<String> f = ex.submitToRegisteredFunction(broken, String.class);
+            assertThatThrownBy(() -> f.get(30, TimeUnit.SECONDS)).cause()
+                    .isInstanceOfSatisfying(TaskExecutionFailed.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.COMPILE_ERROR);
+                        assertThat(e.remoteStackTrace()).contains("Broken.java:1: error:");
+                    });
+        }
+    }
+
+    @Test
     void theEndpointReportsItselfOnline() {
         var status = gantry.client.getEndpointStatus(gantry.endpointId);
         assertThat(status.status()).isEqualTo("online");

@@ -72,7 +72,7 @@ final class JavaFunctions {
         return caller(fn, target, target.getParameterTypes());
     }
 
-    private static Invocable caller(Object fn, Method target, Class<?>[] paramTypes) {
+    static Invocable caller(Object fn, Method target, Class<?>[] paramTypes) {
         return (args, ctx) -> {
             if (args.args().size() != paramTypes.length) {
                 throw new IllegalArgumentException("the function takes " + paramTypes.length + " arguments, the task"

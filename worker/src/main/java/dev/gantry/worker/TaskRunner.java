@@ -9,6 +9,7 @@ import dev.gantry.protocol.channel.TaskResult;
 import dev.gantry.protocol.payload.Arguments;
 import dev.gantry.protocol.payload.Buffers;
 import dev.gantry.protocol.payload.JavaBundle;
+import dev.gantry.protocol.payload.JavaSource;
 import dev.gantry.protocol.payload.Serialized;
 import dev.gantry.protocol.payload.ShellCommand;
 import java.io.PrintWriter;
@@ -54,6 +55,10 @@ public final class TaskRunner {
                 loaded.put(function.functionUuid(), fn);
             }
             args = Arguments.unpack(task.payload());
+        } catch (JavaSourceFunctions.CompileError e) {
+            return new TaskResult(task.task(), task.attempt(), e.getMessage(), new TaskResult.Failure(
+                    ErrorCode.COMPILE_ERROR, "the function's source does not compile", null), started,
+                    System.currentTimeMillis());
         } catch (Exception | LinkageError e) {
             return failed(task, started, ErrorCode.COULD_NOT_EXECUTE_TASK, "the task could not start: " + e, e);
         }
@@ -66,6 +71,11 @@ public final class TaskRunner {
             return new TaskResult(task.task(), task.attempt(), data, null, started, System.currentTimeMillis());
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof PythonFunctions.PythonException py) {
+                return new TaskResult(task.task(), task.attempt(), py.getMessage(), new TaskResult.Failure(
+                        ErrorCode.REMOTE_EXECUTION_ERROR, "An error occurred during the execution of this task",
+                        py.type()), started, System.currentTimeMillis());
+            }
             return failed(task, started, ErrorCode.REMOTE_EXECUTION_ERROR,
                     "An error occurred during the execution of this task", cause);
         } catch (Exception | LinkageError | StackOverflowError e) {
@@ -82,6 +92,8 @@ public final class TaskRunner {
         return switch (code.strategy()) {
             case JAVA_BUNDLE -> JavaFunctions.load(f.functionUuid().toString(), Json.read(code.body(), JavaBundle.class));
             case SHELL -> ShellFunctions.load(Json.read(code.body(), ShellCommand.class));
+            case PYTHON_SOURCE -> PythonFunctions.load(code.body());
+            case JAVA_SOURCE -> JavaSourceFunctions.load(Json.read(code.body(), JavaSource.class));
             default -> throw new IllegalArgumentException("this worker cannot run functions serialized as '"
                     + code.strategy().id() + "'");
         };

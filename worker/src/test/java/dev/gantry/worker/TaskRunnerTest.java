@@ -12,9 +12,9 @@ import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.protocol.channel.TaskResult;
 import dev.gantry.protocol.payload.Arguments;
 import dev.gantry.protocol.payload.Buffers;
+import dev.gantry.protocol.payload.JavaSource;
 import dev.gantry.protocol.payload.ShellCommand;
 import dev.gantry.protocol.payload.ShellOutcome;
-import dev.gantry.protocol.payload.Strategy;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -41,6 +41,44 @@ class TaskRunnerTest {
         ShellOutcome out = Json.read(r.data().substring(3), ShellOutcome.class);
         assertThat(out.stdout()).isEqualTo(work.resolve(t.task().toString()) + "\n" + t.task() + "\n");
         assertThat(out.returncode()).isZero();
+    }
+
+    /** Buffers written by hand from Globus Compute's reference: register_source_code and JSONData args. */
+    @Test
+    void aPythonSourceVectorRunsAsGlobusComputeWouldRunIt() {
+        String code = "39\nst\nadd:def add(a, b):\n    return a + b\n";
+        assertThat(Buffers.pack(List.of("st\nadd:def add(a, b):\n    return a + b\n"))).isEqualTo(code);
+        FunctionDoc f = new FunctionDoc(FunctionId.random(), "add", code, null, null);
+        TaskResult r = new TaskRunner(work).run(task(f, "9\n11\n[2, 3]5\n11\n{}"), f);
+        assertThat(r.error()).isNull();
+        assertThat(r.data()).isEqualTo("11\n5");
+        TaskResult kw = new TaskRunner(work).run(task(f, "8\n11\n[\"x\"]13\n11\n{\"b\": \"y\"}"), f);
+        assertThat(kw.data()).isEqualTo("11\n\"xy\"");
+    }
+
+    @Test
+    void aPythonExceptionIsARemoteErrorWithItsTraceback() {
+        String src = "def boom(x):\n    raise ValueError('bad ' + str(x))\n";
+        FunctionDoc f = new FunctionDoc(FunctionId.random(), "boom", Buffers.pack(List.of("st\nboom:" + src)), null, null);
+        TaskResult r = new TaskRunner(work).run(task(f, Arguments.of(List.of(7)).pack()), f);
+        assertThat(r.error().code()).isEqualTo(ErrorCode.REMOTE_EXECUTION_ERROR);
+        assertThat(r.error().exceptionType()).isEqualTo("ValueError");
+        assertThat(r.data()).contains("Traceback").contains("ValueError: bad 7");
+    }
+
+    @Test
+    void javaSourceIsCompiledOnceAndItsErrorsAreTheCompilersDiagnostics() {
+        String src = "package demo;\npublic class Adder {\n  public static long add(long a, long b) { return a + b; }\n}\n";
+        FunctionDoc f = new FunctionDoc(FunctionId.random(), "add", new JavaSource(src, "demo.Adder::add").functionCode(),
+                null, null);
+        TaskRunner runner = new TaskRunner(work);
+        assertThat(runner.run(task(f, Arguments.of(List.of(2, 3)).pack()), f).data()).isEqualTo("11\n5");
+        FunctionDoc bad = new FunctionDoc(FunctionId.random(), "bad",
+                new JavaSource("public class Bad {\n  public static int f() { return \"x\"; }\n}\n", "Bad::f").functionCode(),
+                null, null);
+        TaskResult r = runner.run(task(bad, Arguments.of(List.of()).pack()), bad);
+        assertThat(r.error().code()).isEqualTo(ErrorCode.COMPILE_ERROR);
+        assertThat(r.data()).startsWith("Bad.java:2: error:").contains("String cannot be converted to int");
     }
 
     @Test

@@ -14,6 +14,8 @@ public enum Strategy {
     JAVA_BUNDLE("jb"),
     /** A shell command ({@link ShellCommand} as JSON). */
     SHELL("sh"),
+    /** Java source compiled on the endpoint ({@link JavaSource} as JSON). */
+    JAVA_SOURCE("js"),
     /** Globus Compute's other strategies: known by name so that refusals say what was sent; never decoded. */
     DILL_DATA_BASE64("00"),
     DILL_CODE("01"),
