@@ -12,15 +12,36 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Runs Python-source functions (Globus Compute's {@code st} strategy, {@code name:source}) with
- * {@code python3} from the worker's PATH, one process per task; JSON arguments in, JSON result out. A Python
- * exception is a remote execution error carrying the Python traceback.
+ * Runs Python-source functions (Globus Compute's {@code st} strategy, {@code name:source}) in warm
+ * {@code python3} processes (from the worker's PATH), each serving one task at a time: JSON arguments in,
+ * JSON result out. A Python exception is a remote execution error carrying the Python traceback; a process
+ * that dies fails its task and is replaced.
  */
 final class PythonFunctions {
     private static final String RUNNER = runnerScript();
+    private static final java.util.concurrent.ConcurrentLinkedQueue<Interpreter> IDLE =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** One warm {@code python3} running the runner script. */
+    private record Interpreter(Process process, java.io.BufferedWriter in, java.io.BufferedReader out) {
+        static Interpreter start() throws IOException {
+            Process p = new ProcessBuilder(List.of("python3", "-u", "-c", RUNNER))
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            return new Interpreter(p,
+                    new java.io.BufferedWriter(new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)),
+                    new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
+        }
+
+        /** One request; null if the process died. */
+        String call(String request) throws IOException {
+            in.write(request);
+            in.newLine();
+            in.flush();
+            return out.readLine();
+        }
+    }
 
     private PythonFunctions() {}
 
@@ -56,8 +77,10 @@ final class PythonFunctions {
         String name = body.substring(0, colon);
         String source = body.substring(colon + 1);
         return (args, ctx) -> {
-            String request = Json.write(Map.of("name", name, "source", source, "args", args.args(), "kwargs", args.kwargs()));
-            JsonNode reply = run(request, ctx);
+            Path dir = Files.createDirectories(ctx.workDir().resolve(ctx.task().toString()));
+            String request = Json.write(Map.of("name", name, "source", source, "args", args.args(),
+                    "kwargs", args.kwargs(), "dir", dir.toString()));
+            JsonNode reply = run(request);
             if (reply.path("ok").asBoolean()) {
                 return Strategy.JSON.tag(reply.get("result").asText());
             }
@@ -66,18 +89,19 @@ final class PythonFunctions {
         };
     }
 
-    private static JsonNode run(String request, TaskContext ctx) throws IOException, InterruptedException {
-        Path dir = Files.createDirectories(ctx.workDir().resolve(ctx.task().toString()));
-        Process p = new ProcessBuilder(List.of("python3", "-c", RUNNER)).directory(dir.toFile())
-                .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("stderr").toFile())).start();
-        p.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(10, TimeUnit.SECONDS) || out.length == 0) {
-            throw new IOException("python3 ended without a reply (exit " + (p.isAlive() ? "none" : p.exitValue())
-                    + "); its stderr is in " + dir.resolve("stderr"));
+    private static JsonNode run(String request) throws IOException {
+        Interpreter py = IDLE.poll();
+        if (py == null || !py.process().isAlive()) {
+            py = Interpreter.start();
         }
-        return Json.mapper().readTree(out);
+        String reply = py.call(request);
+        if (reply == null) {
+            py.process().destroyForcibly();
+            throw new IOException("python3 exited while running the task (exit code "
+                    + (py.process().isAlive() ? "unknown" : py.process().exitValue()) + ")");
+        }
+        IDLE.add(py);
+        return Json.mapper().readTree(reply);
     }
 
     private static String runnerScript() {

@@ -67,6 +67,19 @@ class TaskRunnerTest {
     }
 
     @Test
+    void aPythonFunctionThatKillsItsInterpreterFailsAloneAndTheNextTaskRuns() {
+        FunctionDoc exit = new FunctionDoc(FunctionId.random(), "die",
+                Buffers.pack(List.of("st\ndie:import os\ndef die():\n    os._exit(3)\n")), null, null);
+        FunctionDoc ok = new FunctionDoc(FunctionId.random(), "one", Buffers.pack(List.of("st\none:def one():\n    return 1\n")),
+                null, null);
+        TaskRunner runner = new TaskRunner(work);
+        TaskResult died = runner.run(task(exit, Arguments.of(List.of()).pack()), exit);
+        assertThat(died.error().code()).isEqualTo(ErrorCode.COULD_NOT_EXECUTE_TASK);
+        assertThat(died.error().userMessage()).contains("python3 exited while running the task");
+        assertThat(runner.run(task(ok, Arguments.of(List.of()).pack()), ok).data()).isEqualTo("11\n1");
+    }
+
+    @Test
     void javaSourceIsCompiledOnceAndItsErrorsAreTheCompilersDiagnostics() {
         String src = "package demo;\npublic class Adder {\n  public static long add(long a, long b) { return a + b; }\n}\n";
         FunctionDoc f = new FunctionDoc(FunctionId.random(), "add", new JavaSource(src, "demo.Adder::add").functionCode(),
