@@ -155,6 +155,47 @@ class ServiceApiTest {
         assertError("GET", "/v2/endpoints/" + id, null, 404, "ENDPOINT_NOT_FOUND");
     }
 
+    /** S4: a modified endpoint that skips the worker's check still cannot store a result over 10 MiB. */
+    @Test
+    void anEndpointThatSkipsItsResultCheckStillCannotStoreMoreThanTheLimit() throws Exception {
+        String ep = api.call("POST", "/v3/endpoints", "{\"endpoint_name\":\"rogue\"}").body().get("endpoint_id").asText();
+        String task = api.call("POST", "/v3/endpoints/" + ep + "/submit", submitBody(function, 1)).body().get("tasks")
+                .get(function).get(0).asText();
+        java.util.concurrent.BlockingQueue<String> frames = new java.util.concurrent.LinkedBlockingQueue<>();
+        StringBuilder partial = new StringBuilder();
+        java.net.http.WebSocket ws = api.http.newWebSocketBuilder().header("Authorization", "Bearer " + api.token())
+                .buildAsync(java.net.URI.create(api.service.url().replace("http://", "ws://") + "/v3/endpoints/" + ep
+                        + "/channel"), new java.net.http.WebSocket.Listener() {
+                            @Override
+                            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w,
+                                    CharSequence data, boolean last) {
+                                partial.append(data);
+                                if (last) {
+                                    frames.add(partial.toString());
+                                    partial.setLength(0);
+                                }
+                                w.request(1);
+                                return null;
+                            }
+                        }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        ws.sendText(dev.gantry.protocol.Json.write(new dev.gantry.protocol.channel.ChannelMessage.Hello(
+                dev.gantry.protocol.EndpointId.of(ep), java.util.UUID.randomUUID(), "rogue", List.of(), 10, 1000)), true)
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> frames.stream().anyMatch(f -> f.contains("\"type\":\"tasks\"") && f.contains(task)));
+        long now = System.currentTimeMillis();
+        String tooBig = "11\n\"" + "x".repeat(dev.gantry.protocol.Limits.MAX_RESULT_CHARS) + "\"";
+        ws.sendText(dev.gantry.protocol.Json.write(new dev.gantry.protocol.channel.ChannelMessage.Results(List.of(
+                new dev.gantry.protocol.channel.TaskResult(dev.gantry.protocol.TaskId.of(task), 1, tooBig, null, now, now)))),
+                true).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        JsonNode status = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> api.call("GET", "/v2/tasks/" + task, null).body(), s -> !s.get("pending").asBoolean());
+        assertThat(status.get("status").asText()).isEqualTo("failed");
+        assertThat(status.get("error_code").asText()).isEqualTo("MAX_RESULT_SIZE_EXCEEDED");
+        assertThat(status.has("result")).isFalse();
+        ws.abort();
+    }
+
     @Test
     void anotherIdentitySeesNothingOfMine() throws Exception {
         IdentityStore ids = new IdentityStore(api.service.database());

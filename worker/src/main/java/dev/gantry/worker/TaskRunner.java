@@ -28,7 +28,7 @@ import java.util.Map;
  * {@code COULD_NOT_EXECUTE_TASK}; a result above the limit is {@code MAX_RESULT_SIZE_EXCEEDED}.
  */
 public final class TaskRunner {
-    public static final int MAX_RESULT_CHARS = 10 * 1024 * 1024;
+    public static final int MAX_RESULT_CHARS = dev.gantry.protocol.Limits.MAX_RESULT_CHARS;
     private static final int CACHE = 256;
 
     private final Path workDir;

@@ -6,6 +6,8 @@ import dev.gantry.protocol.ErrorCode;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Json;
+import dev.gantry.protocol.Limits;
+import dev.gantry.protocol.channel.TaskResult;
 import dev.gantry.protocol.api.FunctionDoc;
 import dev.gantry.protocol.channel.ChannelMessage;
 import dev.gantry.service.http.Auth;
@@ -90,13 +92,33 @@ public final class EndpointChannels implements AutoCloseable {
         switch (m) {
             case ChannelMessage.Hello h -> hello(ctx, h);
             case ChannelMessage.Accepted a when c != null -> writer.submit(c, a.tasks(), a.atMs(), List.of());
-            case ChannelMessage.Results r when c != null -> writer.submit(c, List.of(), 0, r.results());
+            case ChannelMessage.Results r when c != null -> writer.submit(c, List.of(), 0, withinLimits(r.results()));
             case ChannelMessage.Status s when c != null -> {
                 c.creditChanged(s.credit());
                 endpoints.heartbeat(c.endpoint, s.report());
             }
             default -> log.warn("endpoint channel {}: unexpected {} frame", ctx.sessionId(), m.getClass().getSimpleName());
         }
+    }
+
+    /**
+     * The service's own check of result sizes: an endpoint that skips the worker's check still cannot store
+     * more than the limit; such a result becomes a failure with {@code MAX_RESULT_SIZE_EXCEEDED}.
+     */
+    static List<TaskResult> withinLimits(List<TaskResult> results) {
+        List<TaskResult> out = new java.util.ArrayList<>(results.size());
+        for (TaskResult r : results) {
+            if (r.data() != null && r.data().length() > Limits.MAX_RESULT_CHARS) {
+                String why = "the endpoint sent a result of " + r.data().length() + " characters; the limit is "
+                        + Limits.MAX_RESULT_CHARS;
+                log.warn("task {}: {}", r.task(), why);
+                out.add(new TaskResult(r.task(), r.attempt(), why, new TaskResult.Failure(
+                        ErrorCode.MAX_RESULT_SIZE_EXCEEDED, why, null), r.startedAtMs(), r.completedAtMs()));
+            } else {
+                out.add(r);
+            }
+        }
+        return out;
     }
 
     private void hello(WsContext ctx, ChannelMessage.Hello h) {
