@@ -14,6 +14,8 @@ import dev.gantry.protocol.api.FunctionDoc;
 import dev.gantry.protocol.channel.ChannelMessage;
 import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.protocol.channel.TaskResult;
+import dev.gantry.protocol.payload.Buffers;
+import dev.gantry.protocol.payload.Strategy;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +51,7 @@ public final class EndpointAgent implements AutoCloseable {
     private final Queue<TaskId> accepted = new ConcurrentLinkedQueue<>();
     private final Queue<TaskResult> fresh = new ConcurrentLinkedQueue<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final java.util.Set<Strategy> allowed;
     private volatile boolean open = true;
     private volatile Channel channel;
     private volatile EndpointId id;
@@ -59,6 +62,7 @@ public final class EndpointAgent implements AutoCloseable {
         this.cfg = cfg;
         this.client = client;
         this.engine = engine;
+        this.allowed = cfg.allowedStrategies();
     }
 
     /** Registers (retrying while the service is unreachable), starts the engine and the channel. */
@@ -151,14 +155,34 @@ public final class EndpointAgent implements AutoCloseable {
         }
         FunctionDoc fn = functions.get(task.function());
         if (fn == null) {
-            long now = System.currentTimeMillis();
-            done(new TaskResult(task.task(), task.attempt(), "the code of function " + task.function()
-                    + " did not arrive", new TaskResult.Failure(ErrorCode.COULD_NOT_EXECUTE_TASK,
-                    "function code missing", null), now, now));
+            refuse(task, ErrorCode.COULD_NOT_EXECUTE_TASK, "the code of function " + task.function() + " did not arrive");
+            return;
+        }
+        String refused = refusal(fn);
+        if (refused != null) {
+            refuse(task, ErrorCode.SERIALIZER_NOT_ALLOWED, refused);
             return;
         }
         accepted.add(task.task());
         engine.submit(task, fn, this::done);
+    }
+
+    /** Why this endpoint will not run the function (its strategy is not allowed), or null. Reads the header only. */
+    private String refusal(FunctionDoc fn) {
+        try {
+            String first = Buffers.unpack(fn.functionCode()).get(0);
+            Strategy s = Strategy.of(first.substring(0, 2));
+            return allowed.contains(s) ? null : "endpoint " + id + " does not run functions serialized as "
+                    + s.name().toLowerCase(java.util.Locale.ROOT) + " ('" + s.id() + "'); its allowed_serializers are "
+                    + allowed;
+        } catch (RuntimeException e) {
+            return "the function's code is malformed: " + e.getMessage();
+        }
+    }
+
+    private void refuse(TaskMessage task, ErrorCode code, String why) {
+        long now = System.currentTimeMillis();
+        done(new TaskResult(task.task(), task.attempt(), why, new TaskResult.Failure(code, why, null), now, now));
     }
 
     private void done(TaskResult r) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.gantry.engines.EngineConfig;
 import dev.gantry.protocol.ErrorCode;
 import dev.gantry.protocol.GantryException;
+import dev.gantry.protocol.payload.Strategy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,9 +20,11 @@ import java.nio.file.Path;
  * @param heartbeatPeriod seconds between status reports; the service shows the endpoint offline after two
  * @param serviceUrl the service to dial; when absent, the one in the local credentials
  * @param serviceUrls several instances of one service, tried in turn when one cannot be reached
+ * @param allowedSerializers the function strategies this endpoint runs (names such as {@code java_bundle},
+ *     {@code java_source}, {@code python_source}, {@code shell}, or their ids); absent: all of Gantry's
  */
 public record EndpointConfig(String displayName, EngineConfig engine, double heartbeatPeriod, String serviceUrl,
-        Integer prefetch, java.util.List<String> serviceUrls) {
+        Integer prefetch, java.util.List<String> serviceUrls, java.util.List<String> allowedSerializers) {
     public static final double DEFAULT_HEARTBEAT = 30;
 
     private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
@@ -43,10 +46,33 @@ public record EndpointConfig(String displayName, EngineConfig engine, double hea
             throw invalid("prefetch must be between 1 and 100000, got " + prefetch);
         }
         serviceUrls = serviceUrls == null ? java.util.List.of() : java.util.List.copyOf(serviceUrls);
+        if (allowedSerializers != null) {
+            allowedSerializers.forEach(EndpointConfig::strategy);
+            allowedSerializers = java.util.List.copyOf(allowedSerializers);
+        }
     }
 
     public EndpointConfig(String displayName, EngineConfig engine, double heartbeatPeriod) {
-        this(displayName, engine, heartbeatPeriod, null, null, null);
+        this(displayName, engine, heartbeatPeriod, null, null, null, null);
+    }
+
+    /** The function strategies this endpoint runs. */
+    public java.util.Set<Strategy> allowedStrategies() {
+        if (allowedSerializers == null) {
+            return java.util.EnumSet.of(Strategy.JAVA_BUNDLE, Strategy.JAVA_SOURCE, Strategy.PYTHON_SOURCE, Strategy.SHELL);
+        }
+        java.util.Set<Strategy> out = java.util.EnumSet.noneOf(Strategy.class);
+        allowedSerializers.forEach(s -> out.add(strategy(s)));
+        return out;
+    }
+
+    private static Strategy strategy(String nameOrId) {
+        for (Strategy s : Strategy.values()) {
+            if (s.name().equalsIgnoreCase(nameOrId) || s.id().equals(nameOrId)) {
+                return s;
+            }
+        }
+        throw invalid("allowed_serializers: unknown strategy '" + nameOrId + "'");
     }
 
     /** The service URLs to dial, in order of preference; empty means the local credentials' one. */
@@ -92,6 +118,9 @@ public record EndpointConfig(String displayName, EngineConfig engine, double hea
                 # The service to dial; by default the one in ~/.gantry/credentials.json. Several instances of one
                 # service: service_urls: [http://host-a:8740, http://host-b:8740] (tried in turn).
                 # service_url: http://127.0.0.1:8740
+                # The kinds of function this endpoint runs (all when absent), e.g. [python_source, shell]:
+                # java_bundle (Java lambdas and objects), java_source, python_source, shell.
+                # allowed_serializers: [java_bundle, java_source, python_source, shell]
                 engine:
                   # thread: tasks run in the endpoint's JVM; process: in worker JVMs on this host.
                   type: %s

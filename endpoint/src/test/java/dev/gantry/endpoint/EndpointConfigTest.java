@@ -41,6 +41,15 @@ class EndpointConfigTest {
         assertThatThrownBy(() -> read("engine:\n  type: thread\n  max_workers: -1\n")).hasMessageContaining("max_workers");
     }
 
+    @Test
+    void allowedSerializersAreNamesOrIdsAndUnknownOnesAreRefused() throws Exception {
+        EndpointConfig c = read("allowed_serializers: [python_source, \"sh\"]\n");
+        assertThat(c.allowedStrategies()).containsExactlyInAnyOrder(dev.gantry.protocol.payload.Strategy.PYTHON_SOURCE,
+                dev.gantry.protocol.payload.Strategy.SHELL);
+        assertThat(read("display_name: x\n").allowedStrategies()).hasSize(4);
+        assertThatThrownBy(() -> read("allowed_serializers: [pickle]\n")).hasMessageContaining("unknown strategy 'pickle'");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"../evil", "a/b", ".hidden", "has space", "", "00000000-0000-4000-8000-000000000000",
             "quote\"d"})

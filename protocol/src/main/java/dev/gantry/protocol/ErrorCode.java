@@ -25,7 +25,8 @@ public enum ErrorCode {
     MAX_RESULT_SIZE_EXCEEDED(0),
     FUNCTION_UNAVAILABLE(0),
     TASK_EXPIRED(0),
-    COMPILE_ERROR(0);
+    COMPILE_ERROR(0),
+    SERIALIZER_NOT_ALLOWED(0);
 
     private final int httpStatus;
 

@@ -170,6 +170,23 @@ class ComputeExecutorTest {
     }
 
     @Test
+    void anEndpointRefusesKindsOfFunctionItDoesNotAllowBeforeDecodingThem() throws Exception {
+        try (var pythonOnly = gantry.endpoint("python-only", java.util.List.of("python_source"))) {
+            var id = pythonOnly.start();
+            try (ComputeExecutor ex = ComputeExecutor.builder().client(gantry.client).endpointId(id).build()) {
+                ComputeFuture<String> java = ex.submit(Fns.HELLO, "x");
+                assertThatThrownBy(() -> java.get(30, TimeUnit.SECONDS)).cause()
+                        .isInstanceOfSatisfying(TaskExecutionFailed.class, e -> {
+                            assertThat(e.code()).isEqualTo(ErrorCode.SERIALIZER_NOT_ALLOWED);
+                            assertThat(e.remoteStackTrace()).contains("java_bundle").contains("allowed_serializers");
+                        });
+                PythonFunction py = new PythonFunction("def one():\n    return 1\n", "one");
+                assertThat(get(ex.submit(py, Integer.class))).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
     void theEndpointReportsItselfOnline() {
         var status = gantry.client.getEndpointStatus(gantry.endpointId);
         assertThat(status.status()).isEqualTo("online");

@@ -38,9 +38,14 @@ final class InProcessGantry implements AutoCloseable {
 
     /** Another endpoint of the same service, started when the test says so. */
     EndpointAgent endpoint(String name) {
+        return endpoint(name, null);
+    }
+
+    /** Another endpoint that runs only the given kinds of function (all when null). */
+    EndpointAgent endpoint(String name, java.util.List<String> allowedSerializers) {
         ServiceClient http = ServiceClient.of(service.credentials());
         EndpointDir dir = EndpointDir.of(new GantryHome(home), name);
-        EndpointConfig cfg = new EndpointConfig(name, new EngineConfig.Thread(1), 1);
+        EndpointConfig cfg = new EndpointConfig(name, new EngineConfig.Thread(1), 1, null, null, null, allowedSerializers);
         return new EndpointAgent(dir, cfg, http, Engines.create(cfg.engine(), dir.tasksDir()));
     }
 
