@@ -61,7 +61,12 @@ public final class ComputeExecutor implements AutoCloseable {
     }
 
     public ComputeFuture<ShellResult> submit(ShellFunction fn) {
-        return submitPacked(register(FunctionPacker.pack(fn)), List.of());
+        return submit(fn, Map.of());
+    }
+
+    /** Runs a shell function with its {@code {name}} placeholders filled from {@code kwargs}. */
+    public ComputeFuture<ShellResult> submit(ShellFunction fn, Map<String, ?> kwargs) {
+        return submitPacked(register(FunctionPacker.pack(fn)), Arguments.of(List.of(), kwargs));
     }
 
     /** Runs Python source on the endpoint; arguments and the result travel as JSON. */
@@ -70,6 +75,7 @@ public final class ComputeExecutor implements AutoCloseable {
                 k -> new Registered(client.registerFunction(fn), resultType));
         return submitPacked(new Registered(r.id(), resultType), Arrays.asList(args));
     }
+
 
     /** Registers Java source once (by source and entry point); run it with {@link #submitToRegisteredFunction}. */
     public FunctionId registerSourceCode(String source, String entryPoint) {
@@ -99,10 +105,14 @@ public final class ComputeExecutor implements AutoCloseable {
 
     @SuppressWarnings("unchecked")
     private <R> ComputeFuture<R> submitPacked(Registered fn, List<?> args) {
+        return submitPacked(fn, Arguments.of(args));
+    }
+
+    private <R> ComputeFuture<R> submitPacked(Registered fn, Arguments arguments) {
         ComputeFuture<R> future = new ComputeFuture<>();
         outstanding.add(future);
         future.whenComplete((r, e) -> outstanding.remove(future));
-        String payload = Arguments.of(args).pack();
+        String payload = arguments.pack();
         submitter.add(new Submitter.Pending(future, fn.id(), payload, (taskId, group) -> {
             future.taskId(taskId);
             watcher.follow(group);

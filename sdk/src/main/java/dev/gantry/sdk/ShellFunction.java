@@ -2,7 +2,9 @@ package dev.gantry.sdk;
 
 /**
  * A shell command run with {@code bash} on the endpoint, in the task's own directory (Globus Compute's
- * ShellFunction). After {@code walltimeS} seconds (when positive) it is killed and returns code 124.
+ * ShellFunction). {@code {name}} placeholders are filled from the keyword arguments of the submit
+ * ({@code {{} and {@code }}} for braces). After {@code walltimeS} seconds (when positive) it is killed and
+ * returns code 124.
  */
 public record ShellFunction(String cmd, double walltimeS, int snippetLines) {
     public ShellFunction {

@@ -85,6 +85,8 @@ class ComputeExecutorTest {
             assertThat(r.stdout()).startsWith("hi\n");
             assertThat(r.stderr()).isEqualTo("oops\n");
             assertThat(r.exceptionName()).isEqualTo("CalledProcessError");
+            ShellResult named = get(ex.submit(new ShellFunction("echo {who} {{x}}"), Map.of("who", "Ada")));
+            assertThat(named.stdout()).isEqualTo("Ada {x}\n");
             ShellResult slow = get(ex.submit(new ShellFunction("sleep 5", 0.3, 10)));
             assertThat(slow.returncode()).isEqualTo(124);
         }

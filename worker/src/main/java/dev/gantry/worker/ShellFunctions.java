@@ -21,8 +21,50 @@ final class ShellFunctions {
 
     private ShellFunctions() {}
 
-    static Invocable load(ShellCommand cmd) {
-        return (args, ctx) -> Strategy.JSON.tag(Json.write(run(cmd, ctx)));
+    static Invocable load(ShellCommand template) {
+        return (args, ctx) -> {
+            String line;
+            try {
+                line = format(template.cmd(), args.kwargs());
+            } catch (IllegalArgumentException e) {
+                throw new java.lang.reflect.InvocationTargetException(e);
+            }
+            ShellCommand cmd = new ShellCommand(line, template.walltimeS(), template.snippetLines());
+            return Strategy.JSON.tag(Json.write(run(cmd, ctx)));
+        };
+    }
+
+    /**
+     * Fills {@code {name}} placeholders from the keyword arguments, as Python's {@code str.format(**kwargs)}
+     * (Globus Compute's ShellFunction): {@code {{} and {@code }}} stand for braces; an unknown name fails.
+     */
+    static String format(String cmd, com.fasterxml.jackson.databind.JsonNode kwargs) {
+        StringBuilder out = new StringBuilder(cmd.length());
+        for (int i = 0; i < cmd.length(); i++) {
+            char c = cmd.charAt(i);
+            if ((c == '{' || c == '}') && i + 1 < cmd.length() && cmd.charAt(i + 1) == c) {
+                out.append(c);
+                i++;
+            } else if (c == '{') {
+                int end = cmd.indexOf('}', i);
+                if (end < 0) {
+                    throw new IllegalArgumentException("unmatched '{' in the command at " + i);
+                }
+                String name = cmd.substring(i + 1, end);
+                com.fasterxml.jackson.databind.JsonNode v = kwargs.get(name);
+                if (v == null) {
+                    throw new IllegalArgumentException("KeyError: the command names {" + name + "} but no keyword"
+                            + " argument '" + name + "' was given");
+                }
+                out.append(v.isValueNode() ? v.asText() : v.toString());
+                i = end;
+            } else if (c == '}') {
+                throw new IllegalArgumentException("single '}' in the command at " + i);
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     static ShellOutcome run(ShellCommand cmd, TaskContext ctx) throws IOException, InterruptedException {

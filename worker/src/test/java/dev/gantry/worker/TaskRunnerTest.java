@@ -95,6 +95,17 @@ class TaskRunnerTest {
     }
 
     @Test
+    void shellPlaceholdersComeFromKeywordArgumentsAsPythonFormatsThem() {
+        FunctionDoc f = shell("echo {greeting}, {name}! {{literal}} {n}");
+        TaskMessage t = task(f, Arguments.of(List.of(), java.util.Map.of("greeting", "Hello", "name", "you", "n", 3)).pack());
+        TaskResult r = new TaskRunner(work).run(t, f);
+        assertThat(Json.read(r.data().substring(3), ShellOutcome.class).stdout()).isEqualTo("Hello, you! {literal} 3\n");
+        TaskResult missing = new TaskRunner(work).run(task(f, Arguments.of(List.of()).pack()), f);
+        assertThat(missing.error().code()).isEqualTo(ErrorCode.REMOTE_EXECUTION_ERROR);
+        assertThat(missing.data()).contains("KeyError").contains("{greeting}");
+    }
+
+    @Test
     void aResultOverTheLimitFailsTheTaskWithItsCode() {
         FunctionDoc f = shell("head -c 11000000 /dev/zero | tr '\\0' a");
         TaskResult r = new TaskRunner(work).run(task(f, Arguments.of(List.of()).pack()), f);

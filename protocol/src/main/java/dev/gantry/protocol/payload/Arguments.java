@@ -16,6 +16,10 @@ public record Arguments(ArrayNode args, ObjectNode kwargs) {
         return new Arguments(Json.mapper().valueToTree(args), Json.mapper().createObjectNode());
     }
 
+    public static Arguments of(List<?> args, java.util.Map<String, ?> kwargs) {
+        return new Arguments(Json.mapper().valueToTree(args), Json.mapper().valueToTree(kwargs));
+    }
+
     public String pack() {
         return Buffers.pack(List.of(Strategy.JSON.tag(args.toString()), Strategy.JSON.tag(kwargs.toString())));
     }
