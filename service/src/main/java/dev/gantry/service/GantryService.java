@@ -45,14 +45,15 @@ public final class GantryService implements AutoCloseable {
         TaskStore tasks = new TaskStore(db);
         broker = cfg.embeddedBroker() ? new InProcessBroker(cfg.queueCapacity())
                 : new RabbitBroker(cfg.brokerUrl(), cfg.brokerPrefix(), cfg.queueCapacity());
-        if (!broker.durable()) {
-            TaskRecovery.requeue(tasks, broker);
-        }
         writer = new ResultWriter(tasks, broker);
         Auth auth = new Auth(identities);
         channels = new EndpointChannels(instance, auth, endpoints, functions, tasks, broker, writer);
         streams = new ResultStreams(auth, tasks, broker);
         housekeeper = new Housekeeper(tasks, broker, cfg.retention(), Clock.systemUTC());
+        if (!broker.durable()) {
+            tasks.unqueueUnfinished();
+            housekeeper.requeue();
+        }
         broker.onReconnect(() -> {
             housekeeper.requeueSoon();
             streams.replayAll();

@@ -19,15 +19,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Periodic work of every instance: queue tasks that are stored but were never handed to the broker (it was
- * down or full when they were submitted), and expire tasks past the retention time. Both are idempotent, so
+ * Periodic work of every instance: queue tasks that are stored but not in the broker (it was down or full
+ * when they were submitted, or it is the in-process broker and the service restarted), and expire tasks past
+ * the retention time. Both are idempotent, so
  * instances need not coordinate; two instances queueing the same task only cause a duplicate delivery, and
  * the first result wins.
  */
 final class Housekeeper implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Housekeeper.class);
     private static final int PAGE = 1000;
-    static final Duration UNQUEUED_GRACE = Duration.ofSeconds(2);
 
     private final TaskStore tasks;
     private final Broker broker;
@@ -64,10 +64,11 @@ final class Housekeeper implements AutoCloseable {
         }
     }
 
-    private void requeue() {
+    /** Hands the broker every unfinished task it does not have, oldest first; stops at the first refusal. */
+    void requeue() {
         List<QueuedTask> page;
         do {
-            page = tasks.unqueued(clock.millis() - UNQUEUED_GRACE.toMillis(), PAGE);
+            page = tasks.unqueued(PAGE);
             Map<EndpointId, List<TaskMessage>> byEndpoint = new LinkedHashMap<>();
             page.forEach(t -> byEndpoint.computeIfAbsent(t.endpoint(), e -> new ArrayList<>()).add(t.message()));
             for (Map.Entry<EndpointId, List<TaskMessage>> e : byEndpoint.entrySet()) {

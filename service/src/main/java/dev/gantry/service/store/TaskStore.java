@@ -176,18 +176,20 @@ public final class TaskStore {
         });
     }
 
-    /** Up to {@code limit} tasks waiting for their endpoint that were never queued, submitted before {@code before}. */
-    public List<QueuedTask> unqueued(long beforeMs, int limit) {
+    /** Up to {@code limit} unfinished tasks that are not in the broker, oldest first. */
+    public List<QueuedTask> unqueued(int limit) {
         return db.tx(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT seq, id, group_id, endpoint_id, function_id,"
-                    + " attempt, payload FROM tasks WHERE queued = FALSE AND state = ? AND created_at < ?"
-                    + " ORDER BY seq LIMIT ?")) {
-                ps.setString(1, TaskState.WAITING_FOR_EP.wire());
-                ps.setLong(2, beforeMs);
-                ps.setInt(3, limit);
+                    + " attempt, payload FROM tasks WHERE queued = FALSE AND " + NOT_ENDED + " ORDER BY seq LIMIT ?")) {
+                ps.setInt(1, limit);
                 return readQueued(ps);
             }
         });
+    }
+
+    /** Marks every unfinished task as not in the broker: at the start of a service whose broker forgets. */
+    public int unqueueUnfinished() {
+        return db.update("UPDATE tasks SET queued = FALSE WHERE " + NOT_ENDED);
     }
 
     /** Of {@code ids}, those that have ended: redelivered copies of them need not run again. */
@@ -242,18 +244,6 @@ public final class TaskStore {
                     }
                 }
                 return out;
-            }
-        });
-    }
-
-    /** Up to {@code limit} unfinished tasks after {@code afterSeq}, oldest first. */
-    public List<QueuedTask> unfinished(long afterSeq, int limit) {
-        return db.tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, id, group_id, endpoint_id, function_id,"
-                    + " attempt, payload FROM tasks WHERE seq > ? AND " + NOT_ENDED + " ORDER BY seq LIMIT ?")) {
-                ps.setLong(1, afterSeq);
-                ps.setInt(2, limit);
-                return readQueued(ps);
             }
         });
     }
