@@ -6,14 +6,27 @@ import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.protocol.channel.TaskResult;
 import dev.gantry.worker.TaskRunner;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Runs tasks on a fixed pool of threads in the endpoint's JVM. */
 public final class ThreadEngine implements Engine {
+    static final Duration GRACE = Duration.ofSeconds(2);
+    private static final Logger log = LoggerFactory.getLogger(ThreadEngine.class);
+    private static final ScheduledExecutorService TIMERS = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "thread-engine-timeouts");
+        t.setDaemon(true);
+        return t;
+    });
     private final int workers;
     private final TaskRunner runner;
     private final AtomicInteger queued = new AtomicInteger();
@@ -41,12 +54,39 @@ public final class ThreadEngine implements Engine {
         pool.execute(() -> {
             queued.decrementAndGet();
             running.incrementAndGet();
+            AtomicBoolean done = new AtomicBoolean();
+            ScheduledFuture<?> hardStop = hardStop(task, done, onDone);
             try {
-                onDone.accept(runner.run(task, function));
+                TaskResult r = runner.run(task, function);
+                if (done.compareAndSet(false, true)) {
+                    onDone.accept(r);
+                }
             } finally {
+                if (hardStop != null) {
+                    hardStop.cancel(false);
+                }
                 running.decrementAndGet();
             }
         });
+    }
+
+    /**
+     * With a task timeout, the runner interrupts the task and kills what it started; Java code that ignores
+     * the interrupt cannot be stopped on a thread, so its task is failed anyway a little later and the thread
+     * is left to finish (the process engine kills such a task's JVM instead).
+     */
+    private ScheduledFuture<?> hardStop(TaskMessage task, AtomicBoolean done, Consumer<TaskResult> onDone) {
+        if (runner.timeout() == null) {
+            return null;
+        }
+        long started = System.currentTimeMillis();
+        return TIMERS.schedule(() -> {
+            if (done.compareAndSet(false, true)) {
+                log.warn("task {} ignored its timeout's interrupt; it is failed, and its thread stays busy until"
+                        + " it returns", task.task());
+                onDone.accept(TaskRunner.timedOut(task, started, runner.timeout()));
+            }
+        }, runner.timeout().plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.gantry.protocol.ErrorCode;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.channel.TaskResult;
 import dev.gantry.worker.Frames;
+import dev.gantry.worker.TaskRunner;
 import dev.gantry.worker.WorkerMain;
 import dev.gantry.worker.WorkerRequest;
 import java.io.BufferedInputStream;
@@ -12,10 +13,16 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +31,14 @@ import org.slf4j.LoggerFactory;
 final class WorkerProcess {
     private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
 
+    private static final ScheduledExecutorService TIMERS = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "process-engine-timeouts");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final int index;
+    private final Duration timeout = TaskRunner.timeoutFromEnvironment();
     private final Path workDir;
     private final BlockingQueue<ProcessEngine.Job> jobs;
     private final AtomicInteger running;
@@ -76,6 +90,12 @@ final class WorkerProcess {
 
     private TaskResult run(ProcessEngine.Job job) {
         long started = System.currentTimeMillis();
+        AtomicBoolean killed = new AtomicBoolean();
+        ScheduledFuture<?> hardStop = timeout == null ? null : TIMERS.schedule(() -> {
+            killed.set(true);
+            log.warn("task {} ignored its timeout; killing worker process {}", job.task().task(), pid());
+            kill();
+        }, timeout.plus(ThreadEngine.GRACE).toMillis(), TimeUnit.MILLISECONDS);
         try {
             boolean first = functionsSent.add(job.function().functionUuid());
             Frames.write(toWorker, new WorkerRequest.Run(job.task(), first ? job.function() : null));
@@ -85,6 +105,14 @@ final class WorkerProcess {
             }
         } catch (IOException | RuntimeException e) {
             log.debug("worker process {} failed: {}", index, e.toString());
+        } finally {
+            if (hardStop != null) {
+                hardStop.cancel(false);
+            }
+        }
+        if (killed.get()) {
+            kill();
+            return TaskRunner.timedOut(job.task(), started, timeout);
         }
         String why = "worker process " + pid() + " exited while running the task" + exitCode();
         kill();
@@ -116,6 +144,7 @@ final class WorkerProcess {
     private void kill() {
         Process p = process;
         if (p != null) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
         }
         process = null;

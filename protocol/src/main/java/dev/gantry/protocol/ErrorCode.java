@@ -19,14 +19,18 @@ public enum ErrorCode {
     ENDPOINT_QUEUE_FULL(429),
     SERVICE_UNAVAILABLE(503),
     INTERNAL_ERROR(500),
-    /** Task outcomes (not HTTP): user code raised, the task could not start, the result was too large. */
+    /**
+     * Task outcomes (not HTTP): user code raised, the task could not start, the result was too large, the
+     * task ran past {@code GANTRY_TASK_TIMEOUT}, ...
+     */
     REMOTE_EXECUTION_ERROR(0),
     COULD_NOT_EXECUTE_TASK(0),
     MAX_RESULT_SIZE_EXCEEDED(0),
     FUNCTION_UNAVAILABLE(0),
     TASK_EXPIRED(0),
     COMPILE_ERROR(0),
-    SERIALIZER_NOT_ALLOWED(0);
+    SERIALIZER_NOT_ALLOWED(0),
+    TASK_TIMEOUT(0);
 
     private final int httpStatus;
 

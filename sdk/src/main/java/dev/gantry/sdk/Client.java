@@ -73,6 +73,10 @@ public final class Client {
         return register(FunctionPacker.pack(fn).registration());
     }
 
+    public FunctionId registerFunction(MPIFunction fn) {
+        return register(FunctionPacker.pack(fn).registration());
+    }
+
     /** Registers Python source, as Globus Compute's {@code register_source_code}. */
     public FunctionId registerFunction(PythonFunction fn) {
         return register(fn.registration());

@@ -3,6 +3,8 @@ package dev.gantry.sdk;
 import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.TaskGroupId;
+import dev.gantry.protocol.Json;
+import dev.gantry.protocol.api.ResourceSpec;
 import dev.gantry.protocol.payload.Arguments;
 import dev.gantry.sdk.internal.FunctionPacker;
 import dev.gantry.sdk.internal.PackedFunction;
@@ -31,6 +33,7 @@ public final class ComputeExecutor implements AutoCloseable {
     private final ResultWatcher watcher;
     private final Map<String, Registered> functions = new ConcurrentHashMap<>();
     private final Set<CompletableFuture<?>> outstanding = ConcurrentHashMap.newKeySet();
+    private volatile ResourceSpec resources;
 
     private ComputeExecutor(Builder b) {
         this.client = b.client != null ? b.client : Client.fromEnvironment();
@@ -67,6 +70,30 @@ public final class ComputeExecutor implements AutoCloseable {
     /** Runs a shell function with its {@code {name}} placeholders filled from {@code kwargs}. */
     public ComputeFuture<ShellResult> submit(ShellFunction fn, Map<String, ?> kwargs) {
         return submitPacked(register(FunctionPacker.pack(fn)), Arguments.of(List.of(), kwargs));
+    }
+
+    /** Runs an MPI command with the executor's {@link #resourceSpecification resource specification}. */
+    public ComputeFuture<ShellResult> submit(MPIFunction fn) {
+        return submit(fn, Map.of());
+    }
+
+    /** Runs an MPI command with its {@code {name}} placeholders filled from {@code kwargs}. */
+    public ComputeFuture<ShellResult> submit(MPIFunction fn, Map<String, ?> kwargs) {
+        if (resources == null) {
+            throw new IllegalArgumentException("an MPIFunction needs a resource specification: call"
+                    + " resourceSpecification(...) on the executor first");
+        }
+        return submitPacked(register(FunctionPacker.pack(fn)), Arguments.of(List.of(), kwargs));
+    }
+
+    /**
+     * The resources of the tasks submitted from now on (Globus Compute's {@code resource_specification}), as
+     * its keys: {@code num_nodes}, {@code ranks_per_node}, {@code num_ranks}, {@code launcher_options}; null
+     * for none. Checked here and again by the service.
+     */
+    public ComputeExecutor resourceSpecification(Map<String, ?> spec) {
+        this.resources = spec == null ? null : ResourceSpec.parse(Json.mapper().valueToTree(spec));
+        return this;
     }
 
     /** Runs Python source on the endpoint; arguments and the result travel as JSON. */
@@ -113,7 +140,7 @@ public final class ComputeExecutor implements AutoCloseable {
         outstanding.add(future);
         future.whenComplete((r, e) -> outstanding.remove(future));
         String payload = arguments.pack();
-        submitter.add(new Submitter.Pending(future, fn.id(), payload, (taskId, group) -> {
+        submitter.add(new Submitter.Pending(future, fn.id(), payload, resources, (taskId, group) -> {
             future.taskId(taskId);
             watcher.follow(group);
             watcher.watch(taskId, future, (Class<R>) fn.resultType());

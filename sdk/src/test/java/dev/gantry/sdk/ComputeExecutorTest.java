@@ -84,7 +84,7 @@ class ComputeExecutorTest {
             assertThat(r.returncode()).isEqualTo(3);
             assertThat(r.stdout()).startsWith("hi\n");
             assertThat(r.stderr()).isEqualTo("oops\n");
-            assertThat(r.exceptionName()).isEqualTo("CalledProcessError");
+            assertThat(r.exceptionName()).isEqualTo("subprocess.CalledProcessError");
             ShellResult named = get(ex.submit(new ShellFunction("echo {who} {{x}}"), Map.of("who", "Ada")));
             assertThat(named.stdout()).isEqualTo("Ada {x}\n");
             ShellResult slow = get(ex.submit(new ShellFunction("sleep 5", 0.3, 10)));

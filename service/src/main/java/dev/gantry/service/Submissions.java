@@ -7,6 +7,7 @@ import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Ids;
 import dev.gantry.protocol.TaskId;
+import dev.gantry.protocol.api.ResourceSpec;
 import dev.gantry.protocol.api.SubmitRequest;
 import dev.gantry.protocol.api.SubmitResponse;
 import dev.gantry.protocol.channel.TaskMessage;
@@ -51,6 +52,7 @@ public final class Submissions {
         if (endpoints.get(who, endpoint).isEmpty()) {
             throw new GantryException(ErrorCode.ENDPOINT_NOT_FOUND, "endpoint " + endpoint + " not found");
         }
+        ResourceSpec resources = ResourceSpec.parse(request.resourceSpecification());
         List<NewTask> batch = new ArrayList<>(request.taskCount());
         Map<UUID, FunctionId> fnIds = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> e : request.tasks().entrySet()) {
@@ -66,7 +68,7 @@ public final class Submissions {
             throw new GantryException(ErrorCode.ENDPOINT_QUEUE_FULL, "endpoint " + endpoint + " has " + depth
                     + " tasks queued and the limit is " + queueCapacity + "; submit again when it has caught up");
         }
-        TaskStore.Submitted stored = tasks.submit(who, endpoint, request.taskGroupId(), batch);
+        TaskStore.Submitted stored = tasks.submit(who, endpoint, request.taskGroupId(), batch, resources);
         try {
             broker.publishTasks(endpoint, stored.tasks());
         } catch (RuntimeException e) {

@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -77,10 +76,10 @@ final class PythonFunctions {
         String name = body.substring(0, colon);
         String source = body.substring(colon + 1);
         return (args, ctx) -> {
-            Path dir = Files.createDirectories(ctx.workDir().resolve(ctx.task().toString()));
+            Path dir = ctx.sandbox();
             String request = Json.write(Map.of("name", name, "source", source, "args", args.args(),
-                    "kwargs", args.kwargs(), "dir", dir.toString()));
-            JsonNode reply = run(request);
+                    "kwargs", args.kwargs(), "dir", dir.toString(), "env", ctx.environment()));
+            JsonNode reply = run(request, ctx);
             if (reply.path("ok").asBoolean()) {
                 return Strategy.JSON.tag(reply.get("result").asText());
             }
@@ -89,13 +88,20 @@ final class PythonFunctions {
         };
     }
 
-    private static JsonNode run(String request) throws IOException {
+    /** Runs one request on an idle interpreter; one that is killed with its task is not reused. */
+    private static JsonNode run(String request, TaskContext ctx) throws IOException {
         Interpreter py = IDLE.poll();
         if (py == null || !py.process().isAlive()) {
             py = Interpreter.start();
         }
-        String reply = py.call(request);
-        if (reply == null) {
+        ctx.track(py.process());
+        String reply;
+        try {
+            reply = py.call(request);
+        } finally {
+            ctx.finished(py.process());
+        }
+        if (reply == null || ctx.aborted()) {
             py.process().destroyForcibly();
             throw new IOException("python3 exited while running the task (exit code "
                     + (py.process().isAlive() ? "unknown" : py.process().exitValue()) + ")");

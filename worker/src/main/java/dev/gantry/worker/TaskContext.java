@@ -1,7 +1,102 @@
 package dev.gantry.worker;
 
+import dev.gantry.protocol.TaskEnv;
 import dev.gantry.protocol.TaskId;
+import dev.gantry.protocol.api.ResourceSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Where and as what a task runs. */
-public record TaskContext(TaskId task, Path workDir) {}
+/**
+ * Where and as what one task runs: its sandbox directory ({@code <work dir>/<task id>}, created on first use),
+ * its resources, and the processes it started, so that a task that overstays its timeout can be stopped
+ * with everything it spawned.
+ */
+public final class TaskContext {
+    private final TaskId task;
+    private final Path sandbox;
+    private final ResourceSpec resources;
+    private final MpiLauncher mpi;
+    private final List<Process> processes = new CopyOnWriteArrayList<>();
+    private volatile Thread thread;
+    private volatile boolean aborted;
+
+    TaskContext(TaskId task, Path workDir, ResourceSpec resources, MpiLauncher mpi) {
+        this.task = task;
+        this.sandbox = workDir.resolve(task.toString());
+        this.resources = resources;
+        this.mpi = mpi;
+    }
+
+    TaskId task() {
+        return task;
+    }
+
+    ResourceSpec resources() {
+        return resources;
+    }
+
+    MpiLauncher mpi() {
+        return mpi;
+    }
+
+    /** The task's own directory, created if needed. */
+    Path sandbox() {
+        try {
+            return Files.createDirectories(sandbox);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the task's sandbox " + sandbox, e);
+        }
+    }
+
+    /** The variables every task sees (Gantry's names and Globus Compute's). */
+    Map<String, String> environment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put(TaskEnv.TASK_ID, task.toString());
+        env.put(TaskEnv.SANDBOX_DIR, sandbox.toString());
+        env.put("GC_TASK_UUID", task.toString());
+        env.put("GC_TASK_SANDBOX_DIR", sandbox.toString());
+        return env;
+    }
+
+    /** Counts {@code p} as part of this task: it is killed, with its descendants, if the task is aborted. */
+    Process track(Process p) {
+        processes.add(p);
+        if (aborted) {
+            kill(p);
+        }
+        return p;
+    }
+
+    void finished(Process p) {
+        processes.remove(p);
+    }
+
+    void bind(Thread t) {
+        thread = t;
+    }
+
+    boolean aborted() {
+        return aborted;
+    }
+
+    /** Stops the task: kills what it started and interrupts its thread. */
+    void abort() {
+        aborted = true;
+        processes.forEach(TaskContext::kill);
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    static void kill(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+    }
+}

@@ -3,6 +3,7 @@ package dev.gantry.worker;
 import dev.gantry.protocol.ErrorCode;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.Json;
+import dev.gantry.protocol.TaskEnv;
 import dev.gantry.protocol.api.FunctionDoc;
 import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.protocol.channel.TaskResult;
@@ -16,10 +17,15 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs tasks: loads each function once (cached, least recently used dropped first), decodes the arguments,
@@ -31,7 +37,15 @@ public final class TaskRunner {
     public static final int MAX_RESULT_CHARS = dev.gantry.protocol.Limits.MAX_RESULT_CHARS;
     private static final int CACHE = 256;
 
+    private static final ScheduledExecutorService TIMERS = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "task-timeouts");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final Path workDir;
+    private final Duration timeout;
+    private final MpiLauncher mpi;
     private final Map<FunctionId, Invocable> loaded = Collections.synchronizedMap(
             new LinkedHashMap<>(64, 0.75f, true) {
                 @Override
@@ -40,8 +54,41 @@ public final class TaskRunner {
                 }
             });
 
+    /** A runner for this host, with the timeout of {@code GANTRY_TASK_TIMEOUT} in the environment (if any). */
     public TaskRunner(Path workDir) {
+        this(workDir, timeoutFromEnvironment(), MpiLauncher.localMpiexec());
+    }
+
+    public TaskRunner(Path workDir, Duration timeout, MpiLauncher mpi) {
         this.workDir = workDir;
+        this.timeout = timeout;
+        this.mpi = mpi;
+    }
+
+    /** How long a task may run, or null for no limit. */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /**
+     * {@code GANTRY_TASK_TIMEOUT}: seconds (a decimal number) a task may run before it fails with
+     * {@code TASK_TIMEOUT}, as Globus Compute's {@code GC_TASK_TIMEOUT}; unset, empty or 0 means no limit.
+     */
+    public static Duration timeoutFromEnvironment() {
+        String v = System.getenv(TaskEnv.TIMEOUT);
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        double s;
+        try {
+            s = Double.parseDouble(v.strip());
+        } catch (NumberFormatException e) {
+            s = Double.NaN;
+        }
+        if (!(s >= 0) || Double.isInfinite(s)) {
+            throw new IllegalArgumentException(TaskEnv.TIMEOUT + " must be a number of seconds, got '" + v + "'");
+        }
+        return s == 0 ? null : Duration.ofNanos((long) (s * 1e9));
     }
 
     public TaskResult run(TaskMessage task, FunctionDoc function) {
@@ -62,15 +109,39 @@ public final class TaskRunner {
         } catch (Exception | LinkageError e) {
             return failed(task, started, ErrorCode.COULD_NOT_EXECUTE_TASK, "the task could not start: " + e, e);
         }
+        TaskContext ctx = new TaskContext(task.task(), workDir, task.resources(), mpi);
+        ctx.bind(Thread.currentThread());
+        ScheduledFuture<?> watchdog = timeout == null ? null
+                : TIMERS.schedule(ctx::abort, timeout.toNanos(), TimeUnit.NANOSECONDS);
         try {
-            String data = fn.invoke(args, new TaskContext(task.task(), workDir));
+            Invocable f = fn;
+            String data = TaskEnv.with(ctx.environment(), ctx::sandbox, () -> f.invoke(args, ctx));
+            if (ctx.aborted()) {
+                return timedOut(task, started, timeout);
+            }
             if (data.length() > MAX_RESULT_CHARS) {
                 return failed(task, started, ErrorCode.MAX_RESULT_SIZE_EXCEEDED, "the result has " + data.length()
                         + " characters, the limit is " + MAX_RESULT_CHARS, null);
             }
             return new TaskResult(task.task(), task.attempt(), data, null, started, System.currentTimeMillis());
-        } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
+        } catch (Exception | LinkageError | StackOverflowError e) {
+            if (ctx.aborted()) {
+                return timedOut(task, started, timeout);
+            }
+            return failure(task, started, e);
+        } finally {
+            if (watchdog != null) {
+                watchdog.cancel(false);
+            }
+            if (ctx.aborted()) {
+                Thread.interrupted();
+            }
+        }
+    }
+
+    private static TaskResult failure(TaskMessage task, long started, Throwable e) {
+        if (e instanceof InvocationTargetException ite) {
+            Throwable cause = ite.getCause();
             if (cause instanceof PythonFunctions.PythonException py) {
                 return new TaskResult(task.task(), task.attempt(), py.getMessage(), new TaskResult.Failure(
                         ErrorCode.REMOTE_EXECUTION_ERROR, "An error occurred during the execution of this task",
@@ -78,9 +149,15 @@ public final class TaskRunner {
             }
             return failed(task, started, ErrorCode.REMOTE_EXECUTION_ERROR,
                     "An error occurred during the execution of this task", cause);
-        } catch (Exception | LinkageError | StackOverflowError e) {
-            return failed(task, started, ErrorCode.COULD_NOT_EXECUTE_TASK, "the task could not run: " + e, e);
         }
+        return failed(task, started, ErrorCode.COULD_NOT_EXECUTE_TASK, "the task could not run: " + e, e);
+    }
+
+    /** The result of a task stopped because it ran longer than the timeout. */
+    public static TaskResult timedOut(TaskMessage task, long started, Duration timeout) {
+        String why = "the task ran longer than " + TaskEnv.TIMEOUT + " (" + timeout.toMillis() / 1000.0 + " s)";
+        return new TaskResult(task.task(), task.attempt(), why,
+                new TaskResult.Failure(ErrorCode.TASK_TIMEOUT, why, "TaskTimeout"), started, System.currentTimeMillis());
     }
 
     private static Invocable load(FunctionDoc f) throws ReflectiveOperationException {

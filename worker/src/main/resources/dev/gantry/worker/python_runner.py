@@ -1,7 +1,8 @@
 # Gantry's runner for Python-source functions (Globus Compute's "st" format: "name:source").
-# Serves requests until stdin closes: one JSON object per line, {"name", "source", "args", "kwargs", "dir"};
-# answers each with one line, {"ok": true, "result"} or {"ok": false, "type", "traceback"}. The function runs
-# in a fresh namespace with "dir" as its working directory; what it prints goes to stderr.
+# Serves requests until stdin closes: one JSON object per line, {"name", "source", "args", "kwargs", "dir",
+# "env"}; answers each with one line, {"ok": true, "result"} or {"ok": false, "type", "traceback"}. The function
+# runs in a fresh namespace with "dir" as its working directory and "env" (the task's variables) in os.environ;
+# what it prints goes to stderr.
 import json
 import os
 import sys
@@ -15,6 +16,7 @@ def serve():
         request = json.loads(line)
         try:
             os.chdir(request["dir"])
+            os.environ.update(request.get("env", {}))
             namespace = {"__name__": "__gantry__"}
             exec(compile(request["source"], "<function " + request["name"] + ">", "exec"), namespace)
             result = namespace[request["name"]](*request["args"], **request["kwargs"])

@@ -10,6 +10,7 @@ import dev.gantry.protocol.payload.Buffers;
 import dev.gantry.protocol.payload.JavaBundle;
 import dev.gantry.protocol.payload.ShellCommand;
 import dev.gantry.protocol.payload.Strategy;
+import dev.gantry.sdk.MPIFunction;
 import dev.gantry.sdk.RemoteFunction;
 import dev.gantry.sdk.ShellFunction;
 import dev.gantry.sdk.ShellResult;
@@ -56,8 +57,18 @@ public final class FunctionPacker {
     }
 
     public static PackedFunction pack(ShellFunction fn) {
-        ShellCommand cmd = new ShellCommand(fn.cmd(), fn.walltimeS(), fn.snippetLines());
-        return new PackedFunction("sh:" + Json.write(cmd), new FunctionRegistration("ShellFunction", cmd.functionCode(), fn.cmd(),
+        return shell(fn.name(), new ShellCommand(fn.cmd(), fn.walltimeS(), fn.snippetLines(), fn.stdout(),
+                fn.stderr(), false), fn.returnDict());
+    }
+
+    public static PackedFunction pack(MPIFunction fn) {
+        return shell(fn.name(), new ShellCommand(fn.cmd(), fn.walltimeS(), fn.snippetLines(), fn.stdout(),
+                fn.stderr(), true), fn.returnDict());
+    }
+
+    private static PackedFunction shell(String name, ShellCommand cmd, boolean returnDict) {
+        String key = "sh:" + name + ":" + returnDict + ":" + Json.write(cmd);
+        return new PackedFunction(key, new FunctionRegistration(name, cmd.functionCode(), cmd.cmd(),
                 new FunctionMeta(SDK_VERSION, Runtime.version().toString(), null, Strategy.SHELL.id())),
                 ShellResult.class);
     }

@@ -6,7 +6,9 @@ import dev.gantry.protocol.ErrorCode;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.TaskGroupId;
+import dev.gantry.protocol.Json;
 import dev.gantry.protocol.TaskId;
+import dev.gantry.protocol.api.ResourceSpec;
 import dev.gantry.protocol.api.SubmitRequest;
 import dev.gantry.protocol.api.SubmitResponse;
 import java.util.ArrayList;
@@ -32,7 +34,7 @@ public final class Submitter implements AutoCloseable {
     private static final int RETRIES = 6;
 
     /** One queued submission; {@code onId} receives the task id (the future is watched from then on). */
-    public record Pending(CompletableFuture<?> future, FunctionId function, String payload,
+    public record Pending(CompletableFuture<?> future, FunctionId function, String payload, ResourceSpec resources,
             BiConsumer<TaskId, TaskGroupId> onId) {}
 
     private final EndpointId endpoint;
@@ -90,7 +92,18 @@ public final class Submitter implements AutoCloseable {
         }
     }
 
+    /** A batch's tasks share one resource specification per request: the batch is split where it changes. */
     private void sendBatch(List<Pending> batch) throws InterruptedException {
+        Map<ResourceSpec, List<Pending>> bySpec = new LinkedHashMap<>();
+        for (Pending p : batch) {
+            bySpec.computeIfAbsent(p.resources(), k -> new ArrayList<>()).add(p);
+        }
+        for (Map.Entry<ResourceSpec, List<Pending>> e : bySpec.entrySet()) {
+            sendRequest(e.getKey(), e.getValue());
+        }
+    }
+
+    private void sendRequest(ResourceSpec resources, List<Pending> batch) throws InterruptedException {
         Map<String, List<Pending>> byFunction = new LinkedHashMap<>();
         for (Pending p : batch) {
             if (!p.future().isDone()) {
@@ -102,7 +115,8 @@ public final class Submitter implements AutoCloseable {
         }
         Map<String, List<String>> tasks = new LinkedHashMap<>();
         byFunction.forEach((fn, list) -> tasks.put(fn, list.stream().map(Pending::payload).toList()));
-        SubmitRequest request = new SubmitRequest(group, true, tasks, null, null, null, null);
+        SubmitRequest request = new SubmitRequest(group, true, tasks, null,
+                resources == null ? null : Json.mapper().valueToTree(resources), null, null);
         try {
             SubmitResponse response = sendWithRetries(request);
             group = response.taskGroupId();

@@ -31,7 +31,7 @@ public final class FunctionStore {
                 ps.setObject(1, id.value());
                 ps.setObject(2, owner.id());
                 ps.setString(3, r.functionName());
-                ps.setString(4, r.functionCode());
+                ps.setString(4, ClassFileBlobs.store(c, r.functionCode()));
                 ps.setString(5, r.description());
                 ps.setString(6, Rows.jsonOrNull(r.meta()));
                 ps.setLong(7, System.currentTimeMillis());
@@ -85,7 +85,7 @@ public final class FunctionStore {
                     if (!rs.next()) {
                         return Optional.empty();
                     }
-                    FunctionDoc doc = new FunctionDoc(id, rs.getString("name"), rs.getString("code"),
+                    FunctionDoc doc = new FunctionDoc(id, rs.getString("name"), ClassFileBlobs.load(c, rs.getString("code")),
                             rs.getString("description"), Rows.readJson(rs.getString("meta"), FunctionMeta.class));
                     return Optional.of(new Owned(Rows.uuid(rs, "owner_id"), Rows.nullableLong(rs, "deleted_at") != null, doc));
                 }

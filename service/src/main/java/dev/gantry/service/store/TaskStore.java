@@ -5,10 +5,12 @@ import dev.gantry.protocol.ErrorCode;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.TaskGroupId;
+import dev.gantry.protocol.Json;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.TaskState;
 import dev.gantry.protocol.api.TaskGroupDoc;
 import dev.gantry.protocol.api.TaskStatus;
+import dev.gantry.protocol.api.ResourceSpec;
 import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.protocol.channel.TaskResult;
 import java.sql.Connection;
@@ -41,13 +43,16 @@ public final class TaskStore {
     public record Submitted(TaskGroupId group, List<TaskMessage> tasks) {}
 
     /** Stores a batch atomically: all its tasks (and a new task group if none was named), or nothing. */
-    public Submitted submit(Identity owner, EndpointId endpoint, TaskGroupId requested, List<NewTask> tasks) {
+    public Submitted submit(Identity owner, EndpointId endpoint, TaskGroupId requested, List<NewTask> tasks,
+            ResourceSpec resources) {
+        String resourcesJson = resources == null ? null : Json.write(resources);
         return db.tx(c -> {
             long now = System.currentTimeMillis();
             TaskGroupId group = requested == null ? createGroup(c, owner, now) : requireGroup(c, owner, requested);
             List<TaskMessage> out = new ArrayList<>(tasks.size());
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO tasks (id, group_id, endpoint_id,"
-                    + " function_id, owner_id, state, attempt, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)")) {
+                    + " function_id, owner_id, state, attempt, payload, created_at, resources)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)")) {
                 for (NewTask t : tasks) {
                     TaskId id = TaskId.random();
                     ps.setObject(1, id.value());
@@ -58,8 +63,9 @@ public final class TaskStore {
                     ps.setString(6, TaskState.WAITING_FOR_EP.wire());
                     ps.setString(7, t.payload());
                     ps.setLong(8, now);
+                    ps.setString(9, resourcesJson);
                     ps.addBatch();
-                    out.add(new TaskMessage(id, group, 1, t.function(), t.payload()));
+                    out.add(new TaskMessage(id, group, 1, t.function(), t.payload(), resources));
                 }
                 ps.executeBatch();
             }
@@ -180,7 +186,7 @@ public final class TaskStore {
     public List<QueuedTask> unqueued(int limit) {
         return db.tx(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT seq, id, group_id, endpoint_id, function_id,"
-                    + " attempt, payload FROM tasks WHERE queued = FALSE AND " + NOT_ENDED + " ORDER BY seq LIMIT ?")) {
+                    + " attempt, payload, resources FROM tasks WHERE queued = FALSE AND " + NOT_ENDED + " ORDER BY seq LIMIT ?")) {
                 ps.setInt(1, limit);
                 return readQueued(ps);
             }
@@ -255,7 +261,7 @@ public final class TaskStore {
                 out.add(new QueuedTask(rs.getLong("seq"), new EndpointId(Rows.uuid(rs, "endpoint_id")),
                         new TaskMessage(new TaskId(Rows.uuid(rs, "id")), new TaskGroupId(Rows.uuid(rs, "group_id")),
                                 rs.getInt("attempt"), new FunctionId(Rows.uuid(rs, "function_id")),
-                                rs.getString("payload"))));
+                                rs.getString("payload"), Rows.readJson(rs.getString("resources"), ResourceSpec.class))));
             }
         }
         return out;
