@@ -1,7 +1,5 @@
 package dev.gantry.it;
 
-
-
 import dev.gantry.cli.Main;
 import dev.gantry.protocol.GantryHome;
 import dev.gantry.service.TestBackend;
@@ -12,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,17 +37,36 @@ final class GantryProcesses implements AutoCloseable {
      * home of its own) and the test backend's settings in its environment.
      */
     Process startIn(Path gantryHome, String log, String... args) throws IOException {
+        return startWith(gantryHome, Map.of(), log, args);
+    }
+
+    /** As {@link #startIn}, with {@code env} added to the process's environment. */
+    Process startWith(Path gantryHome, Map<String, String> env, String log, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(), "-cp",
-                System.getProperty("java.class.path"), Main.class.getName()));
+                gantryClassPath(), Main.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve(log).toFile()));
         pb.environment().putAll(backend.environment());
+        pb.environment().putAll(env);
         pb.environment().put("GANTRY_HOME", gantryHome.toString());
         Process p = pb.start();
         started.add(p);
         return p;
     }
+
+    /**
+     * This JVM's classpath without the tests' own classes and the libraries only users have: Gantry's
+     * processes must get those from what the SDK ships, as on a real endpoint.
+     */
+    static String gantryClassPath() {
+        return Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(e -> !e.contains("test-classes") && USER_ONLY.stream().noneMatch(e::contains))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    }
+
+    /** Jars on the tests' classpath that an endpoint must not have. */
+    static final List<String> USER_ONLY = List.of("commons-math3");
 
     /** Runs {@code gantry args...} to completion and returns its output; fails on a non-zero exit. */
     String run(String... args) throws Exception {

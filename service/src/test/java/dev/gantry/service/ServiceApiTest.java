@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.protocol.payload.Arguments;
 import dev.gantry.protocol.payload.Buffers;
+import dev.gantry.protocol.payload.JavaBundle;
 import dev.gantry.protocol.payload.Strategy;
 import dev.gantry.service.store.IdentityStore;
 import java.util.ArrayList;
@@ -140,6 +141,48 @@ class ServiceApiTest {
         assertError("GET", "/v2/functions/" + id, null, 404, "FUNCTION_NOT_FOUND");
         assertError("DELETE", "/v2/functions/" + id, null, 404, "FUNCTION_NOT_FOUND");
         assertError("POST", "/v3/endpoints/" + endpoint + "/submit", submitBody(id, 1), 404, "FUNCTION_NOT_FOUND");
+    }
+
+    private static String bundle(String instanceClass, byte[]... classFiles) {
+        List<JavaBundle.ClassFile> files = new ArrayList<>();
+        for (int i = 0; i < classFiles.length; i++) {
+            files.add(new JavaBundle.ClassFile("demo.C" + i, sha256(classFiles[i]),
+                    java.util.Base64.getEncoder().encodeToString(classFiles[i])));
+        }
+        JavaBundle b = new JavaBundle(files, null, new JavaBundle.Instance(instanceClass,
+                dev.gantry.protocol.Json.mapper().createObjectNode()));
+        return Buffers.pack(List.of(Strategy.JAVA_BUNDLE.tag(dev.gantry.protocol.Json.write(b))));
+    }
+
+    private static String sha256(byte[] b) throws RuntimeException {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void classFilesSharedByFunctionsAreStoredOnceAndComeBackWhole() throws Exception {
+        byte[] shared = ("shared-" + System.nanoTime()).getBytes();
+        byte[] own1 = ("own1-" + System.nanoTime()).getBytes();
+        byte[] own2 = ("own2-" + System.nanoTime()).getBytes();
+        long blobs = api.count("blobs");
+        String code1 = bundle("demo.C0", shared, own1);
+        String code2 = bundle("demo.C0", shared, own2);
+        String id1 = api.call("POST", "/v3/functions", "{\"function_name\":\"j1\",\"function_code\":" + quote(code1)
+                + "}").body().get("function_uuid").asText();
+        String id2 = api.call("POST", "/v3/functions", "{\"function_name\":\"j2\",\"function_code\":" + quote(code2)
+                + "}").body().get("function_uuid").asText();
+        assertThat(api.count("blobs") - blobs).as("three distinct class files among four shipped").isEqualTo(3);
+        assertThat(api.call("GET", "/v2/functions/" + id1, null).body().get("function_code").asText()).isEqualTo(code1);
+        assertThat(api.call("GET", "/v2/functions/" + id2, null).body().get("function_code").asText()).isEqualTo(code2);
+
+        String forged = code1.replace(sha256(own1), sha256(own2));
+        long functions = api.count("functions");
+        assertError("POST", "/v3/functions", "{\"function_name\":\"j3\",\"function_code\":" + quote(forged) + "}",
+                422, "SEMANTICALLY_INVALID");
+        assertThat(api.count("functions")).isEqualTo(functions);
     }
 
     @Test

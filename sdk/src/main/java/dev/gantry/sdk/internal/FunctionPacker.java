@@ -27,7 +27,9 @@ public final class FunctionPacker {
     public static final String SDK_VERSION = "0.1.0";
     private static final FunctionMeta META = new FunctionMeta(SDK_VERSION, Runtime.version().toString(), null,
             Strategy.JAVA_BUNDLE.id());
-    private final Map<String, List<JavaBundle.ClassFile>> closures = new ConcurrentHashMap<>();
+    /** Closures by class, per class loader: two loaders may define different classes of one name. */
+    private final Map<ClassLoader, Map<String, List<JavaBundle.ClassFile>>> closures =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     public PackedFunction pack(RemoteFunction fn) {
         if (fn == null) {
@@ -39,14 +41,16 @@ public final class FunctionPacker {
 
     /**
      * A cheap key, equal for functions that behave the same: the lambda's implementation and captured values,
-     * or the object's class and state. Lets callers skip {@link #pack} for functions they registered already.
+     * or the object's class and state, and the class loader that defined them (another loader may hold another
+     * version of the same class). Lets callers skip {@link #pack} for functions they registered already.
      */
     public static String key(RemoteFunction fn) {
         SerializedLambda sl = serializedLambda(fn);
+        String loader = Integer.toHexString(System.identityHashCode(fn.getClass().getClassLoader()));
         if (sl == null) {
-            return "instance:" + fn.getClass().getName() + ":" + toJson(fn, "the function object");
+            return "instance@" + loader + ":" + fn.getClass().getName() + ":" + toJson(fn, "the function object");
         }
-        StringBuilder k = new StringBuilder("lambda:").append(sl.getImplClass()).append('.')
+        StringBuilder k = new StringBuilder("lambda@").append(loader).append(':').append(sl.getImplClass()).append('.')
                 .append(sl.getImplMethodName()).append(sl.getImplMethodSignature()).append(':')
                 .append(sl.getInstantiatedMethodType()).append(':').append(sl.getImplMethodKind());
         for (int i = 0; i < sl.getCapturedArgCount(); i++) {
@@ -85,8 +89,7 @@ public final class FunctionPacker {
                 sl.getFunctionalInterfaceMethodName(), sl.getFunctionalInterfaceMethodSignature(),
                 sl.getImplMethodKind(), sl.getImplClass(), sl.getImplMethodName(), sl.getImplMethodSignature(),
                 sl.getInstantiatedMethodType(), captured);
-        List<JavaBundle.ClassFile> classes = closures.computeIfAbsent(sl.getCapturingClass(),
-                c -> ClassClosure.of(c, loader));
+        List<JavaBundle.ClassFile> classes = closure(sl.getCapturingClass(), loader);
         String name = simpleName(sl.getImplClass()) + "." + sl.getImplMethodName();
         Class<?> resultType = MethodType.fromMethodDescriptorString(sl.getInstantiatedMethodType(), loader).returnType();
         return packed(key(fn), name, new JavaBundle(classes, l, null), resultType);
@@ -95,8 +98,7 @@ public final class FunctionPacker {
     private PackedFunction instance(RemoteFunction fn) {
         Class<?> cls = fn.getClass();
         JsonNode state = toJson(fn, "the function object");
-        List<JavaBundle.ClassFile> classes = closures.computeIfAbsent(cls.getName().replace('.', '/'),
-                c -> ClassClosure.of(c, cls.getClassLoader()));
+        List<JavaBundle.ClassFile> classes = closure(cls.getName().replace('.', '/'), cls.getClassLoader());
         Class<?> resultType = Object.class;
         for (Method m : cls.getMethods()) {
             if (m.getName().equals("apply") && !m.isBridge()) {
@@ -106,6 +108,14 @@ public final class FunctionPacker {
         JavaBundle.Instance in = new JavaBundle.Instance(cls.getName(), state);
         return packed(key(fn), cls.getSimpleName(), new JavaBundle(classes, null, in),
                 resultType);
+    }
+
+    private List<JavaBundle.ClassFile> closure(String internalName, ClassLoader loader) {
+        Map<String, List<JavaBundle.ClassFile>> byName;
+        synchronized (closures) {
+            byName = closures.computeIfAbsent(loader, l -> new ConcurrentHashMap<>());
+        }
+        return byName.computeIfAbsent(internalName, c -> ClassClosure.of(c, loader));
     }
 
     private static PackedFunction packed(String key, String name, JavaBundle bundle, Class<?> resultType) {
