@@ -10,8 +10,10 @@ import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryHome;
 import dev.gantry.sdk.Client;
 import dev.gantry.sdk.ComputeExecutor;
+import dev.gantry.sdk.MPIFunction;
 import dev.gantry.sdk.PythonFunction;
 import dev.gantry.sdk.ShellFunction;
+import dev.gantry.sdk.ShellResult;
 import dev.gantry.service.GantryService;
 import dev.gantry.service.ServiceConfig;
 import java.nio.file.Files;
@@ -54,6 +56,14 @@ public final class FunctionKindsBench {
                 PythonFunction py = new PythonFunction("def add(a, b):\n    return a + b\n", "add");
                 ex.submit(py, Integer.class, 1, 2).join();
                 report("Python source (warm python3), warm call", 50, () -> ex.submit(py, Integer.class, 1, 2).join());
+                ex.resourceSpecification(java.util.Map.of("num_ranks", 2));
+                MPIFunction mpi = new MPIFunction("true");
+                ShellResult first = ex.submit(mpi).join();
+                if (first.returncode() == 0) {
+                    report("MPI (mpiexec -n 2 true), warm call", 20, () -> ex.submit(mpi).join());
+                } else {
+                    System.out.println("MPI: skipped, mpiexec failed: " + first.stderr().strip());
+                }
             }
         }
     }

@@ -20,6 +20,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
@@ -48,6 +49,8 @@ public final class EndpointAgent implements AutoCloseable {
     private final Map<TaskId, TaskResult> outbox = new ConcurrentHashMap<>();
     private final Set<TaskId> running = ConcurrentHashMap.newKeySet();
     private final Map<FunctionId, FunctionDoc> functions = new ConcurrentHashMap<>();
+    /** Per function, why this endpoint refuses it (empty: it runs it); decided once, from the code's header. */
+    private final Map<FunctionId, Optional<String>> refusals = new ConcurrentHashMap<>();
     private final Queue<TaskId> accepted = new ConcurrentLinkedQueue<>();
     private final Queue<TaskResult> fresh = new ConcurrentLinkedQueue<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -158,7 +161,8 @@ public final class EndpointAgent implements AutoCloseable {
             refuse(task, ErrorCode.COULD_NOT_EXECUTE_TASK, "the code of function " + task.function() + " did not arrive");
             return;
         }
-        String refused = refusal(fn);
+        String refused = refusals.computeIfAbsent(fn.functionUuid(), k -> Optional.ofNullable(refusal(fn)))
+                .orElseGet(() -> dataRefusal(task.payload()));
         if (refused != null) {
             refuse(task, ErrorCode.SERIALIZER_NOT_ALLOWED, refused);
             return;
@@ -177,6 +181,21 @@ public final class EndpointAgent implements AutoCloseable {
                     + allowed;
         } catch (RuntimeException e) {
             return "the function's code is malformed: " + e.getMessage();
+        }
+    }
+
+    /**
+     * Why this endpoint will not decode the task's arguments, or null: JSON always passes, Java native
+     * serialization only if {@code allowed_serializers} lists it. Reads the header only.
+     */
+    private String dataRefusal(String payload) {
+        try {
+            Strategy s = Buffers.firstStrategy(payload);
+            return s == Strategy.JSON || allowed.contains(s) ? null : "endpoint " + id + " does not decode arguments"
+                    + " serialized as " + s.name().toLowerCase(java.util.Locale.ROOT) + " ('" + s.id() + "'); its"
+                    + " allowed_serializers are " + allowed;
+        } catch (RuntimeException e) {
+            return null; // malformed: the worker fails the task with COULD_NOT_EXECUTE_TASK and the reason
         }
     }
 

@@ -21,7 +21,8 @@ import java.nio.file.Path;
  * @param serviceUrl the service to dial; when absent, the one in the local credentials
  * @param serviceUrls several instances of one service, tried in turn when one cannot be reached
  * @param allowedSerializers the function strategies this endpoint runs (names such as {@code java_bundle},
- *     {@code java_source}, {@code python_source}, {@code shell}, or their ids); absent: all of Gantry's
+ *     {@code java_source}, {@code python_source}, {@code shell}, or their ids), and {@code java_native} to
+ *     decode arguments in Java native serialization; absent: every function kind, JSON arguments only
  */
 public record EndpointConfig(String displayName, EngineConfig engine, double heartbeatPeriod, String serviceUrl,
         Integer prefetch, java.util.List<String> serviceUrls, java.util.List<String> allowedSerializers) {
@@ -119,7 +120,8 @@ public record EndpointConfig(String displayName, EngineConfig engine, double hea
                 # service: service_urls: [http://host-a:8740, http://host-b:8740] (tried in turn).
                 # service_url: http://127.0.0.1:8740
                 # The kinds of function this endpoint runs (all when absent), e.g. [python_source, shell]:
-                # java_bundle (Java lambdas and objects), java_source, python_source, shell.
+                # java_bundle (Java lambdas and objects), java_source, python_source, shell. Arguments are
+                # JSON; add java_native to also decode Java native serialization (only for trusted submitters).
                 # allowed_serializers: [java_bundle, java_source, python_source, shell]
                 engine:
                   # thread: tasks run in the endpoint's JVM; process: in worker JVMs on this host.

@@ -49,8 +49,8 @@ import org.junit.jupiter.api.Test;
  * Every kind of function through a real service and endpoint processes (a process engine with worker JVMs):
  * Java lambdas, method references and objects, two versions of one class, a third-party jar the endpoint
  * lacks, Java source, shell, a real 2-rank OpenMPI program, a Python-source vector written by hand, and the
- * limits and refusals around them. The endpoint runs with {@code GANTRY_TASK_TIMEOUT}; a second endpoint
- * admits only Python source and shell functions.
+ * limits and refusals around them. The endpoint runs with {@code GANTRY_TASK_TIMEOUT} and admits Java native
+ * serialization; a second endpoint admits only Java bundles and shell functions, with JSON arguments.
  */
 class FunctionKindsTest {
     static final String TIMEOUT_S = "4";
@@ -68,9 +68,12 @@ class FunctionKindsTest {
         GantryHome.Credentials creds = gantry.gantryHome().readCredentials().orElseThrow();
         client = new Client(creds.serviceUrl(), creds.token());
         gantry.run("endpoint", "configure", "kinds", "--engine", "process", "--max-workers", "2");
+        Path kindsConfig = gantry.home.resolve("endpoints/kinds/config.yaml");
+        Files.writeString(kindsConfig, Files.readString(kindsConfig)
+                + "allowed_serializers: [java_bundle, java_source, python_source, shell, java_native]\n");
         gantry.run("endpoint", "configure", "strict");
         Path strictConfig = gantry.home.resolve("endpoints/strict/config.yaml");
-        Files.writeString(strictConfig, Files.readString(strictConfig) + "allowed_serializers: [python_source, shell]\n");
+        Files.writeString(strictConfig, Files.readString(strictConfig) + "allowed_serializers: [java_bundle, shell]\n");
         Map<String, String> env = new HashMap<>(Map.of("GANTRY_TASK_TIMEOUT", TIMEOUT_S));
         if ("root".equals(System.getProperty("user.name"))) {
             env.putAll(Map.of("OMPI_ALLOW_RUN_AS_ROOT", "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1"));
@@ -315,14 +318,35 @@ class FunctionKindsTest {
     }
 
     @Test
-    void anEndpointRefusesFunctionsOfAKindItDoesNotAllowBeforeDecodingThem() throws Exception {
-        try (ComputeExecutor s = ComputeExecutor.builder().client(client).endpointId(strict).build()) {
-            TaskExecutionFailed e = failure(s.submit(KindFns.adder(1), 1));
+    void anEndpointRefusesFunctionsAndArgumentsOfAKindItDoesNotAllowBeforeDecodingThem() throws Exception {
+        try (ComputeExecutor s = ComputeExecutor.builder().client(client).endpointId(strict).build();
+                ComputeExecutor sNative = ComputeExecutor.builder().client(client).endpointId(strict)
+                        .javaSerialization(true).build()) {
+            FunctionId source = s.registerSourceCode("public class One {\n  public static int f() { return 1; }\n}\n",
+                    "One::f");
+            TaskExecutionFailed e = failure(s.submitToRegisteredFunction(source, Integer.class));
             assertThat(e.code()).isEqualTo(ErrorCode.SERIALIZER_NOT_ALLOWED);
-            assertThat(e.getMessage() + e.remoteStackTrace()).contains("jb");
+            assertThat(e.getMessage() + e.remoteStackTrace()).contains("'js'");
+            TaskExecutionFailed py = failure(s.submit(new PythonFunction("def two():\n    return 2\n", "two"),
+                    Integer.class));
+            assertThat(py.code()).isEqualTo(ErrorCode.SERIALIZER_NOT_ALLOWED);
+            TaskExecutionFailed nat = failure(sNative.submit(KindFns.adder(1), 1));
+            assertThat(nat.code()).isEqualTo(ErrorCode.SERIALIZER_NOT_ALLOWED);
+            assertThat(nat.getMessage() + nat.remoteStackTrace()).contains("'jn'");
+            assertThat(get(s.submit(KindFns.adder(1), 1))).as("JSON arguments pass").isEqualTo(2);
             assertThat(get(s.submit(new ShellFunction("echo allowed"))).stdout()).isEqualTo("allowed\n");
-            assertThat(get(s.submit(new PythonFunction("def two():\n    return 2\n", "two"), Integer.class)))
-                    .isEqualTo(2);
+        }
+    }
+
+    @Test
+    void javaNativeSerializationCarriesWhatJsonCannotWhereBothEndsOptIn() throws Exception {
+        KindFns.Opaque value = new KindFns.Opaque(21);
+        assertThatThrownBy(() -> ex.submit(KindFns.DOUBLE_OPAQUE, value)).as("JSON cannot carry it")
+                .isInstanceOf(RuntimeException.class);
+        try (ComputeExecutor nat = ComputeExecutor.builder().client(client).endpointId(endpoint)
+                .javaSerialization(true).build()) {
+            assertThat(get(nat.submit(KindFns.DOUBLE_OPAQUE, value))).isEqualTo(new KindFns.Opaque(42));
+            assertThat(get(nat.submit(KindFns.adder(1), 1))).isEqualTo(2);
         }
     }
 }

@@ -34,11 +34,13 @@ public final class ComputeExecutor implements AutoCloseable {
     private final Map<String, Registered> functions = new ConcurrentHashMap<>();
     private final Set<CompletableFuture<?>> outstanding = ConcurrentHashMap.newKeySet();
     private volatile ResourceSpec resources;
+    private final boolean javaNative;
 
     private ComputeExecutor(Builder b) {
         this.client = b.client != null ? b.client : Client.fromEnvironment();
         this.endpoint = Objects.requireNonNull(b.endpoint, "endpoint id");
-        this.watcher = new ResultWatcher(client.http());
+        this.javaNative = b.javaNative;
+        this.watcher = new ResultWatcher(client.http(), javaNative);
         this.submitter = new Submitter(endpoint, b.taskGroup, b.batchSize,
                 request -> client.batchRun(endpoint, request));
     }
@@ -48,23 +50,28 @@ public final class ComputeExecutor implements AutoCloseable {
     }
 
     public <R> ComputeFuture<R> submit(RemoteFunction0<R> fn) {
-        return submitPacked(pack(fn), List.of());
+        return submitPacked(pack(fn), javaArguments(List.of()));
     }
 
     public <A, R> ComputeFuture<R> submit(RemoteFunction1<A, R> fn, A a) {
-        return submitPacked(pack(fn), Arrays.asList(a));
+        return submitPacked(pack(fn), javaArguments(Arrays.asList(a)));
     }
 
     public <A, B, R> ComputeFuture<R> submit(RemoteFunction2<A, B, R> fn, A a, B b) {
-        return submitPacked(pack(fn), Arrays.asList(a, b));
+        return submitPacked(pack(fn), javaArguments(Arrays.asList(a, b)));
     }
 
     public <A, B, C, R> ComputeFuture<R> submit(RemoteFunction3<A, B, C, R> fn, A a, B b, C c) {
-        return submitPacked(pack(fn), Arrays.asList(a, b, c));
+        return submitPacked(pack(fn), javaArguments(Arrays.asList(a, b, c)));
     }
 
     public ComputeFuture<ShellResult> submit(ShellFunction fn) {
         return submit(fn, Map.of());
+    }
+
+    /** Java functions' arguments: JSON, or Java native serialization where the executor was built with it. */
+    private Arguments javaArguments(List<?> args) {
+        return javaNative ? Arguments.javaNative(args.toArray()) : Arguments.of(args);
     }
 
     /** Runs a shell function with its {@code {name}} placeholders filled from {@code kwargs}. */
@@ -185,6 +192,7 @@ public final class ComputeExecutor implements AutoCloseable {
         private EndpointId endpoint;
         private TaskGroupId taskGroup;
         private int batchSize = 128;
+        private boolean javaNative;
 
         public Builder client(Client c) {
             this.client = c;
@@ -203,6 +211,17 @@ public final class ComputeExecutor implements AutoCloseable {
         /** Adds the tasks to an existing task group of the caller's. */
         public Builder taskGroupId(TaskGroupId id) {
             this.taskGroup = id;
+            return this;
+        }
+
+        /**
+         * Sends Java functions' arguments, and reads their results, in Java native serialization instead of
+         * JSON: for values Jackson cannot carry. Off by default; only endpoints whose {@code allowed_serializers}
+         * list {@code java_native} accept such tasks (others fail them with {@code SERIALIZER_NOT_ALLOWED}
+         * before decoding). Use it only with endpoints and functions you trust.
+         */
+        public Builder javaSerialization(boolean on) {
+            this.javaNative = on;
             return this;
         }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.protocol.Json;
 import dev.gantry.protocol.payload.Arguments;
 import dev.gantry.protocol.payload.JavaBundle;
+import dev.gantry.protocol.payload.JavaNative;
 import dev.gantry.protocol.payload.Strategy;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.SerializedLambda;
@@ -72,19 +73,50 @@ final class JavaFunctions {
         return caller(fn, target, target.getParameterTypes());
     }
 
+    /**
+     * Calls {@code target} on {@code fn} with the task's arguments decoded into {@code paramTypes}: from JSON,
+     * or from Java native serialization through the function's own class loader, in which case the result
+     * goes back the same way.
+     */
     static Invocable caller(Object fn, Method target, Class<?>[] paramTypes) {
+        ClassLoader loader = fn != null ? fn.getClass().getClassLoader() : target.getDeclaringClass().getClassLoader();
         return (args, ctx) -> {
-            if (args.args().size() != paramTypes.length) {
-                throw new IllegalArgumentException("the function takes " + paramTypes.length + " arguments, the task"
-                        + " has " + args.args().size());
-            }
-            Object[] values = new Object[paramTypes.length];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = decode(args.args().get(i), paramTypes[i]);
-            }
+            boolean javaNative = args.javaNative() != null;
+            Object[] values = javaNative ? nativeValues(args.javaNative(), loader, paramTypes) : jsonValues(args, paramTypes);
             Object result = target.invoke(fn, values);
-            return Strategy.JSON.tag(JSON.writeValueAsString(result));
+            return javaNative ? Strategy.JAVA_NATIVE.tag(JavaNative.encode(result))
+                    : Strategy.JSON.tag(JSON.writeValueAsString(result));
         };
+    }
+
+    private static Object[] jsonValues(Arguments args, Class<?>[] paramTypes) {
+        checkCount(args.args().size(), paramTypes.length);
+        Object[] values = new Object[paramTypes.length];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = decode(args.args().get(i), paramTypes[i]);
+        }
+        return values;
+    }
+
+    private static Object[] nativeValues(String body, ClassLoader loader, Class<?>[] paramTypes) throws Exception {
+        if (!(JavaNative.decode(body, loader) instanceof Object[] values)) {
+            throw new IllegalArgumentException("java_native arguments are an Object[]");
+        }
+        checkCount(values.length, paramTypes.length);
+        for (int i = 0; i < values.length; i++) {
+            Class<?> t = MethodType.methodType(paramTypes[i]).wrap().returnType();
+            if (values[i] == null ? paramTypes[i].isPrimitive() : !t.isInstance(values[i])) {
+                throw new IllegalArgumentException("argument " + i + " is " + (values[i] == null ? "null"
+                        : values[i].getClass().getName()) + ", the function takes " + paramTypes[i].getName());
+            }
+        }
+        return values;
+    }
+
+    private static void checkCount(int given, int taken) {
+        if (given != taken) {
+            throw new IllegalArgumentException("the function takes " + taken + " arguments, the task has " + given);
+        }
     }
 
     private static Object decode(JsonNode value, Class<?> type) {

@@ -76,6 +76,7 @@ final class PythonFunctions {
         String name = body.substring(0, colon);
         String source = body.substring(colon + 1);
         return (args, ctx) -> {
+            args.requireJson("Python");
             Path dir = ctx.sandbox();
             String request = Json.write(Map.of("name", name, "source", source, "args", args.args(),
                     "kwargs", args.kwargs(), "dir", dir.toString(), "env", ctx.environment()));

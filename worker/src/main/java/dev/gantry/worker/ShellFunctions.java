@@ -35,6 +35,7 @@ final class ShellFunctions {
 
     static Invocable load(ShellCommand template) {
         return (args, ctx) -> {
+            args.requireJson("Shell");
             String line;
             try {
                 line = format(template.cmd(), args.kwargs());

@@ -7,10 +7,16 @@ import dev.gantry.protocol.Json;
 import java.util.List;
 
 /**
- * A task's arguments: two JSON buffers, the positional arguments (an array) and the keyword arguments (an
- * object), packed as Globus Compute packs them.
+ * A task's arguments: two buffers, the positional arguments and the keyword arguments (a JSON object),
+ * packed as Globus Compute packs them. Positional arguments are a JSON array, or, where both ends opted in,
+ * an array of Java objects in {@link Strategy#JAVA_NATIVE} ({@code javaNative} holds its base64 body, and
+ * {@code args} is then empty).
  */
-public record Arguments(ArrayNode args, ObjectNode kwargs) {
+public record Arguments(ArrayNode args, ObjectNode kwargs, String javaNative) {
+
+    public Arguments(ArrayNode args, ObjectNode kwargs) {
+        this(args, kwargs, null);
+    }
 
     public static Arguments of(List<?> args) {
         return new Arguments(Json.mapper().valueToTree(args), Json.mapper().createObjectNode());
@@ -20,8 +26,22 @@ public record Arguments(ArrayNode args, ObjectNode kwargs) {
         return new Arguments(Json.mapper().valueToTree(args), Json.mapper().valueToTree(kwargs));
     }
 
+    /** Positional arguments in Java native serialization; for functions written in Java only. */
+    public static Arguments javaNative(Object[] args) {
+        return new Arguments(Json.mapper().createArrayNode(), Json.mapper().createObjectNode(), JavaNative.encode(args));
+    }
+
+    /** For functions that take JSON only: fails if the arguments came in Java native serialization. */
+    public Arguments requireJson(String kind) {
+        if (javaNative != null) {
+            throw new IllegalArgumentException(kind + " functions take JSON arguments, not Java native serialization");
+        }
+        return this;
+    }
+
     public String pack() {
-        return Buffers.pack(List.of(Strategy.JSON.tag(args.toString()), Strategy.JSON.tag(kwargs.toString())));
+        String first = javaNative != null ? Strategy.JAVA_NATIVE.tag(javaNative) : Strategy.JSON.tag(args.toString());
+        return Buffers.pack(List.of(first, Strategy.JSON.tag(kwargs.toString())));
     }
 
     public static Arguments unpack(String payload) {
@@ -29,9 +49,16 @@ public record Arguments(ArrayNode args, ObjectNode kwargs) {
         if (parts.size() != 2) {
             throw Buffers.malformed("task arguments are 2 buffers (args, kwargs), got " + parts.size());
         }
-        JsonNode args = jsonBuffer(parts.get(0));
         JsonNode kwargs = jsonBuffer(parts.get(1));
-        if (!args.isArray() || !kwargs.isObject()) {
+        if (!kwargs.isObject()) {
+            throw Buffers.malformed("task keyword arguments are a JSON object");
+        }
+        Serialized first = Serialized.parse(parts.get(0));
+        if (first.strategy() == Strategy.JAVA_NATIVE) {
+            return new Arguments(Json.mapper().createArrayNode(), (ObjectNode) kwargs, first.body());
+        }
+        JsonNode args = jsonBuffer(parts.get(0));
+        if (!args.isArray()) {
             throw Buffers.malformed("task arguments are a JSON array and a JSON object");
         }
         return new Arguments((ArrayNode) args, (ObjectNode) kwargs);

@@ -17,6 +17,16 @@ public final class Buffers {
         return sb.toString();
     }
 
+    /** The strategy of the first buffer, read from its header alone (nothing is decoded). */
+    public static Strategy firstStrategy(String packed) {
+        int nl = packed.indexOf('\n');
+        if (nl <= 0 || nl > 10 || packed.length() < nl + 4 || packed.charAt(nl + 3) != '\n') {
+            throw malformed("a packed payload starts with a length, a newline and a 2-character strategy");
+        }
+        parseLength(packed.substring(0, nl));
+        return Strategy.of(packed.substring(nl + 1, nl + 3));
+    }
+
     public static List<String> unpack(String packed) {
         List<String> out = new ArrayList<>();
         int i = 0;

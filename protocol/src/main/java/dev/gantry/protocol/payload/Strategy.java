@@ -2,7 +2,7 @@ package dev.gantry.protocol.payload;
 
 /**
  * Serialization strategies by their 2-character identifiers. {@code 11} and {@code st} are Globus Compute's
- * (JSON data, Python source); {@code jb} and {@code sh} are Gantry's. Globus Compute's pickle- and dill-based
+ * (JSON data, Python source); {@code jb}, {@code js}, {@code sh} and {@code jn} are Gantry's. Globus Compute's pickle- and dill-based
  * strategies are listed only to be refused by name: Gantry never decodes them.
  */
 public enum Strategy {
@@ -16,6 +16,12 @@ public enum Strategy {
     SHELL("sh"),
     /** Java source compiled on the endpoint ({@link JavaSource} as JSON). */
     JAVA_SOURCE("js"),
+    /**
+     * Java native serialization of arguments and results ({@link JavaNative}, base64): for values JSON cannot
+     * carry. Off by default at both ends: an endpoint decodes it only if its {@code allowed_serializers} lists
+     * {@code java_native}, an SDK only if its executor was built with it.
+     */
+    JAVA_NATIVE("jn"),
     /** Globus Compute's other strategies: known by name so that refusals say what was sent; never decoded. */
     DILL_DATA_BASE64("00"),
     DILL_CODE("01"),

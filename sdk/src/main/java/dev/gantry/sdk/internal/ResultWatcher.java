@@ -47,15 +47,23 @@ public final class ResultWatcher implements AutoCloseable {
     private volatile boolean open = true;
     private Thread keeper;
 
+    private final boolean javaNative;
+
     public ResultWatcher(ServiceClient http) {
+        this(http, false);
+    }
+
+    /** With {@code javaNative}, results in Java native serialization are decoded too (the executor opted in). */
+    public ResultWatcher(ServiceClient http, boolean javaNative) {
         this.http = http;
+        this.javaNative = javaNative;
     }
 
     @SuppressWarnings("unchecked")
     public <T> void watch(TaskId task, CompletableFuture<T> future, Class<T> type) {
         TaskStatus ready = early.remove(task);
         if (ready != null) {
-            Results.complete(future, ready, type);
+            Results.complete(future, ready, type, javaNative);
             return;
         }
         watching.put(task, new Watch((CompletableFuture<Object>) future, (Class<Object>) type, System.currentTimeMillis()));
@@ -68,7 +76,7 @@ public final class ResultWatcher implements AutoCloseable {
         if (ready != null) {
             Watch w = watching.remove(task);
             if (w != null) {
-                Results.complete(w.future(), ready, w.type());
+                Results.complete(w.future(), ready, w.type(), javaNative);
             } else {
                 early.put(task, ready);
             }
@@ -190,7 +198,7 @@ public final class ResultWatcher implements AutoCloseable {
             early.put(s.taskId(), s);
             claim(s.taskId());
         } else {
-            Results.complete(w.future(), s, w.type());
+            Results.complete(w.future(), s, w.type(), javaNative);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.gantry.protocol.Json;
 import dev.gantry.protocol.TaskState;
 import dev.gantry.protocol.api.TaskStatus;
 import dev.gantry.protocol.payload.Serialized;
+import dev.gantry.protocol.payload.JavaNative;
 import dev.gantry.protocol.payload.Strategy;
 import dev.gantry.sdk.TaskExecutionFailed;
 import java.util.concurrent.CancellationException;
@@ -17,11 +18,16 @@ public final class Results {
     private Results() {}
 
     public static <T> void complete(CompletableFuture<T> future, TaskStatus s, Class<T> type) {
+        complete(future, s, type, false);
+    }
+
+    /** As above; with {@code javaNative}, a result in Java native serialization is decoded too. */
+    public static <T> void complete(CompletableFuture<T> future, TaskStatus s, Class<T> type, boolean javaNative) {
         TaskState state = TaskState.fromWire(s.status());
         switch (state) {
             case SUCCESS -> {
                 try {
-                    future.complete(decode(s.result(), type));
+                    future.complete(decode(s.result(), type, javaNative));
                 } catch (RuntimeException e) {
                     future.completeExceptionally(e);
                 }
@@ -34,8 +40,11 @@ public final class Results {
         }
     }
 
-    public static <T> T decode(String buffer, Class<T> type) {
+    public static <T> T decode(String buffer, Class<T> type, boolean javaNative) {
         Serialized s = Serialized.parse(buffer);
+        if (s.strategy() == Strategy.JAVA_NATIVE && javaNative) {
+            return nativeValue(s.body(), box(type));
+        }
         if (s.strategy() != Strategy.JSON) {
             throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "results in strategy '" + s.strategy().id()
                     + "' cannot be read by the Java SDK");
@@ -46,6 +55,17 @@ public final class Results {
         } catch (Exception e) {
             throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "cannot decode the result as "
                     + type.getName() + ": " + e.getMessage());
+        }
+    }
+
+    private static <T> T nativeValue(String body, Class<T> type) {
+        ClassLoader loader = type.getClassLoader() != null ? type.getClassLoader()
+                : Thread.currentThread().getContextClassLoader();
+        try {
+            return type.cast(JavaNative.decode(body, loader != null ? loader : ClassLoader.getSystemClassLoader()));
+        } catch (Exception e) {
+            throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "cannot decode the java_native result as "
+                    + type.getName() + ": " + e);
         }
     }
 
