@@ -86,7 +86,7 @@ final class EndpointCommand {
             EndpointAgent agent = new EndpointAgent(d, cfg, client, Engines.create(cfg.engine(), d.tasksDir()));
             d.writePid(ProcessHandle.current().pid());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                agent.close();
+                agent.drainAndClose(EndpointAgent.DRAIN);
                 d.removePid();
             }));
             System.out.println(">>> Endpoint ID: " + agent.start() + " <<<");
@@ -144,7 +144,7 @@ final class EndpointCommand {
             ProcessHandle h = running.get();
             h.destroy();
             try {
-                h.onExit().get(10, TimeUnit.SECONDS);
+                h.onExit().get(EndpointAgent.DRAIN.toSeconds() + 5, TimeUnit.SECONDS);
             } catch (Exception e) {
                 h.destroyForcibly();
             }

@@ -34,6 +34,7 @@ final class Channel {
     private final Supplier<ChannelMessage.Status> status;
     private final int heartbeatPeriodMs;
     private volatile WebSocket ws;
+    private volatile long lastHeardMs = System.currentTimeMillis();
 
     Channel(Queue<TaskId> accepted, Queue<TaskResult> results, Supplier<ChannelMessage.Status> status,
             int heartbeatPeriodMs) {
@@ -45,7 +46,17 @@ final class Channel {
 
     /** The listener for the socket: whole messages to {@code onMessage}, closes complete {@link #closed}. */
     WebSocket.Listener listener(Consumer<ChannelMessage> onMessage) {
-        return new TextFrames(text -> onMessage.accept(Json.read(text, ChannelMessage.class))) {
+        return new TextFrames(text -> {
+            lastHeardMs = System.currentTimeMillis();
+            onMessage.accept(Json.read(text, ChannelMessage.class));
+        }) {
+            @Override
+            public java.util.concurrent.CompletionStage<?> onPong(WebSocket w, java.nio.ByteBuffer message) {
+                lastHeardMs = System.currentTimeMillis();
+                w.request(1);
+                return null;
+            }
+
             @Override
             public java.util.concurrent.CompletionStage<?> onClose(WebSocket w, int code, String reason) {
                 closed.complete(null);
@@ -95,7 +106,13 @@ final class Channel {
                 long now = System.currentTimeMillis();
                 if (now >= nextHeartbeat) {
                     send(Json.write(status.get()));
+                    ws.sendPing(java.nio.ByteBuffer.allocate(0));
                     nextHeartbeat = now + heartbeatPeriodMs;
+                }
+                if (now - lastHeardMs > 3L * heartbeatPeriodMs + 2000) {
+                    log.warn("endpoint channel: nothing heard from the service for {} ms; reconnecting", now - lastHeardMs);
+                    ws.abort();
+                    return;
                 }
             }
         } catch (InterruptedException e) {

@@ -40,13 +40,15 @@ import org.slf4j.LoggerFactory;
 public final class EndpointAgent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EndpointAgent.class);
     public static final String VERSION = "0.1.0";
+    /** How long a stopping endpoint lets its tasks finish and their results be acknowledged. */
+    public static final java.time.Duration DRAIN = java.time.Duration.ofSeconds(20);
 
     private final EndpointDir dir;
     private final EndpointConfig cfg;
     private final ServiceClient client;
     private final Engine engine;
     private final UUID instance = UUID.randomUUID();
-    private final Map<TaskId, TaskResult> outbox = new ConcurrentHashMap<>();
+    private final ResultOutbox outbox;
     private final Set<TaskId> running = ConcurrentHashMap.newKeySet();
     private final Map<FunctionId, FunctionDoc> functions = new ConcurrentHashMap<>();
     /** Per function, why this endpoint refuses it (empty: it runs it); decided once, from the code's header. */
@@ -56,6 +58,7 @@ public final class EndpointAgent implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final java.util.Set<Strategy> allowed;
     private volatile boolean open = true;
+    private volatile boolean draining;
     private volatile Channel channel;
     private volatile EndpointId id;
     private volatile String channelPath;
@@ -66,6 +69,7 @@ public final class EndpointAgent implements AutoCloseable {
         this.client = client;
         this.engine = engine;
         this.allowed = cfg.allowedStrategies();
+        this.outbox = new ResultOutbox(dir.outboxDir());
     }
 
     /** Registers (retrying while the service is unreachable), starts the engine and the channel. */
@@ -109,8 +113,10 @@ public final class EndpointAgent implements AutoCloseable {
                 var ws = client.openWebSocket(channelPath, ch.listener(this::onMessage)).get(15, TimeUnit.SECONDS);
                 fresh.clear();
                 List<ChannelMessage> first = new ArrayList<>();
-                first.add(new ChannelMessage.Hello(id, instance, VERSION, List.copyOf(running), cfg.credit(),
-                        cfg.heartbeatPeriodMs()));
+                List<TaskId> holding = new ArrayList<>(running);
+                holding.addAll(outbox.tasks());
+                first.add(new ChannelMessage.Hello(id, instance, VERSION, holding, cfg.credit(),
+                        cfg.heartbeatPeriodMs(), cfg.engine().maxRetries()));
                 List<TaskResult> unacked = new ArrayList<>(outbox.values());
                 for (int i = 0; i < unacked.size(); i += 1000) {
                     first.add(new ChannelMessage.Results(unacked.subList(i, Math.min(unacked.size(), i + 1000))));
@@ -142,7 +148,7 @@ public final class EndpointAgent implements AutoCloseable {
         switch (m) {
             case ChannelMessage.Functions f -> f.functions().forEach(d -> functions.put(d.functionUuid(), d));
             case ChannelMessage.Tasks t -> t.tasks().forEach(this::run);
-            case ChannelMessage.ResultsAck a -> a.tasks().forEach(outbox::remove);
+            case ChannelMessage.ResultsAck a -> outbox.ack(a.tasks());
             case ChannelMessage.Stop s -> {
                 log.warn("the service asked endpoint {} to stop: {}", id, s.reason());
                 Thread.ofVirtual().start(this::close);
@@ -153,7 +159,7 @@ public final class EndpointAgent implements AutoCloseable {
     }
 
     private void run(TaskMessage task) {
-        if (!running.add(task.task())) {
+        if (outbox.holds(task.task(), task.attempt()) || !running.add(task.task())) {
             return;
         }
         FunctionDoc fn = functions.get(task.function());
@@ -205,7 +211,7 @@ public final class EndpointAgent implements AutoCloseable {
     }
 
     private void done(TaskResult r) {
-        outbox.put(r.task(), r);
+        outbox.put(r);
         running.remove(r.task());
         fresh.add(r);
         Channel ch = channel;
@@ -214,8 +220,9 @@ public final class EndpointAgent implements AutoCloseable {
         }
     }
 
+    /** The status report; while draining before a stop, credit 0 asks the service to send nothing more. */
     private ChannelMessage.Status status() {
-        return new ChannelMessage.Status(engine.status(), cfg.credit());
+        return new ChannelMessage.Status(engine.status(), draining ? 0 : cfg.credit());
     }
 
     public EndpointId id() {
@@ -243,6 +250,32 @@ public final class EndpointAgent implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops gracefully: asks the service for no more tasks, lets the tasks it has finish and their results be
+     * acknowledged (for at most {@code drainFor}), then stops. What is left is found again when it restarts: its
+     * unacknowledged results in the outbox, its unfinished tasks through their leases.
+     */
+    public void drainAndClose(java.time.Duration drainFor) {
+        draining = true;
+        Channel ch = channel;
+        if (ch != null) {
+            ch.send(status());
+        }
+        long deadline = System.nanoTime() + drainFor.toNanos();
+        while (open && System.nanoTime() < deadline && (!running.isEmpty() || (channel != null && !outbox.isEmpty()))) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (!running.isEmpty()) {
+            log.warn("endpoint {}: stopping with {} tasks unfinished; they run again after a restart", id, running.size());
+        }
+        close();
+    }
+
     @Override
     public void close() {
         if (!open) {
@@ -254,6 +287,7 @@ public final class EndpointAgent implements AutoCloseable {
             ch.close();
         }
         engine.close();
+        outbox.close();
         stopped.countDown();
         log.info("endpoint {} stopped", id);
     }

@@ -41,6 +41,11 @@ public record EndpointDir(String name, Path dir) {
         return dir.resolve("endpoint.log");
     }
 
+    /** Results not yet acknowledged by the service (owner-only): resent after a reconnect or a restart. */
+    public Path outboxDir() {
+        return dir.resolve("unacked_results");
+    }
+
     public Path tasksDir() {
         return dir.resolve("tasks_working_dir");
     }

@@ -117,7 +117,7 @@ final class WorkerProcess {
         String why = "worker process " + pid() + " exited while running the task" + exitCode();
         kill();
         return new TaskResult(job.task().task(), job.task().attempt(), why,
-                new TaskResult.Failure(ErrorCode.COULD_NOT_EXECUTE_TASK, why, "WorkerLost"), started,
+                new TaskResult.Failure(ErrorCode.WORKER_LOST, why, "WorkerLost"), started,
                 System.currentTimeMillis());
     }
 

@@ -41,7 +41,7 @@ class ProcessEngineTest {
             FunctionDoc ok = shell("echo fine");
             assertThat(run(engine, ok).failed()).isFalse();
             TaskResult lost = run(engine, shell("kill -9 $PPID; sleep 5"));
-            assertThat(lost.error().code()).isEqualTo(ErrorCode.COULD_NOT_EXECUTE_TASK);
+            assertThat(lost.error().code()).isEqualTo(ErrorCode.WORKER_LOST);
             assertThat(lost.error().exceptionType()).isEqualTo("WorkerLost");
             assertThat(lost.data()).contains("exited while running the task");
             assertThat(run(engine, ok).failed()).as("a fresh worker takes the next task").isFalse();

@@ -280,9 +280,14 @@ class FunctionKindsTest {
         assertThat(user.code()).isEqualTo(ErrorCode.REMOTE_EXECUTION_ERROR);
         assertThat(user.remoteType()).isEqualTo("java.lang.IllegalStateException");
         assertThat(user.remoteStackTrace()).contains("boom 7").contains("KindFns");
-        TaskExecutionFailed lost = failure(ex.submit(KindFns.HALT));
-        assertThat(lost.code()).isEqualTo(ErrorCode.COULD_NOT_EXECUTE_TASK);
+        ComputeFuture<Integer> halted = ex.submit(KindFns.HALT);
+        TaskExecutionFailed lost = failure(halted);
+        assertThat(lost.code()).isEqualTo(ErrorCode.WORKER_LOST);
         assertThat(lost.remoteType()).isEqualTo("WorkerLost");
+        List<TaskStatus.Attempt> attempts = client.getTask(halted.taskId()).details().attempts();
+        assertThat(attempts).as("a poison task stops after the default 2 retries, each attempt in its history")
+                .extracting(TaskStatus.Attempt::attempt).containsExactly(1, 2);
+        assertThat(attempts).allMatch(a -> a.errorCode() == ErrorCode.WORKER_LOST);
         assertThat(get(ex.submit(KindFns.adder(1), 1))).as("the worker was replaced").isEqualTo(2);
     }
 

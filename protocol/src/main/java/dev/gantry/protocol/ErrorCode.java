@@ -17,6 +17,7 @@ public enum ErrorCode {
     REQUEST_TOO_LARGE(413),
     UNSUPPORTED_MEDIA_TYPE(415),
     ENDPOINT_QUEUE_FULL(429),
+    IDEMPOTENCY_KEY_REUSED(409),
     SERVICE_UNAVAILABLE(503),
     INTERNAL_ERROR(500),
     /**
@@ -30,7 +31,16 @@ public enum ErrorCode {
     TASK_EXPIRED(0),
     COMPILE_ERROR(0),
     SERIALIZER_NOT_ALLOWED(0),
-    TASK_TIMEOUT(0);
+    TASK_TIMEOUT(0),
+    /** System failures (retried up to the task's limit): the worker process, or the endpoint, was lost. */
+    WORKER_LOST(0),
+    ENDPOINT_LOST(0),
+    TASK_CANCELLED(0);
+
+    /** Failures of the system rather than of the user's code: a task is retried after them. */
+    public boolean systemFailure() {
+        return this == WORKER_LOST || this == ENDPOINT_LOST;
+    }
 
     private final int httpStatus;
 

@@ -15,7 +15,9 @@ import dev.gantry.service.store.EndpointStore;
 import dev.gantry.service.store.FunctionStore;
 import dev.gantry.service.store.Identity;
 import dev.gantry.service.store.IdentityStore;
+import dev.gantry.service.store.TaskLeases;
 import dev.gantry.service.store.TaskStore;
+import dev.gantry.service.channel.Recovery;
 import io.javalin.Javalin;
 import java.time.Clock;
 import java.util.UUID;
@@ -45,13 +47,15 @@ public final class GantryService implements AutoCloseable {
         TaskStore tasks = new TaskStore(db);
         broker = cfg.embeddedBroker() ? new InProcessBroker(cfg.queueCapacity())
                 : new RabbitBroker(cfg.brokerUrl(), cfg.brokerPrefix(), cfg.queueCapacity());
-        writer = new ResultWriter(tasks, broker);
+        TaskLeases leases = new TaskLeases(db);
+        housekeeper = new Housekeeper(tasks, leases, broker, cfg.retention(), Clock.systemUTC());
+        Recovery recovery = housekeeper.recovery();
+        writer = new ResultWriter(tasks, leases, recovery, broker);
         Auth auth = new Auth(identities);
-        channels = new EndpointChannels(instance, auth, endpoints, functions, tasks, broker, writer);
+        channels = new EndpointChannels(instance, auth, endpoints, functions, tasks, leases, recovery, broker, writer);
         streams = new ResultStreams(auth, tasks, broker);
-        housekeeper = new Housekeeper(tasks, broker, cfg.retention(), Clock.systemUTC());
         if (!broker.durable()) {
-            tasks.unqueueUnfinished();
+            tasks.unqueueWaiting();
             housekeeper.requeue();
         }
         broker.onReconnect(() -> {
@@ -60,7 +64,7 @@ public final class GantryService implements AutoCloseable {
         });
         Submissions submissions = new Submissions(endpoints, functions, tasks, broker, cfg.queueCapacity());
         http = HttpServer.create(cfg.host(), auth, cfg.maxBodyBytes());
-        new Routes(functions, endpoints, tasks, submissions, cfg.maxBodyBytes(), cfg.heartbeatPeriodMs()).register(http);
+        new Routes(functions, endpoints, tasks, leases, submissions, cfg.maxBodyBytes(), cfg.heartbeatPeriodMs()).register(http);
         channels.register(http);
         streams.register(http);
         writer.start();

@@ -5,6 +5,8 @@ import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.service.store.QueuedTask;
+import dev.gantry.service.channel.Recovery;
+import dev.gantry.service.store.TaskLeases;
 import dev.gantry.service.store.TaskStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,9 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Periodic work of every instance: queue tasks that are stored but not in the broker (it was down or full
- * when they were submitted, or it is the in-process broker and the service restarted), and expire tasks past
- * the retention time. Both are idempotent, so
+ * Periodic work of every instance: take back tasks leased to endpoints that stopped heartbeating, queue tasks
+ * that are stored but not in the broker (it was down or full when they were submitted, they were taken back,
+ * or it is the in-process broker and the service restarted), and expire tasks past the retention time. Both are idempotent, so
  * instances need not coordinate; two instances queueing the same task only cause a duplicate delivery, and
  * the first result wins.
  */
@@ -30,17 +32,26 @@ final class Housekeeper implements AutoCloseable {
     private static final int PAGE = 1000;
 
     private final TaskStore tasks;
+    private final TaskLeases leases;
+    private final Recovery recovery;
     private final Broker broker;
     private final Duration retention;
     private final Clock clock;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("housekeeper").factory());
 
-    Housekeeper(TaskStore tasks, Broker broker, Duration retention, Clock clock) {
+    Housekeeper(TaskStore tasks, TaskLeases leases, Broker broker, Duration retention, Clock clock) {
         this.tasks = tasks;
+        this.leases = leases;
+        this.recovery = new Recovery(broker, this::requeueSoon);
         this.broker = broker;
         this.retention = retention;
         this.clock = clock;
+    }
+
+    /** How lost attempts are carried out: requeued tasks are published by this housekeeper at once. */
+    Recovery recovery() {
+        return recovery;
     }
 
     void start(Duration period) {
@@ -54,6 +65,11 @@ final class Housekeeper implements AutoCloseable {
 
     void runOnce() {
         try {
+            TaskLeases.Outcome lost;
+            do {
+                lost = leases.expire(clock.millis(), PAGE);
+                recovery.apply(lost, "their endpoint's lease expired");
+            } while (lost.requeued().size() + lost.failed().size() == PAGE);
             requeue();
             int expired = tasks.expire(clock.millis() - retention.toMillis(), clock.millis());
             if (expired > 0) {

@@ -58,7 +58,7 @@ class RestartTest {
                                     }
                                 }).get(10, TimeUnit.SECONDS);
                 ws.sendText(Json.write(new ChannelMessage.Hello(EndpointId.of(endpoint), UUID.randomUUID(), "t",
-                        List.of(), 10, 1000)), true).get(10, TimeUnit.SECONDS);
+                        List.of(), 10, 1000, 2)), true).get(10, TimeUnit.SECONDS);
                 String t = task;
                 org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
                         .until(() -> frames.stream().anyMatch(f -> f.contains("\"type\":\"tasks\"") && f.contains(t)));

@@ -222,7 +222,7 @@ class ServiceApiTest {
                             }
                         }).get(10, java.util.concurrent.TimeUnit.SECONDS);
         ws.sendText(dev.gantry.protocol.Json.write(new dev.gantry.protocol.channel.ChannelMessage.Hello(
-                dev.gantry.protocol.EndpointId.of(ep), java.util.UUID.randomUUID(), "rogue", List.of(), 10, 1000)), true)
+                dev.gantry.protocol.EndpointId.of(ep), java.util.UUID.randomUUID(), "rogue", List.of(), 10, 1000, 2)), true)
                 .get(10, java.util.concurrent.TimeUnit.SECONDS);
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
                 .until(() -> frames.stream().anyMatch(f -> f.contains("\"type\":\"tasks\"") && f.contains(task)));

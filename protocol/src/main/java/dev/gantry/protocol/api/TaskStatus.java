@@ -13,6 +13,22 @@ import java.util.Map;
 public record TaskStatus(TaskId taskId, String status, boolean pending, String result, String exception,
         String completionT, ErrorCode errorCode, String exceptionType, TaskGroupId taskGroupId, Details details) {
 
-    /** Epoch seconds of each transition the task went through, by state name. */
-    public record Details(Map<String, Double> taskTransitions) {}
+    /**
+     * Epoch seconds of each transition the task went through, by state name, and (for one task looked up by
+     * id) its earlier attempts: those that ended without ending it, and the last one if it failed after them.
+     */
+    public record Details(Map<String, Double> taskTransitions, java.util.List<Attempt> attempts) {
+        public Details(Map<String, Double> taskTransitions) {
+            this(taskTransitions, null);
+        }
+    }
+
+    /** One attempt of a task: why it ended, and when (epoch seconds). */
+    public record Attempt(int attempt, ErrorCode errorCode, String reason, Double started, double ended) {}
+
+    /** This status with the task's attempts added to its details. */
+    public TaskStatus withAttempts(java.util.List<Attempt> attempts) {
+        return new TaskStatus(taskId, status, pending, result, exception, completionT, errorCode, exceptionType,
+                taskGroupId, new Details(details == null ? Map.of() : details.taskTransitions(), attempts));
+    }
 }

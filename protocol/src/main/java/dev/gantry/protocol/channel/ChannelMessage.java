@@ -27,10 +27,16 @@ public sealed interface ChannelMessage {
 
     /** Endpoint → service, first frame: who connects, what it still runs, how many tasks it can take. */
     record Hello(EndpointId endpoint, UUID instance, String version, List<TaskId> inFlight, int credit,
-            int heartbeatPeriodMs)
+            int heartbeatPeriodMs, int maxRetries)
             implements ChannelMessage {
+        public static final int DEFAULT_MAX_RETRIES = 2;
+
         public Hello {
             inFlight = inFlight == null ? List.of() : List.copyOf(inFlight);
+            if (maxRetries < 0 || maxRetries > 100) {
+                throw new dev.gantry.protocol.GantryException(dev.gantry.protocol.ErrorCode.SEMANTICALLY_INVALID,
+                        "max_retries must be between 0 and 100, got " + maxRetries);
+            }
         }
     }
 

@@ -13,6 +13,7 @@ import dev.gantry.protocol.channel.ChannelMessage;
 import dev.gantry.service.http.Auth;
 import dev.gantry.service.store.EndpointStore;
 import dev.gantry.service.store.FunctionStore;
+import dev.gantry.service.store.TaskLeases;
 import dev.gantry.service.store.TaskStore;
 import io.javalin.Javalin;
 import io.javalin.websocket.WsConfig;
@@ -24,6 +25,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +47,10 @@ public final class EndpointChannels implements AutoCloseable {
     private final FunctionStore functions;
     private final Broker broker;
     private final ResultWriter writer;
+    private final TaskLeases leases;
+    private final Recovery recovery;
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("channel-watchdog").factory());
     private final Map<String, EndpointConnection> bySession = new ConcurrentHashMap<>();
     private final Map<FunctionId, FunctionDoc> functionCache = Collections.synchronizedMap(
             new LinkedHashMap<>(64, 0.75f, true) {
@@ -53,7 +61,9 @@ public final class EndpointChannels implements AutoCloseable {
             });
 
     public EndpointChannels(UUID instance, Auth auth, EndpointStore endpoints, FunctionStore functions,
-            TaskStore tasks, Broker broker, ResultWriter writer) {
+            TaskStore tasks, TaskLeases leases, Recovery recovery, Broker broker, ResultWriter writer) {
+        this.leases = leases;
+        this.recovery = recovery;
         this.instance = instance;
         this.tasks = tasks;
         this.auth = auth;
@@ -72,6 +82,22 @@ public final class EndpointChannels implements AutoCloseable {
             }
         });
         app.ws(PATH, this::configure);
+        watchdog.scheduleWithFixedDelay(this::closeSilent, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Closes channels that have been silent for three heartbeat periods (and two seconds): a partitioned
+     * endpoint's TCP connection may stay open for a long time without a close. Its tasks stay leased to it until
+     * it reconnects or its lease expires.
+     */
+    private void closeSilent() {
+        long now = System.currentTimeMillis();
+        for (EndpointConnection c : bySession.values()) {
+            if (now - c.lastHeardMs() > 3L * c.heartbeatPeriodMs() + 2000) {
+                log.warn("endpoint {}: nothing heard for {} ms; closing its channel", c.endpoint, now - c.lastHeardMs());
+                c.sender.closeSession(1001, "silent for three heartbeat periods");
+            }
+        }
     }
 
     private void configure(WsConfig ws) {
@@ -89,6 +115,9 @@ public final class EndpointChannels implements AutoCloseable {
 
     private void onFrame(WsContext ctx, ChannelMessage m) {
         EndpointConnection c = bySession.get(ctx.sessionId());
+        if (c != null) {
+            c.heard();
+        }
         switch (m) {
             case ChannelMessage.Hello h -> hello(ctx, h);
             case ChannelMessage.Accepted a when c != null -> writer.submit(c, a.tasks(), a.atMs(), List.of());
@@ -128,14 +157,16 @@ public final class EndpointChannels implements AutoCloseable {
             return;
         }
         WsSender sender = new WsSender(ctx, 1024, "send-" + id);
-        EndpointConnection c = new EndpointConnection(id, sender, broker.consume(id), h.credit(), h.inFlight(),
-                this::function, tasks::ended, writer);
+        int period = Math.max(100, h.heartbeatPeriodMs());
+        endpoints.connected(id, instance, period, h.maxRetries());
+        recovery.apply(leases.reconcile(id, h.inFlight(), System.currentTimeMillis()),
+                "endpoint " + id + " reconnected without them");
+        EndpointConnection c = new EndpointConnection(id, sender, broker.consume(id), h.credit(),
+                this::function, leases, writer, period);
         EndpointConnection old = bySession.put(ctx.sessionId(), c);
         if (old != null) {
             old.close();
         }
-        int period = Math.max(100, h.heartbeatPeriodMs());
-        endpoints.connected(id, instance, period);
         sender.send(new ChannelMessage.Welcome(period));
         c.start();
         log.info("endpoint {} connected (instance {}, credit {}, {} tasks still running)", id, h.instance(),
@@ -168,6 +199,7 @@ public final class EndpointChannels implements AutoCloseable {
 
     @Override
     public void close() {
+        watchdog.shutdownNow();
         bySession.values().forEach(EndpointConnection::close);
         bySession.clear();
     }

@@ -11,6 +11,7 @@ import dev.gantry.protocol.api.FunctionDoc;
 import dev.gantry.protocol.channel.ChannelMessage;
 import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.protocol.channel.TaskResult;
+import dev.gantry.service.store.TaskLeases;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -39,26 +40,26 @@ final class EndpointConnection implements AutoCloseable {
     private final TaskConsumer consumer;
     private final Function<FunctionId, Optional<FunctionDoc>> functions;
     private final ResultWriter writer;
-    private final Function<List<TaskId>, Set<TaskId>> ended;
+    private final TaskLeases leases;
     private final Set<FunctionId> functionsSent = new HashSet<>();
-    private final Set<TaskId> stillRunning;
     private final Map<TaskId, TaskGroupId> inFlight = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition creditFreed = lock.newCondition();
     private volatile int credit;
+    private final int heartbeatPeriodMs;
+    private volatile long lastHeardMs = System.currentTimeMillis();
     private volatile boolean open = true;
     private Thread dispatcher;
 
     EndpointConnection(EndpointId endpoint, WsSender sender, TaskConsumer consumer, int credit,
-            List<TaskId> stillRunning, Function<FunctionId, Optional<FunctionDoc>> functions,
-            Function<List<TaskId>, Set<TaskId>> ended, ResultWriter writer) {
-        this.ended = ended;
+            Function<FunctionId, Optional<FunctionDoc>> functions,
+            TaskLeases leases, ResultWriter writer, int heartbeatPeriodMs) {
+        this.leases = leases;
+        this.heartbeatPeriodMs = heartbeatPeriodMs;
         this.endpoint = endpoint;
         this.sender = sender;
         this.consumer = consumer;
-        this.credit = Math.max(1, credit);
-        this.stillRunning = ConcurrentHashMap.newKeySet();
-        this.stillRunning.addAll(stillRunning);
+        this.credit = Math.max(0, credit);
         this.functions = functions;
         this.writer = writer;
     }
@@ -79,7 +80,7 @@ final class EndpointConnection implements AutoCloseable {
                 if (free > 0) {
                     List<Delivery> batch = consumer.poll(Math.min(free, MAX_FRAME_TASKS), Duration.ofMillis(500));
                     if (!batch.isEmpty()) {
-                        send(notEnded(batch));
+                        send(leased(batch));
                     }
                 }
             }
@@ -105,15 +106,19 @@ final class EndpointConnection implements AutoCloseable {
         }
     }
 
-    /** Redelivered tasks may have ended meanwhile (their result committed elsewhere): those are dropped. */
-    private List<TaskMessage> notEnded(List<Delivery> batch) {
-        List<TaskId> again = batch.stream().filter(Delivery::redelivered).map(d -> d.task().task()).toList();
-        Set<TaskId> done = again.isEmpty() ? Set.of() : ended.apply(again);
-        if (!done.isEmpty()) {
-            consumer.ack(done);
-            log.info("endpoint {}: {} redelivered tasks had already ended", endpoint, done.size());
+    /**
+     * Leases the batch's tasks to the endpoint in the database, then lets the broker forget them: from here the
+     * database holds them. Tasks that are no longer waiting (they ended, were cancelled, or a redelivered copy
+     * is already leased) are dropped.
+     */
+    private List<TaskMessage> leased(List<Delivery> batch) {
+        List<TaskMessage> tasks = batch.stream().map(Delivery::task).toList();
+        Set<TaskId> taken = leases.dispatch(tasks, System.currentTimeMillis());
+        consumer.ack(tasks.stream().map(TaskMessage::task).toList());
+        if (taken.size() < tasks.size()) {
+            log.debug("endpoint {}: {} tasks were no longer waiting", endpoint, tasks.size() - taken.size());
         }
-        return batch.stream().map(Delivery::task).filter(t -> !done.contains(t.task())).toList();
+        return taken.size() == tasks.size() ? tasks : tasks.stream().filter(t -> taken.contains(t.task())).toList();
     }
 
     private void send(List<TaskMessage> batch) {
@@ -134,9 +139,7 @@ final class EndpointConnection implements AutoCloseable {
                 functionsSent.add(t.function());
                 code.add(doc.get());
             }
-            if (!stillRunning.remove(t.task())) {
-                out.add(t);
-            }
+            out.add(t);
         }
         if (!code.isEmpty()) {
             sender.send(new ChannelMessage.Functions(code));
@@ -149,9 +152,27 @@ final class EndpointConnection implements AutoCloseable {
         }
     }
 
+    /** The endpoint's credit; 0 while it drains before stopping (nothing more is sent). */
     void creditChanged(int newCredit) {
-        credit = Math.max(1, newCredit);
+        credit = Math.max(0, newCredit);
         signal();
+    }
+
+    void heard() {
+        lastHeardMs = System.currentTimeMillis();
+    }
+
+    long lastHeardMs() {
+        return lastHeardMs;
+    }
+
+    int heartbeatPeriodMs() {
+        return heartbeatPeriodMs;
+    }
+
+    /** Tasks sent on this connection whose results are not committed yet. */
+    Set<TaskId> inFlight() {
+        return Set.copyOf(inFlight.keySet());
     }
 
     /** The task group of an in-flight task, or null if this connection did not send it. */
@@ -159,9 +180,8 @@ final class EndpointConnection implements AutoCloseable {
         return inFlight.get(task);
     }
 
-    /** Results are committed: drop them from the broker and free their credit. */
+    /** Results are committed: free their credit and let the endpoint drop them. */
     void acknowledged(List<TaskId> tasks) {
-        consumer.ack(tasks);
         tasks.forEach(inFlight::remove);
         signal();
         sender.send(new ChannelMessage.ResultsAck(tasks));

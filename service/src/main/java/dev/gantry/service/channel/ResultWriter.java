@@ -1,10 +1,12 @@
 package dev.gantry.service.channel;
 
 import dev.gantry.broker.Broker;
+import dev.gantry.protocol.ErrorCode;
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.TaskStatus;
 import dev.gantry.protocol.channel.TaskResult;
+import dev.gantry.service.store.TaskLeases;
 import dev.gantry.service.store.TaskStatuses;
 import dev.gantry.service.store.TaskStore;
 import java.util.ArrayList;
@@ -13,6 +15,8 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import org.slf4j.Logger;
@@ -31,13 +35,17 @@ public final class ResultWriter implements AutoCloseable {
     private record Item(EndpointConnection from, List<TaskId> accepted, long acceptedAtMs, List<TaskResult> results) {}
 
     private final TaskStore tasks;
+    private final TaskLeases leases;
+    private final Recovery recovery;
     private final Broker broker;
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(4096);
     private Thread thread;
     private volatile boolean open = true;
 
-    public ResultWriter(TaskStore tasks, Broker broker) {
+    public ResultWriter(TaskStore tasks, TaskLeases leases, Recovery recovery, Broker broker) {
         this.tasks = tasks;
+        this.leases = leases;
+        this.recovery = recovery;
         this.broker = broker;
     }
 
@@ -91,9 +99,32 @@ public final class ResultWriter implements AutoCloseable {
             results.forEach(r -> finished.add(r.task()));
             accepted.removeIf(finished::contains);
         }
-        boolean[] recorded = tasks.record(accepted, acceptedAt, results);
-        fanOut(items, recorded);
+        Set<TaskId> retried = retry(results);
+        List<TaskResult> toRecord = retried.isEmpty() ? results : results.stream().filter(r -> !retried.contains(r.task())).toList();
+        boolean[] recorded = tasks.record(accepted, acceptedAt, toRecord);
+        fanOut(items, retried, recorded);
         acknowledge(items);
+    }
+
+    /**
+     * Attempts lost to a system failure (or a user error, for tasks that asked) go back to their queue while
+     * their task has retries left; returns those tasks, whose results are not recorded.
+     */
+    private Set<TaskId> retry(List<TaskResult> results) {
+        List<TaskLeases.Lost> candidates = new ArrayList<>();
+        for (TaskResult r : results) {
+            TaskResult.Failure f = r.error();
+            if (f != null && (f.code().systemFailure() || f.code() == ErrorCode.REMOTE_EXECUTION_ERROR)) {
+                candidates.add(new TaskLeases.Lost(r.task(), r.attempt(), f.code(), f.userMessage(), r.startedAtMs()));
+            }
+        }
+        if (candidates.isEmpty()) {
+            return Set.of();
+        }
+        List<TaskId> requeued = new ArrayList<>();
+        leases.retry(candidates, System.currentTimeMillis(), requeued);
+        recovery.apply(new TaskLeases.Outcome(requeued, List.of()), "their attempts failed and they have retries left");
+        return new HashSet<>(requeued);
     }
 
     private static void acknowledge(List<Item> items) {
@@ -107,13 +138,16 @@ public final class ResultWriter implements AutoCloseable {
         byConnection.forEach(EndpointConnection::acknowledged);
     }
 
-    private void fanOut(List<Item> items, boolean[] recorded) {
+    private void fanOut(List<Item> items, Set<TaskId> retried, boolean[] recorded) {
         Map<TaskGroupId, List<TaskStatus>> byGroup = new LinkedHashMap<>();
         Map<TaskId, TaskResult> unknownGroup = new HashMap<>();
         List<TaskId> duplicates = new ArrayList<>();
         int i = 0;
         for (Item it : items) {
             for (TaskResult r : it.results()) {
+                if (retried.contains(r.task())) {
+                    continue;
+                }
                 if (recorded[i++]) {
                     TaskGroupId g = it.from().groupOf(r.task());
                     if (g == null) {
@@ -133,7 +167,7 @@ public final class ResultWriter implements AutoCloseable {
         }
         if (!duplicates.isEmpty()) {
             // the first result's announcement may have been lost with the instance that committed it
-            tasks.statusesOf(duplicates).forEach(s ->
+            tasks.statusesOf(duplicates).stream().filter(s -> !s.pending()).forEach(s ->
                     byGroup.computeIfAbsent(s.taskGroupId(), k -> new ArrayList<>()).add(s));
         }
         byGroup.forEach(broker::publishResults);

@@ -19,6 +19,7 @@ import dev.gantry.protocol.api.VersionInfo;
 import dev.gantry.service.Submissions;
 import dev.gantry.service.store.EndpointStore;
 import dev.gantry.service.store.FunctionStore;
+import dev.gantry.service.store.TaskLeases;
 import dev.gantry.service.store.TaskStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -34,10 +35,12 @@ public final class Routes {
     private final TaskStore tasks;
     private final Submissions submissions;
     private final long maxBody;
+    private final TaskLeases leases;
     private final int heartbeatPeriodMs;
 
-    public Routes(FunctionStore functions, EndpointStore endpoints, TaskStore tasks, Submissions submissions,
-            long maxBody, int heartbeatPeriodMs) {
+    public Routes(FunctionStore functions, EndpointStore endpoints, TaskStore tasks, TaskLeases leases,
+            Submissions submissions, long maxBody, int heartbeatPeriodMs) {
+        this.leases = leases;
         this.functions = functions;
         this.endpoints = endpoints;
         this.tasks = tasks;
@@ -69,9 +72,12 @@ public final class Routes {
         app.delete("/v3/endpoints/{id}", this::deleteEndpoint);
         app.post("/v3/endpoints/{id}/submit", ctx -> Replies.json(ctx, submissions.submit(Auth.identity(ctx),
                 endpointId(ctx), Bodies.read(ctx, SubmitRequest.class, maxBody, ErrorCode.TASK_PAYLOAD_TOO_LARGE))));
-        app.get("/v2/tasks/{id}", ctx -> Replies.json(ctx, tasks.status(Auth.identity(ctx),
-                TaskId.of(ctx.pathParam("id"))).orElseThrow(() -> new GantryException(ErrorCode.TASK_NOT_FOUND,
-                        "task " + ctx.pathParam("id") + " not found"))));
+        app.get("/v2/tasks/{id}", ctx -> {
+            TaskId id = TaskId.of(ctx.pathParam("id"));
+            TaskStatus s = tasks.status(Auth.identity(ctx), id).orElseThrow(() -> new GantryException(
+                    ErrorCode.TASK_NOT_FOUND, "task " + id + " not found"));
+            Replies.json(ctx, s.withAttempts(leases.attempts(id)));
+        });
         app.post("/v2/batch_status", this::batchStatus);
         app.get("/v2/taskgroup/{id}", ctx -> Replies.json(ctx, tasks.group(Auth.identity(ctx),
                 TaskGroupId.of(ctx.pathParam("id"))).orElseThrow(() -> new GantryException(

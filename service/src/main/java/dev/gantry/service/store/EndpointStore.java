@@ -105,9 +105,10 @@ public final class EndpointStore {
     }
 
     /** Records that the endpoint's channel is now held by service instance {@code instance}. */
-    public void connected(EndpointId id, UUID instance, int heartbeatPeriodMs) {
+    public void connected(EndpointId id, UUID instance, int heartbeatPeriodMs, int maxRetries) {
         db.update("UPDATE endpoints SET connected = TRUE, connected_instance = ?, heartbeat_period_ms = ?,"
-                + " last_heartbeat_at = ? WHERE id = ?", instance, heartbeatPeriodMs, System.currentTimeMillis(), id.value());
+                + " last_heartbeat_at = ?, max_retries = ? WHERE id = ?", instance, heartbeatPeriodMs,
+                System.currentTimeMillis(), maxRetries, id.value());
     }
 
     /** Records that instance {@code instance} lost the endpoint's channel, unless another instance holds it now. */

@@ -26,13 +26,14 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Tasks and task groups. A task costs three batched writes in its life: the insert at submit, the hand-off
- * when its endpoint accepts it, and the result (first result wins; later ones change nothing).
+ * Tasks and task groups. A task costs a few batched writes in its life: the insert at submit, its lease to an
+ * endpoint at dispatch ({@link TaskLeases}), its start when the endpoint accepts it (skipped when the result
+ * comes in the same batch), and the result (first result wins; later ones change nothing).
  */
 public final class TaskStore {
-    private static final String STATUS_COLUMNS = "id, group_id, state, result, exception, error_code,"
+    static final String STATUS_COLUMNS = "id, group_id, state, result, exception, error_code,"
             + " exception_type, created_at, dispatched_at, started_at, completed_at";
-    private static final String NOT_ENDED = "state NOT IN ('success', 'failed', 'cancelled', 'expired')";
+    static final String NOT_ENDED = "state NOT IN ('success', 'failed', 'cancelled', 'expired')";
     private final Database db;
 
     public TaskStore(Database db) {
@@ -193,9 +194,12 @@ public final class TaskStore {
         });
     }
 
-    /** Marks every unfinished task as not in the broker: at the start of a service whose broker forgets. */
-    public int unqueueUnfinished() {
-        return db.update("UPDATE tasks SET queued = FALSE WHERE " + NOT_ENDED);
+    /**
+     * Marks every task waiting for its endpoint as not in the broker: at the start of a service whose broker
+     * forgets. Leased tasks are the database's already.
+     */
+    public int unqueueWaiting() {
+        return db.update("UPDATE tasks SET queued = FALSE WHERE state = ?", TaskState.WAITING_FOR_EP.wire());
     }
 
     /** Of {@code ids}, those that have ended: redelivered copies of them need not run again. */
@@ -269,18 +273,19 @@ public final class TaskStore {
 
     /**
      * Records hand-offs and results in one transaction. Returns, for each result, whether it was recorded
-     * (false: the task had already ended or does not exist, and the result is dropped).
+     * (false: the task had already ended or does not exist, or the result is the failure of an attempt that
+     * was already retried; it is dropped). A success of an earlier attempt still ends the task.
      */
     public boolean[] record(Collection<TaskId> accepted, long acceptedAtMs, List<TaskResult> results) {
         return db.tx(c -> {
             if (!accepted.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET state = ?, dispatched_at = ?"
+                try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET state = ?, started_at = ?"
                         + " WHERE id = ? AND state = ?")) {
                     for (TaskId id : accepted) {
-                        ps.setString(1, TaskState.WAITING_FOR_LAUNCH.wire());
+                        ps.setString(1, TaskState.RUNNING.wire());
                         ps.setLong(2, acceptedAtMs);
                         ps.setObject(3, id.value());
-                        ps.setString(4, TaskState.WAITING_FOR_EP.wire());
+                        ps.setString(4, TaskState.WAITING_FOR_LAUNCH.wire());
                         ps.addBatch();
                     }
                     ps.executeBatch();
@@ -292,7 +297,8 @@ public final class TaskStore {
             }
             try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET state = ?, result = ?, exception = ?,"
                     + " error_code = ?, exception_type = ?, started_at = ?, completed_at = ?,"
-                    + " dispatched_at = COALESCE(dispatched_at, ?) WHERE id = ? AND " + NOT_ENDED)) {
+                    + " dispatched_at = COALESCE(dispatched_at, ?) WHERE id = ? AND " + NOT_ENDED
+                    + " AND (? OR attempt = ?)")) {
                 for (TaskResult r : results) {
                     TaskResult.Failure f = r.error();
                     ps.setString(1, (f == null ? TaskState.SUCCESS : TaskState.FAILED).wire());
@@ -304,6 +310,8 @@ public final class TaskStore {
                     ps.setLong(7, r.completedAtMs());
                     ps.setLong(8, r.startedAtMs());
                     ps.setObject(9, r.task().value());
+                    ps.setBoolean(10, f == null);
+                    ps.setInt(11, r.attempt());
                     ps.addBatch();
                 }
                 int[] counts = ps.executeBatch();
