@@ -42,7 +42,7 @@ public final class ComputeExecutor implements AutoCloseable {
         this.javaNative = b.javaNative;
         this.watcher = new ResultWatcher(client.http(), javaNative);
         this.submitter = new Submitter(endpoint, b.taskGroup, b.batchSize,
-                request -> client.batchRun(endpoint, request));
+                new Submitter.RetryPolicy(b.maxRetries, b.retryUserErrors), request -> client.batchRun(endpoint, request));
     }
 
     public static Builder builder() {
@@ -193,6 +193,8 @@ public final class ComputeExecutor implements AutoCloseable {
         private TaskGroupId taskGroup;
         private int batchSize = 128;
         private boolean javaNative;
+        private Integer maxRetries;
+        private boolean retryUserErrors;
 
         public Builder client(Client c) {
             this.client = c;
@@ -222,6 +224,24 @@ public final class ComputeExecutor implements AutoCloseable {
          */
         public Builder javaSerialization(boolean on) {
             this.javaNative = on;
+            return this;
+        }
+
+        /**
+         * How often a task is run again after a system failure (its worker or endpoint was lost); by default
+         * the endpoint's {@code max_retries_on_system_failure}. Every attempt is in the task's history.
+         */
+        public Builder maxRetries(int n) {
+            if (n < 0 || n > 100) {
+                throw new IllegalArgumentException("max retries must be 0..100, got " + n);
+            }
+            this.maxRetries = n;
+            return this;
+        }
+
+        /** Retries tasks whose function raised too (within {@link #maxRetries}); off by default. */
+        public Builder retryUserErrors(boolean on) {
+            this.retryUserErrors = on;
             return this;
         }
 

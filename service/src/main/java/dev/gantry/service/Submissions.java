@@ -6,6 +6,7 @@ import dev.gantry.protocol.ErrorCode;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Ids;
+import dev.gantry.protocol.Json;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.ResourceSpec;
 import dev.gantry.protocol.api.SubmitRequest;
@@ -14,6 +15,7 @@ import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.service.store.EndpointStore;
 import dev.gantry.service.store.FunctionStore;
 import dev.gantry.service.store.Identity;
+import dev.gantry.service.store.NewBatch;
 import dev.gantry.service.store.NewTask;
 import dev.gantry.service.store.TaskStore;
 import java.util.ArrayList;
@@ -68,7 +70,17 @@ public final class Submissions {
             throw new GantryException(ErrorCode.ENDPOINT_QUEUE_FULL, "endpoint " + endpoint + " has " + depth
                     + " tasks queued and the limit is " + queueCapacity + "; submit again when it has caught up");
         }
-        TaskStore.Submitted stored = tasks.submit(who, endpoint, request.taskGroupId(), batch, resources);
+        NewBatch nb = new NewBatch(request.taskGroupId(), batch, resources, request.maxRetries(),
+                request.retryUserErrors(), request.idempotencyKey(),
+                request.idempotencyKey() == null ? null : sha256(Json.write(request)));
+        UUID requestId = UUID.randomUUID();
+        TaskStore.Submitted stored = tasks.submit(who, endpoint, nb,
+                s -> new SubmitResponse(requestId, s.group(), endpoint, byFunction(s)));
+        if (stored.replay() != null) {
+            log.info("submit with idempotency key {} was seen before: same {} tasks", request.idempotencyKey(),
+                    stored.replay().tasks().values().stream().mapToInt(List::size).sum());
+            return stored.replay();
+        }
         try {
             broker.publishTasks(endpoint, stored.tasks());
         } catch (RuntimeException e) {
@@ -76,7 +88,16 @@ public final class Submissions {
                     stored.tasks().size(), endpoint, e.getMessage());
             tasks.setQueued(stored.tasks().stream().map(TaskMessage::task).toList(), false);
         }
-        return new SubmitResponse(UUID.randomUUID(), stored.group(), endpoint, byFunction(stored));
+        return new SubmitResponse(requestId, stored.group(), endpoint, byFunction(stored));
+    }
+
+    private static String sha256(String s) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private record Depth(long value, long atMs) {}

@@ -108,6 +108,24 @@ class ServiceApiTest {
     }
 
     @Test
+    void aRetriedSubmitWithTheSameIdempotencyKeyGetsTheSameTasksAndCreatesNone() throws Exception {
+        String path = "/v3/endpoints/" + endpoint + "/submit";
+        String key = "key-" + System.nanoTime();
+        String body = "{\"idempotency_key\":\"" + key + "\"," + submitBody(function, 3).substring(1);
+        long tasks = api.count("tasks");
+        JsonNode first = api.call("POST", path, body).body();
+        JsonNode again = api.call("POST", path, body).body();
+        assertThat(again.get("tasks")).isEqualTo(first.get("tasks"));
+        assertThat(again.get("task_group_id")).isEqualTo(first.get("task_group_id"));
+        assertThat(api.count("tasks") - tasks).isEqualTo(3);
+        String other = "{\"idempotency_key\":\"" + key + "\"," + submitBody(function, 2).substring(1);
+        assertError("POST", path, other, 409, "IDEMPOTENCY_KEY_REUSED");
+        assertError("POST", path, "{\"idempotency_key\":\"no spaces\"," + submitBody(function, 1).substring(1), 422,
+                "SEMANTICALLY_INVALID");
+        assertThat(api.count("tasks") - tasks).isEqualTo(3);
+    }
+
+    @Test
     void badRegistrationsAndLookupsGetStableCodes() throws Exception {
         long functions = api.count("functions");
         assertError("POST", "/v3/functions", "{\"function_name\": 7, \"function_code\": \"x\"}", 422, "SEMANTICALLY_INVALID");

@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends submissions in batches from a background thread: it takes what has queued up (at most
  * {@code batchSize}), sends it as one request, and hands each future its task id in request order.
- * Unreachable or overloaded services are retried with backoff; other refusals fail the batch's futures.
+ * Unreachable or overloaded services are retried with backoff; each request carries an idempotency key, so a
+ * retry of a request whose reply was lost gets the same task ids instead of new tasks. Other refusals fail the
+ * batch's futures.
  */
 public final class Submitter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Submitter.class);
@@ -45,8 +47,14 @@ public final class Submitter implements AutoCloseable {
     private volatile TaskGroupId group;
     private volatile boolean open = true;
 
-    public Submitter(EndpointId endpoint, TaskGroupId group, int batchSize,
+    /** The retry policy of the tasks submitted: retries after system failures (null: the endpoint's), user errors too. */
+    public record RetryPolicy(Integer maxRetries, boolean retryUserErrors) {}
+
+    private final RetryPolicy policy;
+
+    public Submitter(EndpointId endpoint, TaskGroupId group, int batchSize, RetryPolicy policy,
             Function<SubmitRequest, SubmitResponse> send) {
+        this.policy = policy;
         this.endpoint = endpoint;
         this.group = group;
         this.batchSize = batchSize;
@@ -116,7 +124,8 @@ public final class Submitter implements AutoCloseable {
         Map<String, List<String>> tasks = new LinkedHashMap<>();
         byFunction.forEach((fn, list) -> tasks.put(fn, list.stream().map(Pending::payload).toList()));
         SubmitRequest request = new SubmitRequest(group, true, tasks, null,
-                resources == null ? null : Json.mapper().valueToTree(resources), null, null);
+                resources == null ? null : Json.mapper().valueToTree(resources), null, null)
+                .with(java.util.UUID.randomUUID().toString(), policy.maxRetries(), policy.retryUserErrors());
         try {
             SubmitResponse response = sendWithRetries(request);
             group = response.taskGroupId();
