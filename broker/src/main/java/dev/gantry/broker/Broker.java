@@ -30,6 +30,16 @@ public interface Broker extends AutoCloseable {
     /** Receives the results published for a task group until the returned handle is closed. */
     AutoCloseable subscribeResults(TaskGroupId group, Consumer<List<TaskStatus>> listener);
 
+    /**
+     * The topic on which an endpoint's control notices travel (today: tasks cancelled while it holds them), so
+     * that the instance holding its channel hears them whichever instance took the request. It rides on the
+     * result fan-out, under a task-group id no real group has (a name-based UUID).
+     */
+    static TaskGroupId controlTopic(EndpointId endpoint) {
+        return new TaskGroupId(java.util.UUID.nameUUIDFromBytes(("gantry-control:" + endpoint)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     /** True when queued tasks survive a service restart (so the service need not re-queue them itself). */
     boolean durable();
 

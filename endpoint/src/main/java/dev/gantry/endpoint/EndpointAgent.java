@@ -54,6 +54,14 @@ public final class EndpointAgent implements AutoCloseable {
     /** Per function, why this endpoint refuses it (empty: it runs it); decided once, from the code's header. */
     private final Map<FunctionId, Optional<String>> refusals = new ConcurrentHashMap<>();
     private final Queue<TaskId> accepted = new ConcurrentLinkedQueue<>();
+    /** Tasks cancelled before they arrived here (the cancel overtook them): never run. Bounded, oldest dropped. */
+    private final Map<TaskId, Boolean> cancelledEarly = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<TaskId, Boolean> e) {
+                    return size() > 10_000;
+                }
+            });
     private final Queue<TaskResult> fresh = new ConcurrentLinkedQueue<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final java.util.Set<Strategy> allowed;
@@ -149,6 +157,13 @@ public final class EndpointAgent implements AutoCloseable {
             case ChannelMessage.Functions f -> f.functions().forEach(d -> functions.put(d.functionUuid(), d));
             case ChannelMessage.Tasks t -> t.tasks().forEach(this::run);
             case ChannelMessage.ResultsAck a -> outbox.ack(a.tasks());
+            case ChannelMessage.Cancel c -> c.tasks().forEach(t -> {
+                if (engine.cancel(t)) {
+                    log.info("task {} cancelled", t);
+                } else {
+                    cancelledEarly.put(t, Boolean.TRUE); // its task frame may still be on the way
+                }
+            });
             case ChannelMessage.Stop s -> {
                 log.warn("the service asked endpoint {} to stop: {}", id, s.reason());
                 Thread.ofVirtual().start(this::close);
@@ -160,6 +175,10 @@ public final class EndpointAgent implements AutoCloseable {
 
     private void run(TaskMessage task) {
         if (outbox.holds(task.task(), task.attempt()) || !running.add(task.task())) {
+            return;
+        }
+        if (cancelledEarly.remove(task.task()) != null) {
+            done(dev.gantry.worker.TaskRunner.cancelled(task, System.currentTimeMillis()));
             return;
         }
         FunctionDoc fn = functions.get(task.function());

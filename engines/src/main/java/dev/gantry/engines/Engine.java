@@ -13,6 +13,12 @@ public interface Engine extends AutoCloseable {
 
     void submit(TaskMessage task, FunctionDoc function, Consumer<TaskResult> onDone);
 
+    /**
+     * Cancels a task: a queued one never runs, a running one is stopped (its processes killed); either way
+     * {@code onDone} gets a {@code TASK_CANCELLED} failure. False if the engine does not have the task.
+     */
+    boolean cancel(dev.gantry.protocol.TaskId task);
+
     /** How many tasks run at once. */
     int workers();
 

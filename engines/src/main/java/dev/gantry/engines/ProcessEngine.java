@@ -1,12 +1,16 @@
 package dev.gantry.engines;
 
+import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.FunctionDoc;
 import dev.gantry.protocol.api.StatusReport;
 import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.protocol.channel.TaskResult;
+import dev.gantry.worker.TaskRunner;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,7 +21,34 @@ import java.util.function.Consumer;
  * shared queue; a worker that dies fails its task with a reason and is replaced.
  */
 public final class ProcessEngine implements Engine {
-    record Job(TaskMessage task, FunctionDoc function, Consumer<TaskResult> onDone) {}
+    /** A task for the pool; {@code runningOn} is the worker that took it, {@code cancelled} set by a cancel. */
+    static final class Job {
+        final TaskMessage task;
+        final FunctionDoc function;
+        final Consumer<TaskResult> onDone;
+        volatile WorkerProcess runningOn;
+        volatile boolean cancelled;
+
+        Job(TaskMessage task, FunctionDoc function, Consumer<TaskResult> onDone) {
+            this.task = task;
+            this.function = function;
+            this.onDone = onDone;
+        }
+
+        TaskMessage task() {
+            return task;
+        }
+
+        FunctionDoc function() {
+            return function;
+        }
+
+        Consumer<TaskResult> onDone() {
+            return onDone;
+        }
+    }
+
+    private final Map<TaskId, Job> byTask = new ConcurrentHashMap<>();
 
     private final int workers;
     private final Path workDir;
@@ -41,7 +72,31 @@ public final class ProcessEngine implements Engine {
 
     @Override
     public void submit(TaskMessage task, FunctionDoc function, Consumer<TaskResult> onDone) {
-        jobs.add(new Job(task, function, onDone));
+        Job job = new Job(task, function, r -> {
+            byTask.remove(task.task());
+            onDone.accept(r);
+        });
+        byTask.put(task.task(), job);
+        jobs.add(job);
+    }
+
+    /** A queued task is taken out of the queue; a running one has its worker JVM killed (and replaced). */
+    @Override
+    public boolean cancel(TaskId task) {
+        Job job = byTask.get(task);
+        if (job == null) {
+            return false;
+        }
+        job.cancelled = true;
+        if (jobs.remove(job)) {
+            job.onDone().accept(TaskRunner.cancelled(job.task(), System.currentTimeMillis()));
+            return true;
+        }
+        WorkerProcess w = job.runningOn;
+        if (w != null) {
+            w.killFor(job);
+        }
+        return true;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.gantry.engines;
 
+import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.FunctionDoc;
 import dev.gantry.protocol.api.StatusReport;
 import dev.gantry.protocol.channel.TaskMessage;
@@ -7,6 +8,8 @@ import dev.gantry.protocol.channel.TaskResult;
 import dev.gantry.worker.TaskRunner;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,6 +34,10 @@ public final class ThreadEngine implements Engine {
     private final TaskRunner runner;
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger running = new AtomicInteger();
+    /** Tasks not yet done, each with its run-once completion. */
+    private final Map<TaskId, Job> jobs = new ConcurrentHashMap<>();
+
+    private record Job(TaskMessage task, Consumer<TaskResult> once) {}
     private ExecutorService pool;
 
     public ThreadEngine(int workers, Path workDir) {
@@ -51,23 +58,43 @@ public final class ThreadEngine implements Engine {
     @Override
     public void submit(TaskMessage task, FunctionDoc function, Consumer<TaskResult> onDone) {
         queued.incrementAndGet();
+        AtomicBoolean done = new AtomicBoolean();
+        Consumer<TaskResult> once = r -> {
+            if (done.compareAndSet(false, true)) {
+                onDone.accept(r);
+            }
+        };
+        jobs.put(task.task(), new Job(task, once));
         pool.execute(() -> {
             queued.decrementAndGet();
+            if (done.get()) {
+                jobs.remove(task.task());
+                return; // cancelled while queued
+            }
             running.incrementAndGet();
-            AtomicBoolean done = new AtomicBoolean();
-            ScheduledFuture<?> hardStop = hardStop(task, done, onDone);
+            ScheduledFuture<?> hardStop = hardStop(task, once);
             try {
-                TaskResult r = runner.run(task, function);
-                if (done.compareAndSet(false, true)) {
-                    onDone.accept(r);
-                }
+                once.accept(runner.run(task, function));
             } finally {
                 if (hardStop != null) {
                     hardStop.cancel(false);
                 }
+                jobs.remove(task.task());
                 running.decrementAndGet();
             }
         });
+    }
+
+    @Override
+    public boolean cancel(TaskId task) {
+        Job job = jobs.get(task);
+        if (job == null) {
+            return false;
+        }
+        if (!runner.cancel(task)) {
+            job.once().accept(TaskRunner.cancelled(job.task(), System.currentTimeMillis()));
+        }
+        return true;
     }
 
     /**
@@ -75,17 +102,15 @@ public final class ThreadEngine implements Engine {
      * the interrupt cannot be stopped on a thread, so its task is failed anyway a little later and the thread
      * is left to finish (the process engine kills such a task's JVM instead).
      */
-    private ScheduledFuture<?> hardStop(TaskMessage task, AtomicBoolean done, Consumer<TaskResult> onDone) {
+    private ScheduledFuture<?> hardStop(TaskMessage task, Consumer<TaskResult> once) {
         if (runner.timeout() == null) {
             return null;
         }
         long started = System.currentTimeMillis();
         return TIMERS.schedule(() -> {
-            if (done.compareAndSet(false, true)) {
-                log.warn("task {} ignored its timeout's interrupt; it is failed, and its thread stays busy until"
-                        + " it returns", task.task());
-                onDone.accept(TaskRunner.timedOut(task, started, runner.timeout()));
-            }
+            log.warn("task {} ignored its timeout's interrupt; it is failed, and its thread stays busy until it"
+                    + " returns", task.task());
+            once.accept(TaskRunner.timedOut(task, started, runner.timeout()));
         }, runner.timeout().plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
     }
 

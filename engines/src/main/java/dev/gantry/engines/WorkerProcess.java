@@ -80,9 +80,11 @@ final class WorkerProcess {
                 return;
             }
             running.incrementAndGet();
+            job.runningOn = this;
             try {
-                job.onDone().accept(run(job));
+                job.onDone().accept(job.cancelled ? TaskRunner.cancelled(job.task(), System.currentTimeMillis()) : run(job));
             } finally {
+                job.runningOn = null;
                 running.decrementAndGet();
             }
         }
@@ -109,6 +111,10 @@ final class WorkerProcess {
             if (hardStop != null) {
                 hardStop.cancel(false);
             }
+        }
+        if (job.cancelled) {
+            kill();
+            return TaskRunner.cancelled(job.task(), started);
         }
         if (killed.get()) {
             kill();
@@ -139,6 +145,14 @@ final class WorkerProcess {
         toWorker = new DataOutputStream(new BufferedOutputStream(process.getOutputStream()));
         fromWorker = new DataInputStream(new BufferedInputStream(process.getInputStream()));
         functionsSent.clear();
+    }
+
+    /** Kills this worker (and what it started) if it is still running {@code job}: the job was cancelled. */
+    void killFor(ProcessEngine.Job job) {
+        if (job.runningOn == this) {
+            log.info("task {} cancelled; killing worker process {}", job.task().task(), pid());
+            kill();
+        }
     }
 
     private void kill() {

@@ -133,6 +133,11 @@ public final class Client {
         return batchRun(endpoint, r).tasks().get(function.toString()).get(0);
     }
 
+    /** Cancels a task (it ends {@code cancelled} unless it had ended) and returns its status. */
+    public TaskStatus cancelTask(TaskId id) {
+        return http.post("/v3/tasks/" + id + "/cancel", java.util.Map.of(), TaskStatus.class);
+    }
+
     public TaskStatus getTask(TaskId id) {
         return http.get("/v2/tasks/" + id, TaskStatus.class);
     }

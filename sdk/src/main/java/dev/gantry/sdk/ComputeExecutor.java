@@ -3,6 +3,8 @@ package dev.gantry.sdk;
 import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.TaskGroupId;
+import dev.gantry.protocol.TaskId;
+import dev.gantry.protocol.api.TaskGroupDoc;
 import dev.gantry.protocol.Json;
 import dev.gantry.protocol.api.ResourceSpec;
 import dev.gantry.protocol.payload.Arguments;
@@ -10,6 +12,7 @@ import dev.gantry.sdk.internal.FunctionPacker;
 import dev.gantry.sdk.internal.PackedFunction;
 import dev.gantry.sdk.internal.ResultWatcher;
 import dev.gantry.sdk.internal.Submitter;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * future; {@link #shutdownNow()} cancels those not yet sent.
  */
 public final class ComputeExecutor implements AutoCloseable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ComputeExecutor.class);
     private record Registered(FunctionId id, Class<?> resultType) {}
 
     private final Client client;
@@ -144,6 +148,7 @@ public final class ComputeExecutor implements AutoCloseable {
 
     private <R> ComputeFuture<R> submitPacked(Registered fn, Arguments arguments) {
         ComputeFuture<R> future = new ComputeFuture<>();
+        future.canceller(this::cancelRemote);
         outstanding.add(future);
         future.whenComplete((r, e) -> outstanding.remove(future));
         String payload = arguments.pack();
@@ -153,6 +158,38 @@ public final class ComputeExecutor implements AutoCloseable {
             watcher.watch(taskId, future, (Class<R>) fn.resultType());
         }));
         return future;
+    }
+
+    /**
+     * Futures for every task of a task group, from any process, as long as the group is within retention
+     * (Globus Compute's {@code reload_tasks}): tasks that ended complete at once from the service's replay,
+     * the others when they end. Results decode to {@code resultType}.
+     */
+    public <R> List<ComputeFuture<R>> reloadTasks(TaskGroupId group, Class<R> resultType) {
+        TaskGroupDoc doc = client.getTaskGroup(group);
+        List<ComputeFuture<R>> out = new ArrayList<>(doc.tasks().size());
+        watcher.follow(group);
+        for (TaskGroupDoc.Member m : doc.tasks()) {
+            ComputeFuture<R> future = new ComputeFuture<>();
+            future.canceller(this::cancelRemote);
+            outstanding.add(future);
+            future.whenComplete((r, e) -> outstanding.remove(future));
+            future.taskId(m.id());
+            watcher.watch(m.id(), future, resultType);
+            out.add(future);
+        }
+        return out;
+    }
+
+    /** Asks the service to cancel the task, off the caller's thread; the future is already cancelled. */
+    private void cancelRemote(TaskId task) {
+        Thread.ofVirtual().name("cancel-" + task).start(() -> {
+            try {
+                client.cancelTask(task);
+            } catch (RuntimeException e) {
+                log.warn("could not cancel task {} on the service: {}", task, e.getMessage());
+            }
+        });
     }
 
     /** The task group of this executor's tasks, once the first batch was accepted. */

@@ -64,7 +64,7 @@ public final class GantryService implements AutoCloseable {
         });
         Submissions submissions = new Submissions(endpoints, functions, tasks, broker, cfg.queueCapacity());
         http = HttpServer.create(cfg.host(), auth, cfg.maxBodyBytes());
-        new Routes(functions, endpoints, tasks, leases, submissions, cfg.maxBodyBytes(), cfg.heartbeatPeriodMs()).register(http);
+        new Routes(functions, endpoints, tasks, leases, submissions, new Cancellations(tasks, broker), cfg.maxBodyBytes(), cfg.heartbeatPeriodMs()).register(http);
         channels.register(http);
         streams.register(http);
         writer.start();

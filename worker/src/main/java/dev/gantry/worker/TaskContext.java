@@ -25,6 +25,7 @@ public final class TaskContext {
     private final List<Process> processes = new CopyOnWriteArrayList<>();
     private volatile Thread thread;
     private volatile boolean aborted;
+    private volatile boolean cancelled;
 
     TaskContext(TaskId task, Path workDir, ResourceSpec resources, MpiLauncher mpi) {
         this.task = task;
@@ -83,6 +84,16 @@ public final class TaskContext {
 
     boolean aborted() {
         return aborted;
+    }
+
+    /** Stops the task because it was cancelled. */
+    void cancel() {
+        cancelled = true;
+        abort();
+    }
+
+    boolean cancelled() {
+        return cancelled;
     }
 
     /** Stops the task: kills what it started and interrupts its thread. */

@@ -44,6 +44,7 @@ public final class TaskRunner {
     });
 
     private final Path workDir;
+    private final Map<dev.gantry.protocol.TaskId, TaskContext> active = new java.util.concurrent.ConcurrentHashMap<>();
     private final Duration timeout;
     private final MpiLauncher mpi;
     private final Map<FunctionId, Invocable> loaded = Collections.synchronizedMap(
@@ -111,13 +112,14 @@ public final class TaskRunner {
         }
         TaskContext ctx = new TaskContext(task.task(), workDir, task.resources(), mpi);
         ctx.bind(Thread.currentThread());
+        active.put(task.task(), ctx);
         ScheduledFuture<?> watchdog = timeout == null ? null
                 : TIMERS.schedule(ctx::abort, timeout.toNanos(), TimeUnit.NANOSECONDS);
         try {
             Invocable f = fn;
             String data = TaskEnv.with(ctx.environment(), ctx::sandbox, () -> f.invoke(args, ctx));
             if (ctx.aborted()) {
-                return timedOut(task, started, timeout);
+                return stopped(task, started, ctx);
             }
             if (data.length() > MAX_RESULT_CHARS) {
                 return failed(task, started, ErrorCode.MAX_RESULT_SIZE_EXCEEDED, "the result has " + data.length()
@@ -126,10 +128,11 @@ public final class TaskRunner {
             return new TaskResult(task.task(), task.attempt(), data, null, started, System.currentTimeMillis());
         } catch (Exception | LinkageError | StackOverflowError e) {
             if (ctx.aborted()) {
-                return timedOut(task, started, timeout);
+                return stopped(task, started, ctx);
             }
             return failure(task, started, e);
         } finally {
+            active.remove(task.task());
             if (watchdog != null) {
                 watchdog.cancel(false);
             }
@@ -151,6 +154,27 @@ public final class TaskRunner {
                     "An error occurred during the execution of this task", cause);
         }
         return failed(task, started, ErrorCode.COULD_NOT_EXECUTE_TASK, "the task could not run: " + e, e);
+    }
+
+    /** Stops a running task (kills what it started, interrupts it); false if it is not running here. */
+    public boolean cancel(dev.gantry.protocol.TaskId task) {
+        TaskContext ctx = active.get(task);
+        if (ctx == null) {
+            return false;
+        }
+        ctx.cancel();
+        return true;
+    }
+
+    private TaskResult stopped(TaskMessage task, long started, TaskContext ctx) {
+        return ctx.cancelled() ? cancelled(task, started) : timedOut(task, started, timeout);
+    }
+
+    /** The result of a task cancelled by its submitter. */
+    public static TaskResult cancelled(TaskMessage task, long started) {
+        String why = "the task was cancelled";
+        return new TaskResult(task.task(), task.attempt(), why,
+                new TaskResult.Failure(ErrorCode.TASK_CANCELLED, why, "TaskCancelled"), started, System.currentTimeMillis());
     }
 
     /** The result of a task stopped because it ran longer than the timeout. */

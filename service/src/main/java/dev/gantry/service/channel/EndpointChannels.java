@@ -167,6 +167,7 @@ public final class EndpointChannels implements AutoCloseable {
         if (old != null) {
             old.close();
         }
+        c.onClose(broker.subscribeResults(dev.gantry.broker.Broker.controlTopic(id), c::control));
         sender.send(new ChannelMessage.Welcome(period));
         c.start();
         log.info("endpoint {} connected (instance {}, credit {}, {} tasks still running)", id, h.instance(),

@@ -68,6 +68,15 @@ final class EndpointConnection implements AutoCloseable {
         dispatcher = Thread.ofVirtual().name("dispatch-" + endpoint).start(this::dispatch);
     }
 
+    /** Passes the endpoint's control notices on: tasks cancelled while it holds them. */
+    void control(List<dev.gantry.protocol.api.TaskStatus> notices) {
+        List<TaskId> cancelled = notices.stream().filter(n -> n.status().equals("cancelled"))
+                .map(dev.gantry.protocol.api.TaskStatus::taskId).toList();
+        if (!cancelled.isEmpty() && open) {
+            sender.send(new ChannelMessage.Cancel(cancelled));
+        }
+    }
+
     private void dispatch() {
         try {
             while (open) {
@@ -196,9 +205,23 @@ final class EndpointConnection implements AutoCloseable {
         }
     }
 
+    private final List<AutoCloseable> onClose = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Closes {@code handle} (a subscription) with this connection. */
+    void onClose(AutoCloseable handle) {
+        onClose.add(handle);
+    }
+
     @Override
     public void close() {
         open = false;
+        for (AutoCloseable h : onClose) {
+            try {
+                h.close();
+            } catch (Exception e) {
+                log.debug("closing a subscription failed: {}", e.toString());
+            }
+        }
         consumer.close();
         sender.close();
         if (dispatcher != null) {

@@ -16,6 +16,7 @@ import dev.gantry.protocol.api.FunctionRegistration;
 import dev.gantry.protocol.api.SubmitRequest;
 import dev.gantry.protocol.api.TaskStatus;
 import dev.gantry.protocol.api.VersionInfo;
+import dev.gantry.service.Cancellations;
 import dev.gantry.service.Submissions;
 import dev.gantry.service.store.EndpointStore;
 import dev.gantry.service.store.FunctionStore;
@@ -36,10 +37,12 @@ public final class Routes {
     private final Submissions submissions;
     private final long maxBody;
     private final TaskLeases leases;
+    private final Cancellations cancellations;
     private final int heartbeatPeriodMs;
 
     public Routes(FunctionStore functions, EndpointStore endpoints, TaskStore tasks, TaskLeases leases,
-            Submissions submissions, long maxBody, int heartbeatPeriodMs) {
+            Submissions submissions, Cancellations cancellations, long maxBody, int heartbeatPeriodMs) {
+        this.cancellations = cancellations;
         this.leases = leases;
         this.functions = functions;
         this.endpoints = endpoints;
@@ -78,6 +81,8 @@ public final class Routes {
                     ErrorCode.TASK_NOT_FOUND, "task " + id + " not found"));
             Replies.json(ctx, s.withAttempts(leases.attempts(id)));
         });
+        app.post("/v3/tasks/{id}/cancel", ctx -> Replies.json(ctx, cancellations.cancel(Auth.identity(ctx),
+                TaskId.of(ctx.pathParam("id")))));
         app.post("/v2/batch_status", this::batchStatus);
         app.get("/v2/taskgroup/{id}", ctx -> Replies.json(ctx, tasks.group(Auth.identity(ctx),
                 TaskGroupId.of(ctx.pathParam("id"))).orElseThrow(() -> new GantryException(

@@ -301,6 +301,51 @@ public final class TaskStore {
                 TaskState.EXPIRED.wire(), ErrorCode.TASK_EXPIRED.name(), nowMs, beforeMs, TaskState.EXPIRED.wire());
     }
 
+    /** A cancel's outcome: the task's status after it, its endpoint, and whether an endpoint held it then. */
+    public record Cancelled(TaskStatus status, EndpointId endpoint, boolean changed, boolean wasLeased) {}
+
+    /**
+     * Cancels {@code owner}'s task if it has not ended: it ends {@code cancelled} (so a result that comes later
+     * is dropped, and a queued copy is never dispatched). A task that had ended is left as it was.
+     */
+    public Optional<Cancelled> cancel(Identity owner, TaskId id, long nowMs) {
+        return db.tx(c -> {
+            String state;
+            EndpointId endpoint;
+            try (PreparedStatement ps = c.prepareStatement("SELECT state, endpoint_id FROM tasks WHERE id = ?"
+                    + " AND owner_id = ? FOR UPDATE")) {
+                ps.setObject(1, id.value());
+                ps.setObject(2, owner.id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    state = rs.getString(1);
+                    endpoint = new EndpointId(Rows.uuid(rs, "endpoint_id"));
+                }
+            }
+            boolean changed = !TaskState.fromWire(state).isTerminal();
+            if (changed) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET state = ?, error_code = ?, exception = ?,"
+                        + " exception_type = ?, completed_at = ? WHERE id = ?")) {
+                    ps.setString(1, TaskState.CANCELLED.wire());
+                    ps.setString(2, ErrorCode.TASK_CANCELLED.name());
+                    ps.setString(3, "the task was cancelled by its submitter while " + state);
+                    ps.setString(4, "TaskCancelled");
+                    ps.setLong(5, nowMs);
+                    ps.setObject(6, id.value());
+                    ps.executeUpdate();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + STATUS_COLUMNS + " FROM tasks WHERE id = ?")) {
+                ps.setObject(1, id.value());
+                TaskStatus s = readStatuses(ps).get(0);
+                boolean leased = state.equals(TaskState.WAITING_FOR_LAUNCH.wire()) || state.equals(TaskState.RUNNING.wire());
+                return Optional.of(new Cancelled(s, endpoint, changed, leased));
+            }
+        });
+    }
+
     /** The task group of each of {@code ids} that exists. */
     public Map<TaskId, TaskGroupId> groupsOf(Collection<TaskId> ids) {
         return db.tx(c -> {
