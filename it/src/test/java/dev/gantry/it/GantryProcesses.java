@@ -24,6 +24,7 @@ final class GantryProcesses implements AutoCloseable {
     final Path home = Files.createTempDirectory("gantry-it-");
     final TestBackend backend = TestBackend.create();
     private final List<Process> started = new ArrayList<>();
+    private final Map<String, Process> byLog = new java.util.concurrent.ConcurrentHashMap<>();
 
     GantryProcesses() throws IOException {}
 
@@ -52,6 +53,7 @@ final class GantryProcesses implements AutoCloseable {
         pb.environment().put("GANTRY_HOME", gantryHome.toString());
         Process p = pb.start();
         started.add(p);
+        byLog.put(log, p);
         return p;
     }
 
@@ -67,6 +69,11 @@ final class GantryProcesses implements AutoCloseable {
 
     /** Jars on the tests' classpath that an endpoint must not have. */
     static final List<String> USER_ONLY = List.of("commons-math3");
+
+    /** The process started with output to {@code log}. */
+    Process process(String log) {
+        return byLog.get(log);
+    }
 
     /** Runs {@code gantry args...} to completion and returns its output; fails on a non-zero exit. */
     String run(String... args) throws Exception {
@@ -94,6 +101,17 @@ final class GantryProcesses implements AutoCloseable {
         return m.find() ? Optional.of(m.groupCount() > 0 ? m.group(1) : m.group()) : Optional.empty();
     }
 
+    /** Copies the processes' logs to {@code target/it-logs/<home>/}, for reading after a failure. */
+    private void keepLogs() throws IOException {
+        Path to = Files.createDirectories(Path.of("target", "it-logs", home.getFileName().toString()));
+        try (Stream<Path> all = Files.walk(home)) {
+            for (Path f : all.filter(p -> p.getFileName().toString().endsWith(".log")).toList()) {
+                Files.copy(f, to.resolve(home.relativize(f).toString().replace('/', '_')),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
     GantryHome gantryHome() {
         return new GantryHome(home);
     }
@@ -108,6 +126,7 @@ final class GantryProcesses implements AutoCloseable {
             p.onExit().join();
         }
         backend.close();
+        keepLogs();
         try (Stream<Path> all = Files.walk(home)) {
             for (Path f : all.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(f);

@@ -77,7 +77,9 @@ public final class ResultWriter implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                log.error("committing {} result frames failed; endpoints resend unacknowledged results", items.size(), e);
+                log.error("committing {} result frames failed ({}); their endpoints reconnect and resend them",
+                        items.size(), e.getMessage());
+                reconnect(items);
             } finally {
                 items.clear();
             }
@@ -125,6 +127,16 @@ public final class ResultWriter implements AutoCloseable {
         leases.retry(candidates, System.currentTimeMillis(), requeued);
         recovery.apply(new TaskLeases.Outcome(requeued, List.of()), "their attempts failed and they have retries left");
         return new HashSet<>(requeued);
+    }
+
+    /**
+     * After a failed commit, the endpoints that sent the frames are asked to reconnect: they resend what is in
+     * their outboxes once a commit can succeed again (a failing database also fails their hello, so they back off).
+     */
+    private static void reconnect(List<Item> items) {
+        java.util.Set<EndpointConnection> from = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        items.forEach(it -> from.add(it.from()));
+        from.forEach(c -> c.sender.closeSession(1011, "results could not be stored; send them again"));
     }
 
     private static void acknowledge(List<Item> items) {

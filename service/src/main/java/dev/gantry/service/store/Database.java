@@ -38,7 +38,7 @@ public final class Database implements AutoCloseable {
     /** The embedded default: an H2 file database in PostgreSQL mode at {@code path} (without extension). */
     public static String h2Url(java.nio.file.Path path) {
         return "jdbc:h2:file:" + path.toAbsolutePath() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"
-                + ";DEFAULT_NULL_ORDERING=HIGH";
+                + ";DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
     }
 
     public DataSource dataSource() {
