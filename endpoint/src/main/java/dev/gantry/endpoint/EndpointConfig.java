@@ -128,6 +128,8 @@ public record EndpointConfig(String displayName, EngineConfig engine, double hea
                   type: %s
                   # 0 means one per core.
                   max_workers: %d
+                  # Runs of a task after its worker or this endpoint was lost, unless its submit says otherwise.
+                  max_retries_on_system_failure: 2
                 """.formatted(engineType, maxWorkers);
     }
 

@@ -365,7 +365,7 @@ class ReliabilityTest {
             long killed = System.nanoTime();
             startService("service-2.log");
             Tally t = awaitAll(futures, Duration.ofSeconds(120));
-            record("R9 kill -9 of the service (embedded: its in-process queue is lost) with tasks queued and running",
+            record("R9 kill -9 of the service with tasks queued and running (embedded: its in-process queue is lost too)",
                     futures, t, dir, "all done " + (System.nanoTime() - killed) / 1_000_000
                             + " ms after the kill (restart included)");
         }
