@@ -26,7 +26,7 @@ class EndpointConfigTest {
     @Test
     void theConfigureTemplateReadsBackWithItsDefaults() throws Exception {
         EndpointConfig c = read(EndpointConfig.template("process", 3));
-        assertThat(c.engine()).isEqualTo(new EngineConfig.Process(3));
+        assertThat(c.engine()).isEqualTo(new EngineConfig.Process(3, 2));
         assertThat(c.heartbeatPeriodMs()).isEqualTo(30_000);
         assertThat(c.displayName()).isNull();
         assertThat(c.credit()).isEqualTo(256);

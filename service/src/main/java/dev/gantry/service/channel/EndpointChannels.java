@@ -162,7 +162,7 @@ public final class EndpointChannels implements AutoCloseable {
         recovery.apply(leases.reconcile(id, h.inFlight(), System.currentTimeMillis()),
                 "endpoint " + id + " reconnected without them");
         EndpointConnection c = new EndpointConnection(id, sender, broker.consume(id), h.credit(),
-                this::function, leases, writer, period);
+                this::function, writer, period);
         EndpointConnection old = bySession.put(ctx.sessionId(), c);
         if (old != null) {
             old.close();

@@ -11,7 +11,6 @@ import dev.gantry.protocol.api.FunctionDoc;
 import dev.gantry.protocol.channel.ChannelMessage;
 import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.protocol.channel.TaskResult;
-import dev.gantry.service.store.TaskLeases;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -40,7 +39,6 @@ final class EndpointConnection implements AutoCloseable {
     private final TaskConsumer consumer;
     private final Function<FunctionId, Optional<FunctionDoc>> functions;
     private final ResultWriter writer;
-    private final TaskLeases leases;
     private final Set<FunctionId> functionsSent = new HashSet<>();
     private final Map<TaskId, TaskGroupId> inFlight = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
@@ -53,8 +51,7 @@ final class EndpointConnection implements AutoCloseable {
 
     EndpointConnection(EndpointId endpoint, WsSender sender, TaskConsumer consumer, int credit,
             Function<FunctionId, Optional<FunctionDoc>> functions,
-            TaskLeases leases, ResultWriter writer, int heartbeatPeriodMs) {
-        this.leases = leases;
+            ResultWriter writer, int heartbeatPeriodMs) {
         this.heartbeatPeriodMs = heartbeatPeriodMs;
         this.endpoint = endpoint;
         this.sender = sender;
@@ -120,9 +117,9 @@ final class EndpointConnection implements AutoCloseable {
      * database holds them. Tasks that are no longer waiting (they ended, were cancelled, or a redelivered copy
      * is already leased) are dropped.
      */
-    private List<TaskMessage> leased(List<Delivery> batch) {
+    private List<TaskMessage> leased(List<Delivery> batch) throws InterruptedException {
         List<TaskMessage> tasks = batch.stream().map(Delivery::task).toList();
-        Set<TaskId> taken = leases.dispatch(tasks, System.currentTimeMillis());
+        Set<TaskId> taken = writer.lease(tasks);
         consumer.ack(tasks.stream().map(TaskMessage::task).toList());
         if (taken.size() < tasks.size()) {
             log.debug("endpoint {}: {} tasks were no longer waiting", endpoint, tasks.size() - taken.size());

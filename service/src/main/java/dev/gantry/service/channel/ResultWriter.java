@@ -5,6 +5,7 @@ import dev.gantry.protocol.ErrorCode;
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.TaskStatus;
+import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.protocol.channel.TaskResult;
 import dev.gantry.service.store.TaskLeases;
 import dev.gantry.service.store.TaskStatuses;
@@ -19,6 +20,8 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,13 +35,25 @@ public final class ResultWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ResultWriter.class);
     private static final int MAX_BATCH = 4000;
 
-    private record Item(EndpointConnection from, List<TaskId> accepted, long acceptedAtMs, List<TaskResult> results) {}
+    private record Item(EndpointConnection from, List<TaskId> accepted, long acceptedAtMs, List<TaskResult> results,
+            List<TaskMessage> lease, CompletableFuture<Set<TaskId>> leased) {
+        Item(EndpointConnection from, List<TaskId> accepted, long acceptedAtMs, List<TaskResult> results) {
+            this(from, accepted, acceptedAtMs, results, List.of(), null);
+        }
+
+        int size() {
+            return accepted.size() + results.size() + lease.size();
+        }
+    }
 
     private final TaskStore tasks;
     private final TaskLeases leases;
     private final Recovery recovery;
     private final Broker broker;
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(4096);
+    static final long START_DELAY_MS = 500;
+    /** Tasks accepted by their endpoints whose start is not written yet, with when they were accepted. */
+    private final Map<TaskId, Long> starting = new java.util.concurrent.ConcurrentHashMap<>();
     private Thread thread;
     private volatile boolean open = true;
 
@@ -53,25 +68,77 @@ public final class ResultWriter implements AutoCloseable {
         thread = Thread.ofVirtual().name("result-writer").start(this::run);
     }
 
-    /** Queues a frame's acceptances and results; blocks while the writer is behind (back-pressure). */
+    /**
+     * Queues a frame's acceptances and results; blocks while the writer is behind (back-pressure). An
+     * acceptance is written only if the task has not finished {@link #START_DELAY_MS} later: a short task's
+     * result row records its start, so it costs no write of its own.
+     */
     void submit(EndpointConnection from, List<TaskId> accepted, long acceptedAtMs, List<TaskResult> results) {
+        accepted.forEach(t -> starting.put(t, acceptedAtMs));
+        if (results.isEmpty()) {
+            return;
+        }
+        results.forEach(r -> starting.remove(r.task()));
         try {
-            queue.put(new Item(from, accepted, acceptedAtMs, results));
+            queue.put(new Item(from, List.of(), 0, results));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
+    /**
+     * Leases tasks about to be dispatched ({@code waiting-for-ep} → {@code waiting-for-launch}) in the next
+     * commit, with whatever results are waiting: one commit serves both directions. Returns the tasks leased.
+     */
+    Set<TaskId> lease(List<TaskMessage> tasks) throws InterruptedException {
+        CompletableFuture<Set<TaskId>> done = new CompletableFuture<>();
+        queue.put(new Item(null, List.of(), 0, List.of(), tasks, done));
+        try {
+            return done.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Acceptances older than the delay whose tasks are still running: taken out to be written. */
+    private List<TaskId> dueStarts(long[] at) {
+        long cutoff = System.currentTimeMillis() - START_DELAY_MS;
+        List<TaskId> due = new ArrayList<>();
+        at[0] = Long.MAX_VALUE;
+        for (Map.Entry<TaskId, Long> e : starting.entrySet()) {
+            if (e.getValue() <= cutoff && starting.remove(e.getKey(), e.getValue())) {
+                due.add(e.getKey());
+                at[0] = Math.min(at[0], e.getValue());
+            }
+        }
+        return due;
+    }
+
     private void run() {
         List<Item> items = new ArrayList<>();
+        long nextStarts = 0;
         while (open) {
             try {
-                items.add(queue.take());
-                int size = items.get(0).results().size() + items.get(0).accepted().size();
+                if (System.currentTimeMillis() >= nextStarts) {
+                    long[] at = new long[1];
+                    List<TaskId> due = dueStarts(at);
+                    if (!due.isEmpty()) {
+                        items.add(new Item(null, due, at[0], List.of()));
+                    }
+                    nextStarts = System.currentTimeMillis() + START_DELAY_MS / 2;
+                }
+                Item first = queue.poll(START_DELAY_MS / 2, TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    items.add(first);
+                }
+                if (items.isEmpty()) {
+                    continue;
+                }
+                int size = items.stream().mapToInt(Item::size).sum();
                 Item next;
                 while (size < MAX_BATCH && (next = queue.poll()) != null) {
                     items.add(next);
-                    size += next.results().size() + next.accepted().size();
+                    size += next.size();
                 }
                 commit(items);
             } catch (InterruptedException e) {
@@ -79,6 +146,7 @@ public final class ResultWriter implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.error("committing {} result frames failed ({}); their endpoints reconnect and resend them",
                         items.size(), e.getMessage());
+                items.stream().filter(it -> it.leased() != null).forEach(it -> it.leased().completeExceptionally(e));
                 reconnect(items);
             } finally {
                 items.clear();
@@ -89,10 +157,12 @@ public final class ResultWriter implements AutoCloseable {
     private void commit(List<Item> items) {
         List<TaskId> accepted = new ArrayList<>();
         List<TaskResult> results = new ArrayList<>();
+        List<TaskMessage> lease = new ArrayList<>();
         long acceptedAt = 0;
         for (Item it : items) {
             accepted.addAll(it.accepted());
             results.addAll(it.results());
+            lease.addAll(it.lease());
             acceptedAt = Math.max(acceptedAt, it.acceptedAtMs());
         }
         if (!accepted.isEmpty() && !results.isEmpty()) {
@@ -103,8 +173,14 @@ public final class ResultWriter implements AutoCloseable {
         }
         Set<TaskId> retried = retry(results);
         List<TaskResult> toRecord = retried.isEmpty() ? results : results.stream().filter(r -> !retried.contains(r.task())).toList();
-        boolean[] recorded = tasks.record(accepted, acceptedAt, toRecord);
-        fanOut(items, retried, recorded);
+        TaskStore.Recorded done = tasks.record(accepted, acceptedAt, toRecord, lease, System.currentTimeMillis());
+        for (Item it : items) {
+            if (it.leased() != null) {
+                it.leased().complete(it.lease().stream().map(TaskMessage::task).filter(done.leased()::contains)
+                        .collect(java.util.stream.Collectors.toSet()));
+            }
+        }
+        fanOut(items, retried, done.results());
         acknowledge(items);
     }
 
@@ -135,7 +211,7 @@ public final class ResultWriter implements AutoCloseable {
      */
     private static void reconnect(List<Item> items) {
         java.util.Set<EndpointConnection> from = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-        items.forEach(it -> from.add(it.from()));
+        items.stream().filter(it -> it.from() != null).forEach(it -> from.add(it.from()));
         from.forEach(c -> c.sender.closeSession(1011, "results could not be stored; send them again"));
     }
 

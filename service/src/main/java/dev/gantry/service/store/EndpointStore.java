@@ -31,7 +31,7 @@ public final class EndpointStore {
     /** Registers a new endpoint, or re-registers {@code id}; someone else's endpoint is a 403. */
     public EndpointId register(Identity owner, EndpointId id, EndpointRegistration r) {
         EndpointId eid = id == null ? EndpointId.random() : id;
-        db.tx(c -> {
+        db.durableTx(c -> {
             UUID existingOwner = ownerOf(c, eid);
             if (existingOwner != null && !existingOwner.equals(owner.id())) {
                 throw new GantryException(ErrorCode.FORBIDDEN, "endpoint " + eid + " belongs to another identity");

@@ -25,7 +25,7 @@ public final class FunctionStore {
 
     public FunctionId register(Identity owner, FunctionRegistration r) {
         FunctionId id = FunctionId.random();
-        db.tx(c -> {
+        db.durableTx(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO functions"
                     + " (id, owner_id, name, code, description, meta, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setObject(1, id.value());

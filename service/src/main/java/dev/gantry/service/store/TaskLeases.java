@@ -24,7 +24,16 @@ import java.util.Set;
  * instead, with every attempt in its history.
  */
 public final class TaskLeases {
-    static final String DISPATCHED = "state IN ('waiting-for-launch', 'running')";
+    /**
+     * A leased task: dispatched ({@code dispatched_at} set while its state stays {@code waiting-for-ep}, shown as
+     * {@code waiting-for-launch}; no indexed column changes, so PostgreSQL updates the row in place), or running.
+     */
+    static final String DISPATCHED = dispatched("tasks");
+
+    /** {@link #DISPATCHED} for the tasks table under another name in the query. */
+    static String dispatched(String t) {
+        return "(" + t + ".state = 'running' OR (" + t + ".state = 'waiting-for-ep' AND " + t + ".dispatched_at IS NOT NULL))";
+    }
     private static final int CHUNK = 500;
 
     private final Database db;
@@ -42,31 +51,31 @@ public final class TaskLeases {
     }
 
     /**
-     * Takes tasks out of their queue for an endpoint: those still {@code waiting-for-ep} become
-     * {@code waiting-for-launch}. Returns the ones taken; the others ended, were cancelled, or are already
-     * leased (a broker's redelivery after an instance died), and must not be sent.
+     * Takes tasks out of their queue for an endpoint, in the caller's transaction: those still waiting and not
+     * leased get {@code dispatched_at} (shown as {@code waiting-for-launch}). Returns the ones taken; the others ended, were
+     * cancelled, or are already leased (a broker's redelivery after an instance died), and must not be sent.
      */
-    public Set<TaskId> dispatch(List<TaskMessage> tasks, long nowMs) {
-        return db.tx(c -> {
-            Set<TaskId> out = new HashSet<>();
-            try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET state = ?, dispatched_at = ?"
-                    + " WHERE id = ? AND state = ?")) {
-                for (TaskMessage t : tasks) {
-                    ps.setString(1, TaskState.WAITING_FOR_LAUNCH.wire());
-                    ps.setLong(2, nowMs);
-                    ps.setObject(3, t.task().value());
-                    ps.setString(4, TaskState.WAITING_FOR_EP.wire());
-                    ps.addBatch();
-                }
-                int[] counts = ps.executeBatch();
-                for (int i = 0; i < counts.length; i++) {
-                    if (counts[i] != 0) {
-                        out.add(tasks.get(i).task());
-                    }
+    static Set<TaskId> dispatch(Connection c, List<TaskMessage> tasks, long nowMs) throws SQLException {
+        Set<TaskId> out = new HashSet<>();
+        if (tasks.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET dispatched_at = ?"
+                + " WHERE id = ? AND state = ? AND dispatched_at IS NULL")) {
+            for (TaskMessage t : tasks) {
+                ps.setLong(1, nowMs);
+                ps.setObject(2, t.task().value());
+                ps.setString(3, TaskState.WAITING_FOR_EP.wire());
+                ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] != 0) {
+                    out.add(tasks.get(i).task());
                 }
             }
-            return out;
-        });
+        }
+        return out;
     }
 
     /** Requeues (or fails, past their limit) these leased tasks, whatever attempt they are at. */
@@ -97,7 +106,7 @@ public final class TaskLeases {
     public Outcome expire(long nowMs, int limit) {
         List<TaskId> stale = db.tx(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT t.id FROM endpoints e JOIN tasks t ON t.endpoint_id"
-                    + " = e.id WHERE e.last_heartbeat_at < ? - 3 * e.heartbeat_period_ms - 2000 AND t." + DISPATCHED
+                    + " = e.id WHERE e.last_heartbeat_at < ? - 3 * e.heartbeat_period_ms - 2000 AND " + dispatched("t")
                     + " LIMIT ?")) {
                 ps.setLong(1, nowMs);
                 ps.setInt(2, limit);
@@ -174,7 +183,8 @@ public final class TaskLeases {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         String state = rs.getString("state");
-                        boolean leased = state.equals("waiting-for-launch") || state.equals("running");
+                        boolean leased = state.equals("running")
+                                || (state.equals("waiting-for-ep") && Rows.nullableLong(rs, "dispatched_at") != null);
                         out.add(new Lease(new TaskId(Rows.uuid(rs, "id")), rs.getInt("attempt"),
                                 leased ? Rows.nullableLong(rs, "dispatched_at") : null, rs.getBoolean("retry_user_errors")));
                     }

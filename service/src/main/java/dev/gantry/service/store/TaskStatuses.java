@@ -17,6 +17,9 @@ public final class TaskStatuses {
 
     static TaskStatus read(ResultSet rs) throws SQLException {
         TaskState state = TaskState.fromWire(rs.getString("state"));
+        if (state == TaskState.WAITING_FOR_EP && rs.getObject("dispatched_at") != null) {
+            state = TaskState.WAITING_FOR_LAUNCH; // leased to its endpoint (TaskLeases)
+        }
         Map<String, Double> transitions = new LinkedHashMap<>();
         put(transitions, TaskState.RECEIVED, Rows.nullableLong(rs, "created_at"));
         put(transitions, TaskState.WAITING_FOR_LAUNCH, Rows.nullableLong(rs, "dispatched_at"));

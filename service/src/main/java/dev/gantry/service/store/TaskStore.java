@@ -54,7 +54,7 @@ public final class TaskStore {
      */
     public Submitted submit(Identity owner, EndpointId endpoint, NewBatch batch,
             java.util.function.Function<Submitted, SubmitResponse> reply) {
-        return db.tx(c -> {
+        return db.durableTx(c -> {
             if (batch.idempotencyKey() != null) {
                 SubmitResponse earlier = claimKey(c, owner, batch);
                 if (earlier != null) {
@@ -258,7 +258,8 @@ public final class TaskStore {
      * forgets. Leased tasks are the database's already.
      */
     public int unqueueWaiting() {
-        return db.update("UPDATE tasks SET queued = FALSE WHERE state = ?", TaskState.WAITING_FOR_EP.wire());
+        return db.update("UPDATE tasks SET queued = FALSE WHERE state = ? AND dispatched_at IS NULL",
+                TaskState.WAITING_FOR_EP.wire());
     }
 
     /** Of {@code ids}, those that have ended: redelivered copies of them need not run again. */
@@ -309,11 +310,12 @@ public final class TaskStore {
      * is dropped, and a queued copy is never dispatched). A task that had ended is left as it was.
      */
     public Optional<Cancelled> cancel(Identity owner, TaskId id, long nowMs) {
-        return db.tx(c -> {
+        return db.durableTx(c -> {
             String state;
             EndpointId endpoint;
-            try (PreparedStatement ps = c.prepareStatement("SELECT state, endpoint_id FROM tasks WHERE id = ?"
-                    + " AND owner_id = ? FOR UPDATE")) {
+            boolean dispatched;
+            try (PreparedStatement ps = c.prepareStatement("SELECT state, endpoint_id, dispatched_at FROM tasks"
+                    + " WHERE id = ? AND owner_id = ? FOR UPDATE")) {
                 ps.setObject(1, id.value());
                 ps.setObject(2, owner.id());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -322,6 +324,7 @@ public final class TaskStore {
                     }
                     state = rs.getString(1);
                     endpoint = new EndpointId(Rows.uuid(rs, "endpoint_id"));
+                    dispatched = Rows.nullableLong(rs, "dispatched_at") != null;
                 }
             }
             boolean changed = !TaskState.fromWire(state).isTerminal();
@@ -330,7 +333,8 @@ public final class TaskStore {
                         + " exception_type = ?, completed_at = ? WHERE id = ?")) {
                     ps.setString(1, TaskState.CANCELLED.wire());
                     ps.setString(2, ErrorCode.TASK_CANCELLED.name());
-                    ps.setString(3, "the task was cancelled by its submitter while " + state);
+                    ps.setString(3, "the task was cancelled by its submitter while "
+                            + (dispatched && state.equals(TaskState.WAITING_FOR_EP.wire()) ? "waiting-for-launch" : state));
                     ps.setString(4, "TaskCancelled");
                     ps.setLong(5, nowMs);
                     ps.setObject(6, id.value());
@@ -340,7 +344,8 @@ public final class TaskStore {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + STATUS_COLUMNS + " FROM tasks WHERE id = ?")) {
                 ps.setObject(1, id.value());
                 TaskStatus s = readStatuses(ps).get(0);
-                boolean leased = state.equals(TaskState.WAITING_FOR_LAUNCH.wire()) || state.equals(TaskState.RUNNING.wire());
+                boolean leased = state.equals(TaskState.RUNNING.wire())
+                        || (state.equals(TaskState.WAITING_FOR_EP.wire()) && dispatched);
                 return Optional.of(new Cancelled(s, endpoint, changed, leased));
             }
         });
@@ -382,50 +387,68 @@ public final class TaskStore {
      * was already retried; it is dropped). A success of an earlier attempt still ends the task.
      */
     public boolean[] record(Collection<TaskId> accepted, long acceptedAtMs, List<TaskResult> results) {
+        return record(accepted, acceptedAtMs, results, List.of(), 0).results();
+    }
+
+    /** What one commit of the result writer did: which results it recorded, which tasks it leased. */
+    public record Recorded(boolean[] results, java.util.Set<TaskId> leased) {}
+
+    /**
+     * Records starts and results, and leases tasks about to be dispatched ({@link TaskLeases#dispatch}), all
+     * in one transaction: one commit for everything the endpoints' connections need at that moment.
+     */
+    public Recorded record(Collection<TaskId> accepted, long acceptedAtMs, List<TaskResult> results,
+            List<TaskMessage> lease, long nowMs) {
         return db.tx(c -> {
-            if (!accepted.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET state = ?, started_at = ?"
-                        + " WHERE id = ? AND state = ?")) {
-                    for (TaskId id : accepted) {
-                        ps.setString(1, TaskState.RUNNING.wire());
-                        ps.setLong(2, acceptedAtMs);
-                        ps.setObject(3, id.value());
-                        ps.setString(4, TaskState.WAITING_FOR_LAUNCH.wire());
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
-            }
-            boolean[] recorded = new boolean[results.size()];
-            if (results.isEmpty()) {
-                return recorded;
-            }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET state = ?, result = ?, exception = ?,"
-                    + " error_code = ?, exception_type = ?, started_at = ?, completed_at = ?,"
-                    + " dispatched_at = COALESCE(dispatched_at, ?) WHERE id = ? AND " + NOT_ENDED
-                    + " AND (? OR attempt = ?)")) {
-                for (TaskResult r : results) {
-                    TaskResult.Failure f = r.error();
-                    ps.setString(1, (f == null ? TaskState.SUCCESS : TaskState.FAILED).wire());
-                    ps.setString(2, f == null ? r.data() : null);
-                    ps.setString(3, f == null ? null : r.data());
-                    ps.setString(4, f == null ? null : f.code().name());
-                    ps.setString(5, f == null ? null : f.exceptionType());
-                    ps.setLong(6, r.startedAtMs());
-                    ps.setLong(7, r.completedAtMs());
-                    ps.setLong(8, r.startedAtMs());
-                    ps.setObject(9, r.task().value());
-                    ps.setBoolean(10, f == null);
-                    ps.setInt(11, r.attempt());
+            java.util.Set<TaskId> leased = TaskLeases.dispatch(c, lease, nowMs);
+            return new Recorded(record(c, accepted, acceptedAtMs, results), leased);
+        });
+    }
+
+    private static boolean[] record(Connection c, Collection<TaskId> accepted, long acceptedAtMs,
+            List<TaskResult> results) throws SQLException {
+        if (!accepted.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET state = ?, started_at = ?"
+                    + " WHERE id = ? AND state = ? AND dispatched_at IS NOT NULL")) {
+                for (TaskId id : accepted) {
+                    ps.setString(1, TaskState.RUNNING.wire());
+                    ps.setLong(2, acceptedAtMs);
+                    ps.setObject(3, id.value());
+                    ps.setString(4, TaskState.WAITING_FOR_EP.wire());
                     ps.addBatch();
                 }
-                int[] counts = ps.executeBatch();
-                for (int i = 0; i < counts.length; i++) {
-                    recorded[i] = counts[i] != 0;
-                }
+                ps.executeBatch();
             }
+        }
+        boolean[] recorded = new boolean[results.size()];
+        if (results.isEmpty()) {
             return recorded;
-        });
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET state = ?, result = ?, exception = ?,"
+                + " error_code = ?, exception_type = ?, started_at = ?, completed_at = ?,"
+                + " dispatched_at = COALESCE(dispatched_at, ?) WHERE id = ? AND " + NOT_ENDED
+                + " AND (? OR attempt = ?)")) {
+            for (TaskResult r : results) {
+                TaskResult.Failure f = r.error();
+                ps.setString(1, (f == null ? TaskState.SUCCESS : TaskState.FAILED).wire());
+                ps.setString(2, f == null ? r.data() : null);
+                ps.setString(3, f == null ? null : r.data());
+                ps.setString(4, f == null ? null : f.code().name());
+                ps.setString(5, f == null ? null : f.exceptionType());
+                ps.setLong(6, r.startedAtMs());
+                ps.setLong(7, r.completedAtMs());
+                ps.setLong(8, r.startedAtMs());
+                ps.setObject(9, r.task().value());
+                ps.setBoolean(10, f == null);
+                ps.setInt(11, r.attempt());
+                ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            for (int i = 0; i < counts.length; i++) {
+                recorded[i] = counts[i] != 0;
+            }
+        }
+        return recorded;
     }
 
     private static List<TaskStatus> readStatuses(PreparedStatement ps) throws SQLException {
