@@ -109,10 +109,13 @@ final class ResultOutbox implements AutoCloseable {
         toWrite.add(r);
     }
 
-    /** Whether the outbox has a result of this attempt of the task, or of a later one. */
+    /**
+     * Whether the outbox has a result that settles this attempt of the task: a success (of any attempt: the
+     * first result wins), or a failure of this attempt or a later one.
+     */
     boolean holds(TaskId task, int attempt) {
         TaskResult r = pending.get(task);
-        return r != null && r.attempt() >= attempt;
+        return r != null && (!r.failed() || r.attempt() >= attempt);
     }
 
     Collection<TaskResult> values() {

@@ -54,8 +54,23 @@ final class Housekeeper implements AutoCloseable {
         return recovery;
     }
 
+    /** Leases are checked every second (they expire after a few heartbeats); the rest every {@code period}. */
     void start(Duration period) {
         timer.scheduleWithFixedDelay(this::runOnce, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::expireLeases, 1000, 1000, TimeUnit.MILLISECONDS);
+    }
+
+    /** Takes back the tasks of endpoints whose leases expired (they stopped heartbeating). */
+    void expireLeases() {
+        try {
+            TaskLeases.Outcome lost;
+            do {
+                lost = leases.expire(clock.millis(), PAGE);
+                recovery.apply(lost, "their endpoint's lease expired");
+            } while (lost.requeued().size() + lost.failed().size() == PAGE);
+        } catch (RuntimeException e) {
+            log.warn("checking leases failed; trying again in a second: {}", e.getMessage());
+        }
     }
 
     /** Queues unqueued tasks now (after the broker came back), on the housekeeper's thread. */
@@ -65,11 +80,6 @@ final class Housekeeper implements AutoCloseable {
 
     void runOnce() {
         try {
-            TaskLeases.Outcome lost;
-            do {
-                lost = leases.expire(clock.millis(), PAGE);
-                recovery.apply(lost, "their endpoint's lease expired");
-            } while (lost.requeued().size() + lost.failed().size() == PAGE);
             requeue();
             int expired = tasks.expire(clock.millis() - retention.toMillis(), clock.millis());
             if (expired > 0) {

@@ -106,7 +106,8 @@ public final class TaskLeases {
     public Outcome expire(long nowMs, int limit) {
         List<TaskId> stale = db.tx(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT t.id FROM endpoints e JOIN tasks t ON t.endpoint_id"
-                    + " = e.id WHERE e.last_heartbeat_at < ? - 3 * e.heartbeat_period_ms - 2000 AND " + dispatched("t")
+                    + " = e.id WHERE e.last_heartbeat_at + 3 * e.heartbeat_period_ms + 2000 < CAST(? AS BIGINT) AND "
+                    + dispatched("t")
                     + " LIMIT ?")) {
                 ps.setLong(1, nowMs);
                 ps.setInt(2, limit);
