@@ -18,6 +18,7 @@ import dev.gantry.service.store.Identity;
 import dev.gantry.service.store.NewBatch;
 import dev.gantry.service.store.NewTask;
 import dev.gantry.service.store.TaskStore;
+import dev.gantry.service.store.TaskSubmits;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -38,6 +39,7 @@ public final class Submissions {
     private final EndpointStore endpoints;
     private final FunctionStore functions;
     private final TaskStore tasks;
+    private final TaskSubmits submits;
     private final Broker broker;
     private final long queueCapacity;
 
@@ -46,6 +48,7 @@ public final class Submissions {
         this.endpoints = endpoints;
         this.functions = functions;
         this.tasks = tasks;
+        this.submits = new TaskSubmits(tasks.database());
         this.broker = broker;
         this.queueCapacity = queueCapacity;
     }
@@ -74,7 +77,7 @@ public final class Submissions {
                 request.retryUserErrors(), request.idempotencyKey(),
                 request.idempotencyKey() == null ? null : sha256(Json.write(request)));
         UUID requestId = UUID.randomUUID();
-        TaskStore.Submitted stored = tasks.submit(who, endpoint, nb,
+        TaskSubmits.Submitted stored = submits.submit(who, endpoint, nb,
                 s -> new SubmitResponse(requestId, s.group(), endpoint, byFunction(s)));
         if (stored.replay() != null) {
             log.info("submit with idempotency key {} was seen before: same {} tasks", request.idempotencyKey(),
@@ -124,7 +127,7 @@ public final class Submissions {
         }
     }
 
-    private static Map<String, List<TaskId>> byFunction(TaskStore.Submitted stored) {
+    private static Map<String, List<TaskId>> byFunction(TaskSubmits.Submitted stored) {
         Map<String, List<TaskId>> out = new LinkedHashMap<>();
         stored.tasks().forEach(t -> out.computeIfAbsent(t.function().toString(), k -> new ArrayList<>()).add(t.task()));
         return out;
