@@ -173,23 +173,6 @@ public final class TaskStore {
                 TaskState.WAITING_FOR_EP.wire());
     }
 
-    /** Of {@code ids}, those that have ended: redelivered copies of them need not run again. */
-    public java.util.Set<TaskId> ended(Collection<TaskId> ids) {
-        return db.tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM tasks WHERE NOT " + NOT_ENDED
-                    + " AND id IN (" + Rows.marks(ids.size()) + ")")) {
-                Rows.setUuids(ps, 1, ids.stream().map(TaskId::value).toList());
-                java.util.Set<TaskId> out = new java.util.HashSet<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new TaskId(Rows.uuid(rs, "id")));
-                    }
-                }
-                return out;
-            }
-        });
-    }
-
     /** The stored statuses of {@code ids}, whoever owns them: what a duplicate result re-announces. */
     public List<TaskStatus> statusesOf(Collection<TaskId> ids) {
         return db.tx(c -> {
