@@ -12,12 +12,14 @@ import dev.gantry.protocol.channel.ChannelMessage;
 import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.protocol.channel.TaskResult;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -74,7 +76,16 @@ final class EndpointConnection implements AutoCloseable {
         }
     }
 
+    /** A batch being leased by the result writer's next commit, and the tasks it holds. */
+    private record Leasing(List<TaskMessage> tasks, CompletableFuture<Set<TaskId>> leased) {}
+
+    /**
+     * Polls the broker within the endpoint's credit and sends what the database leased, in order. Leasing is
+     * pipelined: while one batch waits for the writer's commit, the next is polled, so a commit's latency does
+     * not bound the dispatch rate. Polled tasks count against the credit from the start.
+     */
     private void dispatch() {
+        ArrayDeque<Leasing> pending = new ArrayDeque<>();
         try {
             while (open) {
                 if (!consumer.isOpen()) {
@@ -82,17 +93,25 @@ final class EndpointConnection implements AutoCloseable {
                     sender.closeSession(1011, "broker connection lost");
                     return;
                 }
-                int free = awaitCredit();
-                if (free > 0) {
-                    List<Delivery> batch = consumer.poll(Math.min(free, MAX_FRAME_TASKS), Duration.ofMillis(500));
-                    if (!batch.isEmpty()) {
-                        send(leased(batch));
+                sendLeased(pending);
+                int free = pending.isEmpty() ? awaitCredit() : credit - inFlight.size();
+                List<Delivery> batch = free <= 0 ? List.of()
+                        : consumer.poll(Math.min(free, MAX_FRAME_TASKS), Duration.ofMillis(pending.isEmpty() ? 500 : 0));
+                if (!batch.isEmpty()) {
+                    List<TaskMessage> tasks = batch.stream().map(Delivery::task).toList();
+                    tasks.forEach(t -> inFlight.put(t.task(), t.group()));
+                    pending.add(new Leasing(tasks, writer.leaseLater(tasks)));
+                } else if (!pending.isEmpty()) {
+                    try {
+                        pending.peek().leased().get(20, TimeUnit.MILLISECONDS);
+                    } catch (java.util.concurrent.TimeoutException e) {
+                        // poll again
                     }
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
+        } catch (java.util.concurrent.ExecutionException | RuntimeException e) {
             log.error("dispatcher of endpoint {} failed", endpoint, e);
             sender.closeSession(1011, "dispatcher failed");
         }
@@ -113,18 +132,27 @@ final class EndpointConnection implements AutoCloseable {
     }
 
     /**
-     * Leases the batch's tasks to the endpoint in the database, then lets the broker forget them: from here the
-     * database holds them. Tasks that are no longer waiting (they ended, were cancelled, or a redelivered copy
-     * is already leased) are dropped.
+     * Sends the batches at the head of {@code pending} whose lease is committed, in order: the broker forgets
+     * them (the database holds them now); tasks that were no longer waiting (ended, cancelled, or a redelivered
+     * copy already leased) are dropped and free their credit.
      */
-    private List<TaskMessage> leased(List<Delivery> batch) throws InterruptedException {
-        List<TaskMessage> tasks = batch.stream().map(Delivery::task).toList();
-        Set<TaskId> taken = writer.lease(tasks);
-        consumer.ack(tasks.stream().map(TaskMessage::task).toList());
-        if (taken.size() < tasks.size()) {
-            log.debug("endpoint {}: {} tasks were no longer waiting", endpoint, tasks.size() - taken.size());
+    private void sendLeased(ArrayDeque<Leasing> pending)
+            throws InterruptedException, java.util.concurrent.ExecutionException {
+        while (!pending.isEmpty() && pending.peek().leased().isDone()) {
+            Leasing l = pending.poll();
+            Set<TaskId> taken = l.leased().get();
+            consumer.ack(l.tasks().stream().map(TaskMessage::task).toList());
+            if (taken.size() < l.tasks().size()) {
+                l.tasks().stream().filter(t -> !taken.contains(t.task())).forEach(t -> inFlight.remove(t.task()));
+                signal();
+                log.debug("endpoint {}: {} tasks were no longer waiting", endpoint, l.tasks().size() - taken.size());
+            }
+            List<TaskMessage> out = taken.size() == l.tasks().size() ? l.tasks()
+                    : l.tasks().stream().filter(t -> taken.contains(t.task())).toList();
+            if (!out.isEmpty()) {
+                send(out);
+            }
         }
-        return taken.size() == tasks.size() ? tasks : tasks.stream().filter(t -> taken.contains(t.task())).toList();
     }
 
     private void send(List<TaskMessage> batch) {
@@ -132,7 +160,6 @@ final class EndpointConnection implements AutoCloseable {
         List<TaskMessage> out = new ArrayList<>(batch.size());
         List<TaskResult> unrunnable = new ArrayList<>();
         for (TaskMessage t : batch) {
-            inFlight.put(t.task(), t.group());
             if (!functionsSent.contains(t.function())) {
                 Optional<FunctionDoc> doc = functions.apply(t.function());
                 if (doc.isEmpty()) {

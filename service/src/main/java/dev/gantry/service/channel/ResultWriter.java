@@ -88,16 +88,13 @@ public final class ResultWriter implements AutoCloseable {
 
     /**
      * Leases tasks about to be dispatched ({@code waiting-for-ep} → {@code waiting-for-launch}) in the next
-     * commit, with whatever results are waiting: one commit serves both directions. Returns the tasks leased.
+     * commit, with whatever results are waiting: one commit serves both directions. Completes with the tasks
+     * leased.
      */
-    Set<TaskId> lease(List<TaskMessage> tasks) throws InterruptedException {
+    CompletableFuture<Set<TaskId>> leaseLater(List<TaskMessage> tasks) throws InterruptedException {
         CompletableFuture<Set<TaskId>> done = new CompletableFuture<>();
         queue.put(new Item(null, List.of(), 0, List.of(), tasks, done));
-        try {
-            return done.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        }
+        return done;
     }
 
     /** Acceptances older than the delay whose tasks are still running: taken out to be written. */
