@@ -9,8 +9,6 @@ import dev.gantry.protocol.GantryHome;
 import dev.gantry.sdk.Client;
 import dev.gantry.sdk.ComputeExecutor;
 import dev.gantry.sdk.ComputeFuture;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -34,14 +32,9 @@ class EndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         gantry = new GantryProcesses();
-        gantry.start("service.log", "service", "start", "--port", "0");
-        gantry.await("service.log", "listening on (http://\\S+)", Duration.ofSeconds(60));
-        GantryHome.Credentials creds = gantry.gantryHome().readCredentials().orElseThrow();
+        GantryHome.Credentials creds = gantry.startService("service.log", "--port", "0");
         client = new Client(creds.serviceUrl(), creds.token());
-        gantry.run("endpoint", "configure", "e2e", "--engine", "process", "--max-workers", "2");
-        Path config = gantry.home.resolve("endpoints/e2e/config.yaml");
-        Files.writeString(config, Files.readString(config).replace("heartbeat_period: 30",
-                "heartbeat_period: " + HEARTBEAT_S));
+        gantry.configureEndpoint("e2e", "process", 2, HEARTBEAT_S);
     }
 
     @AfterAll
@@ -51,7 +44,7 @@ class EndToEndTest {
 
     private static Process startEndpoint(String log) throws Exception {
         Process p = gantry.start(log, "endpoint", "start", "e2e");
-        gantry.await(log, ">>> Endpoint ID: (\\S+)", Duration.ofSeconds(60));
+        gantry.endpointId(log, Duration.ofSeconds(60));
         return p;
     }
 

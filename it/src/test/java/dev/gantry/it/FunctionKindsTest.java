@@ -2,6 +2,7 @@ package dev.gantry.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.gantry.it.Outcomes.failure;
 import static org.awaitility.Awaitility.await;
 
 import dev.gantry.it.fixtures.KindFns;
@@ -37,7 +38,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.tools.ToolProvider;
@@ -63,25 +63,19 @@ class FunctionKindsTest {
     @BeforeAll
     static void start() throws Exception {
         gantry = new GantryProcesses();
-        gantry.start("service.log", "service", "start", "--port", "0");
-        gantry.await("service.log", "listening on (http://\\S+)", Duration.ofSeconds(60));
-        GantryHome.Credentials creds = gantry.gantryHome().readCredentials().orElseThrow();
+        GantryHome.Credentials creds = gantry.startService("service.log", "--port", "0");
         client = new Client(creds.serviceUrl(), creds.token());
-        gantry.run("endpoint", "configure", "kinds", "--engine", "process", "--max-workers", "2");
-        Path kindsConfig = gantry.home.resolve("endpoints/kinds/config.yaml");
-        Files.writeString(kindsConfig, Files.readString(kindsConfig)
-                + "allowed_serializers: [java_bundle, java_source, python_source, shell, java_native]\n");
-        gantry.run("endpoint", "configure", "strict");
-        Path strictConfig = gantry.home.resolve("endpoints/strict/config.yaml");
-        Files.writeString(strictConfig, Files.readString(strictConfig) + "allowed_serializers: [java_bundle, shell]\n");
+        gantry.configureEndpoint("kinds", "process", 2, 30,
+                "allowed_serializers: [java_bundle, java_source, python_source, shell, java_native]");
+        gantry.configureEndpoint("strict", "process", 0, 30, "allowed_serializers: [java_bundle, shell]");
         Map<String, String> env = new HashMap<>(Map.of("GANTRY_TASK_TIMEOUT", TIMEOUT_S));
         if ("root".equals(System.getProperty("user.name"))) {
             env.putAll(Map.of("OMPI_ALLOW_RUN_AS_ROOT", "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1"));
         }
         gantry.startWith(gantry.home, env, "endpoint-kinds.log", "endpoint", "start", "kinds");
         gantry.start("endpoint-strict.log", "endpoint", "start", "strict");
-        endpoint = EndpointId.of(gantry.await("endpoint-kinds.log", ">>> Endpoint ID: (\\S+)", Duration.ofSeconds(60)));
-        strict = EndpointId.of(gantry.await("endpoint-strict.log", ">>> Endpoint ID: (\\S+)", Duration.ofSeconds(60)));
+        endpoint = gantry.endpointId("endpoint-kinds.log", Duration.ofSeconds(60));
+        strict = gantry.endpointId("endpoint-strict.log", Duration.ofSeconds(60));
         ex = ComputeExecutor.builder().client(client).endpointId(endpoint).build();
     }
 
@@ -95,18 +89,6 @@ class FunctionKindsTest {
 
     private static <T> T get(Future<T> f) throws Exception {
         return f.get(60, TimeUnit.SECONDS);
-    }
-
-    private static TaskExecutionFailed failure(Future<?> f) {
-        try {
-            f.get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            assertThat(e.getCause()).isInstanceOf(TaskExecutionFailed.class);
-            return (TaskExecutionFailed) e.getCause();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-        throw new AssertionError("the task succeeded");
     }
 
     @Test

@@ -70,6 +70,31 @@ final class GantryProcesses implements AutoCloseable {
     /** Jars on the tests' classpath that an endpoint must not have. */
     static final List<String> USER_ONLY = List.of("commons-math3");
 
+    /** Runs {@code gantry service start args...}, waits until it listens, and returns the local credentials. */
+    GantryHome.Credentials startService(String log, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("service", "start"));
+        cmd.addAll(List.of(args));
+        start(log, cmd.toArray(String[]::new));
+        await(log, "listening on (http://\\S+)", Duration.ofSeconds(60));
+        return gantryHome().readCredentials().orElseThrow();
+    }
+
+    /**
+     * Runs {@code gantry endpoint configure NAME} with an engine and its workers, sets the heartbeat period, and
+     * appends {@code yaml} lines to the endpoint's config.
+     */
+    void configureEndpoint(String name, String engine, int workers, double heartbeat, String... yaml) throws Exception {
+        run("endpoint", "configure", name, "--engine", engine, "--max-workers", Integer.toString(workers));
+        Path config = home.resolve("endpoints/" + name + "/config.yaml");
+        String text = Files.readString(config).replace("heartbeat_period: 30", "heartbeat_period: " + heartbeat);
+        Files.writeString(config, text + String.join("\n", yaml) + (yaml.length > 0 ? "\n" : ""));
+    }
+
+    /** The id an endpoint printed in {@code log}, waiting for it up to {@code within}. */
+    dev.gantry.protocol.EndpointId endpointId(String log, Duration within) {
+        return dev.gantry.protocol.EndpointId.of(await(log, ">>> Endpoint ID: (\\S+)", within));
+    }
+
     /** The process started with output to {@code log}. */
     Process process(String log) {
         return byLog.get(log);

@@ -47,15 +47,11 @@ class ReliabilityProductionTest {
     private record Setup(GantryProcesses g, Client client, EndpointId endpoint) {}
 
     private static Setup start(GantryProcesses g, String name, int workers) throws Exception {
-        g.start("service.log", "service", "start", "--port", "0", "--housekeeping-seconds", "1");
-        g.await("service.log", "listening on (http://\\S+)", Duration.ofSeconds(60));
-        g.run("endpoint", "configure", name, "--engine", "thread", "--max-workers", Integer.toString(workers));
-        Path config = g.home.resolve("endpoints/" + name + "/config.yaml");
-        Files.writeString(config, Files.readString(config).replace("heartbeat_period: 30", "heartbeat_period: 1"));
+        GantryHome.Credentials creds = g.startService("service.log", "--port", "0", "--housekeeping-seconds", "1");
+        g.configureEndpoint(name, "thread", workers, 1);
         g.start("endpoint.log", "endpoint", "start", name);
-        EndpointId id = EndpointId.of(g.await("endpoint.log", ">>> Endpoint ID: (\\S+)", Duration.ofSeconds(60)));
-        GantryHome.Credentials creds = new GantryHome(g.home).readCredentials().orElseThrow();
-        return new Setup(g, new Client(creds.serviceUrl(), creds.token()), id);
+        return new Setup(g, new Client(creds.serviceUrl(), creds.token()), g.endpointId("endpoint.log",
+                Duration.ofSeconds(60)));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.gantry.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.gantry.it.Outcomes.failure;
 import static org.awaitility.Awaitility.await;
 
 import dev.gantry.it.fixtures.FaultFns;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -47,8 +47,7 @@ class ReliabilityTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             servicePort = s.getLocalPort();
         }
-        startService("service.log");
-        GantryHome.Credentials creds = gantry.gantryHome().readCredentials().orElseThrow();
+        GantryHome.Credentials creds = startService("service.log");
         serviceUrl = creds.serviceUrl();
         token = creds.token();
     }
@@ -58,10 +57,9 @@ class ReliabilityTest {
         gantry.close();
     }
 
-    static Process startService(String log) throws Exception {
-        Process p = gantry.start(log, "service", "start", "--port", Integer.toString(servicePort));
-        gantry.await(log, "listening on (http://\\S+)", Duration.ofSeconds(60));
-        return p;
+    /** The service, always on the same port, so that clients and endpoints find it again after a restart. */
+    static GantryHome.Credentials startService(String log) throws Exception {
+        return gantry.startService(log, "--port", Integer.toString(servicePort));
     }
 
     private static Client client() {
@@ -87,23 +85,14 @@ class ReliabilityTest {
         executors.clear();
     }
 
-    /** Configures endpoint {@code name}; {@code yaml} lines are appended to its config. */
-    private static void configure(String name, String engine, int workers, double heartbeat, String... yaml)
-            throws Exception {
-        gantry.run("endpoint", "configure", name, "--engine", engine, "--max-workers", Integer.toString(workers));
-        Path config = gantry.home.resolve("endpoints/" + name + "/config.yaml");
-        String text = Files.readString(config).replace("heartbeat_period: 30", "heartbeat_period: " + heartbeat);
-        Files.writeString(config, text + String.join("\n", yaml) + (yaml.length > 0 ? "\n" : ""));
-    }
-
     private static Process startEndpoint(String name, String log) throws Exception {
         Process p = gantry.start(log, "endpoint", "start", name);
-        gantry.await(log, ">>> Endpoint ID: (\\S+)", Duration.ofSeconds(60));
+        gantry.endpointId(log, Duration.ofSeconds(60));
         return p;
     }
 
     private static EndpointId idOf(String log) {
-        return EndpointId.of(gantry.await(log, ">>> Endpoint ID: (\\S+)", Duration.ofSeconds(1)));
+        return gantry.endpointId(log, Duration.ofSeconds(1));
     }
 
     private static void kill9(Process p) {
@@ -163,7 +152,7 @@ class ReliabilityTest {
 
     @Test
     void r01_killMinus9OfTheEndpointWhile500TasksOf200MsRun() throws Exception {
-        configure("r1", "thread", 64, 1.0);
+        gantry.configureEndpoint("r1", "thread", 64, 1.0);
         Process ep = startEndpoint("r1", "r1-a.log");
         Path dir = marksDir("r1");
         ComputeExecutor ex = executor(client(), idOf("r1-a.log"), 3);
@@ -186,7 +175,7 @@ class ReliabilityTest {
 
     @Test
     void r02_r03_aKilledWorkerIsRetriedOrFailsWithWorkerLost() throws Exception {
-        configure("r2", "process", 2, 1.0);
+        gantry.configureEndpoint("r2", "process", 2, 1.0);
         startEndpoint("r2", "r2.log");
         EndpointId id = idOf("r2.log");
         Path dir = marksDir("r2");
@@ -209,7 +198,7 @@ class ReliabilityTest {
                             + " attempt 2, " + (System.nanoTime() - start) / 1_000_000 + " ms after the kill;"
                             + " attempt 1 in its history as WORKER_LOST");
                 } else {
-                    TaskExecutionFailed e = failureOf(victim);
+                    TaskExecutionFailed e = failure(victim);
                     assertThat(e.code()).isEqualTo(ErrorCode.WORKER_LOST);
                     assertThat(e.remoteStackTrace()).contains("exited while running the task");
                     FaultLedger.record("R3 kill -9 of a worker mid-task, retries 0", 2, 2, 0, 0, 0, "failed with"
@@ -220,24 +209,15 @@ class ReliabilityTest {
         }
     }
 
-    private static TaskExecutionFailed failureOf(ComputeFuture<?> f) throws Exception {
-        try {
-            f.get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            return (TaskExecutionFailed) e.getCause();
-        }
-        throw new AssertionError("the task succeeded");
-    }
-
     @Test
     void r04_r05_aWorkerThatExitsIsToldAndAPoisonTaskStopsAtItsLimit() throws Exception {
-        configure("r5", "process", 1, 1.0);
+        gantry.configureEndpoint("r5", "process", 1, 1.0);
         startEndpoint("r5", "r5.log");
         ComputeExecutor ex = executor(client(), idOf("r5.log"), 2);
         {
             long start = System.nanoTime();
             ComputeFuture<Integer> poison = ex.submit(KindFns.HALT);
-            TaskExecutionFailed e = failureOf(poison);
+            TaskExecutionFailed e = failure(poison);
             long ms = (System.nanoTime() - start) / 1_000_000;
             assertThat(e.code()).isEqualTo(ErrorCode.WORKER_LOST);
             assertThat(e.remoteStackTrace()).contains("exit code 3");
@@ -253,7 +233,7 @@ class ReliabilityTest {
 
     @Test
     void r13_r14_anEndpointStoppedGracefullyMidBurstAndOfflineAtSubmitLosesNothing() throws Exception {
-        configure("r14", "thread", 8, 1.0);
+        gantry.configureEndpoint("r14", "thread", 8, 1.0);
         Process ep = startEndpoint("r14", "r14-a.log");
         Path dir = marksDir("r14");
         ComputeExecutor ex = executor(client(), idOf("r14-a.log"), null);
@@ -278,7 +258,7 @@ class ReliabilityTest {
     @Test
     void r15_aPartitionWithoutACloseLosesNothingAndCompletesNothingTwice() throws Exception {
         try (FaultProxy proxy = new FaultProxy(servicePort)) {
-            configure("r15", "thread", 32, 0.5, "service_url: " + proxy.url());
+            gantry.configureEndpoint("r15", "thread", 32, 0.5, "service_url: " + proxy.url());
             startEndpoint("r15", "r15.log");
             EndpointId id = idOf("r15.log");
             Path dir = marksDir("r15");
@@ -309,7 +289,7 @@ class ReliabilityTest {
 
     @Test
     void r11_aSubmitWhoseReplyIsLostIsRetriedWithoutDuplicates() throws Exception {
-        configure("r11", "thread", 4, 1.0);
+        gantry.configureEndpoint("r11", "thread", 4, 1.0);
         startEndpoint("r11", "r11.log");
         Path dir = marksDir("r11");
         try (FaultProxy proxy = new FaultProxy(servicePort)) {
@@ -331,7 +311,7 @@ class ReliabilityTest {
 
     @Test
     void r17_aClientThatGoesAwayReattachesToItsTaskGroupLater() throws Exception {
-        configure("r17", "thread", 4, 1.0);
+        gantry.configureEndpoint("r17", "thread", 4, 1.0);
         startEndpoint("r17", "r17.log");
         EndpointId id = idOf("r17.log");
         Path dir = marksDir("r17");
@@ -354,7 +334,7 @@ class ReliabilityTest {
 
     @Test
     void r09_killMinus9OfTheServiceWithTasksQueuedAndRunning() throws Exception {
-        configure("r9", "thread", 16, 1.0);
+        gantry.configureEndpoint("r9", "thread", 16, 1.0);
         startEndpoint("r9", "r9.log");
         Path dir = marksDir("r9");
         ComputeExecutor ex = executor(client(), idOf("r9.log"), 3);

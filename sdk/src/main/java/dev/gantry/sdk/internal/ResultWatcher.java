@@ -49,10 +49,6 @@ public final class ResultWatcher implements AutoCloseable {
 
     private final boolean javaNative;
 
-    public ResultWatcher(ServiceClient http) {
-        this(http, false);
-    }
-
     /** With {@code javaNative}, results in Java native serialization are decoded too (the executor opted in). */
     public ResultWatcher(ServiceClient http, boolean javaNative) {
         this.http = http;

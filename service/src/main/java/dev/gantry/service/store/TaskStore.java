@@ -275,21 +275,14 @@ public final class TaskStore {
         return out;
     }
 
-    /**
-     * Records hand-offs and results in one transaction. Returns, for each result, whether it was recorded
-     * (false: the task had already ended or does not exist, or the result is the failure of an attempt that
-     * was already retried; it is dropped). A success of an earlier attempt still ends the task.
-     */
-    public boolean[] record(Collection<TaskId> accepted, long acceptedAtMs, List<TaskResult> results) {
-        return record(accepted, acceptedAtMs, results, List.of(), 0).results();
-    }
-
     /** What one commit of the result writer did: which results it recorded, which tasks it leased. */
     public record Recorded(boolean[] results, java.util.Set<TaskId> leased) {}
 
     /**
      * Records starts and results, and leases tasks about to be dispatched ({@link TaskLeases#dispatch}), all
-     * in one transaction: one commit for everything the endpoints' connections need at that moment.
+     * in one transaction: one commit for everything the endpoints' connections need at that moment. A result
+     * is not recorded (false) if its task had ended or does not exist, or if it is the failure of an attempt
+     * that was already retried; a success of an earlier attempt still ends the task (first result wins).
      */
     public Recorded record(Collection<TaskId> accepted, long acceptedAtMs, List<TaskResult> results,
             List<TaskMessage> lease, long nowMs) {
