@@ -24,8 +24,9 @@ final class FaultLedger {
             cut off mid-task); every such attempt is in the task's history (`GET /v2/tasks/{id}` →
             `details.attempts`), and a task stops after `max_retries_on_system_failure` retries (default 2).
 
-            How: the broker holds a task until it is dispatched; from then on the database holds it as a lease of
-            its endpoint. The lease ends when the endpoint reconnects without the task (it restarted) or stops
+            How: the broker holds a task until its result is committed or, if it runs longer than half a second,
+            until the database holds it as a lease of its endpoint; if the service's connection to the endpoint
+            closes first, the broker gives the task to the next one. The lease ends when the endpoint reconnects without the task (it restarted) or stops
             heartbeating for three periods; the task then goes back to its endpoint's queue, one attempt later.
             Results wait in the endpoint's on-disk outbox until the service has committed them. Submits carry an
             idempotency key, so a retry after a lost reply creates nothing new.

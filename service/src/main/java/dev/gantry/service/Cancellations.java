@@ -31,9 +31,8 @@ public final class Cancellations {
                 .orElseThrow(() -> new GantryException(ErrorCode.TASK_NOT_FOUND, "task " + id + " not found"));
         if (c.changed()) {
             tell(() -> broker.publishResults(c.status().taskGroupId(), List.of(c.status())));
-            if (c.wasLeased()) {
-                tell(() -> broker.publishResults(Broker.controlTopic(c.endpoint()), List.of(c.status())));
-            }
+            // its endpoint may hold it even if it was not leased yet (a lease is written only for a long task)
+            tell(() -> broker.publishResults(Broker.controlTopic(c.endpoint()), List.of(c.status())));
             log.info("task {} cancelled", id);
         }
         return c.status();

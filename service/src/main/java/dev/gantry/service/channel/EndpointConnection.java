@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One open endpoint channel. Its dispatcher moves tasks from the broker to the endpoint, never more than the
- * endpoint's credit; function code goes ahead of the first task that needs it on this connection.
+ * endpoint's credit; function code goes ahead of the first task that needs it on this connection. A task taken
+ * from the broker for the first time is sent at once, unleased; one redelivered (its last consumer went away
+ * while it was out) is leased before it is sent, so a task that kills its endpoint uses up its retries.
  */
 final class EndpointConnection implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EndpointConnection.class);
@@ -98,9 +100,18 @@ final class EndpointConnection implements AutoCloseable {
                 List<Delivery> batch = free <= 0 ? List.of()
                         : consumer.poll(Math.min(free, MAX_FRAME_TASKS), Duration.ofMillis(pending.isEmpty() ? 500 : 0));
                 if (!batch.isEmpty()) {
-                    List<TaskMessage> tasks = batch.stream().map(Delivery::task).toList();
-                    tasks.forEach(t -> inFlight.put(t.task(), t.group()));
-                    pending.add(new Leasing(tasks, writer.leaseLater(tasks)));
+                    List<TaskMessage> fresh = new ArrayList<>(batch.size());
+                    List<TaskMessage> again = new ArrayList<>();
+                    for (Delivery d : batch) {
+                        inFlight.put(d.task().task(), d.task().group());
+                        (d.redelivered() ? again : fresh).add(d.task());
+                    }
+                    if (!again.isEmpty()) {
+                        pending.add(new Leasing(again, writer.leaseLater(again)));
+                    }
+                    if (!fresh.isEmpty()) {
+                        sendWaiting(fresh);
+                    }
                 } else if (!pending.isEmpty()) {
                     try {
                         pending.peek().leased().get(20, TimeUnit.MILLISECONDS);
@@ -128,6 +139,37 @@ final class EndpointConnection implements AutoCloseable {
             return free;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Sends fresh deliveries whose tasks are still waiting, unleased: their lease is written later if they run
+     * long (the result writer's {@code checkOut}). The others (cancelled, or ended) are acknowledged and dropped.
+     */
+    private void sendWaiting(List<TaskMessage> fresh) {
+        Set<TaskId> waiting = writer.checkOut(this, fresh);
+        if (waiting.size() < fresh.size()) {
+            List<TaskId> dropped = fresh.stream().map(TaskMessage::task).filter(t -> !waiting.contains(t)).toList();
+            consumer.ack(dropped);
+            dropped.forEach(inFlight::remove);
+            signal();
+        }
+        List<TaskMessage> out = waiting.size() == fresh.size() ? fresh
+                : fresh.stream().filter(t -> waiting.contains(t.task())).toList();
+        if (!out.isEmpty()) {
+            send(out);
+        }
+    }
+
+    /**
+     * A delayed lease is committed (or failed): the broker forgets the tasks, which the database holds now. If
+     * the commit failed, the channel closes, and the broker gives the tasks to the next consumer.
+     */
+    void leaseWritten(List<TaskMessage> tasks, Throwable failed) {
+        if (failed != null) {
+            sender.closeSession(1011, "leases could not be stored");
+        } else {
+            consumer.ack(tasks.stream().map(TaskMessage::task).toList());
         }
     }
 
@@ -215,6 +257,7 @@ final class EndpointConnection implements AutoCloseable {
 
     /** Results are committed: free their credit and let the endpoint drop them. */
     void acknowledged(List<TaskId> tasks) {
+        consumer.ack(tasks);
         tasks.forEach(inFlight::remove);
         signal();
         sender.send(new ChannelMessage.ResultsAck(tasks));
@@ -239,6 +282,7 @@ final class EndpointConnection implements AutoCloseable {
     @Override
     public void close() {
         open = false;
+        writer.forget(this);
         for (AutoCloseable h : onClose) {
             try {
                 h.close();

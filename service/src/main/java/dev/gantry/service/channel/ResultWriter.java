@@ -54,6 +54,13 @@ public final class ResultWriter implements AutoCloseable {
     static final long START_DELAY_MS = 500;
     /** Tasks accepted by their endpoints whose start is not written yet, with when they were accepted. */
     private final Map<TaskId, Long> starting = new java.util.concurrent.ConcurrentHashMap<>();
+    /** How long a task may run before its lease is written; one that ends sooner is never leased. */
+    static final long LEASE_DELAY_MS = 500;
+
+    /** A task sent before its lease was written: the broker holds it until its result or its lease is committed. */
+    private record Unleased(EndpointConnection from, TaskMessage task, long sentAtMs) {}
+
+    private final Map<TaskId, Unleased> unleased = new java.util.concurrent.ConcurrentHashMap<>();
     private Thread thread;
     private volatile boolean open = true;
 
@@ -78,7 +85,10 @@ public final class ResultWriter implements AutoCloseable {
         if (results.isEmpty()) {
             return;
         }
-        results.forEach(r -> starting.remove(r.task()));
+        results.forEach(r -> {
+            starting.remove(r.task());
+            unleased.remove(r.task());
+        });
         try {
             queue.put(new Item(from, List.of(), 0, results));
         } catch (InterruptedException e) {
@@ -95,6 +105,42 @@ public final class ResultWriter implements AutoCloseable {
         CompletableFuture<Set<TaskId>> done = new CompletableFuture<>();
         queue.put(new Item(null, List.of(), 0, List.of(), tasks, done));
         return done;
+    }
+
+    /**
+     * Of tasks just taken from the broker (not redelivered), those that may be sent now: still waiting at their
+     * attempt and not leased (a read, on the caller's thread). Their lease is written only if they are still
+     * out {@link #LEASE_DELAY_MS} later; until then the broker holds them, and gives them to the next consumer if
+     * this connection closes. Most tasks end sooner, so they cost no lease write.
+     */
+    Set<TaskId> checkOut(EndpointConnection from, List<TaskMessage> tasks) {
+        Set<TaskId> waiting = leases.waiting(tasks);
+        long now = System.currentTimeMillis();
+        tasks.stream().filter(t -> waiting.contains(t.task())).forEach(t -> unleased.put(t.task(), new Unleased(from, t, now)));
+        return waiting;
+    }
+
+    /** The connection closed: the broker gives its unleased tasks to the next consumer, so they are not leased here. */
+    void forget(EndpointConnection from) {
+        unleased.values().removeIf(u -> u.from() == from);
+    }
+
+    /** Tasks sent more than the delay ago and still out, by connection: taken out to be leased. */
+    private List<Item> dueLeases() {
+        long cutoff = System.currentTimeMillis() - LEASE_DELAY_MS;
+        Map<EndpointConnection, List<TaskMessage>> due = new IdentityHashMap<>();
+        for (Unleased u : unleased.values()) {
+            if (u.sentAtMs() <= cutoff && unleased.remove(u.task().task(), u)) {
+                due.computeIfAbsent(u.from(), c -> new ArrayList<>()).add(u.task());
+            }
+        }
+        List<Item> out = new ArrayList<>();
+        due.forEach((from, tasks) -> {
+            CompletableFuture<Set<TaskId>> leased = new CompletableFuture<>();
+            leased.whenComplete((ok, failed) -> from.leaseWritten(tasks, failed));
+            out.add(new Item(null, List.of(), 0, List.of(), tasks, leased));
+        });
+        return out;
     }
 
     /** Acceptances older than the delay whose tasks are still running: taken out to be written. */
@@ -122,6 +168,7 @@ public final class ResultWriter implements AutoCloseable {
                     if (!due.isEmpty()) {
                         items.add(new Item(null, due, at[0], List.of()));
                     }
+                    items.addAll(dueLeases());
                     nextStarts = System.currentTimeMillis() + START_DELAY_MS / 2;
                 }
                 Item first = queue.poll(START_DELAY_MS / 2, TimeUnit.MILLISECONDS);

@@ -12,8 +12,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -51,9 +53,10 @@ public final class TaskLeases {
     }
 
     /**
-     * Takes tasks out of their queue for an endpoint, in the caller's transaction: those still waiting and not
-     * leased get {@code dispatched_at} (shown as {@code waiting-for-launch}). Returns the ones taken; the others ended, were
-     * cancelled, or are already leased (a broker's redelivery after an instance died), and must not be sent.
+     * Takes tasks out of their queue for an endpoint, in the caller's transaction: those still waiting at the
+     * attempt they were queued for and not leased get {@code dispatched_at} (shown as {@code waiting-for-launch}).
+     * Returns the ones taken; the others ended, were cancelled, or are already leased (a broker's redelivery
+     * after an instance died), and must not be sent.
      */
     static Set<TaskId> dispatch(Connection c, List<TaskMessage> tasks, long nowMs) throws SQLException {
         Set<TaskId> out = new HashSet<>();
@@ -61,11 +64,12 @@ public final class TaskLeases {
             return out;
         }
         try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET dispatched_at = ?"
-                + " WHERE id = ? AND state = ? AND dispatched_at IS NULL")) {
+                + " WHERE id = ? AND attempt = ? AND state = ? AND dispatched_at IS NULL")) {
             for (TaskMessage t : tasks) {
                 ps.setLong(1, nowMs);
                 ps.setObject(2, t.task().value());
-                ps.setString(3, TaskState.WAITING_FOR_EP.wire());
+                ps.setInt(3, t.attempt());
+                ps.setString(4, TaskState.WAITING_FOR_EP.wire());
                 ps.addBatch();
             }
             int[] counts = ps.executeBatch();
@@ -75,6 +79,33 @@ public final class TaskLeases {
                 }
             }
         }
+        return out;
+    }
+
+    /**
+     * Of tasks taken from the broker, those still waiting at the attempt they were queued for and not leased:
+     * a read, so sending them costs no write until their lease is due ({@code ResultWriter}).
+     */
+    public Set<TaskId> waiting(List<TaskMessage> tasks) {
+        Map<TaskId, Integer> attempts = new HashMap<>();
+        tasks.forEach(t -> attempts.put(t.task(), t.attempt()));
+        Set<TaskId> out = new HashSet<>();
+        db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, attempt FROM tasks WHERE id = ANY(?)"
+                    + " AND state = ? AND dispatched_at IS NULL")) {
+                ps.setArray(1, c.createArrayOf("uuid", tasks.stream().map(t -> t.task().value()).toArray()));
+                ps.setString(2, TaskState.WAITING_FOR_EP.wire());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        TaskId id = new TaskId(Rows.uuid(rs, "id"));
+                        if (attempts.get(id) == rs.getInt("attempt")) {
+                            out.add(id);
+                        }
+                    }
+                }
+            }
+            return null;
+        });
         return out;
     }
 

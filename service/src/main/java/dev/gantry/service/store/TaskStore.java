@@ -196,8 +196,8 @@ public final class TaskStore {
                 TaskState.EXPIRED.wire(), ErrorCode.TASK_EXPIRED.name(), nowMs, beforeMs, TaskState.EXPIRED.wire());
     }
 
-    /** A cancel's outcome: the task's status after it, its endpoint, and whether an endpoint held it then. */
-    public record Cancelled(TaskStatus status, EndpointId endpoint, boolean changed, boolean wasLeased) {}
+    /** A cancel's outcome: the task's status after it, its endpoint, and whether it had not ended before. */
+    public record Cancelled(TaskStatus status, EndpointId endpoint, boolean changed) {}
 
     /**
      * Cancels {@code owner}'s task if it has not ended: it ends {@code cancelled} (so a result that comes later
@@ -237,10 +237,7 @@ public final class TaskStore {
             }
             try (PreparedStatement ps = c.prepareStatement("SELECT " + STATUS_COLUMNS + " FROM tasks WHERE id = ?")) {
                 ps.setObject(1, id.value());
-                TaskStatus s = readStatuses(ps).get(0);
-                boolean leased = state.equals(TaskState.RUNNING.wire())
-                        || (state.equals(TaskState.WAITING_FOR_EP.wire()) && dispatched);
-                return Optional.of(new Cancelled(s, endpoint, changed, leased));
+                return Optional.of(new Cancelled(readStatuses(ps).get(0), endpoint, changed));
             }
         });
     }
