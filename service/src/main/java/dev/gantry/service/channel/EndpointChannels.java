@@ -168,6 +168,8 @@ public final class EndpointChannels implements AutoCloseable {
             old.close();
         }
         c.onClose(broker.subscribeResults(dev.gantry.broker.Broker.controlTopic(id), c::control));
+        // subscribed first: a cancel committed from now on is heard, and one committed before is read here
+        c.cancelledBefore(leases.cancelledUnsent(id, EndpointConnection.CANCELLED_KEPT));
         sender.send(new ChannelMessage.Welcome(period));
         c.start();
         log.info("endpoint {} connected (instance {}, credit {}, {} tasks still running)", id, h.instance(),

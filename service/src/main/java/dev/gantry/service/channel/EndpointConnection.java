@@ -69,12 +69,30 @@ final class EndpointConnection implements AutoCloseable {
         dispatcher = Thread.ofVirtual().name("dispatch-" + endpoint).start(this::dispatch);
     }
 
-    /** Passes the endpoint's control notices on: tasks cancelled while it holds them. */
+    /** Cancelled tasks whose broker messages may still come: dropped at dispatch. Bounded, oldest forgotten. */
+    static final int CANCELLED_KEPT = 100_000;
+    private final Map<TaskId, Boolean> cancelled = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<TaskId, Boolean> e) {
+            return size() > CANCELLED_KEPT;
+        }
+    });
+
+    /** Tasks cancelled before this connection took the endpoint over: never sent. */
+    void cancelledBefore(List<TaskId> tasks) {
+        tasks.forEach(t -> cancelled.put(t, Boolean.TRUE));
+    }
+
+    /**
+     * Passes the endpoint's control notices on: tasks cancelled, which it may hold (a task is sent before its
+     * lease is written), and which are never sent from now on.
+     */
     void control(List<dev.gantry.protocol.api.TaskStatus> notices) {
-        List<TaskId> cancelled = notices.stream().filter(n -> n.status().equals("cancelled"))
+        List<TaskId> ids = notices.stream().filter(n -> n.status().equals("cancelled"))
                 .map(dev.gantry.protocol.api.TaskStatus::taskId).toList();
-        if (!cancelled.isEmpty() && open) {
-            sender.send(new ChannelMessage.Cancel(cancelled));
+        ids.forEach(t -> cancelled.put(t, Boolean.TRUE));
+        if (!ids.isEmpty() && open) {
+            sender.send(new ChannelMessage.Cancel(ids));
         }
     }
 
@@ -110,7 +128,7 @@ final class EndpointConnection implements AutoCloseable {
                         pending.add(new Leasing(again, writer.leaseLater(again)));
                     }
                     if (!fresh.isEmpty()) {
-                        sendWaiting(fresh);
+                        sendUnleased(fresh);
                     }
                 } else if (!pending.isEmpty()) {
                     try {
@@ -143,25 +161,6 @@ final class EndpointConnection implements AutoCloseable {
     }
 
     /**
-     * Sends fresh deliveries whose tasks are still waiting, unleased: their lease is written later if they run
-     * long (the result writer's {@code checkOut}). The others (cancelled, or ended) are acknowledged and dropped.
-     */
-    private void sendWaiting(List<TaskMessage> fresh) {
-        Set<TaskId> waiting = writer.checkOut(this, fresh);
-        if (waiting.size() < fresh.size()) {
-            List<TaskId> dropped = fresh.stream().map(TaskMessage::task).filter(t -> !waiting.contains(t)).toList();
-            consumer.ack(dropped);
-            dropped.forEach(inFlight::remove);
-            signal();
-        }
-        List<TaskMessage> out = waiting.size() == fresh.size() ? fresh
-                : fresh.stream().filter(t -> waiting.contains(t.task())).toList();
-        if (!out.isEmpty()) {
-            send(out);
-        }
-    }
-
-    /**
      * A delayed lease is committed (or failed): the broker forgets the tasks, which the database holds now. If
      * the commit failed, the channel closes, and the broker gives the tasks to the next consumer.
      */
@@ -174,22 +173,50 @@ final class EndpointConnection implements AutoCloseable {
     }
 
     /**
-     * Sends the batches at the head of {@code pending} whose lease is committed, in order: the broker forgets
-     * them (the database holds them now); tasks that were no longer waiting (ended, cancelled, or a redelivered
-     * copy already leased) are dropped and free their credit.
+     * Sends tasks taken from the broker for the first time at once, without reading or writing the database:
+     * their lease is written only if they run long (the result writer's {@code sendingUnleased}). Tasks this
+     * connection knows were cancelled are acknowledged and dropped; a cancel that races with the send reaches
+     * the endpoint as a notice.
+     */
+    private void sendUnleased(List<TaskMessage> fresh) {
+        List<TaskMessage> out = fresh;
+        if (!cancelled.isEmpty()) {
+            List<TaskId> dropped = fresh.stream().map(TaskMessage::task).filter(cancelled::containsKey).toList();
+            if (!dropped.isEmpty()) {
+                drop(dropped);
+                out = fresh.stream().filter(t -> !cancelled.containsKey(t.task())).toList();
+            }
+        }
+        if (!out.isEmpty()) {
+            writer.sendingUnleased(this, out);
+            send(out);
+        }
+    }
+
+    private void drop(List<TaskId> tasks) {
+        consumer.ack(tasks);
+        tasks.forEach(inFlight::remove);
+        signal();
+        log.debug("endpoint {}: {} tasks were no longer waiting", endpoint, tasks.size());
+    }
+
+    /**
+     * Sends the redelivered batches at the head of {@code pending} whose lease is committed, in order: the
+     * broker forgets them (the database holds them now); tasks that were no longer waiting (ended, cancelled,
+     * or already leased: the endpoint reconnected holding them) are dropped and free their credit.
      */
     private void sendLeased(ArrayDeque<Leasing> pending)
             throws InterruptedException, java.util.concurrent.ExecutionException {
         while (!pending.isEmpty() && pending.peek().leased().isDone()) {
             Leasing l = pending.poll();
             Set<TaskId> taken = l.leased().get();
-            consumer.ack(l.tasks().stream().map(TaskMessage::task).toList());
-            if (taken.size() < l.tasks().size()) {
-                l.tasks().stream().filter(t -> !taken.contains(t.task())).forEach(t -> inFlight.remove(t.task()));
-                signal();
-                log.debug("endpoint {}: {} tasks were no longer waiting", endpoint, l.tasks().size() - taken.size());
+            List<TaskId> all = l.tasks().stream().map(TaskMessage::task).toList();
+            List<TaskId> dropped = all.stream().filter(t -> !taken.contains(t)).toList();
+            consumer.ack(all);
+            if (!dropped.isEmpty()) {
+                drop(dropped);
             }
-            List<TaskMessage> out = taken.size() == l.tasks().size() ? l.tasks()
+            List<TaskMessage> out = dropped.isEmpty() ? l.tasks()
                     : l.tasks().stream().filter(t -> taken.contains(t.task())).toList();
             if (!out.isEmpty()) {
                 send(out);
@@ -231,6 +258,10 @@ final class EndpointConnection implements AutoCloseable {
     void creditChanged(int newCredit) {
         credit = Math.max(0, newCredit);
         signal();
+    }
+
+    boolean isOpen() {
+        return open;
     }
 
     void heard() {

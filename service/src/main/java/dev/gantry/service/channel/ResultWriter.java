@@ -99,7 +99,7 @@ public final class ResultWriter implements AutoCloseable {
     /**
      * Leases tasks about to be dispatched ({@code waiting-for-ep} → {@code waiting-for-launch}) in the next
      * commit, with whatever results are waiting: one commit serves both directions. Completes with the tasks
-     * leased.
+     * leased. For tasks the broker redelivered: their last consumer went away while they were out.
      */
     CompletableFuture<Set<TaskId>> leaseLater(List<TaskMessage> tasks) throws InterruptedException {
         CompletableFuture<Set<TaskId>> done = new CompletableFuture<>();
@@ -108,16 +108,13 @@ public final class ResultWriter implements AutoCloseable {
     }
 
     /**
-     * Of tasks just taken from the broker (not redelivered), those that may be sent now: still waiting at their
-     * attempt and not leased (a read, on the caller's thread). Their lease is written only if they are still
-     * out {@link #LEASE_DELAY_MS} later; until then the broker holds them, and gives them to the next consumer if
-     * this connection closes. Most tasks end sooner, so they cost no lease write.
+     * {@code from} is about to send these tasks (taken from the broker for the first time) without a lease: it
+     * is written only if they are still out {@link #LEASE_DELAY_MS} later. Until then the broker holds them, and
+     * gives them to the next consumer if the connection closes. Most tasks end sooner and cost no lease write.
      */
-    Set<TaskId> checkOut(EndpointConnection from, List<TaskMessage> tasks) {
-        Set<TaskId> waiting = leases.waiting(tasks);
+    void sendingUnleased(EndpointConnection from, List<TaskMessage> tasks) {
         long now = System.currentTimeMillis();
-        tasks.stream().filter(t -> waiting.contains(t.task())).forEach(t -> unleased.put(t.task(), new Unleased(from, t, now)));
-        return waiting;
+        tasks.forEach(t -> unleased.put(t.task(), new Unleased(from, t, now)));
     }
 
     /** The connection closed: the broker gives its unleased tasks to the next consumer, so they are not leased here. */
@@ -130,7 +127,7 @@ public final class ResultWriter implements AutoCloseable {
         long cutoff = System.currentTimeMillis() - LEASE_DELAY_MS;
         Map<EndpointConnection, List<TaskMessage>> due = new IdentityHashMap<>();
         for (Unleased u : unleased.values()) {
-            if (u.sentAtMs() <= cutoff && unleased.remove(u.task().task(), u)) {
+            if (u.sentAtMs() <= cutoff && unleased.remove(u.task().task(), u) && u.from().isOpen()) {
                 due.computeIfAbsent(u.from(), c -> new ArrayList<>()).add(u.task());
             }
         }

@@ -12,10 +12,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -83,30 +81,19 @@ public final class TaskLeases {
     }
 
     /**
-     * Of tasks taken from the broker, those still waiting at the attempt they were queued for and not leased:
-     * a read, so sending them costs no write until their lease is due ({@code ResultWriter}).
+     * Tasks of {@code endpoint} cancelled before they were ever leased, newest first: their broker messages may
+     * still be queued, and a connection that takes over the endpoint must not send them.
      */
-    public Set<TaskId> waiting(List<TaskMessage> tasks) {
-        Map<TaskId, Integer> attempts = new HashMap<>();
-        tasks.forEach(t -> attempts.put(t.task(), t.attempt()));
-        Set<TaskId> out = new HashSet<>();
-        db.tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, attempt FROM tasks WHERE id = ANY(?)"
-                    + " AND state = ? AND dispatched_at IS NULL")) {
-                ps.setArray(1, c.createArrayOf("uuid", tasks.stream().map(t -> t.task().value()).toArray()));
-                ps.setString(2, TaskState.WAITING_FOR_EP.wire());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        TaskId id = new TaskId(Rows.uuid(rs, "id"));
-                        if (attempts.get(id) == rs.getInt("attempt")) {
-                            out.add(id);
-                        }
-                    }
-                }
+    public List<TaskId> cancelledUnsent(EndpointId endpoint, int limit) {
+        return db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM tasks WHERE endpoint_id = ? AND state = ?"
+                    + " AND dispatched_at IS NULL ORDER BY seq DESC LIMIT ?")) {
+                ps.setObject(1, endpoint.value());
+                ps.setString(2, TaskState.CANCELLED.wire());
+                ps.setInt(3, limit);
+                return ids(ps);
             }
-            return null;
         });
-        return out;
     }
 
     /** Requeues (or fails, past their limit) these leased tasks, whatever attempt they are at. */
