@@ -7,9 +7,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = EngineConfig.Thread.class, name = "thread"),
-    @JsonSubTypes.Type(value = EngineConfig.Process.class, name = "process")
+    @JsonSubTypes.Type(value = EngineConfig.Process.class, name = "process"),
+    @JsonSubTypes.Type(value = PilotConfig.class, name = "pilot")
 })
-public sealed interface EngineConfig {
+public sealed interface EngineConfig permits EngineConfig.Thread, EngineConfig.Process, PilotConfig {
 
     /** Retries of a task after a system failure (its worker or endpoint was lost), when the task sets none. */
     int DEFAULT_MAX_RETRIES = 2;

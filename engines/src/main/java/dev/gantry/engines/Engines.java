@@ -10,6 +10,7 @@ public final class Engines {
         return switch (cfg) {
             case EngineConfig.Thread t -> new ThreadEngine(t.maxWorkers(), workDir);
             case EngineConfig.Process p -> new ProcessEngine(p.maxWorkers(), workDir);
+            case PilotConfig p -> new dev.gantry.engines.pilot.PilotEngine(p, workDir);
         };
     }
 }

@@ -40,9 +40,17 @@ public final class ThreadEngine implements Engine {
     private record Job(TaskMessage task, Consumer<TaskResult> once) {}
     private ExecutorService pool;
 
+    private final Consumer<TaskId> onStart;
+
     public ThreadEngine(int workers, Path workDir) {
+        this(workers, workDir, dev.gantry.worker.MpiLauncher.localMpiexec(), t -> { });
+    }
+
+    /** An engine whose MPI tasks start through {@code mpi}, telling {@code onStart} when each task starts. */
+    public ThreadEngine(int workers, Path workDir, dev.gantry.worker.MpiLauncher mpi, Consumer<TaskId> onStart) {
         this.workers = workers;
-        this.runner = new TaskRunner(workDir);
+        this.runner = new TaskRunner(workDir, TaskRunner.timeoutFromEnvironment(), mpi);
+        this.onStart = onStart;
     }
 
     @Override
@@ -72,6 +80,7 @@ public final class ThreadEngine implements Engine {
                 return; // cancelled while queued
             }
             running.incrementAndGet();
+            onStart.accept(task.task());
             ScheduledFuture<?> hardStop = hardStop(task, once);
             try {
                 once.accept(runner.run(task, function));

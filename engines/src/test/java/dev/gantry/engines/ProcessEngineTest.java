@@ -19,11 +19,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The process engine with real worker JVMs. */
-class ProcessEngineTest {
+public class ProcessEngineTest {
     @TempDir
     Path work;
 
-    static FunctionDoc shell(String cmd) {
+    public static FunctionDoc shell(String cmd) {
         return new FunctionDoc(FunctionId.random(), "sh", new ShellCommand(cmd, 0, 5).functionCode(), null, null);
     }
 

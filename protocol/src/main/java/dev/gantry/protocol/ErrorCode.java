@@ -32,14 +32,20 @@ public enum ErrorCode {
     COMPILE_ERROR(0),
     SERIALIZER_NOT_ALLOWED(0),
     TASK_TIMEOUT(0),
-    /** System failures (retried up to the task's limit): the worker process, or the endpoint, was lost. */
+    /**
+     * System failures (retried up to the task's limit): the worker process, the endpoint, or the batch job of
+     * the pilot block the task ran on (cancelled, timed out, or failed) was lost.
+     */
     WORKER_LOST(0),
     ENDPOINT_LOST(0),
+    BLOCK_ENDED(0),
+    /** The pilot engine's scheduler refused its blocks again and again: the task had nowhere to run. */
+    PROVIDER_ERROR(0),
     TASK_CANCELLED(0);
 
     /** Failures of the system rather than of the user's code: a task is retried after them. */
     public boolean systemFailure() {
-        return this == WORKER_LOST || this == ENDPOINT_LOST;
+        return this == WORKER_LOST || this == ENDPOINT_LOST || this == BLOCK_ENDED;
     }
 
     private final int httpStatus;

@@ -26,6 +26,15 @@ public interface MpiLauncher {
         return env;
     }
 
+    /** {@code srun} inside a Slurm block: the ranks may span the block's nodes. */
+    static MpiLauncher srun() {
+        return spec -> {
+            String prefix = "srun -N " + spec.numNodes() + " -n " + spec.numRanks() + " --ntasks-per-node="
+                    + spec.ranksPerNode();
+            return spec.launcherOptions().isEmpty() ? prefix : prefix + " " + spec.launcherOptions();
+        };
+    }
+
     /** {@code mpiexec} on this host alone: what the thread and process engines offer. */
     static MpiLauncher localMpiexec() {
         return spec -> {

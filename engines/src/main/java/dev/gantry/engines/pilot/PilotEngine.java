@@ -1,0 +1,167 @@
+package dev.gantry.engines.pilot;
+
+import dev.gantry.engines.Engine;
+import dev.gantry.engines.LauncherConfig;
+import dev.gantry.engines.PilotConfig;
+import dev.gantry.engines.provider.Launcher;
+import dev.gantry.engines.provider.Provider;
+import dev.gantry.engines.provider.Shell;
+import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.GantryHome;
+import dev.gantry.protocol.TaskId;
+import dev.gantry.protocol.api.FunctionDoc;
+import dev.gantry.protocol.api.StatusReport;
+import dev.gantry.protocol.channel.TaskMessage;
+import dev.gantry.protocol.channel.TaskResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HPC engine (Globus Compute's {@code GlobusComputeEngine}): an {@link Interchange} in the endpoint, and
+ * blocks from a {@link Provider}, each starting a manager per node through a {@link Launcher}; managers run
+ * the workers and connect back. {@link Blocks} scales them every strategy period. The token that lets a
+ * manager in is a random secret in an owner-only file of the blocks' directory.
+ */
+public final class PilotEngine implements Engine {
+    private static final Logger log = LoggerFactory.getLogger(PilotEngine.class);
+
+    private final PilotConfig cfg;
+    private final Path workDir;
+    private final Path blocksDir;
+    private final Provider provider;
+    private final Launcher launcher;
+    private Interchange interchange;
+    private Blocks blocks;
+    private Path tokenFile;
+    private volatile boolean open = true;
+    private Thread strategy;
+
+    public PilotEngine(PilotConfig cfg, Path workDir) {
+        this.cfg = cfg;
+        this.workDir = workDir;
+        this.blocksDir = workDir.toAbsolutePath().getParent().resolve("blocks");
+        this.provider = cfg.provider().create();
+        LauncherConfig l = cfg.provider().launcher();
+        this.launcher = l == null ? new Launcher.SingleNode() : l.create();
+    }
+
+    @Override
+    public void start() {
+        try {
+            GantryHome.privateDir(blocksDir);
+            String token = HexFormat.of().formatHex(SecureRandom.getInstanceStrong().generateSeed(32));
+            tokenFile = blocksDir.resolve("interchange.token");
+            Files.deleteIfExists(tokenFile);
+            Files.createFile(tokenFile, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tokenFile, token);
+            long period = Math.round(cfg.heartbeatPeriod() * 1000);
+            long threshold = Math.round(cfg.heartbeatThreshold() * 1000);
+            blocks = new Blocks(provider, cfg.limits(), "block", blocksDir, this::managerCommand);
+            interchange = new Interchange(cfg.address(), token, cfg.prefetchCapacity(), period, threshold, blocks::ended);
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot start the pilot engine's interchange: " + e.getMessage(), e);
+        }
+        log.info("pilot engine: interchange on {}, provider {}, launcher {}", interchange.address(), provider.type(),
+                launcher.getClass().getSimpleName());
+        if (cfg.initBlocks() > 0) {
+            blocks.submit(cfg.initBlocks());
+        }
+        strategy = Thread.ofVirtual().name("pilot-strategy").start(this::strategyLoop);
+    }
+
+    /** The job script's line for a block: the launcher starting this JVM's manager class on each node. */
+    private String managerCommand(String block) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> argv = List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
+                System.getProperty("java.class.path"), ManagerMain.class.getName(), interchange.address(),
+                tokenFile.toString(), block, Integer.toString(cfg.maxWorkersPerNode()),
+                Double.toString(cfg.coresPerWorker()), Double.toString(cfg.memPerWorker()),
+                Long.toString(Math.round(cfg.heartbeatPeriod() * 1000)),
+                Long.toString(Math.round(cfg.heartbeatThreshold() * 1000)), workDir.toAbsolutePath().toString(),
+                launcher.mpiLauncher());
+        String cmd = String.join(" ", argv.stream().map(Shell::quote).toList());
+        return launcher.wrap(cmd, cfg.nodesPerBlock());
+    }
+
+    private void strategyLoop() {
+        long periodMs = Math.round(cfg.strategyPeriod() * 1000);
+        while (open) {
+            try {
+                int outstanding = interchange.queuedCount()
+                        + interchange.links().stream().mapToInt(l -> l.outstanding.size()).sum();
+                if (blocks.round(outstanding, this::busy)) {
+                    interchange.failQueued(ErrorCode.PROVIDER_ERROR, provider.type() + " refused "
+                            + Blocks.REFUSALS_BEFORE_FAILING + " blocks in a row: " + blocks.lastError());
+                }
+                // a block that ended takes its managers with it, even those that did not say goodbye
+                interchange.links().stream().filter(l -> blocks.ended(l.block) && l.outstanding.isEmpty())
+                        .forEach(l -> interchange.lose(l, "its block ended"));
+                Thread.sleep(periodMs);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.error("pilot engine: a scaling round failed", e);
+            }
+        }
+    }
+
+    private int busy(String block) {
+        return interchange.links().stream().filter(l -> l.block.equals(block))
+                .mapToInt(l -> Math.min(l.workers, l.outstanding.size())).sum();
+    }
+
+    @Override
+    public void submit(TaskMessage task, FunctionDoc function, Consumer<TaskResult> onDone) {
+        interchange.submit(new Interchange.Job(task, function, onDone));
+    }
+
+    @Override
+    public boolean cancel(TaskId task) {
+        return interchange.cancel(task);
+    }
+
+    @Override
+    public int workers() {
+        return cfg.maxWorkers();
+    }
+
+    @Override
+    public StatusReport status() {
+        List<Interchange.Link> links = interchange.links();
+        int total = links.stream().mapToInt(l -> l.workers).sum();
+        int busy = links.stream().mapToInt(l -> Math.min(l.workers, l.outstanding.size())).sum();
+        int pending = interchange.queuedCount();
+        int out = links.stream().mapToInt(l -> l.outstanding.size()).sum();
+        return new StatusReport(total, total - busy, pending, pending + out, links.size(), "pilot", blocks.describe());
+    }
+
+    @Override
+    public void close() {
+        open = false;
+        if (strategy != null) {
+            strategy.interrupt();
+        }
+        if (blocks != null) {
+            blocks.close();
+        }
+        if (interchange != null) {
+            interchange.close();
+        }
+        try {
+            if (tokenFile != null) {
+                Files.deleteIfExists(tokenFile);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
