@@ -5,6 +5,8 @@ import dev.gantry.endpoint.EndpointAgent;
 import dev.gantry.endpoint.EndpointConfig;
 import dev.gantry.endpoint.EndpointDir;
 import dev.gantry.engines.EngineConfig;
+import dev.gantry.engines.PilotConfig;
+import dev.gantry.engines.ProviderConfig;
 import dev.gantry.engines.Engines;
 import dev.gantry.protocol.GantryHome;
 import dev.gantry.sdk.Client;
@@ -19,7 +21,8 @@ import java.util.List;
 
 /**
  * No-op round trip (p50, p99 over sequential tasks) and throughput (tasks/s for a burst) on the embedded
- * default: SDK executor → service (H2, in-process broker) → endpoint (thread or process engine) → back.
+ * default: SDK executor → service (H2, in-process broker) → endpoint (thread, process, or pilot engine:
+ * two manager JVMs of {@code workers} each, on the local provider) → back.
  * Usage: {@code RoundTripBench [sequential=1000] [burst=20000] [engine=thread] [workers=2] [mode=both]}, where
  * mode is {@code embedded}, {@code production} (PostgreSQL and RabbitMQ on this machine) or {@code both}.
  */
@@ -42,11 +45,20 @@ public final class RoundTripBench {
                 Runtime.getRuntime().availableProcessors(), Runtime.version());
     }
 
+    /** Tasks a pilot manager holds beyond its workers: hides the round trip to the interchange. */
+    static final int PILOT_PREFETCH = 256;
+
     private static void run(Backends backends, int sequential, int burst, String engine, int workers) throws Exception {
         Path home = Files.createTempDirectory("gantry-bench-");
         try (GantryService service = GantryService.start(backends.config(new GantryHome(home)))) {
             EndpointDir dir = EndpointDir.of(new GantryHome(home), "bench");
-            EngineConfig ec = engine.equals("process") ? new EngineConfig.Process(workers) : new EngineConfig.Thread(workers);
+            EngineConfig ec = switch (engine) {
+                case "process" -> new EngineConfig.Process(workers);
+                // two blocks of one node (two manager JVMs) on the local provider, kept from the start
+                case "pilot" -> new PilotConfig(workers, null, null, PILOT_PREFETCH, 2.0, 10.0, null, 2, 2, 2, 1, 1.0,
+                        120.0, 1.0, null, new ProviderConfig.Local(null, null));
+                default -> new EngineConfig.Thread(workers);
+            };
             EndpointConfig cfg = new EndpointConfig("bench", ec, 5);
             ServiceClient http = ServiceClient.of(service.credentials());
             try (EndpointAgent ep = new EndpointAgent(dir, cfg, http, Engines.create(ec, dir.tasksDir()));

@@ -136,6 +136,9 @@ public final class PilotEngine implements Engine {
 
     @Override
     public StatusReport status() {
+        if (interchange == null) {
+            return new StatusReport(0, 0, 0, 0, 0, "pilot", List.of()); // not started yet
+        }
         List<Interchange.Link> links = interchange.links();
         int total = links.stream().mapToInt(l -> l.workers).sum();
         int busy = links.stream().mapToInt(l -> Math.min(l.workers, l.outstanding.size())).sum();
