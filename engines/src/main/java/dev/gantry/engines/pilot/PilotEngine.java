@@ -45,10 +45,15 @@ public final class PilotEngine implements Engine {
     private Thread strategy;
 
     public PilotEngine(PilotConfig cfg, Path workDir) {
+        this(cfg, workDir, cfg.provider().create());
+    }
+
+    /** An engine whose blocks come from {@code provider} rather than the one its configuration names. */
+    public PilotEngine(PilotConfig cfg, Path workDir, Provider provider) {
         this.cfg = cfg;
         this.workDir = workDir;
         this.blocksDir = workDir.toAbsolutePath().getParent().resolve("blocks");
-        this.provider = cfg.provider().create();
+        this.provider = provider;
         LauncherConfig l = cfg.provider().launcher();
         this.launcher = l == null ? new Launcher.SingleNode() : l.create();
     }
