@@ -6,9 +6,12 @@ import dev.gantry.endpoint.EndpointConfig;
 import dev.gantry.endpoint.EndpointDir;
 import dev.gantry.engines.EngineConfig;
 import dev.gantry.engines.Engines;
+import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.ErrorCode;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.GantryHome;
+import dev.gantry.protocol.api.EndpointStatus;
+import dev.gantry.protocol.api.StatusReport;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,7 +28,7 @@ import picocli.CommandLine.Parameters;
 /** {@code gantry endpoint} (alias {@code gep}): configure, start, stop and list local endpoints. */
 @Command(name = "endpoint", aliases = "gep", description = "Manage the endpoints of this machine.",
         subcommands = {EndpointCommand.Configure.class, EndpointCommand.Start.class, EndpointCommand.Stop.class,
-                EndpointCommand.ListCmd.class})
+                EndpointCommand.ListCmd.class, EndpointCommand.Status.class})
 final class EndpointCommand {
 
     static EndpointDir dir(String name) {
@@ -37,7 +40,7 @@ final class EndpointCommand {
         @Parameters(index = "0", defaultValue = "default", description = "Endpoint name (default: ${DEFAULT-VALUE}).")
         String name;
 
-        @Option(names = "--engine", description = "thread or process (default ${DEFAULT-VALUE}).")
+        @Option(names = "--engine", description = "thread, process or pilot (default ${DEFAULT-VALUE}).")
         String engine = "process";
 
         @Option(names = "--max-workers", description = "Workers; 0 = one per core (default ${DEFAULT-VALUE}).")
@@ -49,8 +52,8 @@ final class EndpointCommand {
             if (d.exists()) {
                 throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "endpoint " + name + " is already configured at " + d.dir());
             }
-            if (!engine.equals("thread") && !engine.equals("process")) {
-                throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "--engine must be thread or process");
+            if (!List.of("thread", "process", "pilot").contains(engine)) {
+                throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "--engine must be thread, process or pilot");
             }
             GantryHome.privateDir(d.dir());
             GantryHome.writePrivate(d.config(), EndpointConfig.template(engine, maxWorkers));
@@ -150,6 +153,36 @@ final class EndpointCommand {
             }
             d.removePid();
             System.out.println("Endpoint " + name + " stopped.");
+            return 0;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Show what the service last heard from an endpoint: workers, tasks, and a pilot engine's blocks.")
+    static final class Status implements Callable<Integer> {
+        @Parameters(index = "0", defaultValue = "default", description = "Endpoint name.")
+        String name;
+
+        @Override
+        public Integer call() {
+            EndpointDir d = dir(name);
+            EndpointId id = d.endpointId().orElseThrow(() -> new GantryException(ErrorCode.ENDPOINT_NOT_FOUND,
+                    "endpoint " + name + " has never registered (start it first)"));
+            EndpointStatus s = new dev.gantry.sdk.Client(ServiceClient.fromEnvironment()).getEndpointStatus(id);
+            System.out.println("Endpoint " + name + " (" + id + "): " + s.status());
+            StatusReport r = s.details();
+            if (r != null) {
+                System.out.printf("engine %s: %d managers, %d workers (%d idle); %d tasks pending, %d outstanding%n",
+                        r.engineType(), r.managers(), r.totalWorkers(), r.idleWorkers(), r.pendingTasks(),
+                        r.outstandingTasks());
+                if (!r.blocks().isEmpty()) {
+                    System.out.printf("%-16s  %-20s  %s%n", "Block", "Job", "State");
+                    for (String b : r.blocks()) {
+                        String[] f = b.split(":", 3);
+                        System.out.printf("%-16s  %-20s  %s%n", f[0], f.length > 1 ? f[1] : "", f.length > 2 ? f[2] : "");
+                    }
+                }
+            }
             return 0;
         }
     }

@@ -111,7 +111,49 @@ public record EndpointConfig(String displayName, EngineConfig engine, double hea
 
     /** The text {@code configure} writes: every key with its default and a comment. */
     public static String template(String engineType, int maxWorkers) {
-        return """
+        if (engineType.equals("pilot")) {
+            return COMMON + PILOT.formatted(maxWorkers);
+        }
+        return COMMON + """
+                engine:
+                  # thread: tasks run in the endpoint's JVM; process: in worker JVMs on this host.
+                  type: %s
+                  # 0 means one per core.
+                  max_workers: %d
+                  # Runs of a task after its worker or this endpoint was lost, unless its submit says otherwise.
+                  max_retries_on_system_failure: 2
+                """.formatted(engineType, maxWorkers);
+    }
+
+    private static final String PILOT = """
+            engine:
+              # pilot: blocks from a batch scheduler run one manager per node, which runs the workers.
+              type: pilot
+              # 0 means one per core of the node; fewer if cores_per_worker or mem_per_worker (GiB) say so.
+              max_workers_per_node: %d
+              cores_per_worker: 1
+              # Tasks a manager takes beyond its workers.
+              prefetch_capacity: 0
+              heartbeat_period: 30
+              heartbeat_threshold: 120
+              max_retries_on_system_failure: 2
+              # Blocks: how many at start, at least, at most; nodes each; the share of outstanding tasks that
+              # should have a worker (1 = all); seconds idle before giving blocks back down to min_blocks.
+              init_blocks: 0
+              min_blocks: 0
+              max_blocks: 1
+              nodes_per_block: 1
+              parallelism: 1
+              max_idletime: 120
+              # Where managers connect back to: an address of this host that the compute nodes reach.
+              address: 127.0.0.1
+              # local: blocks are processes on this host. See docs/endpoint-configs/ for slurm, pbspro, kubernetes.
+              provider:
+                type: local
+                # worker_init: module load java/21
+            """;
+
+    private static final String COMMON = """
                 # Gantry endpoint configuration (the keys follow Globus Compute's where they exist).
                 display_name: null
                 # Seconds between status reports; the service shows the endpoint offline after two missed ones.
@@ -123,15 +165,7 @@ public record EndpointConfig(String displayName, EngineConfig engine, double hea
                 # java_bundle (Java lambdas and objects), java_source, python_source, shell. Arguments are
                 # JSON; add java_native to also decode Java native serialization (only for trusted submitters).
                 # allowed_serializers: [java_bundle, java_source, python_source, shell]
-                engine:
-                  # thread: tasks run in the endpoint's JVM; process: in worker JVMs on this host.
-                  type: %s
-                  # 0 means one per core.
-                  max_workers: %d
-                  # Runs of a task after its worker or this endpoint was lost, unless its submit says otherwise.
-                  max_retries_on_system_failure: 2
-                """.formatted(engineType, maxWorkers);
-    }
+                """;
 
     private static GantryException invalid(String message) {
         return new GantryException(ErrorCode.SEMANTICALLY_INVALID, message);

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gantry.engines.EngineConfig;
+import dev.gantry.engines.LauncherConfig;
+import dev.gantry.engines.PilotConfig;
+import dev.gantry.engines.ProviderConfig;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.GantryHome;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,6 +34,36 @@ class EndpointConfigTest {
         assertThat(c.heartbeatPeriodMs()).isEqualTo(30_000);
         assertThat(c.displayName()).isNull();
         assertThat(c.credit()).isEqualTo(256);
+    }
+
+    @Test
+    void thePilotTemplateAndTheExampleConfigsInDocsReadBack() throws Exception {
+        EndpointConfig c = read(EndpointConfig.template("pilot", 4));
+        assertThat(c.engine()).isInstanceOf(PilotConfig.class);
+        assertThat(((PilotConfig) c.engine()).provider()).isInstanceOf(ProviderConfig.Local.class);
+        try (var files = Files.list(Path.of("../docs/endpoint-configs"))) {
+            List<Path> examples = files.filter(f -> f.toString().endsWith(".yaml")).toList();
+            assertThat(examples).hasSizeGreaterThanOrEqualTo(3);
+            for (Path f : examples) {
+                assertThat(EndpointConfig.read(f).engine()).as(f.toString()).isInstanceOf(PilotConfig.class);
+            }
+        }
+        PilotConfig slurm = (PilotConfig) EndpointConfig.read(Path.of("../docs/endpoint-configs/slurm.yaml")).engine();
+        assertThat(slurm.provider()).isInstanceOf(ProviderConfig.Slurm.class);
+        assertThat(slurm.provider().launcher()).isEqualTo(new LauncherConfig.Srun("--cpu-bind=none"));
+    }
+
+    @Test
+    void badPilotKeysAreRefusedWithTheirNames() {
+        String head = "engine:\n  type: pilot\n";
+        assertThatThrownBy(() -> read(head + "  min_blocks: 3\n  max_blocks: 2\n")).hasMessageContaining("min_blocks");
+        assertThatThrownBy(() -> read(head + "  heartbeat_period: 10\n  heartbeat_threshold: 15\n"))
+                .hasMessageContaining("heartbeat_threshold");
+        assertThatThrownBy(() -> read(head + "  provider:\n    type: slurm\n    partition: \"a b\"\n"))
+                .hasMessageContaining("partition");
+        assertThatThrownBy(() -> read(head + "  provider:\n    type: slurm\n    scheduler_options: \"rm -rf /\"\n"))
+                .hasMessageContaining("scheduler_options");
+        assertThatThrownBy(() -> read(head + "  provider:\n    type: lsf\n")).hasMessageContaining("provider");
     }
 
     @Test

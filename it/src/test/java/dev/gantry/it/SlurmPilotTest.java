@@ -135,6 +135,10 @@ class SlurmPilotTest {
             List<ComputeFuture<String>> futures = submit(ex, dir, 300, 100);
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .until(() -> gantryJobs(true).size() == 2);
+            // the endpoint's status report names its blocks, their Slurm job ids and states
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() ->
+                    gantry.run("endpoint", "status", "slurm-scale").lines().filter(l -> l.matches("block-\\d+\\s+\\d+\\s+running"))
+                            .count() == 2);
             for (ComputeFuture<String> f : futures) {
                 assertThat(f.get(120, TimeUnit.SECONDS)).isEqualTo(f.taskId().toString());
             }
