@@ -8,13 +8,16 @@ import dev.gantry.engines.provider.LocalProvider;
 import dev.gantry.engines.provider.PbsProProvider;
 import dev.gantry.engines.provider.Provider;
 import dev.gantry.engines.provider.SlurmProvider;
+import dev.gantry.engines.provider.KubernetesProvider;
+import java.util.List;
 
 /** The pilot engine's {@code provider} block; {@code type} names the scheduler. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = ProviderConfig.Local.class, name = "local"),
     @JsonSubTypes.Type(value = ProviderConfig.Slurm.class, name = "slurm"),
-    @JsonSubTypes.Type(value = ProviderConfig.PbsPro.class, name = "pbspro")
+    @JsonSubTypes.Type(value = ProviderConfig.PbsPro.class, name = "pbspro"),
+    @JsonSubTypes.Type(value = ProviderConfig.Kubernetes.class, name = "kubernetes")
 })
 public sealed interface ProviderConfig {
 
@@ -22,6 +25,14 @@ public sealed interface ProviderConfig {
 
     /** The block's launcher; null for the provider's default. */
     LauncherConfig launcher();
+
+    /**
+     * How a block's nodes start a manager, when not as this JVM does (same java, same class path, on a file
+     * system shared with the endpoint): {@code [java, classpath]} inside a container image, else null.
+     */
+    default List<String> managerJava() {
+        return null;
+    }
 
     /** Blocks as processes on the endpoint's host. */
     record Local(String workerInit, LauncherConfig launcher) implements ProviderConfig {
@@ -74,6 +85,49 @@ public sealed interface ProviderConfig {
         public Provider create() {
             return new PbsProProvider(options(queue, account, selectOptions, cpusPerNode, schedulerOptions, walltime,
                     workerInit, cmdTimeout), new LocalCommandRunner());
+        }
+    }
+
+    /**
+     * Blocks as pods (one per node) on the cluster of the current kubeconfig. The image must hold Gantry: the
+     * manager starts as {@code java -cp <classpath>} (default {@code /opt/gantry/lib/*}); {@code address} must be
+     * an address of the endpoint that pods reach.
+     */
+    record Kubernetes(String image, String namespace, String initCpu, String maxCpu, String initMem, String maxMem,
+            String serviceAccountName, Long userId, Long groupId, Boolean runAsNonRoot, String workerInit, String java,
+            String classpath) implements ProviderConfig {
+        public Kubernetes {
+            options(image, namespace, initCpu, maxCpu, initMem, maxMem, serviceAccountName, userId, groupId,
+                    runAsNonRoot, workerInit);
+            java = java == null ? "java" : java;
+            classpath = classpath == null ? "/opt/gantry/lib/*" : classpath;
+        }
+
+        KubernetesProvider.Options options() {
+            return options(image, namespace, initCpu, maxCpu, initMem, maxMem, serviceAccountName, userId, groupId,
+                    runAsNonRoot, workerInit);
+        }
+
+        private static KubernetesProvider.Options options(String image, String namespace, String initCpu, String maxCpu,
+                String initMem, String maxMem, String serviceAccountName, Long userId, Long groupId, Boolean runAsNonRoot,
+                String workerInit) {
+            return new KubernetesProvider.Options(image, namespace, initCpu, maxCpu, initMem, maxMem, serviceAccountName,
+                    userId, groupId, runAsNonRoot, workerInit);
+        }
+
+        @Override
+        public LauncherConfig launcher() {
+            return null; // a pod is one node: the manager runs as the container's command
+        }
+
+        @Override
+        public List<String> managerJava() {
+            return List.of(java, classpath);
+        }
+
+        @Override
+        public Provider create() {
+            return new KubernetesProvider(options(), new io.fabric8.kubernetes.client.KubernetesClientBuilder().build());
         }
     }
 }

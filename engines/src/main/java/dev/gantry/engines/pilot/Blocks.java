@@ -32,6 +32,7 @@ final class Blocks implements AutoCloseable {
     private final String label;
     private final Path dir;
     private final Function<String, String> command;
+    private final Map<String, String> secrets;
     private final Map<String, Block> live = new ConcurrentHashMap<>();
     private final Map<String, Boolean> ended = new ConcurrentHashMap<>();
     private int next;
@@ -41,7 +42,9 @@ final class Blocks implements AutoCloseable {
     private volatile String lastError = "";
 
     /** {@code command} gives the job script's line that starts a block's managers, by block id. */
-    Blocks(Provider provider, ScalingStrategy.Limits limits, String label, Path dir, Function<String, String> command) {
+    Blocks(Provider provider, ScalingStrategy.Limits limits, String label, Path dir, Function<String, String> command,
+            Map<String, String> secrets) {
+        this.secrets = secrets;
         this.provider = provider;
         this.limits = limits;
         this.label = label;
@@ -67,7 +70,8 @@ final class Blocks implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             String id = label + "-" + next++;
             try {
-                String job = provider.submit(new BlockJob("gantry-" + id, command.apply(id), limits.nodesPerBlock(), dir));
+                String job = provider.submit(new BlockJob("gantry-" + id, command.apply(id), limits.nodesPerBlock(), dir,
+                        secrets));
                 live.put(id, new Block(id, job, JobState.PENDING, System.currentTimeMillis()));
                 refusals = 0;
                 log.info("block {} submitted to {} as job {}", id, provider.type(), job);

@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * past the heartbeat threshold, so a block never outlives its endpoint for long; on SIGTERM (the scheduler
  * ends the job) it tells the interchange first.
  *
- * <p>Usage: {@code ManagerMain HOST:PORT TOKEN_FILE BLOCK MAX_WORKERS CORES_PER_WORKER MEM_PER_WORKER_GB
+ * <p>Usage: {@code ManagerMain HOST:PORT TOKEN_FILE|env BLOCK MAX_WORKERS CORES_PER_WORKER MEM_PER_WORKER_GB
  * HEARTBEAT_PERIOD_MS HEARTBEAT_THRESHOLD_MS WORK_DIR MPI_LAUNCHER}
  */
 public final class ManagerMain {
@@ -44,9 +44,13 @@ public final class ManagerMain {
         this.out = out;
     }
 
+    /** The token argument that says: read it from {@link #TOKEN_VARIABLE}. */
+    static final String TOKEN_FROM_ENV = "env";
+    static final String TOKEN_VARIABLE = "GANTRY_PILOT_TOKEN";
+
     public static void main(String[] a) throws Exception {
         String[] hostPort = a[0].split(":");
-        String token = Files.readString(Path.of(a[1])).strip();
+        String token = a[1].equals(TOKEN_FROM_ENV) ? System.getenv(TOKEN_VARIABLE) : Files.readString(Path.of(a[1])).strip();
         String block = a[2];
         int workers = workers(Integer.parseInt(a[3]), Double.parseDouble(a[4]), Double.parseDouble(a[5]));
         long period = Long.parseLong(a[6]);

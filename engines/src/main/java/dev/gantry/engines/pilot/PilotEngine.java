@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +71,8 @@ public final class PilotEngine implements Engine {
             Files.writeString(tokenFile, token);
             long period = Math.round(cfg.heartbeatPeriod() * 1000);
             long threshold = Math.round(cfg.heartbeatThreshold() * 1000);
-            blocks = new Blocks(provider, cfg.limits(), "block", blocksDir, this::managerCommand);
+            blocks = new Blocks(provider, cfg.limits(), "block", blocksDir, this::managerCommand,
+                    Map.of(ManagerMain.TOKEN_VARIABLE, token));
             interchange = new Interchange(cfg.address(), token, cfg.prefetchCapacity(), period, threshold, blocks::ended);
         } catch (IOException | java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("cannot start the pilot engine's interchange: " + e.getMessage(), e);
@@ -85,10 +87,13 @@ public final class PilotEngine implements Engine {
 
     /** The job script's line for a block: the launcher starting this JVM's manager class on each node. */
     private String managerCommand(String block) {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> argv = List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
-                System.getProperty("java.class.path"), ManagerMain.class.getName(), interchange.address(),
-                tokenFile.toString(), block, Integer.toString(cfg.maxWorkersPerNode()),
+        List<String> image = cfg.provider().managerJava();
+        String java = image != null ? image.get(0) : ProcessHandle.current().info().command().orElse("java");
+        String classpath = image != null ? image.get(1) : System.getProperty("java.class.path");
+        // nodes that do not share the endpoint's files get the token in their environment (a Kubernetes Secret)
+        String token = image != null ? ManagerMain.TOKEN_FROM_ENV : tokenFile.toString();
+        List<String> argv = List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classpath,
+                ManagerMain.class.getName(), interchange.address(), token, block, Integer.toString(cfg.maxWorkersPerNode()),
                 Double.toString(cfg.coresPerWorker()), Double.toString(cfg.memPerWorker()),
                 Long.toString(Math.round(cfg.heartbeatPeriod() * 1000)),
                 Long.toString(Math.round(cfg.heartbeatThreshold() * 1000)), workDir.toAbsolutePath().toString(),

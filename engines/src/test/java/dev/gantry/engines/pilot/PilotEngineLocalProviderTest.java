@@ -40,9 +40,9 @@ class PilotEngineLocalProviderTest {
         return done;
     }
 
+    /** The manager JVMs of local blocks: java processes under this one (block scripts are its children). */
     static List<ProcessHandle> managers(Path home) {
-        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(ManagerMain.class.getName())
-                && p.info().commandLine().orElse("").contains(home.toString())).toList();
+        return ProcessHandle.current().descendants().filter(p -> p.info().command().orElse("").endsWith("/java")).toList();
     }
 
     @Test
