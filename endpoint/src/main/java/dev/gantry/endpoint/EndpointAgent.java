@@ -54,6 +54,7 @@ public final class EndpointAgent implements AutoCloseable {
     /** Per function, why this endpoint refuses it (empty: it runs it); decided once, from the code's header. */
     private final Map<FunctionId, Optional<String>> refusals = new ConcurrentHashMap<>();
     private final Queue<TaskId> accepted = new ConcurrentLinkedQueue<>();
+    private final boolean startsReported;
     /** Tasks cancelled before they arrived here (the cancel overtook them): never run. Bounded, oldest dropped. */
     private final Map<TaskId, Boolean> cancelledEarly = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>() {
@@ -76,6 +77,9 @@ public final class EndpointAgent implements AutoCloseable {
         this.cfg = cfg;
         this.client = client;
         this.engine = engine;
+        // an engine that tells when a task starts on a worker (the pilot's may wait for nodes) reports the
+        // start then; the others' tasks count as started when they take them
+        this.startsReported = engine.reportStarts(accepted::add);
         this.allowed = cfg.allowedStrategies();
         this.outbox = new ResultOutbox(dir.outboxDir());
     }
@@ -192,7 +196,9 @@ public final class EndpointAgent implements AutoCloseable {
             refuse(task, ErrorCode.SERIALIZER_NOT_ALLOWED, refused);
             return;
         }
-        accepted.add(task.task());
+        if (!startsReported) {
+            accepted.add(task.task());
+        }
         engine.submit(task, fn, this::done);
     }
 

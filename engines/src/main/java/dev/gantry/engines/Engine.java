@@ -19,6 +19,14 @@ public interface Engine extends AutoCloseable {
      */
     boolean cancel(dev.gantry.protocol.TaskId task);
 
+    /**
+     * Asks the engine to call {@code onStart} when a task starts on a worker; false if it cannot tell (then a
+     * task counts as started when the engine takes it). The pilot engine can: a task may wait there for nodes.
+     */
+    default boolean reportStarts(Consumer<dev.gantry.protocol.TaskId> onStart) {
+        return false;
+    }
+
     /** How many tasks run at once. */
     int workers();
 

@@ -82,7 +82,9 @@ class TaskEnvironmentTest {
         assertThat(r.error().code()).isEqualTo(ErrorCode.TASK_TIMEOUT);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         long pid = Long.parseLong(Files.readString(work.resolve(t.task() + "/pid")).strip());
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        // SIGKILL is delivered at once, but the kernel may take a moment to reap the process
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+                .until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
 
         FunctionDoc java = fn(new JavaSource("public class Slow {\n  public static int f() throws Exception {\n"
                 + "    Thread.sleep(30000);\n    return 1;\n  }\n}\n", "Slow::f").functionCode());
@@ -113,5 +115,7 @@ class TaskEnvironmentTest {
         assertThat(r.error().userMessage()).contains("asks for 2 nodes");
         assertThat(MpiLauncher.localMpiexec().prefix(new ResourceSpec(1, 4, 4, "--oversubscribe")))
                 .isEqualTo("mpiexec -n 4 --oversubscribe");
+        assertThat(MpiLauncher.srun().prefix(new ResourceSpec(2, 4, 8, "--cpu-bind=cores")))
+                .as("on an srun block the ranks may span its nodes").isEqualTo("srun -N 2 -n 8 --ntasks-per-node=4 --cpu-bind=cores");
     }
 }

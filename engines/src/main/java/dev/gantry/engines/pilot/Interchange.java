@@ -82,6 +82,7 @@ final class Interchange implements AutoCloseable {
     private final long heartbeatPeriodMs;
     private final long heartbeatThresholdMs;
     private final Predicate<String> blockEnded;
+    private final Consumer<TaskId> onStart;
     private final ServerSocket server;
     private final ArrayDeque<Job> queued = new ArrayDeque<>();
     private final Map<TaskId, Job> queuedById = new ConcurrentHashMap<>();
@@ -93,10 +94,11 @@ final class Interchange implements AutoCloseable {
 
     /**
      * Listens on {@code address} (an ephemeral port). {@code blockEnded} tells whether a block's job has ended
-     * as far as the scheduler knows.
+     * as far as the scheduler knows; {@code onStart} hears of each task a worker starts.
      */
     Interchange(String address, String token, int prefetch, long heartbeatPeriodMs, long heartbeatThresholdMs,
-            Predicate<String> blockEnded) throws IOException {
+            Predicate<String> blockEnded, Consumer<TaskId> onStart) throws IOException {
+        this.onStart = onStart;
         this.token = token;
         this.prefetch = prefetch;
         this.heartbeatPeriodMs = heartbeatPeriodMs;
@@ -208,7 +210,10 @@ final class Interchange implements AutoCloseable {
             for (PilotMessage m; (m = Frames.read(in, PilotMessage.class)) != null; ) {
                 link.lastHeardMs = System.currentTimeMillis();
                 switch (m) {
-                    case PilotMessage.Results res -> completed(link, res.results());
+                    case PilotMessage.Results res -> {
+                        res.started().forEach(onStart);
+                        completed(link, res.results());
+                    }
                     case PilotMessage.Ending e -> link.ending = e.reason();
                     default -> { }
                 }

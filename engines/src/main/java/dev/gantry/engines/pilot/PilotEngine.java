@@ -73,7 +73,8 @@ public final class PilotEngine implements Engine {
             long threshold = Math.round(cfg.heartbeatThreshold() * 1000);
             blocks = new Blocks(provider, cfg.limits(), "block", blocksDir, this::managerCommand,
                     Map.of(ManagerMain.TOKEN_VARIABLE, token));
-            interchange = new Interchange(cfg.address(), token, cfg.prefetchCapacity(), period, threshold, blocks::ended);
+            interchange = new Interchange(cfg.address(), token, cfg.prefetchCapacity(), period, threshold, blocks::ended,
+                    t -> onStart.accept(t));
         } catch (IOException | java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("cannot start the pilot engine's interchange: " + e.getMessage(), e);
         }
@@ -132,6 +133,15 @@ public final class PilotEngine implements Engine {
     @Override
     public void submit(TaskMessage task, FunctionDoc function, Consumer<TaskResult> onDone) {
         interchange.submit(new Interchange.Job(task, function, onDone));
+    }
+
+    private volatile Consumer<TaskId> onStart = t -> { };
+
+    /** Starts are reported by the managers: a task waiting for nodes is not running yet. */
+    @Override
+    public boolean reportStarts(Consumer<TaskId> onStart) {
+        this.onStart = onStart;
+        return true;
     }
 
     @Override

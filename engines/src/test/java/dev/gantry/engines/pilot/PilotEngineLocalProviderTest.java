@@ -49,6 +49,8 @@ class PilotEngineLocalProviderTest {
     void scalesOutFromZeroToTwoBlocksRunsEveryTaskOnceAndScalesBackToZero() throws Exception {
         Path work = home.resolve("tasks");
         try (PilotEngine engine = new PilotEngine(config(2, 2.0), work)) {
+            java.util.Set<TaskId> started = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            assertThat(engine.reportStarts(started::add)).isTrue();
             engine.start();
             assertThat(engine.status().blocks()).isEmpty();
             FunctionDoc echo = ProcessEngineTest.shell("echo $GANTRY_TASK_ID");
@@ -56,12 +58,14 @@ class PilotEngineLocalProviderTest {
             for (int i = 0; i < 60; i++) {
                 futures.add(submit(engine, echo));
             }
+            assertThat(started).as("nothing starts before a block's manager takes it").isEmpty();
             await().atMost(Duration.ofSeconds(30)).until(() -> engine.status().managers() == 2);
             for (CompletableFuture<TaskResult> f : futures) {
                 TaskResult r = f.get(60, TimeUnit.SECONDS);
                 assertThat(r.failed()).as(r.data()).isFalse();
             }
             assertThat(engine.status().blocks()).hasSize(2);
+            assertThat(started).as("each task's start was reported by its manager").hasSize(60);
             await().atMost(Duration.ofSeconds(20)).until(() -> engine.status().blocks().isEmpty());
             await().atMost(Duration.ofSeconds(10)).until(() -> managers(home).isEmpty());
         }
