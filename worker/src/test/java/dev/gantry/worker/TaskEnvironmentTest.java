@@ -116,6 +116,7 @@ class TaskEnvironmentTest {
         assertThat(MpiLauncher.localMpiexec().prefix(new ResourceSpec(1, 4, 4, "--oversubscribe")))
                 .isEqualTo("mpiexec -n 4 --oversubscribe");
         assertThat(MpiLauncher.srun().prefix(new ResourceSpec(2, 4, 8, "--cpu-bind=cores")))
-                .as("on an srun block the ranks may span its nodes").isEqualTo("srun -N 2 -n 8 --ntasks-per-node=4 --cpu-bind=cores");
+                .as("on an srun block the ranks may span its nodes")
+                .isEqualTo("srun -N 2 -n 8 --ntasks-per-node=4 --cpu-bind=cores");
     }
 }
