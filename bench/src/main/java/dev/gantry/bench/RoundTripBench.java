@@ -56,7 +56,7 @@ public final class RoundTripBench {
                 case "process" -> new EngineConfig.Process(workers);
                 // two blocks of one node (two manager JVMs) on the local provider, kept from the start
                 case "pilot" -> new PilotConfig(workers, null, null, PILOT_PREFETCH, 2.0, 10.0, null, 2, 2, 2, 1, 1.0,
-                        120.0, 1.0, null, new ProviderConfig.Local(null, null));
+                        120.0, 1.0, null, null, new ProviderConfig.Local(null, null));
                 default -> new EngineConfig.Thread(workers);
             };
             EndpointConfig cfg = new EndpointConfig("bench", ec, 5);

@@ -70,7 +70,7 @@ public final class SlurmColdStartBench {
         // the job script's first line notes the wall clock; the bench compares it with its own
         ProviderConfig.Slurm slurm = new ProviderConfig.Slurm("debug", null, null, null, false, 1, null, null, null,
                 "00:10:00", "date +%s%N > " + started, null, new LauncherConfig.Srun(null));
-        PilotConfig cfg = new PilotConfig(1, null, null, 0, 1.0, 4.0, null, 0, 0, 1, 1, 1.0, 0.5, 0.1, null, slurm);
+        PilotConfig cfg = new PilotConfig(1, null, null, 0, 1.0, 4.0, null, 0, 0, 1, 1, 1.0, 0.5, 0.1, null, null, slurm);
         Timed provider = new Timed(slurm.create());
         long[] total = new long[rounds];
         long[] scheduler = new long[rounds];

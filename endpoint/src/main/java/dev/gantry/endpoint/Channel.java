@@ -28,6 +28,7 @@ final class Channel {
 
     final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final Queue<TaskId> accepted;
+    private final Queue<TaskId> waitingForNodes;
     private final Queue<TaskResult> results;
     private final Queue<ChannelMessage> control = new ConcurrentLinkedQueue<>();
     private final LinkedBlockingQueue<Boolean> wake = new LinkedBlockingQueue<>();
@@ -36,9 +37,10 @@ final class Channel {
     private volatile WebSocket ws;
     private volatile long lastHeardMs = System.currentTimeMillis();
 
-    Channel(Queue<TaskId> accepted, Queue<TaskResult> results, Supplier<ChannelMessage.Status> status,
-            int heartbeatPeriodMs) {
+    Channel(Queue<TaskId> accepted, Queue<TaskId> waitingForNodes, Queue<TaskResult> results,
+            Supplier<ChannelMessage.Status> status, int heartbeatPeriodMs) {
         this.accepted = accepted;
+        this.waitingForNodes = waitingForNodes;
         this.results = results;
         this.status = status;
         this.heartbeatPeriodMs = heartbeatPeriodMs;
@@ -95,6 +97,10 @@ final class Channel {
                 wake.clear();
                 for (ChannelMessage m; (m = control.poll()) != null; ) {
                     send(Json.write(m));
+                }
+                List<TaskId> waits = drain(waitingForNodes);
+                if (!waits.isEmpty()) {
+                    send(Json.write(new ChannelMessage.WaitingForNodes(waits, System.currentTimeMillis())));
                 }
                 List<TaskId> ids = drain(accepted);
                 if (!ids.isEmpty()) {

@@ -55,6 +55,7 @@ public final class EndpointAgent implements AutoCloseable {
     private final Map<FunctionId, Optional<String>> refusals = new ConcurrentHashMap<>();
     private final Queue<TaskId> accepted = new ConcurrentLinkedQueue<>();
     private final boolean startsReported;
+    private final Queue<TaskId> waitingForNodes = new ConcurrentLinkedQueue<>();
     /** Tasks cancelled before they arrived here (the cancel overtook them): never run. Bounded, oldest dropped. */
     private final Map<TaskId, Boolean> cancelledEarly = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>() {
@@ -80,6 +81,7 @@ public final class EndpointAgent implements AutoCloseable {
         // an engine that tells when a task starts on a worker (the pilot's may wait for nodes) reports the
         // start then; the others' tasks count as started when they take them
         this.startsReported = engine.reportStarts(accepted::add);
+        engine.reportNodeWaits(waitingForNodes::add);
         this.allowed = cfg.allowedStrategies();
         this.outbox = new ResultOutbox(dir.outboxDir());
     }
@@ -121,7 +123,7 @@ public final class EndpointAgent implements AutoCloseable {
         while (open) {
             long connectedAt = System.currentTimeMillis();
             try {
-                Channel ch = new Channel(accepted, fresh, this::status, cfg.heartbeatPeriodMs());
+                Channel ch = new Channel(accepted, waitingForNodes, fresh, this::status, cfg.heartbeatPeriodMs());
                 var ws = client.openWebSocket(channelPath, ch.listener(this::onMessage)).get(15, TimeUnit.SECONDS);
                 fresh.clear();
                 List<ChannelMessage> first = new ArrayList<>();

@@ -147,6 +147,8 @@ public record EndpointConfig(String displayName, EngineConfig engine, double hea
               max_idletime: 120
               # Where managers connect back to: an address of this host that the compute nodes reach.
               address: 127.0.0.1
+              # Where tasks run on the nodes, relative to this directory (default: tasks_working_dir).
+              # working_dir: /scratch/me/gantry-tasks
               # local: blocks are processes on this host. See docs/endpoint-configs/ for slurm, pbspro, kubernetes.
               provider:
                 type: local

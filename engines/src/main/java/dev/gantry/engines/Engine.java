@@ -27,6 +27,11 @@ public interface Engine extends AutoCloseable {
         return false;
     }
 
+    /** Asks the engine to call {@code onWait} for each task it must hold until it gets nodes; false if it never does. */
+    default boolean reportNodeWaits(Consumer<dev.gantry.protocol.TaskId> onWait) {
+        return false;
+    }
+
     /** How many tasks run at once. */
     int workers();
 

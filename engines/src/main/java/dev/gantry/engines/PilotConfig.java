@@ -5,12 +5,13 @@ import dev.gantry.engines.pilot.ScalingStrategy;
 /**
  * The pilot engine's {@code engine} block (Globus Compute's {@code GlobusComputeEngine} keys): workers per
  * node, the interchange's heartbeat, and the blocks' scaling; {@code provider} gets the blocks. Times are in
- * seconds.
+ * seconds. {@code working_dir}: where tasks run on the nodes (relative to the endpoint's directory; by default
+ * the endpoint's task directory).
  */
 public record PilotConfig(Integer maxWorkersPerNode, Double coresPerWorker, Double memPerWorker, Integer prefetchCapacity,
         Double heartbeatPeriod, Double heartbeatThreshold, Integer maxRetriesOnSystemFailure, Integer initBlocks,
         Integer minBlocks, Integer maxBlocks, Integer nodesPerBlock, Double parallelism, Double maxIdletime,
-        Double strategyPeriod, String address, ProviderConfig provider) implements EngineConfig {
+        Double strategyPeriod, String address, String workingDir, ProviderConfig provider) implements EngineConfig {
     public PilotConfig {
         maxWorkersPerNode = maxWorkersPerNode == null ? 0 : maxWorkersPerNode;
         if (maxWorkersPerNode < 0 || maxWorkersPerNode > 4096) {
@@ -48,6 +49,9 @@ public record PilotConfig(Integer maxWorkersPerNode, Double coresPerWorker, Doub
         }
         new ScalingStrategy.Limits(minBlocks, maxBlocks, nodesPerBlock, 1, parallelism, 0); // checks the scaling keys
         address = address == null ? "127.0.0.1" : address;
+        if (workingDir != null && (workingDir.isBlank() || workingDir.contains("\n"))) {
+            throw new IllegalArgumentException("engine.working_dir must be a path");
+        }
         provider = provider == null ? new ProviderConfig.Local(null, null) : provider;
     }
 

@@ -142,6 +142,11 @@ class SlurmPilotTest {
             for (ComputeFuture<String> f : futures) {
                 assertThat(f.get(120, TimeUnit.SECONDS)).isEqualTo(f.taskId().toString());
             }
+            // the first task waited for the blocks to start (Slurm takes over a second): its history says so
+            java.util.Map<String, Double> times = new Client(creds.serviceUrl(), creds.token())
+                    .getTask(futures.get(0).taskId()).details().taskTransitions();
+            assertThat(times).containsKeys("waiting-for-launch", "waiting-for-nodes", "running", "success");
+            assertThat(times.get("waiting-for-nodes")).isLessThanOrEqualTo(times.get("running"));
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
                     .until(() -> gantryJobs(false).isEmpty());
         }

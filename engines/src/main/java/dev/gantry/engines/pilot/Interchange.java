@@ -65,7 +65,11 @@ final class Interchange implements AutoCloseable {
             this.out = out;
         }
 
+        /** Slots for more tasks: none once its block is ending (given back, or its job ended). */
         int free() {
+            if (ending != null || blockEnded.test(block)) {
+                return 0;
+            }
             return workers + prefetch - outstanding.size();
         }
 
@@ -150,6 +154,12 @@ final class Interchange implements AutoCloseable {
             lose(link, "its connection failed: " + e.getMessage());
         }
         return true;
+    }
+
+    /** Whether some manager could take a task now (none while blocks are starting or all slots are taken). */
+    boolean hasFreeSlot() {
+        int free = links.stream().mapToInt(Link::free).sum();
+        return free > queuedCount();
     }
 
     int queuedCount() {
@@ -244,14 +254,17 @@ final class Interchange implements AutoCloseable {
 
     /** The manager is gone: each of its tasks fails with the reason, and the service decides on a retry. */
     void lose(Link link, String why) {
-        if (!links.remove(link) || !open) {
+        boolean first = links.remove(link);
+        if (!open) {
             return; // closing with the endpoint: its tasks are the service's to take back
         }
-        try {
-            link.socket.close();
-        } catch (IOException e) {
-            // closed already
-        }
+        if (first) {
+            try {
+                link.socket.close();
+            } catch (IOException e) {
+                // closed already
+            }
+        } // else lost already; tasks handed to it since (a dispatch round racing the loss) fail here too
         boolean ended = link.ending != null || blockEnded.test(link.block);
         ErrorCode code = ended ? ErrorCode.BLOCK_ENDED : ErrorCode.WORKER_LOST;
         String reason = ended ? "block " + link.block + " ended"

@@ -52,8 +52,9 @@ public final class PilotEngine implements Engine {
     /** An engine whose blocks come from {@code provider} rather than the one its configuration names. */
     public PilotEngine(PilotConfig cfg, Path workDir, Provider provider) {
         this.cfg = cfg;
-        this.workDir = workDir;
-        this.blocksDir = workDir.toAbsolutePath().getParent().resolve("blocks");
+        Path endpointDir = workDir.toAbsolutePath().getParent();
+        this.workDir = cfg.workingDir() == null ? workDir : endpointDir.resolve(cfg.workingDir());
+        this.blocksDir = endpointDir.resolve("blocks");
         this.provider = provider;
         LauncherConfig l = cfg.provider().launcher();
         this.launcher = l == null ? new Launcher.SingleNode() : l.create();
@@ -132,10 +133,21 @@ public final class PilotEngine implements Engine {
 
     @Override
     public void submit(TaskMessage task, FunctionDoc function, Consumer<TaskResult> onDone) {
+        if (!interchange.hasFreeSlot()) {
+            onWait.accept(task.task());
+        }
         interchange.submit(new Interchange.Job(task, function, onDone));
     }
 
     private volatile Consumer<TaskId> onStart = t -> { };
+    private volatile Consumer<TaskId> onWait = t -> { };
+
+    /** A task that arrives when no manager has a free slot waits for nodes (a block to start or to free up). */
+    @Override
+    public boolean reportNodeWaits(Consumer<TaskId> onWait) {
+        this.onWait = onWait;
+        return true;
+    }
 
     /** Starts are reported by the managers: a task waiting for nodes is not running yet. */
     @Override

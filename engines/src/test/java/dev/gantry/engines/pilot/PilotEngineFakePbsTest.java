@@ -54,7 +54,7 @@ class PilotEngineFakePbsTest {
     }
 
     PilotEngine engine(String queue) {
-        PilotConfig cfg = new PilotConfig(2, null, null, 0, 0.5, 2.0, null, 0, 0, 1, 1, 1.0, 2.0, 0.2, null,
+        PilotConfig cfg = new PilotConfig(2, null, null, 0, 0.5, 2.0, null, 0, 0, 1, 1, 1.0, 2.0, 0.2, null, "work",
                 new ProviderConfig.Local(null, null));
         PbsProProvider pbs = new PbsProProvider(new PbsProProvider.Options(queue, "proj", null, 2,
                 new BatchOptions("00:05:00", null, "export FAKE_PBS_INIT=1", 10)), fakePbs());
@@ -74,6 +74,7 @@ class PilotEngineFakePbsTest {
                 TaskResult r = f.get(60, TimeUnit.SECONDS);
                 assertThat(r.failed()).as(r.data()).isFalse();
                 assertThat(r.data()).as("worker_init ran in the job before the manager").contains("init=1");
+                assertThat(home.resolve("work")).as("working_dir, relative to the endpoint's directory").isDirectory();
             }
             assertThat(engine.status().blocks()).singleElement().asString().endsWith(":running").contains(".fakepbs");
             await().atMost(Duration.ofSeconds(20)).until(() -> engine.status().blocks().isEmpty());

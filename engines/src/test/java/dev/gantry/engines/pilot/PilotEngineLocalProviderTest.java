@@ -29,7 +29,7 @@ class PilotEngineLocalProviderTest {
     Path home;
 
     static PilotConfig config(int maxBlocks, double maxIdle) {
-        return new PilotConfig(2, null, null, 0, 0.5, 2.0, null, 0, 0, maxBlocks, 1, 1.0, maxIdle, 0.2, null,
+        return new PilotConfig(2, null, null, 0, 0.5, 2.0, null, 0, 0, maxBlocks, 1, 1.0, maxIdle, 0.2, null, null,
                 new ProviderConfig.Local(null, null));
     }
 

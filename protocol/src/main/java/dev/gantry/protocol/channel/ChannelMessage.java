@@ -17,6 +17,7 @@ import java.util.UUID;
     @JsonSubTypes.Type(value = ChannelMessage.Functions.class, name = "functions"),
     @JsonSubTypes.Type(value = ChannelMessage.Tasks.class, name = "tasks"),
     @JsonSubTypes.Type(value = ChannelMessage.Accepted.class, name = "accepted"),
+    @JsonSubTypes.Type(value = ChannelMessage.WaitingForNodes.class, name = "waiting-for-nodes"),
     @JsonSubTypes.Type(value = ChannelMessage.Status.class, name = "status"),
     @JsonSubTypes.Type(value = ChannelMessage.Results.class, name = "results"),
     @JsonSubTypes.Type(value = ChannelMessage.ResultsAck.class, name = "results-ack"),
@@ -51,6 +52,9 @@ public sealed interface ChannelMessage {
 
     /** Endpoint → service: the engine took these tasks. */
     record Accepted(List<TaskId> tasks, long atMs) implements ChannelMessage {}
+
+    /** Endpoint → service: tasks its engine holds until a block has room (the pilot engine), since {@code atMs}. */
+    record WaitingForNodes(List<TaskId> tasks, long atMs) implements ChannelMessage {}
 
     /** Endpoint → service, every heartbeat period: the engine's state and the endpoint's free credit. */
     record Status(StatusReport report, int credit) implements ChannelMessage {}

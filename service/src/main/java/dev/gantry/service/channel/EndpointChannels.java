@@ -121,6 +121,7 @@ public final class EndpointChannels implements AutoCloseable {
         switch (m) {
             case ChannelMessage.Hello h -> hello(ctx, h);
             case ChannelMessage.Accepted a when c != null -> writer.submit(c, a.tasks(), a.atMs(), List.of());
+            case ChannelMessage.WaitingForNodes w when c != null -> writer.waitingForNodes(w.tasks(), w.atMs());
             case ChannelMessage.Results r when c != null -> writer.submit(c, List.of(), 0, withinLimits(r.results()));
             case ChannelMessage.Status s when c != null -> {
                 c.creditChanged(s.credit());

@@ -35,14 +35,22 @@ public final class ResultWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ResultWriter.class);
     private static final int MAX_BATCH = 4000;
 
+    /**
+     * A frame's acceptances and results; or tasks to lease before sending them; or notes that tasks wait for
+     * nodes ({@code nodeWaits}, at {@code acceptedAtMs}).
+     */
     private record Item(EndpointConnection from, List<TaskId> accepted, long acceptedAtMs, List<TaskResult> results,
-            List<TaskMessage> lease, CompletableFuture<Set<TaskId>> leased) {
+            List<TaskMessage> lease, CompletableFuture<Set<TaskId>> leased, List<TaskId> nodeWaits) {
         Item(EndpointConnection from, List<TaskId> accepted, long acceptedAtMs, List<TaskResult> results) {
-            this(from, accepted, acceptedAtMs, results, List.of(), null);
+            this(from, accepted, acceptedAtMs, results, List.of(), null, List.of());
+        }
+
+        static Item lease(List<TaskMessage> tasks, CompletableFuture<Set<TaskId>> leased) {
+            return new Item(null, List.of(), 0, List.of(), tasks, leased, List.of());
         }
 
         int size() {
-            return accepted.size() + results.size() + lease.size();
+            return accepted.size() + results.size() + lease.size() + nodeWaits.size();
         }
     }
 
@@ -53,7 +61,9 @@ public final class ResultWriter implements AutoCloseable {
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(4096);
     static final long START_DELAY_MS = 500;
     /** Tasks accepted by their endpoints whose start is not written yet, with when they were accepted. */
-    private final Map<TaskId, Long> starting = new java.util.concurrent.ConcurrentHashMap<>();
+    private final DelayedNotes starting = new DelayedNotes();
+    /** Tasks their endpoint holds until a pilot block has room, with since when. */
+    private final DelayedNotes waitingForNodes = new DelayedNotes();
     /** How long a task may run before its lease is written; one that ends sooner is never leased. */
     static final long LEASE_DELAY_MS = 500;
 
@@ -81,12 +91,16 @@ public final class ResultWriter implements AutoCloseable {
      * result row records its start, so it costs no write of its own.
      */
     void submit(EndpointConnection from, List<TaskId> accepted, long acceptedAtMs, List<TaskResult> results) {
-        accepted.forEach(t -> starting.put(t, acceptedAtMs));
+        accepted.forEach(t -> {
+            starting.put(t, acceptedAtMs);
+            waitingForNodes.remove(t);
+        });
         if (results.isEmpty()) {
             return;
         }
         results.forEach(r -> {
             starting.remove(r.task());
+            waitingForNodes.remove(r.task());
             unleased.remove(r.task());
         });
         try {
@@ -96,6 +110,11 @@ public final class ResultWriter implements AutoCloseable {
         }
     }
 
+    /** The endpoint holds these tasks until a block has room: noted only if they still wait after the delay. */
+    void waitingForNodes(List<TaskId> tasks, long atMs) {
+        tasks.forEach(t -> waitingForNodes.put(t, atMs));
+    }
+
     /**
      * Leases tasks about to be dispatched ({@code waiting-for-ep} → {@code waiting-for-launch}) in the next
      * commit, with whatever results are waiting: one commit serves both directions. Completes with the tasks
@@ -103,7 +122,7 @@ public final class ResultWriter implements AutoCloseable {
      */
     CompletableFuture<Set<TaskId>> leaseLater(List<TaskMessage> tasks) throws InterruptedException {
         CompletableFuture<Set<TaskId>> done = new CompletableFuture<>();
-        queue.put(new Item(null, List.of(), 0, List.of(), tasks, done));
+        queue.put(Item.lease(tasks, done));
         return done;
     }
 
@@ -135,23 +154,9 @@ public final class ResultWriter implements AutoCloseable {
         due.forEach((from, tasks) -> {
             CompletableFuture<Set<TaskId>> leased = new CompletableFuture<>();
             leased.whenComplete((ok, failed) -> from.leaseWritten(tasks, failed));
-            out.add(new Item(null, List.of(), 0, List.of(), tasks, leased));
+            out.add(Item.lease(tasks, leased));
         });
         return out;
-    }
-
-    /** Acceptances older than the delay whose tasks are still running: taken out to be written. */
-    private List<TaskId> dueStarts(long[] at) {
-        long cutoff = System.currentTimeMillis() - START_DELAY_MS;
-        List<TaskId> due = new ArrayList<>();
-        at[0] = Long.MAX_VALUE;
-        for (Map.Entry<TaskId, Long> e : starting.entrySet()) {
-            if (e.getValue() <= cutoff && starting.remove(e.getKey(), e.getValue())) {
-                due.add(e.getKey());
-                at[0] = Math.min(at[0], e.getValue());
-            }
-        }
-        return due;
     }
 
     private void run() {
@@ -161,11 +166,16 @@ public final class ResultWriter implements AutoCloseable {
             try {
                 if (System.currentTimeMillis() >= nextStarts) {
                     long[] at = new long[1];
-                    List<TaskId> due = dueStarts(at);
+                    long cutoff = System.currentTimeMillis() - START_DELAY_MS;
+                    items.addAll(dueLeases()); // first: a start or a wait is written only for a leased task
+                    List<TaskId> due = starting.due(cutoff, at);
                     if (!due.isEmpty()) {
                         items.add(new Item(null, due, at[0], List.of()));
                     }
-                    items.addAll(dueLeases());
+                    List<TaskId> waits = waitingForNodes.due(cutoff, at);
+                    if (!waits.isEmpty()) {
+                        items.add(new Item(null, List.of(), at[0], List.of(), List.of(), null, waits));
+                    }
                     nextStarts = System.currentTimeMillis() + START_DELAY_MS / 2;
                 }
                 Item first = queue.poll(START_DELAY_MS / 2, TimeUnit.MILLISECONDS);
@@ -199,12 +209,19 @@ public final class ResultWriter implements AutoCloseable {
         List<TaskId> accepted = new ArrayList<>();
         List<TaskResult> results = new ArrayList<>();
         List<TaskMessage> lease = new ArrayList<>();
+        List<TaskId> nodeWaits = new ArrayList<>();
         long acceptedAt = 0;
+        long waitingSince = 0;
         for (Item it : items) {
             accepted.addAll(it.accepted());
             results.addAll(it.results());
             lease.addAll(it.lease());
-            acceptedAt = Math.max(acceptedAt, it.acceptedAtMs());
+            nodeWaits.addAll(it.nodeWaits());
+            if (it.nodeWaits().isEmpty()) {
+                acceptedAt = Math.max(acceptedAt, it.acceptedAtMs());
+            } else {
+                waitingSince = Math.max(waitingSince, it.acceptedAtMs());
+            }
         }
         if (!accepted.isEmpty() && !results.isEmpty()) {
             // a task that also finished in this batch needs no hand-off write: its result row records it
@@ -214,7 +231,8 @@ public final class ResultWriter implements AutoCloseable {
         }
         Set<TaskId> retried = retry(results);
         List<TaskResult> toRecord = retried.isEmpty() ? results : results.stream().filter(r -> !retried.contains(r.task())).toList();
-        TaskStore.Recorded done = tasks.record(accepted, acceptedAt, toRecord, lease, System.currentTimeMillis());
+        TaskStore.Recorded done = tasks.record(new TaskStore.Progress(lease, nodeWaits, waitingSince, accepted, acceptedAt),
+                toRecord, System.currentTimeMillis());
         for (Item it : items) {
             if (it.leased() != null) {
                 it.leased().complete(it.lease().stream().map(TaskMessage::task).filter(done.leased()::contains)

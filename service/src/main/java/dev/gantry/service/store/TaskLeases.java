@@ -96,6 +96,26 @@ public final class TaskLeases {
         });
     }
 
+    /**
+     * Notes, in the caller's transaction, that leased tasks wait at their endpoint for a pilot block with room
+     * (shown as {@code waiting-for-nodes} until they start).
+     */
+    static void waitingForNodes(Connection c, Collection<TaskId> tasks, long sinceMs) throws SQLException {
+        if (tasks.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET nodes_wait_at = ? WHERE id = ? AND state = ?"
+                + " AND dispatched_at IS NOT NULL AND nodes_wait_at IS NULL")) {
+            for (TaskId t : tasks) {
+                ps.setLong(1, sinceMs);
+                ps.setObject(2, t.value());
+                ps.setString(3, TaskState.WAITING_FOR_EP.wire());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
     /** Requeues (or fails, past their limit) these leased tasks, whatever attempt they are at. */
     public Outcome release(Collection<TaskId> tasks, ErrorCode code, String reason, long nowMs) {
         if (tasks.isEmpty()) {
@@ -232,7 +252,8 @@ public final class TaskLeases {
     /** Queues the task again at its next attempt if it has retries left; false if it has none (or moved on). */
     private static boolean requeue(Connection c, Lost f, long nowMs) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET state = ?, attempt = attempt + 1,"
-                + " queued = FALSE, dispatched_at = NULL, started_at = NULL WHERE id = ? AND attempt = ? AND "
+                + " queued = FALSE, dispatched_at = NULL, nodes_wait_at = NULL, started_at = NULL"
+                + " WHERE id = ? AND attempt = ? AND "
                 + TaskStore.NOT_ENDED + " AND attempt <= COALESCE(max_retries,"
                 + " (SELECT e.max_retries FROM endpoints e WHERE e.id = tasks.endpoint_id))")) {
             ps.setString(1, TaskState.WAITING_FOR_EP.wire());

@@ -17,12 +17,15 @@ public final class TaskStatuses {
 
     static TaskStatus read(ResultSet rs) throws SQLException {
         TaskState state = TaskState.fromWire(rs.getString("state"));
+        Long nodesWait = Rows.nullableLong(rs, "nodes_wait_at");
         if (state == TaskState.WAITING_FOR_EP && rs.getObject("dispatched_at") != null) {
-            state = TaskState.WAITING_FOR_LAUNCH; // leased to its endpoint (TaskLeases)
+            // leased to its endpoint (TaskLeases), where it may wait for a pilot block with room
+            state = nodesWait != null ? TaskState.WAITING_FOR_NODES : TaskState.WAITING_FOR_LAUNCH;
         }
         Map<String, Double> transitions = new LinkedHashMap<>();
         put(transitions, TaskState.RECEIVED, Rows.nullableLong(rs, "created_at"));
         put(transitions, TaskState.WAITING_FOR_LAUNCH, Rows.nullableLong(rs, "dispatched_at"));
+        put(transitions, TaskState.WAITING_FOR_NODES, nodesWait);
         put(transitions, TaskState.RUNNING, Rows.nullableLong(rs, "started_at"));
         Long completed = Rows.nullableLong(rs, "completed_at");
         if (state.isTerminal()) {

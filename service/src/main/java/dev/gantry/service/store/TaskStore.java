@@ -31,7 +31,7 @@ import java.util.UUID;
  */
 public final class TaskStore {
     static final String STATUS_COLUMNS = "id, group_id, state, result, exception, error_code,"
-            + " exception_type, created_at, dispatched_at, started_at, completed_at";
+            + " exception_type, created_at, dispatched_at, nodes_wait_at, started_at, completed_at";
     static final String NOT_ENDED = "state NOT IN ('success', 'failed', 'cancelled', 'expired')";
     private final Database db;
 
@@ -276,16 +276,23 @@ public final class TaskStore {
     public record Recorded(boolean[] results, java.util.Set<TaskId> leased) {}
 
     /**
-     * Records starts and results, and leases tasks about to be dispatched ({@link TaskLeases#dispatch}), all
-     * in one transaction: one commit for everything the endpoints' connections need at that moment. A result
-     * is not recorded (false) if its task had ended or does not exist, or if it is the failure of an attempt
-     * that was already retried; a success of an earlier attempt still ends the task (first result wins).
+     * What a commit writes before results, in this order: leases of tasks about to be sent, notes that leased
+     * tasks wait for nodes (since {@code waitingSinceMs}), and starts (at {@code acceptedAtMs}).
      */
-    public Recorded record(Collection<TaskId> accepted, long acceptedAtMs, List<TaskResult> results,
-            List<TaskMessage> lease, long nowMs) {
+    public record Progress(List<TaskMessage> lease, Collection<TaskId> waitingForNodes, long waitingSinceMs,
+            Collection<TaskId> accepted, long acceptedAtMs) {}
+
+    /**
+     * Records {@code progress} and results, all in one transaction: one commit for everything the endpoints'
+     * connections need at that moment. A result is not recorded (false) if its task had ended or does not
+     * exist, or if it is the failure of an attempt that was already retried; a success of an earlier attempt
+     * still ends the task (first result wins).
+     */
+    public Recorded record(Progress progress, List<TaskResult> results, long nowMs) {
         return db.tx(c -> {
-            java.util.Set<TaskId> leased = TaskLeases.dispatch(c, lease, nowMs);
-            return new Recorded(record(c, accepted, acceptedAtMs, results), leased);
+            java.util.Set<TaskId> leased = TaskLeases.dispatch(c, progress.lease(), nowMs);
+            TaskLeases.waitingForNodes(c, progress.waitingForNodes(), progress.waitingSinceMs());
+            return new Recorded(record(c, progress.accepted(), progress.acceptedAtMs(), results), leased);
         });
     }
 
