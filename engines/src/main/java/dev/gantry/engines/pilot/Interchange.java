@@ -258,19 +258,14 @@ final class Interchange implements AutoCloseable {
         if (!open) {
             return; // closing with the endpoint: its tasks are the service's to take back
         }
-        if (first) {
-            try {
-                link.socket.close();
-            } catch (IOException e) {
-                // closed already
-            }
-        } // else lost already; tasks handed to it since (a dispatch round racing the loss) fail here too
+        // tasks fail before the socket closes, so that they carry this reason, not the closed socket's; a
+        // second call (the reader seeing the close, or a dispatch round that raced the loss) fails what is left
         boolean ended = link.ending != null || blockEnded.test(link.block);
         ErrorCode code = ended ? ErrorCode.BLOCK_ENDED : ErrorCode.WORKER_LOST;
         String reason = ended ? "block " + link.block + " ended"
                 + (link.ending != null ? " (" + link.ending + ")" : " (its batch job is no longer running)")
                 : "the manager of block " + link.block + " was lost: " + why;
-        if (!link.outstanding.isEmpty()) {
+        if (first && !link.outstanding.isEmpty()) {
             log.warn("{}; failing its {} tasks with {}", reason, link.outstanding.size(), code);
         }
         long now = System.currentTimeMillis();
@@ -279,6 +274,13 @@ final class Interchange implements AutoCloseable {
                 where.remove(job.task().task());
                 job.onDone().accept(new TaskResult(job.task().task(), job.task().attempt(), reason,
                         new TaskResult.Failure(code, reason, ended ? "BlockEnded" : "WorkerLost"), now, now));
+            }
+        }
+        if (first) {
+            try {
+                link.socket.close();
+            } catch (IOException e) {
+                // closed already
             }
         }
     }

@@ -95,4 +95,35 @@ class PilotEngineLocalProviderTest {
             assertThat(ended.data()).contains("SIGTERM");
         }
     }
+
+    @Test
+    void aManagerSilentPastTheHeartbeatThresholdIsLostAndItsTaskFailsWithWorkerLost() throws Exception {
+        try (PilotEngine engine = new PilotEngine(config(1, 60.0), home.resolve("tasks"))) {
+            engine.start();
+            CompletableFuture<TaskResult> task = submit(engine, ProcessEngineTest.shell("sleep 30"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> engine.status().idleWorkers() < engine.status().totalWorkers());
+            ProcessHandle manager = managers(home).get(0);
+            // a frozen node: the process stops answering but its connection stays open (no FIN, no RST)
+            new ProcessBuilder("kill", "-STOP", Long.toString(manager.pid())).start().waitFor();
+            try {
+                long stopped = System.nanoTime();
+                TaskResult r = task.get(30, TimeUnit.SECONDS);
+                assertThat(r.error().code()).as(r.data()).isEqualTo(ErrorCode.WORKER_LOST);
+                assertThat(r.data()).contains("no heartbeat");
+                assertThat(Duration.ofNanos(System.nanoTime() - stopped)).as("threshold 2 s")
+                        .isBetween(Duration.ofMillis(1500), Duration.ofSeconds(6));
+            } finally {
+                manager.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void workersPerNodeFollowCoresAndMemoryPerWorker() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(ManagerMain.workers(3, 0, 0)).isEqualTo(3);
+        assertThat(ManagerMain.workers(0, 1, 0)).isEqualTo(cores);
+        assertThat(ManagerMain.workers(1000, 0.5, 0)).isEqualTo(cores * 2);
+        assertThat(ManagerMain.workers(1000, 0, 1_000_000)).as("a worker needs more memory than the node has: one").isEqualTo(1);
+    }
 }

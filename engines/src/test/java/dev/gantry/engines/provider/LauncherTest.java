@@ -21,4 +21,10 @@ class LauncherTest {
     void overridesCannotAddCommands() {
         assertThatThrownBy(() -> new Launcher.Srun("--x; rm -rf /")).hasMessageContaining("launcher overrides");
     }
+
+    @Test
+    void theLocalProvidersScriptRunsWorkerInitFirst() throws Exception {
+        Golden.check("local-all-options.sh", LocalProvider.script(new BatchOptions(null, null, "module load java/21", 0),
+                SlurmProviderTest.JOB));
+    }
 }
