@@ -17,6 +17,13 @@ public interface Broker extends AutoCloseable {
      */
     void publishTasks(EndpointId endpoint, List<TaskMessage> tasks);
 
+    /**
+     * Publishes tasks that may have been delivered before (taken back from the database: a lost attempt, a
+     * queue lost with its service): their consumers see them as redelivered, so they are leased before they
+     * are sent and a copy whose task has ended is dropped.
+     */
+    void publishAgain(EndpointId endpoint, List<TaskMessage> tasks);
+
     /** How many tasks wait for the endpoint or are delivered but not yet acknowledged. */
     long depth(EndpointId endpoint);
 

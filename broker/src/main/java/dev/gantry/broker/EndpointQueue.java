@@ -29,7 +29,7 @@ final class EndpointQueue {
         this.capacity = capacity;
     }
 
-    void offer(List<TaskMessage> tasks) {
+    void offer(List<TaskMessage> tasks, boolean again) {
         lock.lock();
         try {
             if (queued.size() + unacked.size() + tasks.size() > capacity) {
@@ -37,7 +37,7 @@ final class EndpointQueue {
                         + (queued.size() + unacked.size()) + " tasks queued, the limit is " + capacity
                         + "; submit again when it has worked through some");
             }
-            tasks.forEach(t -> queued.add(new Delivery(t, false)));
+            tasks.forEach(t -> queued.add(new Delivery(t, again)));
             ready.signalAll();
         } finally {
             lock.unlock();

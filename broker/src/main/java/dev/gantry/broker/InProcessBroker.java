@@ -29,7 +29,12 @@ public final class InProcessBroker implements Broker {
 
     @Override
     public void publishTasks(EndpointId endpoint, List<TaskMessage> tasks) {
-        queue(endpoint).offer(tasks);
+        queue(endpoint).offer(tasks, false);
+    }
+
+    @Override
+    public void publishAgain(EndpointId endpoint, List<TaskMessage> tasks) {
+        queue(endpoint).offer(tasks, true);
     }
 
     @Override

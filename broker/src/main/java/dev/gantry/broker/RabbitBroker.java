@@ -39,6 +39,10 @@ public final class RabbitBroker implements Broker {
     private static final int PUBLISH_CHANNELS = 4;
     private static final AMQP.BasicProperties PERSISTENT = new AMQP.BasicProperties.Builder()
             .contentType("application/json").deliveryMode(2).build();
+    /** A header on tasks published again ({@link #publishAgain}): consumers treat them as redelivered. */
+    static final String AGAIN = "gantry-again";
+    private static final AMQP.BasicProperties PERSISTENT_AGAIN = PERSISTENT.builder()
+            .headers(Map.of(AGAIN, true)).build();
 
     private final String prefix;
     private final int capacity;
@@ -100,12 +104,21 @@ public final class RabbitBroker implements Broker {
 
     @Override
     public void publishTasks(EndpointId endpoint, List<TaskMessage> tasks) {
+        publish(endpoint, tasks, PERSISTENT);
+    }
+
+    @Override
+    public void publishAgain(EndpointId endpoint, List<TaskMessage> tasks) {
+        publish(endpoint, tasks, PERSISTENT_AGAIN);
+    }
+
+    private void publish(EndpointId endpoint, List<TaskMessage> tasks, AMQP.BasicProperties props) {
         Channel c = borrow();
         try {
             String q = declare(c, endpoint);
             for (int i = 0; i < tasks.size(); i += CHUNK) {
                 byte[] body = Json.writeBytes(new TaskChunk(tasks.subList(i, Math.min(tasks.size(), i + CHUNK))));
-                c.basicPublish("", q, false, PERSISTENT, body);
+                c.basicPublish("", q, false, props, body);
             }
             if (!c.waitForConfirms(30_000)) {
                 throw new BrokerException(ErrorCode.ENDPOINT_QUEUE_FULL, "RabbitMQ refused tasks for endpoint "

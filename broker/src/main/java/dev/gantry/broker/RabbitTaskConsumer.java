@@ -47,7 +47,9 @@ final class RabbitTaskConsumer implements TaskConsumer {
             @Override
             public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
                 TaskChunk c = Json.read(body, TaskChunk.class);
-                arrived.add(new Chunk(env.getDeliveryTag(), env.isRedeliver(), c.tasks(), new AtomicInteger(c.tasks().size())));
+                boolean again = env.isRedeliver() || (props.getHeaders() != null
+                        && Boolean.TRUE.equals(props.getHeaders().get(RabbitBroker.AGAIN)));
+                arrived.add(new Chunk(env.getDeliveryTag(), again, c.tasks(), new AtomicInteger(c.tasks().size())));
             }
         });
     }

@@ -78,6 +78,17 @@ abstract class BrokerContract {
     }
 
     @Test
+    void tasksPublishedAgainAreDeliveredMarkedRedelivered() throws Exception {
+        List<TaskMessage> fresh = tasks(2);
+        List<TaskMessage> again = tasks(2);
+        broker.publishTasks(endpoint, fresh);
+        broker.publishAgain(endpoint, again);
+        List<Delivery> got = pollAll(broker.consume(endpoint), 4);
+        assertThat(delivered(got)).isEqualTo(java.util.stream.Stream.concat(ids(fresh).stream(), ids(again).stream()).toList());
+        assertThat(got).extracting(Delivery::redelivered).containsExactly(false, false, true, true);
+    }
+
+    @Test
     void unacknowledgedTasksComeBackMarkedRedeliveredWhenTheConsumerGoesAway() throws Exception {
         List<TaskMessage> a = tasks(3);
         List<TaskMessage> b = tasks(3);

@@ -99,7 +99,7 @@ final class Housekeeper implements AutoCloseable {
             page.forEach(t -> byEndpoint.computeIfAbsent(t.endpoint(), e -> new ArrayList<>()).add(t.message()));
             for (Map.Entry<EndpointId, List<TaskMessage>> e : byEndpoint.entrySet()) {
                 try {
-                    broker.publishTasks(e.getKey(), e.getValue());
+                    broker.publishAgain(e.getKey(), e.getValue()); // they may have been sent before
                 } catch (RuntimeException ex) {
                     log.info("{} tasks of endpoint {} still cannot be queued: {}", e.getValue().size(), e.getKey(),
                             ex.getMessage());
