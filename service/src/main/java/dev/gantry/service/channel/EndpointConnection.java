@@ -12,14 +12,12 @@ import dev.gantry.protocol.channel.ChannelMessage;
 import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.protocol.channel.TaskResult;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -96,16 +94,13 @@ final class EndpointConnection implements AutoCloseable {
         }
     }
 
-    /** A batch being leased by the result writer's next commit, and the tasks it holds. */
-    private record Leasing(List<TaskMessage> tasks, CompletableFuture<Set<TaskId>> leased) {}
-
     /**
-     * Polls the broker within the endpoint's credit and sends what the database leased, in order. Leasing is
-     * pipelined: while one batch waits for the writer's commit, the next is polled, so a commit's latency does
-     * not bound the dispatch rate. Polled tasks count against the credit from the start.
+     * Polls the broker within the endpoint's credit. Fresh deliveries are sent at once; redelivered ones are
+     * leased by the result writer's next commit, which then sends them itself ({@link #leased}), so that their
+     * frame is queued before the acknowledgement of any result committed later. Polled tasks count against
+     * the credit from the start.
      */
     private void dispatch() {
-        ArrayDeque<Leasing> pending = new ArrayDeque<>();
         try {
             while (open) {
                 if (!consumer.isOpen()) {
@@ -113,10 +108,9 @@ final class EndpointConnection implements AutoCloseable {
                     sender.closeSession(1011, "broker connection lost");
                     return;
                 }
-                sendLeased(pending);
-                int free = pending.isEmpty() ? awaitCredit() : credit - inFlight.size();
+                int free = awaitCredit();
                 List<Delivery> batch = free <= 0 ? List.of()
-                        : consumer.poll(Math.min(free, MAX_FRAME_TASKS), Duration.ofMillis(pending.isEmpty() ? 500 : 0));
+                        : consumer.poll(Math.min(free, MAX_FRAME_TASKS), Duration.ofMillis(500));
                 if (!batch.isEmpty()) {
                     List<TaskMessage> fresh = new ArrayList<>(batch.size());
                     List<TaskMessage> again = new ArrayList<>();
@@ -125,22 +119,16 @@ final class EndpointConnection implements AutoCloseable {
                         (d.redelivered() ? again : fresh).add(d.task());
                     }
                     if (!again.isEmpty()) {
-                        pending.add(new Leasing(again, writer.leaseLater(again)));
+                        writer.leaseLater(again, (taken, failed) -> leased(again, taken, failed));
                     }
                     if (!fresh.isEmpty()) {
                         sendUnleased(fresh);
-                    }
-                } else if (!pending.isEmpty()) {
-                    try {
-                        pending.peek().leased().get(20, TimeUnit.MILLISECONDS);
-                    } catch (java.util.concurrent.TimeoutException e) {
-                        // poll again
                     }
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | RuntimeException e) {
+        } catch (RuntimeException e) {
             log.error("dispatcher of endpoint {} failed", endpoint, e);
             sender.closeSession(1011, "dispatcher failed");
         }
@@ -201,30 +189,30 @@ final class EndpointConnection implements AutoCloseable {
     }
 
     /**
-     * Sends the redelivered batches at the head of {@code pending} whose lease is committed, in order: the
-     * broker forgets them (the database holds them now); tasks that were no longer waiting (ended, cancelled,
-     * or already leased: the endpoint reconnected holding them) are dropped and free their credit.
+     * Called by the result writer, in its commit, for redelivered tasks: the broker forgets them (the database
+     * holds them now) and those leased are sent; those no longer waiting (ended, cancelled, or already leased:
+     * the endpoint reconnected holding them) are dropped and free their credit. If the commit failed, the
+     * channel closes, and the broker gives the tasks to the next consumer.
      */
-    private void sendLeased(ArrayDeque<Leasing> pending)
-            throws InterruptedException, java.util.concurrent.ExecutionException {
-        while (!pending.isEmpty() && pending.peek().leased().isDone()) {
-            Leasing l = pending.poll();
-            Set<TaskId> taken = l.leased().get();
-            List<TaskId> all = l.tasks().stream().map(TaskMessage::task).toList();
-            List<TaskId> dropped = all.stream().filter(t -> !taken.contains(t)).toList();
-            consumer.ack(all);
-            if (!dropped.isEmpty()) {
-                drop(dropped);
-            }
-            List<TaskMessage> out = dropped.isEmpty() ? l.tasks()
-                    : l.tasks().stream().filter(t -> taken.contains(t.task())).toList();
-            if (!out.isEmpty()) {
-                send(out);
-            }
+    private void leased(List<TaskMessage> tasks, Set<TaskId> taken, Throwable failed) {
+        if (failed != null) {
+            sender.closeSession(1011, "leases could not be stored");
+            return;
+        }
+        List<TaskId> all = tasks.stream().map(TaskMessage::task).toList();
+        List<TaskId> dropped = all.stream().filter(t -> !taken.contains(t)).toList();
+        consumer.ack(all);
+        if (!dropped.isEmpty()) {
+            drop(dropped);
+        }
+        List<TaskMessage> out = dropped.isEmpty() ? tasks : tasks.stream().filter(t -> taken.contains(t.task())).toList();
+        if (!out.isEmpty() && open) {
+            send(out);
         }
     }
 
-    private void send(List<TaskMessage> batch) {
+    /** Sends tasks, each function's code ahead of its first task (the dispatcher and the writer both send). */
+    private synchronized void send(List<TaskMessage> batch) {
         List<FunctionDoc> code = new ArrayList<>();
         List<TaskMessage> out = new ArrayList<>(batch.size());
         List<TaskResult> unrunnable = new ArrayList<>();

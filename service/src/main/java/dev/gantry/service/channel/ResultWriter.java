@@ -20,7 +20,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,13 +39,18 @@ public final class ResultWriter implements AutoCloseable {
      * A frame's acceptances and results; or tasks to lease before sending them; or notes that tasks wait for
      * nodes ({@code nodeWaits}, at {@code acceptedAtMs}).
      */
+    /**
+     * A frame's acceptances and results; or tasks to lease before sending them, with what to do once the
+     * commit is done ({@code leased}, called in the commit); or notes that tasks wait for nodes
+     * ({@code nodeWaits}, at {@code acceptedAtMs}).
+     */
     private record Item(EndpointConnection from, List<TaskId> accepted, long acceptedAtMs, List<TaskResult> results,
-            List<TaskMessage> lease, CompletableFuture<Set<TaskId>> leased, List<TaskId> nodeWaits) {
+            List<TaskMessage> lease, BiConsumer<Set<TaskId>, Throwable> leased, List<TaskId> nodeWaits) {
         Item(EndpointConnection from, List<TaskId> accepted, long acceptedAtMs, List<TaskResult> results) {
             this(from, accepted, acceptedAtMs, results, List.of(), null, List.of());
         }
 
-        static Item lease(List<TaskMessage> tasks, CompletableFuture<Set<TaskId>> leased) {
+        static Item lease(List<TaskMessage> tasks, BiConsumer<Set<TaskId>, Throwable> leased) {
             return new Item(null, List.of(), 0, List.of(), tasks, leased, List.of());
         }
 
@@ -118,12 +123,12 @@ public final class ResultWriter implements AutoCloseable {
     /**
      * Leases tasks about to be dispatched ({@code waiting-for-ep} → {@code waiting-for-launch}) in the next
      * commit, with whatever results are waiting: one commit serves both directions. Completes with the tasks
-     * leased. For tasks the broker redelivered: their last consumer went away while they were out.
+     * leased to {@code then}, in the commit (so that what it sends is queued before the acknowledgement of any
+     * later result), or the failure. For tasks the broker redelivered: their last consumer went away while they
+     * were out.
      */
-    CompletableFuture<Set<TaskId>> leaseLater(List<TaskMessage> tasks) throws InterruptedException {
-        CompletableFuture<Set<TaskId>> done = new CompletableFuture<>();
-        queue.put(Item.lease(tasks, done));
-        return done;
+    void leaseLater(List<TaskMessage> tasks, BiConsumer<Set<TaskId>, Throwable> then) throws InterruptedException {
+        queue.put(Item.lease(tasks, then));
     }
 
     /**
@@ -151,11 +156,7 @@ public final class ResultWriter implements AutoCloseable {
             }
         }
         List<Item> out = new ArrayList<>();
-        due.forEach((from, tasks) -> {
-            CompletableFuture<Set<TaskId>> leased = new CompletableFuture<>();
-            leased.whenComplete((ok, failed) -> from.leaseWritten(tasks, failed));
-            out.add(Item.lease(tasks, leased));
-        });
+        due.forEach((from, tasks) -> out.add(Item.lease(tasks, (ok, failed) -> from.leaseWritten(tasks, failed))));
         return out;
     }
 
@@ -197,7 +198,7 @@ public final class ResultWriter implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.error("committing {} result frames failed ({}); their endpoints reconnect and resend them",
                         items.size(), e.getMessage());
-                items.stream().filter(it -> it.leased() != null).forEach(it -> it.leased().completeExceptionally(e));
+                items.stream().filter(it -> it.leased() != null).forEach(it -> it.leased().accept(null, e));
                 reconnect(items);
             } finally {
                 items.clear();
@@ -235,8 +236,8 @@ public final class ResultWriter implements AutoCloseable {
                 toRecord, System.currentTimeMillis());
         for (Item it : items) {
             if (it.leased() != null) {
-                it.leased().complete(it.lease().stream().map(TaskMessage::task).filter(done.leased()::contains)
-                        .collect(java.util.stream.Collectors.toSet()));
+                it.leased().accept(it.lease().stream().map(TaskMessage::task).filter(done.leased()::contains)
+                        .collect(java.util.stream.Collectors.toSet()), null);
             }
         }
         fanOut(items, retried, done.results());

@@ -290,14 +290,17 @@ public final class TaskStore {
      */
     public Recorded record(Progress progress, List<TaskResult> results, long nowMs) {
         return db.tx(c -> {
+            // results first: a redelivered copy of a task whose result comes in this commit is not leased (and
+            // not sent: the endpoint would get it after this result's acknowledgement and run it again)
+            boolean[] recorded = results(c, results);
             java.util.Set<TaskId> leased = TaskLeases.dispatch(c, progress.lease(), nowMs);
             TaskLeases.waitingForNodes(c, progress.waitingForNodes(), progress.waitingSinceMs());
-            return new Recorded(record(c, progress.accepted(), progress.acceptedAtMs(), results), leased);
+            starts(c, progress.accepted(), progress.acceptedAtMs());
+            return new Recorded(recorded, leased);
         });
     }
 
-    private static boolean[] record(Connection c, Collection<TaskId> accepted, long acceptedAtMs,
-            List<TaskResult> results) throws SQLException {
+    private static void starts(Connection c, Collection<TaskId> accepted, long acceptedAtMs) throws SQLException {
         if (!accepted.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET state = ?, started_at = ?"
                     + " WHERE id = ? AND state = ? AND dispatched_at IS NOT NULL")) {
@@ -311,6 +314,9 @@ public final class TaskStore {
                 ps.executeBatch();
             }
         }
+    }
+
+    private static boolean[] results(Connection c, List<TaskResult> results) throws SQLException {
         boolean[] recorded = new boolean[results.size()];
         if (results.isEmpty()) {
             return recorded;
