@@ -3,7 +3,6 @@ package dev.gantry.engines.provider;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.protocol.Json;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,7 +14,7 @@ import java.util.Map;
  * not packaged for this machine: the tests run it against fake {@code qsub}/{@code qstat}/{@code qdel} scripts
  * that run the job locally, plus golden files for the script, argv and parsers.
  */
-public final class PbsProProvider implements Provider {
+public final class PbsProProvider extends BatchScheduler {
     /** PBS's exit status for a job killed by {@code qdel} (256 + SIGTERM). */
     static final int DELETED_EXIT = 271;
 
@@ -34,11 +33,10 @@ public final class PbsProProvider implements Provider {
     }
 
     private final Options options;
-    private final CommandRunner runner;
 
     public PbsProProvider(Options options, CommandRunner runner) {
+        super(runner, options.batch());
         this.options = options;
-        this.runner = runner;
     }
 
     @Override
@@ -131,41 +129,32 @@ public final class PbsProProvider implements Provider {
     }
 
     @Override
-    public String submit(BlockJob job) throws ProviderException {
-        Path file = job.dir().resolve(job.name() + ".submit");
-        try {
-            Files.createDirectories(job.dir());
-            Files.writeString(file, script(options, job));
-        } catch (IOException e) {
-            throw new ProviderException("cannot write the block's script " + file + ": " + e.getMessage(), e);
-        }
-        CommandRunner.Outcome r = runner.run(submitArgv(file), null, options.batch().cmdTimeout());
-        if (!r.ok()) {
-            throw new ProviderException("qsub refused the block: " + r.reason());
-        }
-        return parseSubmit(r.stdout());
+    String scriptOf(BlockJob job) {
+        return script(options, job);
     }
 
     @Override
-    public Map<String, JobStatus> status(List<String> jobIds) throws ProviderException {
-        if (jobIds.isEmpty()) {
-            return Map.of();
-        }
-        CommandRunner.Outcome r = runner.run(statusArgv(jobIds), null, options.batch().cmdTimeout());
-        if (!r.ok() && r.stdout().isBlank()) {
-            throw new ProviderException("qstat failed: " + r.reason());
-        }
-        return parseStatus(r.stdout(), jobIds);
+    List<String> submitCommand(Path script) {
+        return submitArgv(script);
     }
 
     @Override
-    public void cancel(List<String> jobIds) throws ProviderException {
-        if (jobIds.isEmpty()) {
-            return;
-        }
-        CommandRunner.Outcome r = runner.run(cancelArgv(jobIds), null, options.batch().cmdTimeout());
-        if (!r.ok()) {
-            throw new ProviderException("qdel failed: " + r.reason());
-        }
+    String submitted(String stdout) throws ProviderException {
+        return parseSubmit(stdout);
+    }
+
+    @Override
+    List<String> statusCommand(List<String> jobIds) {
+        return statusArgv(jobIds);
+    }
+
+    @Override
+    Map<String, JobStatus> states(String stdout, List<String> jobIds) throws ProviderException {
+        return parseStatus(stdout, jobIds);
+    }
+
+    @Override
+    List<String> cancelCommand(List<String> jobIds) {
+        return cancelArgv(jobIds);
     }
 }

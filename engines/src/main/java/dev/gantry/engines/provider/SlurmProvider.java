@@ -1,7 +1,5 @@
 package dev.gantry.engines.provider;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,7 +11,7 @@ import java.util.Map;
  * The script, argv and parsers are pure functions ({@link #script}, {@link #parseSubmit}, {@link #parseStatus}),
  * tested with golden files; the provider is also tested against a real single-node Slurm.
  */
-public final class SlurmProvider implements Provider {
+public final class SlurmProvider extends BatchScheduler {
 
     /** The {@code provider} block's Slurm keys. */
     public record Options(String partition, String account, String qos, String constraint, Boolean exclusive,
@@ -38,11 +36,10 @@ public final class SlurmProvider implements Provider {
     }
 
     private final Options options;
-    private final CommandRunner runner;
 
     public SlurmProvider(Options options, CommandRunner runner) {
+        super(runner, options.batch());
         this.options = options;
-        this.runner = runner;
     }
 
     @Override
@@ -134,47 +131,42 @@ public final class SlurmProvider implements Provider {
     }
 
     @Override
-    public String submit(BlockJob job) throws ProviderException {
-        Path file = job.dir().resolve(job.name() + ".submit");
-        try {
-            Files.createDirectories(job.dir());
-            Files.writeString(file, script(options, job));
-        } catch (IOException e) {
-            throw new ProviderException("cannot write the block's script " + file + ": " + e.getMessage(), e);
-        }
-        CommandRunner.Outcome r = runner.run(submitArgv(file), null, options.batch().cmdTimeout());
-        if (!r.ok()) {
-            throw new ProviderException("sbatch refused the block: " + r.reason());
-        }
-        return parseSubmit(r.stdout());
+    String scriptOf(BlockJob job) {
+        return script(options, job);
     }
 
     @Override
-    public Map<String, JobStatus> status(List<String> jobIds) throws ProviderException {
-        if (jobIds.isEmpty()) {
-            return Map.of();
-        }
-        CommandRunner.Outcome r = runner.run(statusArgv(jobIds), null, options.batch().cmdTimeout());
+    List<String> submitCommand(Path script) {
+        return submitArgv(script);
+    }
+
+    @Override
+    String submitted(String stdout) throws ProviderException {
+        return parseSubmit(stdout);
+    }
+
+    @Override
+    List<String> statusCommand(List<String> jobIds) {
+        return statusArgv(jobIds);
+    }
+
+    @Override
+    Map<String, JobStatus> states(String stdout, List<String> jobIds) throws ProviderException {
+        return parseStatus(stdout, jobIds);
+    }
+
+    @Override
+    List<String> cancelCommand(List<String> jobIds) {
+        return cancelArgv(jobIds);
+    }
+
+    @Override
+    CommandRunner.Outcome statusOutcome(List<String> jobIds) throws ProviderException {
+        CommandRunner.Outcome r = super.statusOutcome(jobIds);
         if (!r.ok() && r.reason().contains("Invalid job id")) {
             // Slurm forgot one of them: ask about every job it still knows, and the others have ended
-            r = runner.run(List.of("squeue", "--noheader", "--states=all", "--format=%i|%t|%r"), null,
-                    options.batch().cmdTimeout());
+            r = run(List.of("squeue", "--noheader", "--states=all", "--format=%i|%t|%r"));
         }
-        if (!r.ok()) {
-            throw new ProviderException("squeue failed: " + r.reason());
-        }
-        return parseStatus(r.stdout(), jobIds);
+        return r;
     }
-
-    @Override
-    public void cancel(List<String> jobIds) throws ProviderException {
-        if (jobIds.isEmpty()) {
-            return;
-        }
-        CommandRunner.Outcome r = runner.run(cancelArgv(jobIds), null, options.batch().cmdTimeout());
-        if (!r.ok()) {
-            throw new ProviderException("scancel failed: " + r.reason());
-        }
-    }
-
 }
