@@ -88,8 +88,8 @@ class SlurmPilotTest {
         return out;
     }
 
-    /** An endpoint whose engine is the pilot on Slurm: up to two blocks of one node, two workers each. */
-    static EndpointId pilotEndpoint(String name, int retries) throws Exception {
+    /** An endpoint whose engine is the pilot on Slurm: up to {@code maxBlocks} one-node blocks, two workers each. */
+    static EndpointId pilotEndpoint(String name, int retries, int maxBlocks) throws Exception {
         gantry.configureEndpoint(name, "thread", 2, 1.0);
         Path config = gantry.home.resolve("endpoints/" + name + "/config.yaml");
         Files.writeString(config, """
@@ -101,7 +101,7 @@ class SlurmPilotTest {
                   heartbeat_period: 1
                   heartbeat_threshold: 4
                   min_blocks: 0
-                  max_blocks: 2
+                  max_blocks: %d
                   max_idletime: 3
                   strategy_period: 0.5
                   provider:
@@ -112,7 +112,7 @@ class SlurmPilotTest {
                     walltime: "00:10:00"
                     launcher:
                       type: srun
-                """.formatted(retries));
+                """.formatted(retries, maxBlocks));
         gantry.start(name + ".log", "endpoint", "start", name);
         return gantry.endpointId(name + ".log", Duration.ofSeconds(60));
     }
@@ -127,7 +127,7 @@ class SlurmPilotTest {
 
     @Test
     void threeHundredTasksScaleOutFromZeroToTwoBlocksAndBackToZero() throws Exception {
-        EndpointId id = pilotEndpoint("slurm-scale", 1);
+        EndpointId id = pilotEndpoint("slurm-scale", 1, 2);
         Path dir = Files.createDirectories(gantry.home.resolve("marks-scale"));
         assertThat(gantryJobs(false)).as("no block before any task").isEmpty();
         try (ComputeExecutor ex = ComputeExecutor.builder().client(new Client(creds.serviceUrl(), creds.token()))
@@ -156,7 +156,11 @@ class SlurmPilotTest {
     void scancelOfABusyBlockRetriesItsTasksAndWithoutRetriesFailsThemWithBlockEnded() throws Exception {
         Client client = new Client(creds.serviceUrl(), creds.token());
         for (int retries : new int[] {1, 0}) {
-            EndpointId id = pilotEndpoint("slurm-scancel-" + retries, retries);
+            cancelLeftoverBlocks(); // the last round's idle block must not be the one cancelled
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> gantryJobs(false).isEmpty());
+            // one block at a time: once a task has started, the running block is busy for sure
+            EndpointId id = pilotEndpoint("slurm-scancel-" + retries, retries, 1);
             Path dir = Files.createDirectories(gantry.home.resolve("marks-scancel-" + retries));
             try (ComputeExecutor ex = ComputeExecutor.builder().client(client).endpointId(id).build()) {
                 List<ComputeFuture<String>> futures = submit(ex, dir, 300, 100);
