@@ -20,17 +20,17 @@ abstract class BatchScheduler implements Provider {
         this.batch = batch;
     }
 
-    abstract String scriptOf(BlockJob job);
+    abstract String script(BlockJob job);
 
-    abstract List<String> submitCommand(Path script);
+    abstract List<String> submitArgv(Path script);
 
-    abstract String submitted(String stdout) throws ProviderException;
+    abstract String parseSubmit(String stdout) throws ProviderException;
 
-    abstract List<String> statusCommand(List<String> jobIds);
+    abstract List<String> statusArgv(List<String> jobIds);
 
-    abstract Map<String, JobStatus> states(String stdout, List<String> jobIds) throws ProviderException;
+    abstract Map<String, JobStatus> parseStatus(String stdout, List<String> jobIds) throws ProviderException;
 
-    abstract List<String> cancelCommand(List<String> jobIds);
+    abstract List<String> cancelArgv(List<String> jobIds);
 
     /** Runs a scheduler command within {@code cmd_timeout}. */
     final CommandRunner.Outcome run(List<String> argv) throws ProviderException {
@@ -39,7 +39,7 @@ abstract class BatchScheduler implements Provider {
 
     /** The status command's outcome; a scheduler may ask again another way when the first answer fails. */
     CommandRunner.Outcome statusOutcome(List<String> jobIds) throws ProviderException {
-        return run(statusCommand(jobIds));
+        return run(statusArgv(jobIds));
     }
 
     @Override
@@ -47,16 +47,16 @@ abstract class BatchScheduler implements Provider {
         Path file = job.dir().resolve(job.name() + ".submit");
         try {
             Files.createDirectories(job.dir());
-            Files.writeString(file, scriptOf(job));
+            Files.writeString(file, script(job));
         } catch (IOException e) {
             throw new ProviderException("cannot write the block's script " + file + ": " + e.getMessage(), e);
         }
-        List<String> argv = submitCommand(file);
+        List<String> argv = submitArgv(file);
         CommandRunner.Outcome r = run(argv);
         if (!r.ok()) {
             throw new ProviderException(argv.get(0) + " refused the block: " + r.reason());
         }
-        return submitted(r.stdout());
+        return parseSubmit(r.stdout());
     }
 
     @Override
@@ -66,9 +66,9 @@ abstract class BatchScheduler implements Provider {
         }
         CommandRunner.Outcome r = statusOutcome(jobIds);
         if (!r.ok() && r.stdout().isBlank()) {
-            throw new ProviderException(statusCommand(jobIds).get(0) + " failed: " + r.reason());
+            throw new ProviderException(statusArgv(jobIds).get(0) + " failed: " + r.reason());
         }
-        return states(r.stdout(), jobIds);
+        return parseStatus(r.stdout(), jobIds);
     }
 
     @Override
@@ -76,7 +76,7 @@ abstract class BatchScheduler implements Provider {
         if (jobIds.isEmpty()) {
             return;
         }
-        List<String> argv = cancelCommand(jobIds);
+        List<String> argv = cancelArgv(jobIds);
         CommandRunner.Outcome r = run(argv);
         if (!r.ok()) {
             throw new ProviderException(argv.get(0) + " failed: " + r.reason());

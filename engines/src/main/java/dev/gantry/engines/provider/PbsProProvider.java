@@ -44,7 +44,9 @@ public final class PbsProProvider extends BatchScheduler {
         return "pbspro";
     }
 
-    public static String script(Options o, BlockJob job) {
+    @Override
+    String script(BlockJob job) {
+        Options o = options;
         StringBuilder s = new StringBuilder("#!/bin/bash\n");
         s.append("#PBS -S /bin/bash\n");
         s.append("#PBS -N ").append(job.name()).append('\n');
@@ -71,12 +73,14 @@ public final class PbsProProvider extends BatchScheduler {
         return s.toString();
     }
 
-    public static List<String> submitArgv(Path script) {
+    @Override
+    List<String> submitArgv(Path script) {
         return List.of("qsub", script.toString());
     }
 
     /** {@code qsub} prints the job id, {@code 123.server}. */
-    public static String parseSubmit(String stdout) throws ProviderException {
+    @Override
+    String parseSubmit(String stdout) throws ProviderException {
         String id = stdout.strip();
         if (!id.matches("[0-9]+(\\[\\])?(\\.[A-Za-z0-9_.\\-]+)?")) {
             throw new ProviderException("qsub printed no job id: '" + id + "'");
@@ -84,14 +88,16 @@ public final class PbsProProvider extends BatchScheduler {
         return id;
     }
 
-    public static List<String> statusArgv(List<String> jobIds) {
+    @Override
+    List<String> statusArgv(List<String> jobIds) {
         List<String> argv = new ArrayList<>(List.of("qstat", "-f", "-F", "json", "-x"));
         argv.addAll(jobIds);
         return argv;
     }
 
     /** {@code {"Jobs": {"123.server": {"job_state": "R", "Exit_status": 0}}}}; a job not listed has ended. */
-    public static Map<String, JobStatus> parseStatus(String stdout, List<String> jobIds) throws ProviderException {
+    @Override
+    Map<String, JobStatus> parseStatus(String stdout, List<String> jobIds) throws ProviderException {
         Map<String, JobStatus> known = new HashMap<>();
         if (!stdout.isBlank()) {
             JsonNode jobs;
@@ -122,39 +128,11 @@ public final class PbsProProvider extends BatchScheduler {
         return new JobStatus(state, comment);
     }
 
-    public static List<String> cancelArgv(List<String> jobIds) {
+    @Override
+    List<String> cancelArgv(List<String> jobIds) {
         List<String> argv = new ArrayList<>(List.of("qdel"));
         argv.addAll(jobIds);
         return argv;
     }
 
-    @Override
-    String scriptOf(BlockJob job) {
-        return script(options, job);
-    }
-
-    @Override
-    List<String> submitCommand(Path script) {
-        return submitArgv(script);
-    }
-
-    @Override
-    String submitted(String stdout) throws ProviderException {
-        return parseSubmit(stdout);
-    }
-
-    @Override
-    List<String> statusCommand(List<String> jobIds) {
-        return statusArgv(jobIds);
-    }
-
-    @Override
-    Map<String, JobStatus> states(String stdout, List<String> jobIds) throws ProviderException {
-        return parseStatus(stdout, jobIds);
-    }
-
-    @Override
-    List<String> cancelCommand(List<String> jobIds) {
-        return cancelArgv(jobIds);
-    }
 }

@@ -48,7 +48,9 @@ public final class SlurmProvider extends BatchScheduler {
     }
 
     /** The batch script of a block. */
-    public static String script(Options o, BlockJob job) {
+    @Override
+    String script(BlockJob job) {
+        Options o = options;
         StringBuilder s = new StringBuilder("#!/bin/bash\n");
         s.append("#SBATCH --job-name=").append(job.name()).append('\n');
         s.append("#SBATCH --output=").append(job.dir().resolve(job.name() + ".stdout")).append('\n');
@@ -80,12 +82,14 @@ public final class SlurmProvider extends BatchScheduler {
         }
     }
 
-    public static List<String> submitArgv(Path script) {
+    @Override
+    List<String> submitArgv(Path script) {
         return List.of("sbatch", "--parsable", script.toString());
     }
 
     /** {@code sbatch --parsable} prints {@code jobid} or {@code jobid;cluster}. */
-    public static String parseSubmit(String stdout) throws ProviderException {
+    @Override
+    String parseSubmit(String stdout) throws ProviderException {
         String line = stdout.strip().lines().reduce((a, b) -> b).orElse("");
         String id = line.split(";")[0].strip();
         if (!id.matches("\\d+(_\\d+)?")) {
@@ -94,12 +98,14 @@ public final class SlurmProvider extends BatchScheduler {
         return id;
     }
 
-    public static List<String> statusArgv(List<String> jobIds) {
+    @Override
+    List<String> statusArgv(List<String> jobIds) {
         return List.of("squeue", "--noheader", "--states=all", "--format=%i|%t|%r", "--jobs=" + String.join(",", jobIds));
     }
 
     /** Lines of {@code id|state|reason}; a job not listed has ended and left Slurm's memory: completed. */
-    public static Map<String, JobStatus> parseStatus(String stdout, List<String> jobIds) {
+    @Override
+    Map<String, JobStatus> parseStatus(String stdout, List<String> jobIds) {
         Map<String, JobStatus> out = new HashMap<>();
         for (String line : stdout.strip().split("\n")) {
             String[] f = line.strip().split("\\|", 3);
@@ -124,40 +130,11 @@ public final class SlurmProvider extends BatchScheduler {
         };
     }
 
-    public static List<String> cancelArgv(List<String> jobIds) {
+    @Override
+    List<String> cancelArgv(List<String> jobIds) {
         List<String> argv = new ArrayList<>(List.of("scancel"));
         argv.addAll(jobIds);
         return argv;
-    }
-
-    @Override
-    String scriptOf(BlockJob job) {
-        return script(options, job);
-    }
-
-    @Override
-    List<String> submitCommand(Path script) {
-        return submitArgv(script);
-    }
-
-    @Override
-    String submitted(String stdout) throws ProviderException {
-        return parseSubmit(stdout);
-    }
-
-    @Override
-    List<String> statusCommand(List<String> jobIds) {
-        return statusArgv(jobIds);
-    }
-
-    @Override
-    Map<String, JobStatus> states(String stdout, List<String> jobIds) throws ProviderException {
-        return parseStatus(stdout, jobIds);
-    }
-
-    @Override
-    List<String> cancelCommand(List<String> jobIds) {
-        return cancelArgv(jobIds);
     }
 
     @Override

@@ -10,33 +10,35 @@ import org.junit.jupiter.api.Test;
 
 /** The PBS Pro provider's pure parts against golden files: every option in the script, argv and parsers. */
 class PbsProProviderTest {
+    static final PbsProProvider PBS = new PbsProProvider(new PbsProProvider.Options(null, null, null, null, null), null);
+
     @Test
     void theScriptOfTheDefaults() throws Exception {
         PbsProProvider.Options o = new PbsProProvider.Options(null, null, null, null, null);
-        Golden.check("pbspro-defaults.sh", PbsProProvider.script(o, SlurmProviderTest.JOB));
+        Golden.check("pbspro-defaults.sh", new PbsProProvider(o, null).script(SlurmProviderTest.JOB));
     }
 
     @Test
     void theScriptWithEveryOption() throws Exception {
         PbsProProvider.Options o = new PbsProProvider.Options("workq", "proj-42", "ngpus=1:mem=64gb", 16,
                 new BatchOptions("01:00:00", "#PBS -l filesystems=home\n#PBS -j oe", "source ~/env.sh", 45));
-        Golden.check("pbspro-all-options.sh", PbsProProvider.script(o, SlurmProviderTest.JOB));
+        Golden.check("pbspro-all-options.sh", new PbsProProvider(o, null).script(SlurmProviderTest.JOB));
     }
 
     @Test
     void argvOfEachVerb() throws Exception {
-        String argv = String.join(" ", PbsProProvider.submitArgv(Path.of("/b/gantry-ep-3.submit"))) + "\n"
-                + String.join(" ", PbsProProvider.statusArgv(List.of("7.pbs", "8.pbs"))) + "\n"
-                + String.join(" ", PbsProProvider.cancelArgv(List.of("7.pbs", "8.pbs"))) + "\n";
+        String argv = String.join(" ", PBS.submitArgv(Path.of("/b/gantry-ep-3.submit"))) + "\n"
+                + String.join(" ", PBS.statusArgv(List.of("7.pbs", "8.pbs"))) + "\n"
+                + String.join(" ", PBS.cancelArgv(List.of("7.pbs", "8.pbs"))) + "\n";
         Golden.check("pbspro-argv.txt", argv);
     }
 
     @Test
     void qsubAndQstatOutputAreParsed() throws Exception {
-        assertThat(PbsProProvider.parseSubmit("1234.pbs-server\n")).isEqualTo("1234.pbs-server");
-        assertThatThrownBy(() -> PbsProProvider.parseSubmit("qsub: Unknown queue")).isInstanceOf(ProviderException.class);
+        assertThat(PBS.parseSubmit("1234.pbs-server\n")).isEqualTo("1234.pbs-server");
+        assertThatThrownBy(() -> PBS.parseSubmit("qsub: Unknown queue")).isInstanceOf(ProviderException.class);
         String out = new String(getClass().getResourceAsStream("/golden/qstat-output.json").readAllBytes());
-        Map<String, JobStatus> s = PbsProProvider.parseStatus(out, List.of("1.pbs", "2.pbs", "3.pbs", "4.pbs", "5.pbs", "6.pbs"));
+        Map<String, JobStatus> s = PBS.parseStatus(out, List.of("1.pbs", "2.pbs", "3.pbs", "4.pbs", "5.pbs", "6.pbs"));
         assertThat(s.get("1.pbs")).isEqualTo(new JobStatus(JobState.PENDING, "Not Running: Insufficient amount of resource: ncpus"));
         assertThat(s.get("2.pbs").state()).isEqualTo(JobState.RUNNING);
         assertThat(s.get("3.pbs").state()).isEqualTo(JobState.COMPLETED);

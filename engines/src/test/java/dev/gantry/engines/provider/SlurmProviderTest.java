@@ -12,40 +12,42 @@ import org.junit.jupiter.api.Test;
 class SlurmProviderTest {
     static final BlockJob JOB = new BlockJob("gantry-ep-3", "gantry-manager --interchange 10.0.0.1:5000", 2,
             Path.of("/home/u/.gantry/endpoints/ep/blocks"));
+    static final SlurmProvider SLURM = new SlurmProvider(new SlurmProvider.Options(null, null, null, null, null, null,
+            null, null, null), null);
 
     @Test
     void theScriptOfTheDefaults() throws Exception {
         SlurmProvider.Options o = new SlurmProvider.Options(null, null, null, null, null, null, null, null, null);
-        Golden.check("slurm-defaults.sh", SlurmProvider.script(o, JOB));
+        Golden.check("slurm-defaults.sh", new SlurmProvider(o, null).script(JOB));
     }
 
     @Test
     void theScriptWithEveryOption() throws Exception {
         SlurmProvider.Options o = new SlurmProvider.Options("debug", "proj-42", "high", "haswell&ib", false, 32, 64, 4,
                 new BatchOptions("02:00:00", "#SBATCH --mail-type=NONE\n\n#SBATCH --licenses=scratch", "module load java/21\nexport X=1", 60));
-        Golden.check("slurm-all-options.sh", SlurmProvider.script(o, JOB));
+        Golden.check("slurm-all-options.sh", new SlurmProvider(o, null).script(JOB));
     }
 
     @Test
     void argvOfEachVerb() throws Exception {
-        String argv = String.join(" ", SlurmProvider.submitArgv(Path.of("/b/gantry-ep-3.submit"))) + "\n"
-                + String.join(" ", SlurmProvider.statusArgv(List.of("101", "102"))) + "\n"
-                + String.join(" ", SlurmProvider.cancelArgv(List.of("101", "102"))) + "\n";
+        String argv = String.join(" ", SLURM.submitArgv(Path.of("/b/gantry-ep-3.submit"))) + "\n"
+                + String.join(" ", SLURM.statusArgv(List.of("101", "102"))) + "\n"
+                + String.join(" ", SLURM.cancelArgv(List.of("101", "102"))) + "\n";
         Golden.check("slurm-argv.txt", argv);
     }
 
     @Test
     void sbatchOutputIsParsed() throws Exception {
-        assertThat(SlurmProvider.parseSubmit("4242\n")).isEqualTo("4242");
-        assertThat(SlurmProvider.parseSubmit("4242;cluster2\n")).isEqualTo("4242");
-        assertThatThrownBy(() -> SlurmProvider.parseSubmit("sbatch: error: Batch job submission failed"))
+        assertThat(SLURM.parseSubmit("4242\n")).isEqualTo("4242");
+        assertThat(SLURM.parseSubmit("4242;cluster2\n")).isEqualTo("4242");
+        assertThatThrownBy(() -> SLURM.parseSubmit("sbatch: error: Batch job submission failed"))
                 .isInstanceOf(ProviderException.class).hasMessageContaining("no job id");
     }
 
     @Test
     void squeueOutputIsParsedAndAMissingJobHasEnded() throws Exception {
         String out = new String(getClass().getResourceAsStream("/golden/squeue-output.txt").readAllBytes());
-        Map<String, JobStatus> s = SlurmProvider.parseStatus(out, List.of("101", "102", "103", "104", "105", "106", "999"));
+        Map<String, JobStatus> s = SLURM.parseStatus(out, List.of("101", "102", "103", "104", "105", "106", "999"));
         assertThat(s.get("101")).isEqualTo(new JobStatus(JobState.PENDING, "Resources"));
         assertThat(s.get("102").state()).isEqualTo(JobState.RUNNING);
         assertThat(s.get("103").state()).isEqualTo(JobState.CANCELLED);
