@@ -28,7 +28,9 @@ import picocli.CommandLine.Parameters;
 /** {@code gantry endpoint} (alias {@code gep}): configure, start, stop and list local endpoints. */
 @Command(name = "endpoint", aliases = "gep", description = "Manage the endpoints of this machine.",
         subcommands = {EndpointCommand.Configure.class, EndpointCommand.Start.class, EndpointCommand.Stop.class,
-                EndpointCommand.ListCmd.class, EndpointCommand.Status.class})
+                EndpointCommand.ListCmd.class, EndpointCommand.Status.class, ManagerCommands.Render.class,
+                ManagerCommands.EnableOnBoot.class, ManagerCommands.DisableOnBoot.class,
+                ManagerCommands.StartUserEndpoint.class})
 final class EndpointCommand {
 
     static EndpointDir dir(String name) {
@@ -46,6 +48,13 @@ final class EndpointCommand {
         @Option(names = "--max-workers", description = "Workers; 0 = one per core (default ${DEFAULT-VALUE}).")
         int maxWorkers = 0;
 
+        @Option(names = "--manager", description = "An endpoint manager: it starts a user endpoint per submitter from a"
+                + " template (for anyone its identity mapping accepts when run as root, else for you only).")
+        boolean manager;
+
+        @Option(names = "--multi-user", description = "An endpoint manager for many users, run as root (public: true).")
+        boolean multiUser;
+
         @Override
         public Integer call() throws IOException {
             EndpointDir d = dir(name);
@@ -56,6 +65,14 @@ final class EndpointCommand {
                 throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "--engine must be thread, process or pilot");
             }
             GantryHome.privateDir(d.dir());
+            if (manager || multiUser) {
+                dev.gantry.endpoint.manager.ManagerFiles.write(d, multiUser);
+                System.out.println("Created endpoint manager " + name + " in " + d.dir() + ": edit config.yaml and "
+                        + dev.gantry.endpoint.manager.ManagerConfig.TEMPLATE + (multiUser ? ", write "
+                        + dev.gantry.endpoint.manager.ManagerConfig.IDENTITY_MAPPING
+                        + " (see example_identity_mapping_config.json)" : "") + ", then run: gantry endpoint start " + name);
+                return 0;
+            }
             GantryHome.writePrivate(d.config(), EndpointConfig.template(engine, maxWorkers));
             System.out.println("Created endpoint " + name + ": edit " + d.config() + ", then run: gantry endpoint start " + name);
             return 0;
@@ -79,8 +96,28 @@ final class EndpointCommand {
             if (d.running().isPresent()) {
                 throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "endpoint " + name + " is already running (pid " + d.running().get().pid() + ")");
             }
-            EndpointConfig cfg = EndpointConfig.read(d.config());
-            return detach ? detached(d) : foreground(d, cfg);
+            if (detach) {
+                return detached(d);
+            }
+            if (dev.gantry.endpoint.manager.ManagerConfig.isManager(d.config())) {
+                return manager(d, dev.gantry.endpoint.manager.ManagerConfig.read(d.config()));
+            }
+            return foreground(d, EndpointConfig.read(d.config()));
+        }
+
+        private int manager(EndpointDir d, dev.gantry.endpoint.manager.ManagerConfig cfg) throws InterruptedException {
+            ServiceClient local = ServiceClient.fromEnvironment();
+            ServiceClient client = cfg.urls().isEmpty() ? local : new ServiceClient(cfg.urls(), local.token());
+            var m = new dev.gantry.endpoint.manager.EndpointManager(d, cfg, client);
+            d.writePid(ProcessHandle.current().pid());
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                m.close();
+                d.removePid();
+            }));
+            System.out.println(">>> Endpoint ID: " + m.start() + " <<<");
+            System.out.flush();
+            m.awaitStop();
+            return 0;
         }
 
         private int foreground(EndpointDir d, EndpointConfig cfg) throws InterruptedException {

@@ -22,11 +22,11 @@ import org.slf4j.LoggerFactory;
  * One connection of the endpoint channel. Its sender thread is the socket's only writer: it batches
  * acceptances and results into frames and sends a status report every heartbeat period.
  */
-final class Channel {
+public final class Channel {
     private static final Logger log = LoggerFactory.getLogger(Channel.class);
     private static final int MAX_FRAME_ITEMS = 1000;
 
-    final CompletableFuture<Void> closed = new CompletableFuture<>();
+    public final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final Queue<TaskId> accepted;
     private final Queue<TaskId> waitingForNodes;
     private final Queue<TaskResult> results;
@@ -37,7 +37,7 @@ final class Channel {
     private volatile WebSocket ws;
     private volatile long lastHeardMs = System.currentTimeMillis();
 
-    Channel(Queue<TaskId> accepted, Queue<TaskId> waitingForNodes, Queue<TaskResult> results,
+    public Channel(Queue<TaskId> accepted, Queue<TaskId> waitingForNodes, Queue<TaskResult> results,
             Supplier<ChannelMessage.Status> status, int heartbeatPeriodMs) {
         this.accepted = accepted;
         this.waitingForNodes = waitingForNodes;
@@ -47,7 +47,7 @@ final class Channel {
     }
 
     /** The listener for the socket: whole messages to {@code onMessage}, closes complete {@link #closed}. */
-    WebSocket.Listener listener(Consumer<ChannelMessage> onMessage) {
+    public WebSocket.Listener listener(Consumer<ChannelMessage> onMessage) {
         return new TextFrames(text -> {
             lastHeardMs = System.currentTimeMillis();
             onMessage.accept(Json.read(text, ChannelMessage.class));
@@ -74,13 +74,13 @@ final class Channel {
     }
 
     /** Starts sending on {@code socket}: first {@code first} (hello and resent results), then the queues. */
-    void start(WebSocket socket, List<ChannelMessage> first) {
+    public void start(WebSocket socket, List<ChannelMessage> first) {
         this.ws = socket;
         control.addAll(first);
         Thread.ofVirtual().name("channel-sender").start(this::sendLoop);
     }
 
-    void send(ChannelMessage m) {
+    public void send(ChannelMessage m) {
         control.add(m);
         wake();
     }
@@ -142,7 +142,7 @@ final class Channel {
         ws.sendText(frame, true).get(30, TimeUnit.SECONDS);
     }
 
-    void close() {
+    public void close() {
         WebSocket w = ws;
         if (w != null && !w.isOutputClosed()) {
             try {

@@ -66,6 +66,7 @@ public final class EndpointAgent implements AutoCloseable {
             });
     private final Queue<TaskResult> fresh = new ConcurrentLinkedQueue<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicLong activity = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.Set<Strategy> allowed;
     private volatile boolean open = true;
     private volatile boolean draining;
@@ -92,6 +93,25 @@ public final class EndpointAgent implements AutoCloseable {
         engine.start();
         Thread.ofVirtual().name("channel-connector").start(this::connectLoop);
         return id;
+    }
+
+    /** Starts an endpoint the service registered itself (a user endpoint): the engine, and the channel at {@code path}. */
+    public void startRegistered(EndpointId registered, String path) {
+        id = registered;
+        channelPath = path;
+        dir.saveEndpointId(id);
+        engine.start();
+        Thread.ofVirtual().name("channel-connector").start(this::connectLoop);
+    }
+
+    /** Grows each time a task arrives or a result is acknowledged: an idle endpoint's stays the same. */
+    public long activity() {
+        return activity.get();
+    }
+
+    /** Tasks running here plus results the service has not acknowledged yet. */
+    public int outstanding() {
+        return running.size() + outbox.size();
     }
 
     private void register() {
@@ -161,8 +181,14 @@ public final class EndpointAgent implements AutoCloseable {
     private void onMessage(ChannelMessage m) {
         switch (m) {
             case ChannelMessage.Functions f -> f.functions().forEach(d -> functions.put(d.functionUuid(), d));
-            case ChannelMessage.Tasks t -> t.tasks().forEach(this::run);
-            case ChannelMessage.ResultsAck a -> outbox.ack(a.tasks());
+            case ChannelMessage.Tasks t -> {
+                activity.incrementAndGet();
+                t.tasks().forEach(this::run);
+            }
+            case ChannelMessage.ResultsAck a -> {
+                activity.incrementAndGet();
+                outbox.ack(a.tasks());
+            }
             case ChannelMessage.Cancel c -> c.tasks().forEach(t -> {
                 if (engine.cancel(t)) {
                     log.info("task {} cancelled", t);
@@ -258,6 +284,11 @@ public final class EndpointAgent implements AutoCloseable {
 
     public void awaitStop() throws InterruptedException {
         stopped.await();
+    }
+
+    /** Waits up to {@code ms} for the endpoint to stop; true if it has. */
+    public boolean awaitStop(long ms) throws InterruptedException {
+        return stopped.await(ms, TimeUnit.MILLISECONDS);
     }
 
     private void pause(int attempt) {

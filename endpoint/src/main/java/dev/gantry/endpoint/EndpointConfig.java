@@ -25,12 +25,14 @@ import java.nio.file.Path;
  *     decode arguments in Java native serialization; absent: every function kind, JSON arguments only
  */
 public record EndpointConfig(String displayName, EngineConfig engine, double heartbeatPeriod, String serviceUrl,
-        Integer prefetch, java.util.List<String> serviceUrls, java.util.List<String> allowedSerializers) {
+        Integer prefetch, java.util.List<String> serviceUrls, java.util.List<String> allowedSerializers,
+        Integer idleHeartbeatsSoft, Integer idleHeartbeatsHard) {
     public static final double DEFAULT_HEARTBEAT = 30;
 
     private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
     public EndpointConfig {
@@ -47,6 +49,13 @@ public record EndpointConfig(String displayName, EngineConfig engine, double hea
             throw invalid("prefetch must be between 1 and 100000, got " + prefetch);
         }
         serviceUrls = serviceUrls == null ? java.util.List.of() : java.util.List.copyOf(serviceUrls);
+        if (idleHeartbeatsSoft != null && idleHeartbeatsSoft < 0) {
+            throw invalid("idle_heartbeats_soft must be 0 or more, got " + idleHeartbeatsSoft);
+        }
+        if (idleHeartbeatsHard != null && idleHeartbeatsSoft != null && idleHeartbeatsSoft > 0
+                && idleHeartbeatsHard <= idleHeartbeatsSoft) {
+            throw invalid("idle_heartbeats_hard must be more than idle_heartbeats_soft");
+        }
         if (allowedSerializers != null) {
             allowedSerializers.forEach(EndpointConfig::strategy);
             allowedSerializers = java.util.List.copyOf(allowedSerializers);
@@ -54,7 +63,15 @@ public record EndpointConfig(String displayName, EngineConfig engine, double hea
     }
 
     public EndpointConfig(String displayName, EngineConfig engine, double heartbeatPeriod) {
-        this(displayName, engine, heartbeatPeriod, null, null, null, null);
+        this(displayName, engine, heartbeatPeriod, null, null, null, null, null, null);
+    }
+
+    public int idleSoft() {
+        return idleHeartbeatsSoft == null ? 0 : idleHeartbeatsSoft;
+    }
+
+    public int idleHard() {
+        return idleHeartbeatsHard == null ? 5760 : idleHeartbeatsHard;
     }
 
     /** The function strategies this endpoint runs. */
@@ -95,7 +112,20 @@ public record EndpointConfig(String displayName, EngineConfig engine, double hea
 
     public static EndpointConfig read(Path file) {
         try {
-            return YAML.readValue(Files.readAllBytes(file), EndpointConfig.class);
+            return parse(Files.readAllBytes(file), file.toString());
+        } catch (IOException e) {
+            throw invalid("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Parses a configuration's YAML; errors name {@code where} and the YAML path. */
+    public static EndpointConfig parse(byte[] yaml, String where) {
+        try {
+            EndpointConfig c = YAML.readValue(yaml, EndpointConfig.class);
+            if (c == null) {
+                throw invalid(where + " is empty");
+            }
+            return c;
         } catch (JsonMappingException e) {
             StringBuilder path = new StringBuilder();
             for (JsonMappingException.Reference r : e.getPath()) {
@@ -103,9 +133,9 @@ public record EndpointConfig(String displayName, EngineConfig engine, double hea
                         : "[" + r.getIndex() + "]");
             }
             String cause = e.getCause() instanceof GantryException g ? g.getMessage() : e.getOriginalMessage();
-            throw invalid(file + ": " + (path.length() == 0 ? "" : "at " + path + ": ") + cause);
+            throw invalid(where + ": " + (path.length() == 0 ? "" : "at " + path + ": ") + cause);
         } catch (IOException e) {
-            throw invalid("cannot read " + file + ": " + e.getMessage());
+            throw invalid(where + " is not valid YAML: " + e.getMessage());
         }
     }
 

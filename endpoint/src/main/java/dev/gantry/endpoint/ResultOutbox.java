@@ -130,6 +130,10 @@ final class ResultOutbox implements AutoCloseable {
         return pending.isEmpty();
     }
 
+    int size() {
+        return pending.size();
+    }
+
     /** The service committed these: forget them, and delete segments that hold nothing else. */
     void ack(Collection<TaskId> tasks) {
         synchronized (lock) {

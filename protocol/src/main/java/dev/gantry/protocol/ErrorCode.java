@@ -19,6 +19,10 @@ public enum ErrorCode {
     ENDPOINT_QUEUE_FULL(429),
     IDEMPOTENCY_KEY_REUSED(409),
     SERVICE_UNAVAILABLE(503),
+    /** A multi-user endpoint could not start the submitter's user endpoint; the message is the endpoint's reason. */
+    USER_ENDPOINT_START_FAILED(422),
+    /** The endpoint manager that would start the submitter's user endpoint is not connected. */
+    ENDPOINT_MANAGER_OFFLINE(503),
     INTERNAL_ERROR(500),
     /**
      * Task outcomes (not HTTP): user code raised, the task could not start, the result was too large, the

@@ -45,8 +45,12 @@ public final class ComputeExecutor implements AutoCloseable {
         this.endpoint = Objects.requireNonNull(b.endpoint, "endpoint id");
         this.javaNative = b.javaNative;
         this.watcher = new ResultWatcher(client.http(), javaNative);
+        com.fasterxml.jackson.databind.JsonNode userConfig = b.userEndpointConfig == null ? null
+                : dev.gantry.protocol.Json.mapper().valueToTree(b.userEndpointConfig);
+        com.fasterxml.jackson.databind.JsonNode runtime = dev.gantry.protocol.Json.mapper().valueToTree(UserRuntime.current());
         this.submitter = new Submitter(endpoint, b.taskGroup, b.batchSize,
-                new Submitter.RetryPolicy(b.maxRetries, b.retryUserErrors), request -> client.batchRun(endpoint, request));
+                new Submitter.RetryPolicy(b.maxRetries, b.retryUserErrors),
+                request -> client.batchRun(endpoint, request.forUser(userConfig, runtime)));
     }
 
     public static Builder builder() {
@@ -232,6 +236,7 @@ public final class ComputeExecutor implements AutoCloseable {
         private boolean javaNative;
         private Integer maxRetries;
         private boolean retryUserErrors;
+        private Map<String, ?> userEndpointConfig;
 
         public Builder client(Client c) {
             this.client = c;
@@ -279,6 +284,15 @@ public final class ComputeExecutor implements AutoCloseable {
         /** Retries tasks whose function raised too (within {@link #maxRetries}); off by default. */
         public Builder retryUserErrors(boolean on) {
             this.retryUserErrors = on;
+            return this;
+        }
+
+        /**
+         * Values for a multi-user endpoint's template ({@code user_endpoint_config}): the endpoint starts a user
+         * endpoint for you per distinct set of values (and per runtime). Ignored by other endpoints.
+         */
+        public Builder userEndpointConfig(Map<String, ?> values) {
+            this.userEndpointConfig = values == null ? null : Map.copyOf(values);
             return this;
         }
 

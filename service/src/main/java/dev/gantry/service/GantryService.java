@@ -8,6 +8,7 @@ import dev.gantry.service.channel.EndpointChannels;
 import dev.gantry.service.channel.ResultStreams;
 import dev.gantry.service.channel.ResultWriter;
 import dev.gantry.service.http.Auth;
+import dev.gantry.service.http.IdentityRoutes;
 import dev.gantry.service.http.HttpServer;
 import dev.gantry.service.http.Routes;
 import dev.gantry.service.store.Database;
@@ -15,6 +16,7 @@ import dev.gantry.service.store.EndpointStore;
 import dev.gantry.service.store.FunctionStore;
 import dev.gantry.service.store.Identity;
 import dev.gantry.service.store.IdentityStore;
+import dev.gantry.service.store.StartRequests;
 import dev.gantry.service.store.TaskLeases;
 import dev.gantry.service.store.TaskStore;
 import dev.gantry.service.channel.Recovery;
@@ -52,7 +54,9 @@ public final class GantryService implements AutoCloseable {
         Recovery recovery = housekeeper.recovery();
         writer = new ResultWriter(tasks, leases, recovery, broker);
         Auth auth = new Auth(identities);
-        channels = new EndpointChannels(instance, auth, endpoints, functions, tasks, leases, recovery, broker, writer);
+        StartRequests starts = new StartRequests(db);
+        channels = new EndpointChannels(instance, auth, endpoints, functions, tasks, leases, recovery, broker, writer,
+                starts, identities);
         streams = new ResultStreams(auth, tasks, broker);
         if (!broker.durable()) {
             tasks.unqueueWaiting();
@@ -62,16 +66,19 @@ public final class GantryService implements AutoCloseable {
             housekeeper.requeueSoon();
             streams.replayAll();
         });
-        Submissions submissions = new Submissions(endpoints, functions, tasks, broker, cfg.queueCapacity());
+        Submissions submissions = new Submissions(endpoints, functions, tasks, broker, cfg.queueCapacity(),
+                new UserEndpointStarts(endpoints, starts, broker, Clock.systemUTC(), START_WAIT_MS));
         http = HttpServer.create(cfg.host(), auth, cfg.maxBodyBytes());
         new Routes(functions, endpoints, tasks, leases, submissions, new Cancellations(tasks, broker), cfg.maxBodyBytes(), cfg.heartbeatPeriodMs()).register(http);
         channels.register(http);
         streams.register(http);
+        String token = localToken(cfg, identities);
+        new IdentityRoutes(identities, identities.byToken(token).orElseThrow().id()).register(http);
         writer.start();
         housekeeper.start(cfg.housekeepingPeriod());
         http.start(cfg.host(), cfg.port());
         String url = "http://" + cfg.host() + ":" + http.port();
-        credentials = new GantryHome.Credentials(url, localToken(cfg, identities));
+        credentials = new GantryHome.Credentials(url, token);
         if (cfg.writeCredentials()) {
             cfg.home().writeCredentials(credentials);
         }
@@ -79,6 +86,9 @@ public final class GantryService implements AutoCloseable {
                 cfg.jdbcUrl().replaceAll("password=[^;&]*", "password=***"),
                 cfg.embeddedBroker() ? "in-process" : RabbitBroker.redact(cfg.brokerUrl()));
     }
+
+    /** How long a submit waits for an endpoint manager to start the submitter's user endpoint. */
+    static final long START_WAIT_MS = 45_000;
 
     public static GantryService start(ServiceConfig cfg) {
         return new GantryService(cfg);

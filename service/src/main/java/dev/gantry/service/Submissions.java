@@ -42,9 +42,11 @@ public final class Submissions {
     private final TaskSubmits submits;
     private final Broker broker;
     private final long queueCapacity;
+    private final UserEndpointStarts userEndpoints;
 
     public Submissions(EndpointStore endpoints, FunctionStore functions, TaskStore tasks, Broker broker,
-            long queueCapacity) {
+            long queueCapacity, UserEndpointStarts userEndpoints) {
+        this.userEndpoints = userEndpoints;
         this.endpoints = endpoints;
         this.functions = functions;
         this.tasks = tasks;
@@ -53,21 +55,23 @@ public final class Submissions {
         this.queueCapacity = queueCapacity;
     }
 
-    public SubmitResponse submit(Identity who, EndpointId endpoint, SubmitRequest request) {
-        if (endpoints.get(who, endpoint).isEmpty()) {
-            throw new GantryException(ErrorCode.ENDPOINT_NOT_FOUND, "endpoint " + endpoint + " not found");
-        }
+    /**
+     * Stores and queues a batch. A submit to an endpoint manager goes to the submitter's user endpoint (started
+     * first if need be); the reply names it as {@code endpoint_id}.
+     */
+    public SubmitResponse submit(Identity who, EndpointId to, SubmitRequest request) {
+        EndpointStore.Target target = endpoints.target(to).filter(t -> t.usableBy(who)).orElseThrow(() ->
+                new GantryException(ErrorCode.ENDPOINT_NOT_FOUND, "endpoint " + to + " not found"));
+        requireFunctions(who, functionIds(request));
+        EndpointId endpoint = target.manager() ? userEndpoints.userEndpointFor(who, target, request) : to;
         ResourceSpec resources = ResourceSpec.parse(request.resourceSpecification());
         List<NewTask> batch = new ArrayList<>(request.taskCount());
-        Map<UUID, FunctionId> fnIds = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> e : request.tasks().entrySet()) {
             FunctionId fn = new FunctionId(Ids.parse("function id", e.getKey()));
-            fnIds.put(fn.value(), fn);
             for (String payload : e.getValue()) {
                 batch.add(new NewTask(fn, payload));
             }
         }
-        requireFunctions(who, fnIds);
         long depth = depth(endpoint);
         if (depth + batch.size() > queueCapacity) {
             throw new GantryException(ErrorCode.ENDPOINT_QUEUE_FULL, "endpoint " + endpoint + " has " + depth
@@ -116,6 +120,15 @@ public final class Submissions {
             depths.put(endpoint, d);
         }
         return d.value();
+    }
+
+    private static Map<UUID, FunctionId> functionIds(SubmitRequest request) {
+        Map<UUID, FunctionId> out = new LinkedHashMap<>();
+        for (String key : request.tasks().keySet()) {
+            FunctionId fn = new FunctionId(Ids.parse("function id", key));
+            out.put(fn.value(), fn);
+        }
+        return out;
     }
 
     private void requireFunctions(Identity who, Map<UUID, FunctionId> wanted) {

@@ -57,6 +57,12 @@ public record SubmitRequest(TaskGroupId taskGroupId, boolean createQueue, Map<St
                 userRuntime, resultSerializers, key, retries, userErrors);
     }
 
+    /** The same request for a multi-user endpoint: the template values and the submitter's runtime. */
+    public SubmitRequest forUser(JsonNode config, JsonNode runtime) {
+        return new SubmitRequest(taskGroupId, createQueue, tasks, config, resourceSpecification, runtime,
+                resultSerializers, idempotencyKey, maxRetries, retryUserErrors);
+    }
+
     public int taskCount() {
         return tasks.values().stream().mapToInt(List::size).sum();
     }

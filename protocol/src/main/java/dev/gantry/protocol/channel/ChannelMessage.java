@@ -22,7 +22,9 @@ import java.util.UUID;
     @JsonSubTypes.Type(value = ChannelMessage.Results.class, name = "results"),
     @JsonSubTypes.Type(value = ChannelMessage.ResultsAck.class, name = "results-ack"),
     @JsonSubTypes.Type(value = ChannelMessage.Cancel.class, name = "cancel"),
-    @JsonSubTypes.Type(value = ChannelMessage.Stop.class, name = "stop")
+    @JsonSubTypes.Type(value = ChannelMessage.Stop.class, name = "stop"),
+    @JsonSubTypes.Type(value = ChannelMessage.StartUserEndpoint.class, name = "start-user-endpoint"),
+    @JsonSubTypes.Type(value = ChannelMessage.StartAnswer.class, name = "start-answer")
 })
 public sealed interface ChannelMessage {
 
@@ -70,4 +72,23 @@ public sealed interface ChannelMessage {
 
     /** Service → endpoint: close the channel and do not reconnect (endpoint deleted or locked). */
     record Stop(String reason) implements ChannelMessage {}
+
+    /**
+     * Service → endpoint manager: a submitter needs the user endpoint {@code userEndpoint}. The manager maps
+     * {@code identities} to a local account and starts it there, unless it runs already. {@code token} opens that
+     * user endpoint's channel ({@code channelPath}) and nothing else; it is never logged.
+     */
+    record StartUserEndpoint(EndpointId userEndpoint, UUID requestId, long issuedAtMs,
+            List<java.util.Map<String, String>> identities, com.fasterxml.jackson.databind.JsonNode userConfig,
+            com.fasterxml.jackson.databind.JsonNode userRuntime, String token, String channelPath)
+            implements ChannelMessage {
+        @Override
+        public String toString() {
+            return "StartUserEndpoint[userEndpoint=" + userEndpoint + ", requestId=" + requestId + ", issuedAtMs="
+                    + issuedAtMs + ", identities=" + identities + ", token=<redacted>]";
+        }
+    }
+
+    /** Endpoint manager → service: the user endpoint runs ({@code error} null), or why it could not start. */
+    record StartAnswer(UUID requestId, EndpointId userEndpoint, String error) implements ChannelMessage {}
 }

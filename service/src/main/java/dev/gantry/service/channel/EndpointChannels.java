@@ -49,6 +49,7 @@ public final class EndpointChannels implements AutoCloseable {
     private final ResultWriter writer;
     private final TaskLeases leases;
     private final Recovery recovery;
+    private final ManagerCommands managers;
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("channel-watchdog").factory());
     private final Map<String, EndpointConnection> bySession = new ConcurrentHashMap<>();
@@ -61,7 +62,9 @@ public final class EndpointChannels implements AutoCloseable {
             });
 
     public EndpointChannels(UUID instance, Auth auth, EndpointStore endpoints, FunctionStore functions,
-            TaskStore tasks, TaskLeases leases, Recovery recovery, Broker broker, ResultWriter writer) {
+            TaskStore tasks, TaskLeases leases, Recovery recovery, Broker broker, ResultWriter writer,
+            dev.gantry.service.store.StartRequests starts, dev.gantry.service.store.IdentityStore identities) {
+        this.managers = new ManagerCommands(starts, identities, endpoints);
         this.leases = leases;
         this.recovery = recovery;
         this.instance = instance;
@@ -77,7 +80,7 @@ public final class EndpointChannels implements AutoCloseable {
         app.wsBeforeUpgrade(PATH, ctx -> {
             auth.authenticate(ctx);
             EndpointId id = EndpointId.of(ctx.pathParam("id"));
-            if (endpoints.get(Auth.identity(ctx), id).isEmpty()) {
+            if (endpoints.get(Auth.channelIdentity(ctx, id.value()), id).isEmpty()) {
                 throw new GantryException(ErrorCode.ENDPOINT_NOT_FOUND, "endpoint " + id + " not found");
             }
         });
@@ -123,6 +126,7 @@ public final class EndpointChannels implements AutoCloseable {
             case ChannelMessage.Accepted a when c != null -> writer.submit(c, a.tasks(), a.atMs(), List.of());
             case ChannelMessage.WaitingForNodes w when c != null -> writer.waitingForNodes(w.tasks(), w.atMs());
             case ChannelMessage.Results r when c != null -> writer.submit(c, List.of(), 0, withinLimits(r.results()));
+            case ChannelMessage.StartAnswer a when c != null -> managers.answered(c.endpoint, a);
             case ChannelMessage.Status s when c != null -> {
                 c.creditChanged(s.credit());
                 endpoints.heartbeat(c.endpoint, s.report());
@@ -168,7 +172,10 @@ public final class EndpointChannels implements AutoCloseable {
         if (old != null) {
             old.close();
         }
-        c.onClose(broker.subscribeResults(dev.gantry.broker.Broker.controlTopic(id), c::control));
+        c.onClose(broker.subscribeResults(dev.gantry.broker.Broker.controlTopic(id), notices -> {
+            managers.forward(c, notices);
+            c.control(notices);
+        }));
         // subscribed first: a cancel committed from now on is heard, and one committed before is read here
         c.cancelledBefore(leases.cancelledUnsent(id, EndpointConnection.CANCELLED_KEPT));
         sender.send(new ChannelMessage.Welcome(period));

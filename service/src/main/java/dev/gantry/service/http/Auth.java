@@ -25,17 +25,31 @@ public final class Auth {
     }
 
     public static Identity identity(Context ctx) {
+        return unscoped(ctx.attribute(ATTRIBUTE));
+    }
+
+    public static Identity identity(io.javalin.websocket.WsContext ctx) {
+        return unscoped(ctx.attribute(ATTRIBUTE));
+    }
+
+    /** The identity opening endpoint {@code endpoint}'s channel: a full token's, or one scoped to that endpoint. */
+    public static Identity channelIdentity(Context ctx, java.util.UUID endpoint) {
         Identity who = ctx.attribute(ATTRIBUTE);
         if (who == null) {
             throw new GantryException(ErrorCode.UNAUTHORIZED, "a bearer token is required");
         }
+        if (who.scope() != null && !who.scope().equals(endpoint)) {
+            throw new GantryException(ErrorCode.FORBIDDEN, "this token opens endpoint " + who.scope() + "'s channel only");
+        }
         return who;
     }
 
-    public static Identity identity(io.javalin.websocket.WsContext ctx) {
-        Identity who = ctx.attribute(ATTRIBUTE);
+    private static Identity unscoped(Identity who) {
         if (who == null) {
             throw new GantryException(ErrorCode.UNAUTHORIZED, "a bearer token is required");
+        }
+        if (who.scope() != null) {
+            throw new GantryException(ErrorCode.FORBIDDEN, "this token opens endpoint " + who.scope() + "'s channel only");
         }
         return who;
     }

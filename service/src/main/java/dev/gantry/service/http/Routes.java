@@ -105,7 +105,8 @@ public final class Routes {
     private void registerEndpoint(Context ctx, EndpointId id) {
         EndpointRegistration r = Bodies.read(ctx, EndpointRegistration.class, maxBody, ErrorCode.REQUEST_TOO_LARGE);
         EndpointId eid = endpoints.register(Auth.identity(ctx), id, r);
-        Replies.json(ctx, new EndpointRegistered(eid, "/v3/endpoints/" + eid + "/channel", heartbeatPeriodMs));
+        Replies.json(ctx, new EndpointRegistered(eid, "/v3/endpoints/" + eid + "/channel", heartbeatPeriodMs,
+                Auth.identity(ctx).id().toString()));
     }
 
     private void deleteEndpoint(Context ctx) {

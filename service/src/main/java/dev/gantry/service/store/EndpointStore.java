@@ -37,20 +37,21 @@ public final class EndpointStore {
                 throw new GantryException(ErrorCode.FORBIDDEN, "endpoint " + eid + " belongs to another identity");
             }
             String sql = existingOwner == null
-                    ? "INSERT INTO endpoints (name, display_name, multi_user, is_public, metadata, owner_id, id,"
-                            + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                    : "UPDATE endpoints SET name = ?, display_name = ?, multi_user = ?, is_public = ?, metadata = ?"
-                            + " WHERE owner_id = ? AND id = ?";
+                    ? "INSERT INTO endpoints (name, display_name, multi_user, is_public, metadata, is_manager, owner_id,"
+                            + " id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    : "UPDATE endpoints SET name = ?, display_name = ?, multi_user = ?, is_public = ?, metadata = ?,"
+                            + " is_manager = ? WHERE owner_id = ? AND id = ?";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, r.endpointName());
                 ps.setString(2, r.displayName());
                 ps.setBoolean(3, r.multiUser());
                 ps.setBoolean(4, r.isPublic());
                 ps.setString(5, Rows.jsonOrNull(r.metadata()));
-                ps.setObject(6, owner.id());
-                ps.setObject(7, eid.value());
+                ps.setBoolean(6, r.manager());
+                ps.setObject(7, owner.id());
+                ps.setObject(8, eid.value());
                 if (existingOwner == null) {
-                    ps.setLong(8, System.currentTimeMillis());
+                    ps.setLong(9, System.currentTimeMillis());
                 }
                 return ps.executeUpdate();
             }
@@ -63,6 +64,71 @@ public final class EndpointStore {
             ps.setObject(1, id.value());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getObject(1, UUID.class) : null;
+            }
+        }
+    }
+
+    /**
+     * An endpoint as submits see it: its owner, whether it is an endpoint manager (and serves everyone its
+     * mapping accepts) or a user endpoint (its manager and the identity it serves), and its liveness.
+     */
+    public record Target(EndpointId id, UUID owner, boolean manager, boolean multiUser, UUID managerId,
+            UUID userIdentity, boolean connected, Long lastHeartbeatAt, int heartbeatPeriodMs) {
+        /** Connected, and heard from within two heartbeat periods. */
+        public boolean online(long nowMs) {
+            return connected && lastHeartbeatAt != null && nowMs - lastHeartbeatAt <= 2L * heartbeatPeriodMs;
+        }
+
+        /** Whether {@code who} may submit here (to a manager: then to the user endpoint it starts for them). */
+        public boolean usableBy(Identity who) {
+            return owner.equals(who.id()) || (manager && multiUser) || who.id().equals(userIdentity);
+        }
+    }
+
+    public Optional<Target> target(EndpointId id) {
+        return db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT owner_id, is_manager, multi_user, manager_id,"
+                    + " user_identity_id, connected, last_heartbeat_at, heartbeat_period_ms FROM endpoints WHERE id = ?")) {
+                ps.setObject(1, id.value());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(new Target(id, Rows.uuid(rs, "owner_id"), rs.getBoolean("is_manager"),
+                            rs.getBoolean("multi_user"), rs.getObject("manager_id", UUID.class),
+                            rs.getObject("user_identity_id", UUID.class), rs.getBoolean("connected"),
+                            Rows.nullableLong(rs, "last_heartbeat_at"), rs.getInt("heartbeat_period_ms")));
+                }
+            }
+        });
+    }
+
+    /**
+     * Registers user endpoint {@code id} of {@code manager} for {@code who}, unless it is registered: owned by the
+     * manager's owner, private, named after its manager.
+     */
+    public void ensureUserEndpoint(EndpointId id, Target manager, Identity who) {
+        if (target(id).isPresent()) {
+            return;
+        }
+        try {
+            db.durableTx(c -> {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO endpoints (id, owner_id, name, display_name,"
+                        + " multi_user, is_public, created_at, manager_id, user_identity_id) VALUES (?, ?, ?, ?, FALSE,"
+                        + " FALSE, ?, ?, ?)")) {
+                    ps.setObject(1, id.value());
+                    ps.setObject(2, manager.owner());
+                    ps.setString(3, "uep." + manager.id() + "." + id);
+                    ps.setString(4, "user endpoint of " + who.username());
+                    ps.setLong(5, System.currentTimeMillis());
+                    ps.setObject(6, manager.id().value());
+                    ps.setObject(7, who.id());
+                    return ps.executeUpdate();
+                }
+            });
+        } catch (RuntimeException e) {
+            if (target(id).isEmpty()) {
+                throw e; // not another submit's insert of the same user endpoint
             }
         }
     }

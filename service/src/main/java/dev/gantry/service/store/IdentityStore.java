@@ -44,32 +44,54 @@ public final class IdentityStore {
 
     /** Issues a new token for the identity; the plain token is returned once and never stored. */
     public String issueToken(Identity identity) {
+        return issue(identity, null);
+    }
+
+    /** Issues a token that opens endpoint {@code scope}'s channel and nothing else (for a user endpoint). */
+    public String issueScopedToken(Identity identity, UUID scope) {
+        return issue(identity, scope);
+    }
+
+    private String issue(Identity identity, UUID scope) {
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
         String token = "gty_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        db.tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO api_tokens (token_hash, identity_id, created_at) VALUES (?, ?, ?)")) {
+        db.durableTx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_tokens (token_hash, identity_id, created_at,"
+                    + " endpoint_scope) VALUES (?, ?, ?, ?)")) {
                 ps.setString(1, hash(token));
                 ps.setObject(2, identity.id());
                 ps.setLong(3, System.currentTimeMillis());
+                ps.setObject(4, scope);
                 return ps.executeUpdate();
             }
         });
         return token;
     }
 
+    public Optional<Identity> byId(UUID id) {
+        return db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT username FROM identities WHERE id = ?")) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new Identity(id, rs.getString(1))) : Optional.empty();
+                }
+            }
+        });
+    }
+
     public Optional<Identity> byToken(String token) {
         String h = hash(token);
         return db.tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT i.id, i.username FROM api_tokens t"
+            try (PreparedStatement ps = c.prepareStatement("SELECT i.id, i.username, t.endpoint_scope FROM api_tokens t"
                     + " JOIN identities i ON i.id = t.identity_id WHERE t.token_hash = ?"
                     + " AND (t.expires_at IS NULL OR t.expires_at > ?)")) {
                 ps.setString(1, h);
                 ps.setLong(2, System.currentTimeMillis());
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next()
-                            ? Optional.of(new Identity(rs.getObject(1, UUID.class), rs.getString(2)))
+                            ? Optional.of(new Identity(rs.getObject(1, UUID.class), rs.getString(2),
+                                    rs.getObject(3, UUID.class)))
                             : Optional.empty();
                 }
             }

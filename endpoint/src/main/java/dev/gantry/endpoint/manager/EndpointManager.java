@@ -1,0 +1,215 @@
+package dev.gantry.endpoint.manager;
+
+import dev.gantry.client.ApiException;
+import dev.gantry.client.ServiceClient;
+import dev.gantry.endpoint.Channel;
+import dev.gantry.endpoint.EndpointAgent;
+import dev.gantry.endpoint.EndpointDir;
+import dev.gantry.endpoint.identity.IdentityMappingFile;
+import dev.gantry.endpoint.identity.LocalAccounts;
+import dev.gantry.protocol.EndpointId;
+import dev.gantry.protocol.api.EndpointMetadata;
+import dev.gantry.protocol.api.EndpointRegistered;
+import dev.gantry.protocol.api.EndpointRegistration;
+import dev.gantry.protocol.api.StatusReport;
+import dev.gantry.protocol.channel.ChannelMessage;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The endpoint manager process: registers as an endpoint manager, keeps a channel to the service, and starts a
+ * user endpoint for each start request that passes the {@link StartPipeline}, answering with the outcome.
+ */
+public final class EndpointManager implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EndpointManager.class);
+    /** How long stopping user endpoints get before they are killed. */
+    public static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+    private final EndpointDir dir;
+    private final ManagerConfig cfg;
+    private final ServiceClient client;
+    private final boolean privileged;
+    private final int uid;
+    private final UUID instance = UUID.randomUUID();
+    private final UserEndpoints children;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean open = true;
+    private volatile Channel channel;
+    private volatile EndpointId id;
+    private volatile String channelPath;
+    private volatile StartPipeline pipeline;
+
+    public EndpointManager(EndpointDir dir, ManagerConfig cfg, ServiceClient client) {
+        this.dir = dir;
+        this.cfg = cfg;
+        this.client = client;
+        this.uid = (int) new com.sun.security.auth.module.UnixSystem().getUid();
+        this.privileged = uid == 0;
+        this.children = new UserEndpoints(Clock.systemUTC(), cfg.gracePeriodMs());
+    }
+
+    /** Checks the site's files, registers and connects; returns the manager's endpoint id. */
+    public EndpointId start() {
+        IdentityMappingFile mapping = privileged ? new IdentityMappingFile(cfg.identityMapping(dir.dir())) : null;
+        if (!privileged && cfg.identityMappingConfigPath() != null) {
+            log.warn("identity_mapping_config_path is ignored: this manager does not run as root, so it serves its owner only");
+        }
+        EndpointRegistered r = register();
+        String java = cfg.userEndpointJava() != null ? cfg.userEndpointJava()
+                : ProcessHandle.current().info().command().orElse("java");
+        String classpath = cfg.userEndpointClasspath() != null ? cfg.userEndpointClasspath()
+                : System.getProperty("java.class.path");
+        StartPipeline.Site site = new StartPipeline.Site(dir.dir(), id, cfg, privileged, uid, r.ownerId(),
+                cfg.urls().isEmpty() ? List.of(client.serviceUrl()) : cfg.urls(), java, classpath);
+        pipeline = new StartPipeline(site, new StartCheck(Clock.systemUTC()), mapping, new LocalAccounts(), children);
+        Thread.ofVirtual().name("manager-channel").start(this::connectLoop);
+        log.info("endpoint manager {} ({}) registered as {}", dir.name(), privileged ? "multi-user, as root"
+                : "personal, as uid " + uid, id);
+        return id;
+    }
+
+    private EndpointRegistered register() {
+        EndpointRegistration body = new EndpointRegistration(dir.name(), cfg.displayName(), EndpointAgent.VERSION,
+                privileged, cfg.isPublic(privileged), new EndpointMetadata(hostname(), System.getProperty("user.name"),
+                        EndpointAgent.VERSION, "manager", null), true);
+        for (int attempt = 0; ; attempt++) {
+            try {
+                EndpointRegistered r = dir.endpointId()
+                        .map(eid -> client.put("/v3/endpoints/" + eid, body, EndpointRegistered.class))
+                        .orElseGet(() -> client.post("/v3/endpoints", body, EndpointRegistered.class));
+                id = r.endpointId();
+                channelPath = r.channelPath();
+                dir.saveEndpointId(id);
+                return r;
+            } catch (ApiException e) {
+                if (!e.retryable() || !open) {
+                    throw e;
+                }
+                log.warn("cannot register yet ({}); trying again", e.getMessage());
+                pause(attempt);
+            }
+        }
+    }
+
+    private void connectLoop() {
+        int attempt = 0;
+        while (open) {
+            long connectedAt = System.currentTimeMillis();
+            try {
+                Channel ch = new Channel(new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>(),
+                        new ConcurrentLinkedQueue<>(), this::status, cfg.heartbeatPeriodMs());
+                var ws = client.openWebSocket(channelPath, ch.listener(this::onMessage)).get(15, TimeUnit.SECONDS);
+                channel = ch;
+                ch.start(ws, List.of(new ChannelMessage.Hello(id, instance, EndpointAgent.VERSION, List.of(), 0,
+                        cfg.heartbeatPeriodMs(), 0)));
+                log.info("endpoint manager {} connected to {}", id, client.serviceUrl());
+                ch.closed.join();
+                channel = null;
+                attempt = System.currentTimeMillis() - connectedAt > 10_000 ? 0 : attempt;
+            } catch (Exception e) {
+                if (open) {
+                    log.warn("endpoint manager {} cannot connect to {}: {}", id, client.serviceUrl(), e.toString());
+                    client.failover();
+                }
+            }
+            if (open) {
+                pause(attempt++);
+            }
+        }
+    }
+
+    private void onMessage(ChannelMessage m) {
+        switch (m) {
+            case ChannelMessage.StartUserEndpoint s -> Thread.ofVirtual().name("start-" + s.userEndpoint())
+                    .start(() -> answer(s, startOne(s)));
+            case ChannelMessage.Stop s -> {
+                log.warn("the service asked endpoint manager {} to stop: {}", id, s.reason());
+                Thread.ofVirtual().start(this::close);
+            }
+            default -> log.debug("ignored {}", m.getClass().getSimpleName());
+        }
+    }
+
+    /** Runs the start pipeline; returns null when the user endpoint runs, else the reason for the submitter. */
+    private String startOne(ChannelMessage.StartUserEndpoint s) {
+        long t0 = System.nanoTime();
+        try {
+            long pid = pipeline.start(s);
+            log.info("user endpoint {} runs as pid {} ({} ms)", s.userEndpoint(), pid, (System.nanoTime() - t0) / 1_000_000);
+            return null;
+        } catch (StartRefused e) {
+            log.warn("start of user endpoint {} refused: {}", s.userEndpoint(), e.detail());
+            return e.getMessage();
+        } catch (RuntimeException e) {
+            log.error("start of user endpoint {} failed", s.userEndpoint(), e);
+            return "the endpoint failed to start your user endpoint; see its administrator";
+        }
+    }
+
+    private void answer(ChannelMessage.StartUserEndpoint s, String error) {
+        Channel ch = channel;
+        if (ch != null) {
+            ch.send(new ChannelMessage.StartAnswer(s.requestId(), s.userEndpoint(), error));
+        } else {
+            log.warn("no channel to answer start request {}; the submit times out", s.requestId());
+        }
+    }
+
+    private ChannelMessage.Status status() {
+        return new ChannelMessage.Status(new StatusReport(0, 0, 0, 0, children.count(), "manager"), 0);
+    }
+
+    public EndpointId id() {
+        return id;
+    }
+
+    /** The pids of the user endpoints running now. */
+    public List<Long> userEndpointPids() {
+        return children.pids();
+    }
+
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    private void pause(int attempt) {
+        long capMs = Math.min(10_000, 500L << Math.min(attempt, 5));
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(capMs / 2, capMs + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String hostname() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "localhost";
+        }
+    }
+
+    /** Stops the user endpoints (SIGTERM, then SIGKILL after {@link #STOP_GRACE}) and the channel. */
+    @Override
+    public void close() {
+        if (!open) {
+            return;
+        }
+        open = false;
+        children.stopAll(STOP_GRACE);
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close();
+        }
+        stopped.countDown();
+        log.info("endpoint manager {} stopped", id);
+    }
+}

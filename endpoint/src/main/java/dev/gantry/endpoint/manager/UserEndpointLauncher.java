@@ -1,0 +1,152 @@
+package dev.gantry.endpoint.manager;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.endpoint.identity.LocalUser;
+import dev.gantry.protocol.Json;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts a user endpoint process. A root manager starts it as the mapped account through util-linux:
+ * {@code setsid} (its own session), {@code setpriv} (real, effective and saved uid and gid of the account, its
+ * groups from the group database, no new privileges, no capabilities, an empty bounding set), then a shell that
+ * sets umask 077 and goes to the account's home. Its environment is only what {@link #environment} gives. The
+ * process answers on its output with one line: {@value #READY} or {@value #REFUSED} and the reason.
+ */
+final class UserEndpointLauncher {
+    private static final Logger log = LoggerFactory.getLogger(UserEndpointLauncher.class);
+    static final String READY = "GANTRY-USER-ENDPOINT READY";
+    static final String REFUSED = "GANTRY-USER-ENDPOINT REFUSED ";
+    static final String PATH = "/usr/local/bin:/usr/bin:/bin";
+    private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z._+-]{1,64}");
+    private static final String SHELL = "umask 077; cd \"$HOME\" 2>/dev/null || cd /; unset PWD OLDPWD; exec \"$0\" \"$@\"";
+
+    private UserEndpointLauncher() {}
+
+    /** The command line: the privilege drop (for a root manager) and the user endpoint's JVM. */
+    static List<String> command(LocalUser u, boolean dropPrivileges, String java, String classpath,
+            List<String> jvmOptions) {
+        List<String> cmd = new ArrayList<>();
+        if (dropPrivileges) {
+            cmd.addAll(List.of("setsid", "setpriv", "--reuid=" + u.uid(), "--regid=" + u.gid(), "--init-groups",
+                    "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--"));
+        }
+        cmd.addAll(List.of("/bin/sh", "-c", SHELL, java));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", classpath, "dev.gantry.cli.Main", "endpoint", "_start-user-endpoint"));
+        return cmd;
+    }
+
+    /**
+     * The environment: for a root manager nothing of its own, only the administrator's variables, the account's
+     * {@code HOME} and {@code USER}, a standard {@code PATH}; for a personal manager its own environment plus the
+     * administrator's variables. Both add {@code GANTRY_USER_JAVA_VERSION} and {@code GANTRY_USER_SDK_VERSION}
+     * from the submitter's runtime, when they look like versions.
+     */
+    static Map<String, String> environment(LocalUser u, boolean clear, Map<String, String> inherited,
+            Map<String, String> admin, JsonNode runtime) {
+        Map<String, String> env = new LinkedHashMap<>();
+        if (!clear) {
+            env.putAll(inherited);
+        }
+        env.putAll(admin);
+        env.put("HOME", u.dir());
+        env.put("USER", u.uname());
+        if (clear || !env.containsKey("PATH")) {
+            env.put("PATH", admin.getOrDefault("PATH", PATH));
+        }
+        version(runtime, "java_version").ifPresent(v -> env.put("GANTRY_USER_JAVA_VERSION", v));
+        version(runtime, "sdk_version").ifPresent(v -> env.put("GANTRY_USER_SDK_VERSION", v));
+        return env;
+    }
+
+    private static java.util.Optional<String> version(JsonNode runtime, String field) {
+        JsonNode v = runtime == null ? null : runtime.get(field);
+        return v != null && v.isTextual() && VERSION.matcher(v.textValue()).matches()
+                ? java.util.Optional.of(v.textValue()) : java.util.Optional.empty();
+    }
+
+    /** Starts the process and hands it its start input on standard input. */
+    static Process start(List<String> command, Map<String, String> env, UserEndpointStart input) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).directory(new java.io.File("/"));
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        byte[] bytes = Json.writeBytes(input);
+        if (bytes.length > UserEndpointStart.MAX_BYTES) {
+            p.destroyForcibly();
+            throw new StartRefused("the user endpoint's start input is too large (" + bytes.length + " bytes)");
+        }
+        try (OutputStream in = p.getOutputStream()) {
+            in.write(bytes);
+        } catch (IOException e) {
+            // the process died before reading: its output says why
+        }
+        return p;
+    }
+
+    /**
+     * Waits for the user endpoint's answer line; other lines (the JVM's own) go to the log. After the answer,
+     * what it still prints is logged until it closes its output.
+     */
+    static void awaitReady(Process p, String label, long timeoutMs) {
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        Thread.ofVirtual().name("uep-output").start(() -> {
+            try {
+                for (String line; (line = out.readLine()) != null; ) {
+                    if (!answer.isDone() && line.startsWith("GANTRY-USER-ENDPOINT ")) {
+                        answer.complete(line);
+                    } else {
+                        log.info("[{}] {}", label, line);
+                    }
+                }
+            } catch (IOException e) {
+                log.debug("[{}] output closed: {}", label, e.getMessage());
+            }
+            answer.complete(null);
+        });
+        String line;
+        try {
+            line = answer.get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            p.destroyForcibly();
+            throw new StartRefused("the user endpoint did not start within " + timeoutMs / 1000 + " s");
+        } catch (Exception e) {
+            p.destroyForcibly();
+            throw new StartRefused("the user endpoint did not start: " + e.getMessage());
+        }
+        if (line == null) {
+            int rc = waitExit(p);
+            throw new StartRefused("the user endpoint exited before it started (exit code " + rc + ")");
+        }
+        if (line.startsWith(REFUSED)) {
+            throw new StartRefused(line.substring(REFUSED.length()));
+        }
+        if (!line.equals(READY)) {
+            p.destroyForcibly();
+            throw new StartRefused("the user endpoint answered unexpectedly");
+        }
+    }
+
+    private static int waitExit(Process p) {
+        try {
+            return p.waitFor(5, TimeUnit.SECONDS) ? p.exitValue() : -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.gantry.endpoint.manager;
+
+import dev.gantry.client.ServiceClient;
+import dev.gantry.endpoint.EndpointAgent;
+import dev.gantry.endpoint.EndpointConfig;
+import dev.gantry.endpoint.EndpointDir;
+import dev.gantry.endpoint.template.TemplateInputs;
+import dev.gantry.endpoint.template.UserConfigSchema;
+import dev.gantry.endpoint.template.UserConfigTemplate;
+import dev.gantry.engines.Engines;
+import dev.gantry.protocol.GantryException;
+import dev.gantry.protocol.GantryHome;
+import dev.gantry.protocol.Json;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A user endpoint, as started by its manager (already as its user): reads its start input, renders its
+ * configuration from the administrator's template, answers the manager, then runs until it has been idle for
+ * its limits, its manager is gone, or it is told to stop. Exit codes: 0 stopped, 65 bad input or configuration.
+ */
+public final class UserEndpointMain {
+    private static final Logger log = LoggerFactory.getLogger(UserEndpointMain.class);
+    public static final int EX_DATAERR = 65;
+
+    private UserEndpointMain() {}
+
+    public static int run(InputStream stdin, PrintStream answer) throws IOException, InterruptedException {
+        UserEndpointStart start;
+        EndpointConfig cfg;
+        String rendered;
+        try {
+            start = Json.read(stdin.readNBytes(UserEndpointStart.MAX_BYTES), UserEndpointStart.class);
+            rendered = render(start);
+            cfg = EndpointConfig.parse(rendered.getBytes(StandardCharsets.UTF_8), "the rendered user endpoint config");
+        } catch (GantryException | IllegalArgumentException e) {
+            answer.println(UserEndpointLauncher.REFUSED + oneLine(e.getMessage()));
+            answer.flush();
+            return EX_DATAERR;
+        }
+        Path dir = GantryHome.privateDir(GantryHome.resolve().endpointsDir().resolve(start.dirName()));
+        GantryHome.writePrivate(dir.resolve("config.yaml"), rendered);
+        EndpointDir ed = new EndpointDir(start.dirName(), dir);
+        PrintStream logFile = new PrintStream(new FileOutputStream(ed.log().toFile(), true), true, StandardCharsets.UTF_8);
+        answer.println(UserEndpointLauncher.READY);
+        answer.flush();
+        System.setOut(logFile);
+        System.setErr(logFile);
+        return serve(start, cfg, ed);
+    }
+
+    static String render(UserEndpointStart s) {
+        UserConfigSchema schema = s.schema() == null ? null : UserConfigSchema.parse(s.schema());
+        UserConfigTemplate t = new UserConfigTemplate(s.template(), s.templateDir() == null ? null : Path.of(s.templateDir()),
+                schema);
+        return t.render(new TemplateInputs(s.userConfig(), s.userRuntime(), s.user(), s.identityId(), s.parentConfig()));
+    }
+
+    private static int serve(UserEndpointStart s, EndpointConfig cfg, EndpointDir dir) throws InterruptedException {
+        EndpointAgent agent = new EndpointAgent(dir, cfg, new ServiceClient(s.serviceUrls(), s.token()),
+                Engines.create(cfg.engine(), dir.tasksDir()));
+        dir.writePid(ProcessHandle.current().pid());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            agent.drainAndClose(EndpointAgent.DRAIN);
+            dir.removePid();
+        }));
+        agent.startRegistered(s.userEndpoint(), s.channelPath());
+        log.info("user endpoint {} of manager {} started as {} (uid {})", s.userEndpoint(), s.manager(),
+                s.user().uname(), s.user().uid());
+        IdleWatch idle = new IdleWatch(cfg.idleSoft(), cfg.idleHard());
+        OptionalLong parent = ProcessHandle.current().parent().map(p -> OptionalLong.of(p.pid())).orElse(OptionalLong.empty());
+        while (!stopped(agent, cfg.heartbeatPeriodMs())) {
+            if (idle.beat(agent.activity(), agent.outstanding())) {
+                log.info("user endpoint {}: idle for {} heartbeats; stopping", s.userEndpoint(), idle.still());
+                break;
+            }
+            if (parentGone(parent)) {
+                log.warn("user endpoint {}: its manager is gone; stopping", s.userEndpoint());
+                break;
+            }
+        }
+        agent.drainAndClose(EndpointAgent.DRAIN);
+        dir.removePid();
+        return 0;
+    }
+
+    private static boolean stopped(EndpointAgent agent, long periodMs) throws InterruptedException {
+        return agent.awaitStop(periodMs);
+    }
+
+    private static boolean parentGone(OptionalLong parent) {
+        OptionalLong now = ProcessHandle.current().parent().map(p -> OptionalLong.of(p.pid())).orElse(OptionalLong.empty());
+        return !now.equals(parent);
+    }
+
+    private static String oneLine(String s) {
+        String t = s == null ? "unknown error" : s.replaceAll("[\\r\\n]+", " ");
+        return t.length() > 2000 ? t.substring(0, 2000) + "..." : t;
+    }
+}

@@ -1,0 +1,344 @@
+package dev.gantry.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gantry.client.ServiceClient;
+import dev.gantry.it.fixtures.MultiUserFns;
+import dev.gantry.protocol.EndpointId;
+import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.GantryException;
+import dev.gantry.protocol.GantryHome;
+import dev.gantry.sdk.Client;
+import dev.gantry.sdk.ComputeExecutor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A multi-user endpoint manager run as root, with real Unix accounts ({@code .ci/test-users}): identities map
+ * to accounts, each gets a user endpoint started through setpriv as that account, and what must be refused is.
+ */
+class MultiUserEndpointTest {
+    static final List<String> ACCOUNTS = List.of("gantry-alice", "gantry-bob");
+    static GantryProcesses gantry;
+    static GantryHome.Credentials admin;
+    static EndpointId manager;
+    static Path shared;
+    static Path classpath;
+
+    record Issued(String identityId, String username, String token) {}
+
+    @BeforeAll
+    static void start() throws Exception {
+        requireRootAndAccounts();
+        gantry = new GantryProcesses();
+        admin = gantry.startService("service.log", "--port", "0");
+        shared = Files.createTempDirectory("gantry-mu-shared-");
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        classpath = readableClasspath();
+        gantry.run("endpoint", "configure", "site", "--multi-user");
+        Path dir = gantry.home.resolve("endpoints/site");
+        String config = Files.readString(dir.resolve("config.yaml")).replace("heartbeat_period: 30", "heartbeat_period: 1")
+                .replace("mu_child_ep_grace_period_s: 30", "mu_child_ep_grace_period_s: 5");
+        Files.writeString(dir.resolve("config.yaml"), config + "user_endpoint_classpath: " + classpath + "/*\n"
+                + "user_endpoint_jvm_options: [-XX:+UseSerialGC, -Xshare:auto]\n");
+        Files.writeString(dir.resolve("user_config_template.yaml.j2"), """
+                heartbeat_period: 1
+                idle_heartbeats_soft: {{ idle|default(60) }}
+                idle_heartbeats_hard: 600
+                {% if 'gantry-gpu' in mapped_identity.local.groups %}
+                display_name: gpu-{{ mapped_identity.local.uname }}
+                {% else %}
+                display_name: cpu-{{ mapped_identity.local.uname }}
+                {% endif %}
+                engine:
+                  type: process
+                  max_workers: {{ max_workers|default(1) }}
+                """);
+        Files.writeString(dir.resolve("user_config_schema.json"), """
+                {"type": "object", "properties": {"max_workers": {"type": "integer", "minimum": 1, "maximum": 4},
+                 "idle": {"type": "integer", "minimum": 1}}, "additionalProperties": false}""");
+        Files.writeString(dir.resolve("user_environment.yaml"), "SITE_SCRATCH: /tmp\nHOME: /should/be/ignored\n");
+        Files.writeString(dir.resolve("identity_mapping.json"), """
+                [{"DATA_TYPE": "expression_identity_mapping#1.0.0", "mappings": [
+                   {"source": "{username}", "match": "root@evil.org", "output": "root", "literal": true},
+                   {"source": "{username}", "match": "(.*)@example\\\\.org", "output": "gantry-{0}"}]}]
+                """);
+        gantry.start("manager.log", "endpoint", "start", "site");
+        manager = gantry.endpointId("manager.log", Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (gantry == null) {
+            return;
+        }
+        gantry.close();
+        for (String a : ACCOUNTS) {
+            delete(Path.of("/home", a, ".gantry"));
+        }
+        delete(shared);
+        delete(classpath);
+    }
+
+    /** Root and the accounts of .ci/test-users: in CI their absence fails the test, elsewhere it skips. */
+    static void requireRootAndAccounts() throws Exception {
+        String why = null;
+        if (!"root".equals(System.getProperty("user.name"))) {
+            why = "it must run as root (to start user endpoints as other accounts)";
+        } else {
+            for (String a : ACCOUNTS) {
+                Process p = new ProcessBuilder("id", a).start();
+                if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                    why = "the account " + a + " is missing (.ci/test-users creates it)";
+                }
+            }
+        }
+        if (why != null) {
+            String msg = "this test needs root and the test accounts: " + why;
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError(msg);
+            }
+            Assumptions.abort(msg);
+        }
+    }
+
+    /** Gantry's jars in a directory every account can read (the tests' own classpath is under root's home). */
+    static Path readableClasspath() throws IOException {
+        Path dir = Files.createTempDirectory("gantry-mu-lib-");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        int i = 0;
+        for (String e : GantryProcesses.gantryClassPath().split(java.io.File.pathSeparator)) {
+            Path src = Path.of(e);
+            if (!Files.exists(src)) {
+                continue;
+            }
+            Path to = dir.resolve(String.format("%03d-", i++) + (Files.isDirectory(src) ? "classes.jar" : src.getFileName().toString()));
+            if (Files.isDirectory(src)) {
+                jar(src, to);
+            } else {
+                Files.copy(src, to);
+            }
+            Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+        return dir;
+    }
+
+    private static void jar(Path classes, Path to) throws IOException {
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(to)); Stream<Path> all = Files.walk(classes)) {
+            for (Path f : all.filter(Files::isRegularFile).toList()) {
+                out.putNextEntry(new java.util.jar.JarEntry(classes.relativize(f).toString()));
+                Files.copy(f, out);
+                out.closeEntry();
+            }
+        }
+    }
+
+    static Client clientOf(String username) {
+        Issued i = new ServiceClient(admin.serviceUrl(), admin.token()).post("/v3/identities",
+                Map.of("username", username), Issued.class);
+        return new Client(admin.serviceUrl(), i.token());
+    }
+
+    static ComputeExecutor executor(Client c, Map<String, ?> userConfig) {
+        return ComputeExecutor.builder().client(c).endpointId(manager).userEndpointConfig(userConfig).build();
+    }
+
+    /** The pid in the daemon.pid of {@code account}'s user endpoint of the manager. */
+    static Optional<Long> userEndpointPid(String account) throws IOException {
+        return userEndpointPid(account, "");
+    }
+
+    /** ... of the one whose rendered config contains {@code configText}. */
+    static Optional<Long> userEndpointPid(String account, String configText) throws IOException {
+        Path eps = Path.of("/home", account, ".gantry", "endpoints");
+        if (!Files.isDirectory(eps)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> dirs = Files.list(eps)) {
+            for (Path d : dirs.filter(p -> p.getFileName().toString().startsWith("uep." + manager + ".")).toList()) {
+                Path pid = d.resolve("daemon.pid");
+                if (Files.exists(pid) && Files.readString(d.resolve("config.yaml")).contains(configText)) {
+                    long n = Long.parseLong(Files.readString(pid).trim());
+                    if (ProcessHandle.of(n).map(ProcessHandle::isAlive).orElse(false)) {
+                        return Optional.of(n);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    static Map<String, String> status(long pid) throws IOException {
+        Map<String, String> out = new java.util.HashMap<>();
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            int colon = line.indexOf(':');
+            out.put(line.substring(0, colon), line.substring(colon + 1).strip().replaceAll("\\s+", " "));
+        }
+        return out;
+    }
+
+    static Set<String> environmentNames(long pid) throws IOException {
+        Set<String> names = new TreeSet<>();
+        for (String kv : new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"))).split("\0")) {
+            if (!kv.isEmpty()) {
+                names.add(kv.substring(0, kv.indexOf('=')));
+            }
+        }
+        return names;
+    }
+
+    static String environ(long pid, String name) throws IOException {
+        for (String kv : new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"))).split("\0")) {
+            if (kv.startsWith(name + "=")) {
+                return kv.substring(name.length() + 1);
+            }
+        }
+        return null;
+    }
+
+    static int uid(String account) throws Exception {
+        return id("-u", account);
+    }
+
+    static int id(String flag, String account) throws Exception {
+        Process p = new ProcessBuilder("id", flag, account).start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        p.waitFor(10, TimeUnit.SECONDS);
+        return Integer.parseInt(out);
+    }
+
+    static String groups(String account) throws Exception {
+        Process p = new ProcessBuilder("id", "-G", account).start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        p.waitFor(10, TimeUnit.SECONDS);
+        return String.join(" ", new TreeSet<>(List.of(out.split(" "))).stream()
+                .sorted(Comparator.comparingInt(Integer::parseInt)).toList());
+    }
+
+    @Test
+    void twoIdentitiesGetTwoUserEndpointsRunningAsTheirAccountsWithPrivilegesDropped() throws Exception {
+        Map<String, Client> clients = Map.of("gantry-alice", clientOf("alice@example.org"),
+                "gantry-bob", clientOf("bob@example.org"));
+        for (Map.Entry<String, Client> e : clients.entrySet()) {
+            String account = e.getKey();
+            String answer;
+            try (ComputeExecutor ex = executor(e.getValue(), Map.of("max_workers", 1))) {
+                answer = ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS);
+            }
+            String[] f = answer.split("\\|");
+            int uid = uid(account);
+            assertThat(f[0]).as("the task's uids").isEqualTo("Uid: " + uid + " " + uid + " " + uid + " " + uid);
+            Path file = Path.of(f[1]);
+            assertThat(Files.getOwner(file).getName()).isEqualTo(account);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+            assertThat(f[3]).isEqualTo(System.getProperty("java.version") + "/0.1.0");
+
+            long pid = userEndpointPid(account).orElseThrow(() -> new AssertionError("no user endpoint of " + account));
+            Map<String, String> st = status(pid);
+            assertThat(st.get("Uid")).isEqualTo(uid + " " + uid + " " + uid + " " + uid);
+            int gid = id("-g", account);
+            assertThat(st.get("Gid")).isEqualTo(gid + " " + gid + " " + gid + " " + gid);
+            assertThat(st.get("Groups")).isEqualTo(groups(account));
+            assertThat(st.get("NoNewPrivs")).isEqualTo("1");
+            assertThat(st.get("CapEff")).isEqualTo("0000000000000000");
+            assertThat(st.get("CapPrm")).isEqualTo("0000000000000000");
+            assertThat(st.get("CapBnd")).isEqualTo("0000000000000000");
+            assertThat(st.get("Umask")).isEqualTo("0077");
+            assertThat(environmentNames(pid)).containsExactlyInAnyOrder("HOME", "USER", "PATH", "SITE_SCRATCH",
+                    "GANTRY_USER_JAVA_VERSION", "GANTRY_USER_SDK_VERSION");
+            assertThat(environ(pid, "HOME")).isEqualTo("/home/" + account);
+            assertThat(environ(pid, "USER")).isEqualTo(account);
+            Path uepDir = Path.of("/home", account, ".gantry", "endpoints");
+            try (Stream<Path> dirs = Files.list(uepDir)) {
+                Path d = dirs.filter(p -> p.getFileName().toString().startsWith("uep." + manager)).findFirst().orElseThrow();
+                assertThat(Files.getOwner(d).getName()).isEqualTo(account);
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(d))).isEqualTo("rwx------");
+                assertThat(Files.readString(d.resolve("config.yaml"))).contains(
+                        "display_name: " + (account.equals("gantry-alice") ? "gpu-" : "cpu-") + account);
+            }
+        }
+        assertThat(userEndpointPid("gantry-alice")).isNotEqualTo(userEndpointPid("gantry-bob"));
+    }
+
+    @Test
+    void identitiesMappedToRootToAMissingAccountOrToNothingAreRefusedAndNothingStarts() throws Exception {
+        Map<String, String> reasons = Map.of(
+                "root@evil.org", "may not run user endpoints",
+                "nosuch@example.org", "gantry-nosuch', which does not exist",
+                "mallory@nowhere.org", "is not mapped to a local account");
+        for (Map.Entry<String, String> e : reasons.entrySet()) {
+            Client c = clientOf(e.getKey());
+            try (ComputeExecutor ex = executor(c, Map.of())) {
+                assertThatThrownBy(() -> ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS))
+                        .isInstanceOf(ExecutionException.class).cause().isInstanceOf(GantryException.class)
+                        .hasMessageContaining(e.getValue())
+                        .satisfies(t -> assertThat(((GantryException) t).code()).isEqualTo(ErrorCode.USER_ENDPOINT_START_FAILED));
+            }
+        }
+        assertThat(Files.readString(gantry.home.resolve("manager.log"))).contains("refused uid 0 for root")
+                .contains("no identity mapping rule matched");
+        assertThat(Path.of("/root/.gantry/endpoints")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> {
+            try (Stream<Path> s = Files.list(p)) {
+                assertThat(s.filter(d -> d.getFileName().toString().startsWith("uep." + manager))).isEmpty();
+            }
+        });
+    }
+
+    @Test
+    void aSchemaViolationReachesTheSubmitterAsTheEndpointsReason() throws Exception {
+        Client c = clientOf("alice@example.org");
+        for (Map<String, ?> bad : List.of(Map.of("max_workers", 99), Map.of("max_workers", "x\nallowed_serializers: []"),
+                Map.of("parent_config", "x"))) {
+            try (ComputeExecutor ex = executor(c, bad)) {
+                assertThatThrownBy(() -> ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS))
+                        .cause().isInstanceOf(GantryException.class).hasMessageContaining("could not start your user endpoint")
+                        .satisfies(t -> assertThat(((GantryException) t).code()).isEqualTo(ErrorCode.USER_ENDPOINT_START_FAILED));
+            }
+        }
+    }
+
+    @Test
+    void anIdleUserEndpointStopsAndTheNextSubmitStartsItAgain() throws Exception {
+        Client c = clientOf("bob@example.org");
+        Map<String, ?> cfg = Map.of("idle", 2);
+        long first;
+        try (ComputeExecutor ex = executor(c, cfg)) {
+            ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS);
+            first = userEndpointPid("gantry-bob", "idle_heartbeats_soft: 2").orElseThrow();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(first).isEmpty()
+                    || !ProcessHandle.of(first).get().isAlive());
+            assertThat(ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS)).startsWith("Uid: "
+                    + uid("gantry-bob"));
+        }
+        assertThat(userEndpointPid("gantry-bob", "idle_heartbeats_soft: 2")).isPresent().get().isNotEqualTo(first);
+    }
+
+    static void delete(Path p) throws IOException {
+        if (p == null || !Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(p)) {
+            for (Path f : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+}

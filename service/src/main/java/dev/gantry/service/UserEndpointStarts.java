@@ -1,0 +1,126 @@
+package dev.gantry.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.gantry.broker.Broker;
+import dev.gantry.protocol.EndpointId;
+import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.GantryException;
+import dev.gantry.protocol.Json;
+import dev.gantry.protocol.TaskId;
+import dev.gantry.protocol.api.SubmitRequest;
+import dev.gantry.protocol.api.TaskStatus;
+import dev.gantry.service.store.EndpointStore;
+import dev.gantry.service.store.Identity;
+import dev.gantry.service.store.StartRequests;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A submit to an endpoint manager goes to the submitter's user endpoint: one per (manager, identity, user
+ * configuration, user runtime), with an id derived from the four. If it is not online, the manager is asked to
+ * start it (through the manager's control topic, whichever instance holds its channel) and the submit waits
+ * for the answer: a refusal fails the submit with the manager's reason and stores nothing.
+ */
+public final class UserEndpointStarts {
+    private static final Logger log = LoggerFactory.getLogger(UserEndpointStarts.class);
+    /** The control notice that asks a manager's channel to send it a start request (whose id is the task id). */
+    public static final String START_NOTICE = "start-user-endpoint";
+    private static final long ONLINE_CACHE_MS = 1000;
+    private static final long POLL_MS = 20;
+
+    private final EndpointStore endpoints;
+    private final StartRequests requests;
+    private final Broker broker;
+    private final Clock clock;
+    private final long waitMs;
+    private final Map<EndpointId, Long> onlineUntil = new ConcurrentHashMap<>();
+
+    public UserEndpointStarts(EndpointStore endpoints, StartRequests requests, Broker broker, Clock clock, long waitMs) {
+        this.endpoints = endpoints;
+        this.requests = requests;
+        this.broker = broker;
+        this.clock = clock;
+        this.waitMs = waitMs;
+    }
+
+    /** The user endpoint for {@code who}'s submit to {@code manager}, started first if it is not online. */
+    public EndpointId userEndpointFor(Identity who, EndpointStore.Target manager, SubmitRequest r) {
+        EndpointId uep = idOf(manager.id(), who.id(), r.userEndpointConfig(), r.userRuntime());
+        long now = clock.millis();
+        if (onlineUntil.getOrDefault(uep, 0L) > now) {
+            return uep;
+        }
+        if (endpoints.target(uep).map(t -> t.online(now)).orElse(false)) {
+            onlineUntil.put(uep, now + ONLINE_CACHE_MS);
+            return uep;
+        }
+        if (!manager.online(now)) {
+            throw new GantryException(ErrorCode.ENDPOINT_MANAGER_OFFLINE, "endpoint " + manager.id()
+                    + " is offline: its manager must run to start your user endpoint");
+        }
+        endpoints.ensureUserEndpoint(uep, manager, who);
+        UUID request = UUID.randomUUID();
+        requests.add(new StartRequests.Request(request, uep, manager.id(), who.id(), r.userEndpointConfig(),
+                r.userRuntime(), now));
+        broker.publishResults(Broker.controlTopic(manager.id()), List.of(notice(request)));
+        StartRequests.Answer a = await(request);
+        if (a.error() != null) {
+            log.info("endpoint {} refused to start user endpoint {} for {}: {}", manager.id(), uep, who.username(), a.error());
+            throw new GantryException(ErrorCode.USER_ENDPOINT_START_FAILED, "endpoint " + manager.id()
+                    + " could not start your user endpoint: " + a.error());
+        }
+        log.info("endpoint {} started user endpoint {} for {} in {} ms", manager.id(), uep, who.username(),
+                a.answeredAt() - now);
+        return uep;
+    }
+
+    private StartRequests.Answer await(UUID request) {
+        long deadline = clock.millis() + waitMs;
+        while (clock.millis() < deadline) {
+            var a = requests.answerOf(request);
+            if (a.isPresent()) {
+                return a.get();
+            }
+            try {
+                Thread.sleep(POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new GantryException(ErrorCode.SERVICE_UNAVAILABLE, "the endpoint manager did not answer within "
+                + waitMs / 1000 + " s; submit again later");
+    }
+
+    static TaskStatus notice(UUID request) {
+        return new TaskStatus(new TaskId(request), START_NOTICE, true, null, null, null, null, null, null, null);
+    }
+
+    /**
+     * The user endpoint's id: a name-based UUID of the manager, the identity and the canonical JSON (keys
+     * sorted) of the user configuration and runtime, so equal inputs always reach the same user endpoint.
+     */
+    static EndpointId idOf(EndpointId manager, UUID identity, JsonNode config, JsonNode runtime) {
+        String key = "gantry-user-endpoint:" + manager + ":" + identity + ":" + canonical(config) + ":" + canonical(runtime);
+        return new EndpointId(UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static String canonical(JsonNode node) {
+        if (node == null || node.isNull() || (node.isObject() && node.isEmpty())) {
+            return "{}";
+        }
+        try {
+            Object plain = Json.mapper().convertValue(node, Object.class);
+            return Json.mapper().writer().with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).writeValueAsString(plain);
+        } catch (Exception e) {
+            throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "user_endpoint_config cannot be read: " + e.getMessage());
+        }
+    }
+}

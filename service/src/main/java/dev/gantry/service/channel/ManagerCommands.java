@@ -1,0 +1,69 @@
+package dev.gantry.service.channel;
+
+import dev.gantry.protocol.EndpointId;
+import dev.gantry.protocol.api.TaskStatus;
+import dev.gantry.protocol.channel.ChannelMessage;
+import dev.gantry.service.UserEndpointStarts;
+import dev.gantry.service.store.EndpointStore;
+import dev.gantry.service.store.Identity;
+import dev.gantry.service.store.IdentityStore;
+import dev.gantry.service.store.StartRequests;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The instance that holds an endpoint manager's channel sends it the start requests announced on its control
+ * topic, each with a fresh token scoped to the user endpoint's channel, and records the manager's answers.
+ */
+final class ManagerCommands {
+    private static final Logger log = LoggerFactory.getLogger(ManagerCommands.class);
+    private final StartRequests requests;
+    private final IdentityStore identities;
+    private final EndpointStore endpoints;
+
+    ManagerCommands(StartRequests requests, IdentityStore identities, EndpointStore endpoints) {
+        this.requests = requests;
+        this.identities = identities;
+        this.endpoints = endpoints;
+    }
+
+    /** Sends the manager the start requests among {@code notices} (off the broker's thread). */
+    void forward(EndpointConnection manager, List<TaskStatus> notices) {
+        List<TaskStatus> starts = notices.stream().filter(n -> UserEndpointStarts.START_NOTICE.equals(n.status())).toList();
+        if (!starts.isEmpty()) {
+            Thread.ofVirtual().name("start-forward").start(() -> starts.forEach(n -> send(manager, n)));
+        }
+    }
+
+    private void send(EndpointConnection manager, TaskStatus notice) {
+        try {
+            requests.unanswered(notice.taskId().value(), manager.endpoint).ifPresent(r -> {
+                Identity who = identities.byId(r.identity()).orElseThrow();
+                EndpointStore.Target m = endpoints.target(manager.endpoint).orElseThrow();
+                String token = identities.issueScopedToken(new Identity(m.owner(), null), r.userEndpoint().value());
+                manager.sender.send(new ChannelMessage.StartUserEndpoint(r.userEndpoint(), r.requestId(), r.requestedAt(),
+                        List.of(Map.of("id", who.id().toString(), "username", who.username())), r.userConfig(),
+                        r.userRuntime(), token, "/v3/endpoints/" + r.userEndpoint() + "/channel"));
+            });
+        } catch (RuntimeException e) {
+            log.warn("could not send start request {} to endpoint manager {}: {}", notice.taskId(), manager.endpoint,
+                    e.toString());
+            requests.answer(notice.taskId().value(), manager.endpoint, "the service could not reach the endpoint manager",
+                    System.currentTimeMillis());
+        }
+    }
+
+    void answered(EndpointId manager, ChannelMessage.StartAnswer a) {
+        if (a.requestId() == null || !requests.answer(a.requestId(), manager, a.error() == null ? null
+                : truncate(a.error()), System.currentTimeMillis())) {
+            log.warn("endpoint manager {} answered start request {}, which it was not sent or answered before", manager,
+                    a.requestId());
+        }
+    }
+
+    private static String truncate(String s) {
+        return s.length() > 2000 ? s.substring(0, 2000) + "..." : s;
+    }
+}
