@@ -1,0 +1,114 @@
+package dev.gantry.bench;
+
+import dev.gantry.client.ServiceClient;
+import dev.gantry.endpoint.EndpointDir;
+import dev.gantry.endpoint.manager.EndpointManager;
+import dev.gantry.endpoint.manager.ManagerConfig;
+import dev.gantry.endpoint.manager.ManagerFiles;
+import dev.gantry.protocol.GantryHome;
+import dev.gantry.sdk.Client;
+import dev.gantry.sdk.ComputeExecutor;
+import dev.gantry.service.GantryService;
+import dev.gantry.service.ServiceConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A multi-user endpoint manager (in this JVM, as root) and the test account {@code gantry-alice}
+ * ({@code .ci/test-users}): the time from a submit that needs a new user endpoint to its result (each round
+ * asks for a new one with another {@code user_endpoint_config}), the same for a running one, and the resident
+ * memory of an idle user endpoint (its JVM, and with its worker JVMs) under the default template. Usage:
+ * {@code MultiUserBench [rounds=5] [user endpoint JVM options, comma-separated]}.
+ */
+public final class MultiUserBench {
+    private MultiUserBench() {}
+
+    record Issued(String identityId, String username, String token) {}
+
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        String jvmOptions = args.length > 1 ? args[1] : "";
+        Path home = Files.createTempDirectory("gantry-mu-bench-");
+        long[] cold = new long[rounds];
+        long[] warm = new long[rounds];
+        try (GantryService service = GantryService.start(ServiceConfig.embedded(new GantryHome(home), 0))) {
+            EndpointDir dir = EndpointDir.of(new GantryHome(home), "mu-bench");
+            GantryHome.privateDir(dir.dir());
+            ManagerFiles.write(dir, true);
+            Path root = Path.of("").toAbsolutePath();
+            Files.writeString(dir.config(), Files.readString(dir.config()).replace("heartbeat_period: 30", "heartbeat_period: 1")
+                    + "user_endpoint_classpath: " + root.resolve("cli/target/gantry-cli-0.1.0-SNAPSHOT.jar") + ":"
+                    + root.resolve("cli/target/lib") + "/*\n" + (jvmOptions.isEmpty() ? ""
+                    : "user_endpoint_jvm_options: [" + jvmOptions + "]\n"));
+            Files.writeString(dir.dir().resolve(ManagerConfig.SCHEMA), "{\"type\": \"object\"}");
+            Files.writeString(dir.dir().resolve(ManagerConfig.IDENTITY_MAPPING), "[{\"DATA_TYPE\": \"expression_identity_"
+                    + "mapping#1.0.0\", \"mappings\": [{\"source\": \"{username}\", \"match\": \"(.*)@example\\\\.org\","
+                    + " \"output\": \"gantry-{0}\"}]}]");
+            ServiceClient admin = ServiceClient.of(service.credentials());
+            Issued alice = admin.post("/v3/identities", Map.of("username", "alice@example.org"), Issued.class);
+            Client client = new Client(service.url(), alice.token());
+            try (EndpointManager manager = new EndpointManager(dir, ManagerConfig.read(dir.config()), admin)) {
+                var id = manager.start();
+                Thread.sleep(1500); // connected
+                for (int r = -1; r < rounds; r++) {
+                    try (ComputeExecutor ex = ComputeExecutor.builder().client(client).endpointId(id)
+                            .userEndpointConfig(Map.of("round", r)).build()) {
+                        long t0 = System.nanoTime();
+                        NoOp.submit(ex, r).join();
+                        long t1 = System.nanoTime();
+                        for (int i = 0; i < 20; i++) { // both workers started and warm
+                            NoOp.submit(ex, i).join();
+                        }
+                        long t1b = System.nanoTime();
+                        NoOp.submit(ex, r).join();
+                        long t2 = System.nanoTime();
+                        if (r >= 0) { // round -1 warms up the service, the SDK and the function's first shipment
+                            cold[r] = t1 - t0;
+                            warm[r] = t2 - t1b;
+                        }
+                    }
+                }
+                Thread.sleep(5000); // idle
+                List<Long> pids = manager.userEndpointPids();
+                long[] jvm = pids.stream().mapToLong(MultiUserBench::rssKb).sorted().toArray();
+                long[] all = pids.stream().mapToLong(p -> rssKb(p) + ProcessHandle.of(p).map(h -> h.descendants()
+                        .mapToLong(d -> rssKb(d.pid())).sum()).orElse(0L)).sorted().toArray();
+                Arrays.sort(cold);
+                Arrays.sort(warm);
+                System.out.printf("Multi-user endpoint, %d rounds (median): submit needing a new user endpoint to its"
+                        + " result %.2f s (min %.2f, max %.2f); to a running one %.1f ms. Idle user endpoint (default"
+                        + " template: process engine, 2 workers), %d of them: JVM %d MiB resident, with its workers %d MiB%n",
+                        rounds, cold[rounds / 2] / 1e9, cold[0] / 1e9, cold[rounds - 1] / 1e9, warm[rounds / 2] / 1e6,
+                        jvm.length, jvm[jvm.length / 2] / 1024, all[all.length / 2] / 1024);
+            }
+        } finally {
+            delete(Path.of("/home/gantry-alice/.gantry"));
+            delete(home);
+        }
+    }
+
+    static long rssKb(long pid) {
+        try {
+            return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+                    .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).sum();
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    static void delete(Path p) throws Exception {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(p)) {
+            for (Path f : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+}
