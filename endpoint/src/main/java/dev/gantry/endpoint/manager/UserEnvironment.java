@@ -39,7 +39,7 @@ final class UserEnvironment {
         if (!tree.isObject()) {
             throw ManagerConfig.invalid(file + " must be a mapping of NAME: value");
         }
-        tree.fields().forEachRemaining(e -> {
+        tree.properties().forEach(e -> {
             if (!NAME.matcher(e.getKey()).matches()) {
                 throw ManagerConfig.invalid(file + ": '" + e.getKey() + "' is not an environment variable name");
             }

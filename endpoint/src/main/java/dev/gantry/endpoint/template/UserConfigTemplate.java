@@ -50,7 +50,7 @@ public final class UserConfigTemplate {
             schema.check(options);
         }
         Map<String, Object> context = new HashMap<>();
-        options.fields().forEachRemaining(e -> context.put(e.getKey(), UserValues.inert(e.getValue())));
+        options.properties().forEach(e -> context.put(e.getKey(), UserValues.inert(e.getValue())));
         Map<String, Object> reserved = reserved(in);
         context.putAll(reserved);
         context.put("_GC", reserved);

@@ -28,7 +28,8 @@ final class UserValues {
         if (!options.isObject()) {
             throw invalid("user_endpoint_config must be a JSON object, got " + options.getNodeType().name().toLowerCase());
         }
-        options.fieldNames().forEachRemaining(name -> {
+        options.properties().forEach(p -> {
+            String name = p.getKey();
             if (RESERVED.contains(name)) {
                 throw invalid("user_endpoint_config may not set '" + name + "': the name is reserved for the template's"
                         + " own variables (" + String.join(", ", RESERVED.stream().sorted().toList()) + ")");
@@ -72,7 +73,7 @@ final class UserValues {
         }
         if (v.isObject()) {
             Map<String, Object> out = new LinkedHashMap<>();
-            v.fields().forEachRemaining(e -> out.put(e.getKey(), inert(e.getValue(), depth + 1)));
+            v.properties().forEach(e -> out.put(e.getKey(), inert(e.getValue(), depth + 1)));
             return out;
         }
         throw invalid("user_endpoint_config holds a value of an unsupported kind: " + v.getNodeType());

@@ -1,0 +1,55 @@
+package dev.gantry.endpoint.manager;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gantry.endpoint.EndpointDir;
+import dev.gantry.protocol.GantryException;
+import dev.gantry.protocol.GantryHome;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ManagerConfigTest {
+    @Test
+    void aConfigWithoutEngineIsAManagersAndConfigureWritesOneThatReads(@TempDir Path home) throws Exception {
+        EndpointDir d = EndpointDir.of(new GantryHome(home), "site");
+        GantryHome.privateDir(d.dir());
+        ManagerFiles.write(d, true);
+        assertThat(ManagerConfig.isManager(d.config())).isTrue();
+        ManagerConfig c = ManagerConfig.read(d.config());
+        assertThat(c.isPublic(true)).isTrue();
+        assertThat(c.gracePeriodMs()).isEqualTo(30_000);
+        assertThat(c.template(d.dir())).isEqualTo(d.dir().resolve("user_config_template.yaml.j2")).exists();
+        assertThat(c.schema(d.dir())).exists();
+        assertThat(c.environment(d.dir())).exists();
+        assertThat(d.dir().resolve("example_identity_mapping_config.json")).exists();
+        assertThat(dev.gantry.endpoint.identity.IdentityMapping.parse(
+                Files.readString(d.dir().resolve("example_identity_mapping_config.json")))).isNotNull();
+        assertThat(c.identityMapping(d.dir())).doesNotExist(); // nobody maps until the administrator says so
+        Files.writeString(d.config(), "engine:\n  type: thread\n");
+        assertThat(ManagerConfig.isManager(d.config())).isFalse();
+    }
+
+    @Test
+    void personalManagersArePrivateByDefault(@TempDir Path home) throws Exception {
+        Path f = home.resolve("config.yaml");
+        Files.writeString(f, "display_name: mine\n");
+        assertThat(ManagerConfig.read(f).isPublic(false)).isFalse();
+        assertThat(ManagerConfig.read(f).isPublic(true)).isTrue();
+        Files.writeString(f, "public: false\n");
+        assertThat(ManagerConfig.read(f).isPublic(true)).isFalse();
+    }
+
+    @Test
+    void unknownKeysAndBadValuesNameTheirPlace(@TempDir Path home) throws Exception {
+        Path f = home.resolve("config.yaml");
+        Files.writeString(f, "display_name: x\nidentity_maping_config_path: typo.json\n");
+        assertThatThrownBy(() -> ManagerConfig.read(f)).isInstanceOf(GantryException.class)
+                .hasMessageContaining("identity_maping_config_path");
+        Files.writeString(f, "mu_child_ep_grace_period_s: -1\n");
+        assertThatThrownBy(() -> ManagerConfig.read(f)).isInstanceOf(GantryException.class)
+                .hasMessageContaining("mu_child_ep_grace_period_s");
+    }
+}
