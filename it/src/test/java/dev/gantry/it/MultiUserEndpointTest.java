@@ -45,6 +45,12 @@ class MultiUserEndpointTest {
 
     record Issued(String identityId, String username, String token) {}
 
+    static final String MAPPING = """
+            [{"DATA_TYPE": "expression_identity_mapping#1.0.0", "mappings": [
+               {"source": "{username}", "match": "root@evil.org", "output": "root", "literal": true},
+               {"source": "{username}", "match": "(.*)@example\\\\.org", "output": "gantry-{0}"}]}]
+            """;
+
     @BeforeAll
     static void start() throws Exception {
         requireRootAndAccounts();
@@ -76,11 +82,7 @@ class MultiUserEndpointTest {
                 {"type": "object", "properties": {"max_workers": {"type": "integer", "minimum": 1, "maximum": 4},
                  "idle": {"type": "integer", "minimum": 1}}, "additionalProperties": false}""");
         Files.writeString(dir.resolve("user_environment.yaml"), "SITE_SCRATCH: /tmp\nHOME: /should/be/ignored\n");
-        Files.writeString(dir.resolve("identity_mapping.json"), """
-                [{"DATA_TYPE": "expression_identity_mapping#1.0.0", "mappings": [
-                   {"source": "{username}", "match": "root@evil.org", "output": "root", "literal": true},
-                   {"source": "{username}", "match": "(.*)@example\\\\.org", "output": "gantry-{0}"}]}]
-                """);
+        Files.writeString(dir.resolve("identity_mapping.json"), MAPPING);
         gantry.start("manager.log", "endpoint", "start", "site");
         manager = gantry.endpointId("manager.log", Duration.ofSeconds(60));
     }
@@ -329,6 +331,94 @@ class MultiUserEndpointTest {
                     + uid("gantry-bob"));
         }
         assertThat(userEndpointPid("gantry-bob", "idle_heartbeats_soft: 2")).isPresent().get().isNotEqualTo(first);
+    }
+
+    @Test
+    void aPersonalManagerRunAsAnOrdinaryAccountServesItsOwnerOnly() throws Exception {
+        Issued owner = new ServiceClient(admin.serviceUrl(), admin.token()).post("/v3/identities",
+                Map.of("username", "mgr@example.org"), Issued.class);
+        Path home = Files.createTempDirectory("gantry-mu-personal-");
+        Process manager = null;
+        try {
+            new GantryHome(home).writeCredentials(new GantryHome.Credentials(admin.serviceUrl(), owner.token()));
+            chown(home, "gantry-mgr");
+            String java = ProcessHandle.current().info().command().orElseThrow();
+            List<String> asMgr = List.of("setpriv", "--reuid=gantry-mgr", "--regid=gantry-mgr", "--init-groups", "--",
+                    "env", "GANTRY_HOME=" + home, java, "-cp", classpath + "/*", "dev.gantry.cli.Main", "endpoint");
+            Process configure = new ProcessBuilder(concat(asMgr, "configure", "personal", "--manager")).inheritIO().start();
+            assertThat(configure.waitFor(60, TimeUnit.SECONDS) && configure.exitValue() == 0).isTrue();
+            Path cfg = home.resolve("endpoints/personal/config.yaml");
+            Files.writeString(cfg, Files.readString(cfg).replace("heartbeat_period: 30", "heartbeat_period: 1")
+                    + "user_endpoint_classpath: " + classpath + "/*\n");
+            Path log = gantry.home.resolve("personal-manager.log");
+            manager = new ProcessBuilder(concat(asMgr, "start", "personal")).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            EndpointId personal = gantry.endpointId("personal-manager.log", Duration.ofSeconds(60));
+            assertThat(Files.readString(log)).contains("personal, as uid " + uid("gantry-mgr"));
+
+            Client mine = new Client(admin.serviceUrl(), owner.token());
+            try (ComputeExecutor ex = ComputeExecutor.builder().client(mine).endpointId(personal).build()) {
+                assertThat(ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS))
+                        .startsWith("Uid: " + uid("gantry-mgr") + " ");
+            }
+            try (ComputeExecutor ex = ComputeExecutor.builder().client(clientOf("alice@example.org"))
+                    .endpointId(personal).build()) {
+                assertThatThrownBy(() -> ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS))
+                        .cause().isInstanceOf(GantryException.class)
+                        .satisfies(t -> assertThat(((GantryException) t).code()).isEqualTo(ErrorCode.ENDPOINT_NOT_FOUND));
+            }
+        } finally {
+            if (manager != null) {
+                manager.descendants().forEach(ProcessHandle::destroyForcibly);
+                manager.destroyForcibly();
+                manager.waitFor(30, TimeUnit.SECONDS);
+            }
+            delete(home);
+        }
+    }
+
+    @Test
+    void aChangedMappingFileIsTakenAndABrokenOneKeepsTheRulesInForce() throws Exception {
+        Path mapping = gantry.home.resolve("endpoints/site/identity_mapping.json");
+        String before = Files.readString(mapping);
+        Client trudy = clientOf("trudy@nowhere.org");
+        try {
+            try (ComputeExecutor ex = executor(trudy, Map.of())) {
+                assertThatThrownBy(() -> ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS))
+                        .cause().hasMessageContaining("is not mapped");
+            }
+            Files.writeString(mapping, MAPPING.replace("\"mappings\": [", "\"mappings\": [\n   {\"source\": \"{username}\","
+                    + " \"match\": \"trudy@nowhere.org\", \"output\": \"gantry-bob\", \"literal\": true},"));
+            assertThat(Files.readString(mapping)).contains("trudy");
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                    .until(() -> {
+                        try (ComputeExecutor ex = executor(trudy, Map.of())) {
+                            return ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS)
+                                    .startsWith("Uid: " + uid("gantry-bob") + " ");
+                        }
+                    });
+            Files.writeString(mapping, "[{\"DATA_TYPE\": \"expression_identity_mapping#1.0.0\", \"mappings\": [");
+            Thread.sleep(1500); // past the manager's next look at the file
+            try (ComputeExecutor ex = executor(trudy, Map.of("max_workers", 2))) { // a new user endpoint: mapped again
+                assertThat(ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS))
+                        .startsWith("Uid: " + uid("gantry-bob") + " ");
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(
+                    gantry.home.resolve("manager.log")).contains("the previous rules stay in force"));
+        } finally {
+            Files.writeString(mapping, before);
+        }
+    }
+
+    static List<String> concat(List<String> head, String... tail) {
+        List<String> out = new java.util.ArrayList<>(head);
+        out.addAll(List.of(tail));
+        return out;
+    }
+
+    static void chown(Path p, String account) throws Exception {
+        Process c = new ProcessBuilder("chown", "-R", account + ":" + account, p.toString()).inheritIO().start();
+        assertThat(c.waitFor(30, TimeUnit.SECONDS) && c.exitValue() == 0).isTrue();
     }
 
     static void delete(Path p) throws IOException {
