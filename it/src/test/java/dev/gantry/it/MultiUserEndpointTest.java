@@ -286,6 +286,8 @@ class MultiUserEndpointTest {
                 "root@evil.org", "may not run user endpoints",
                 "nosuch@example.org", "gantry-nosuch', which does not exist",
                 "mallory@nowhere.org", "is not mapped to a local account");
+        ProcessHandle managerProcess = gantry.process("manager.log").toHandle();
+        Set<Long> before = managerProcess.descendants().map(ProcessHandle::pid).collect(java.util.stream.Collectors.toSet());
         for (Map.Entry<String, String> e : reasons.entrySet()) {
             Client c = clientOf(e.getKey());
             try (ComputeExecutor ex = executor(c, Map.of())) {
@@ -295,6 +297,7 @@ class MultiUserEndpointTest {
                         .satisfies(t -> assertThat(((GantryException) t).code()).isEqualTo(ErrorCode.USER_ENDPOINT_START_FAILED));
             }
         }
+        assertThat(managerProcess.descendants().map(ProcessHandle::pid)).as("nothing started").allMatch(before::contains);
         assertThat(Files.readString(gantry.home.resolve("manager.log"))).contains("refused uid 0 for root")
                 .contains("no identity mapping rule matched");
         assertThat(Path.of("/root/.gantry/endpoints")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> {

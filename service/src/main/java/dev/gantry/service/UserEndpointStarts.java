@@ -41,6 +41,10 @@ public final class UserEndpointStarts {
     private final Clock clock;
     private final long waitMs;
     private final Map<EndpointId, Long> onlineUntil = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong starts = new java.util.concurrent.atomic.AtomicLong();
+    /** A start request is only waited for for seconds; its row is kept an hour, for the administrator. */
+    private static final long KEEP_REQUESTS_MS = 3_600_000;
+    private static final int MAX_CACHED = 10_000;
 
     public UserEndpointStarts(EndpointStore endpoints, StartRequests requests, Broker broker, Clock clock, long waitMs) {
         this.endpoints = endpoints;
@@ -58,6 +62,9 @@ public final class UserEndpointStarts {
             return uep;
         }
         if (endpoints.target(uep).map(t -> t.online(now)).orElse(false)) {
+            if (onlineUntil.size() >= MAX_CACHED) {
+                onlineUntil.clear();
+            }
             onlineUntil.put(uep, now + ONLINE_CACHE_MS);
             return uep;
         }
@@ -67,6 +74,9 @@ public final class UserEndpointStarts {
         }
         endpoints.ensureUserEndpoint(uep, manager, who);
         UUID request = UUID.randomUUID();
+        if (starts.incrementAndGet() % 256 == 0) {
+            requests.purgeBefore(now - KEEP_REQUESTS_MS);
+        }
         requests.add(new StartRequests.Request(request, uep, manager.id(), who.id(), r.userEndpointConfig(),
                 r.userRuntime(), now));
         broker.publishResults(Broker.controlTopic(manager.id()), List.of(notice(request)));

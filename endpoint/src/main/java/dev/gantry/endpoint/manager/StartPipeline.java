@@ -32,6 +32,9 @@ final class StartPipeline {
     private final IdentityMappingFile mapping;
     private final LocalAccounts accounts;
     private final UserEndpoints children;
+    /** One start at a time per user endpoint: a second request waits, then finds it running. */
+    private final java.util.concurrent.ConcurrentHashMap<EndpointId, java.util.concurrent.locks.ReentrantLock> starting =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     StartPipeline(Site site, StartCheck check, IdentityMappingFile mapping, LocalAccounts accounts,
             UserEndpoints children) {
@@ -45,11 +48,18 @@ final class StartPipeline {
     /** Runs the steps; returns the user endpoint's pid (that of the one already running, if so). */
     long start(StartUserEndpoint c) {
         validate(c);
-        OptionalLong running = children.keepIfRunning(c);
-        if (running.isPresent()) {
-            return running.getAsLong();
+        java.util.concurrent.locks.ReentrantLock lock = starting.computeIfAbsent(c.userEndpoint(),
+                k -> new java.util.concurrent.locks.ReentrantLock());
+        lock.lock();
+        try {
+            OptionalLong running = children.keepIfRunning(c);
+            if (running.isPresent()) {
+                return running.getAsLong();
+            }
+            return startNew(c);
+        } finally {
+            lock.unlock();
         }
-        return startNew(c);
     }
 
     private long startNew(StartUserEndpoint c) {
@@ -139,11 +149,18 @@ final class StartPipeline {
     }
 
     private void startAgain(StartUserEndpoint kept) {
+        java.util.concurrent.locks.ReentrantLock lock = starting.computeIfAbsent(kept.userEndpoint(),
+                k -> new java.util.concurrent.locks.ReentrantLock());
+        lock.lock();
         try {
-            startNew(kept);
+            if (children.keepIfRunning(kept).isEmpty()) {
+                startNew(kept);
+            }
         } catch (StartRefused e) {
             org.slf4j.LoggerFactory.getLogger(StartPipeline.class).warn("user endpoint {} could not start again: {}",
                     kept.userEndpoint(), e.detail());
+        } finally {
+            lock.unlock();
         }
     }
 }

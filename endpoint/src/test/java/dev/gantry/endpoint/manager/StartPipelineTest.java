@@ -19,13 +19,17 @@ class StartPipelineTest {
     static final String OWNER = "0b1d0000-0000-4000-8000-000000000001";
 
     static StartPipeline pipeline(Path dir, boolean privileged, int managerUid) throws Exception {
+        return pipeline(dir, privileged, managerUid, "java");
+    }
+
+    static StartPipeline pipeline(Path dir, boolean privileged, int managerUid, String java) throws Exception {
         Files.writeString(dir.resolve("identity_mapping.json"), """
                 [{"DATA_TYPE": "expression_identity_mapping#1.0.0", "mappings": [
                   {"source": "{username}", "match": "(.*)@example\\\\.org", "output": "{0}"}]}]""");
         Files.writeString(dir.resolve("config.yaml"), "display_name: site\n");
         ManagerConfig cfg = ManagerConfig.read(dir.resolve("config.yaml"));
         StartPipeline.Site site = new StartPipeline.Site(dir, EndpointId.random(), cfg, privileged, managerUid, OWNER,
-                List.of("http://127.0.0.1:1"), "java", "cp");
+                List.of("http://127.0.0.1:1"), java, "cp");
         return new StartPipeline(site, new StartCheck(Clock.systemUTC()),
                 privileged ? new IdentityMappingFile(dir.resolve("identity_mapping.json")) : null, new LocalAccounts(),
                 new UserEndpoints(Clock.systemUTC(), 0));
@@ -75,5 +79,28 @@ class StartPipelineTest {
         assertThat(p.readTemplate().schema()).isNull();
         Files.writeString(dir.resolve("user_config_schema.json"), "{not json");
         assertThatThrownBy(p::readTemplate).isInstanceOf(StartRefused.class).hasMessageContaining("schema is broken");
+    }
+
+    @Test
+    void concurrentRequestsForOneUserEndpointStartOneProcess(@TempDir Path dir) throws Exception {
+        Path fakeJvm = dir.resolve("fake-java");
+        Files.writeString(fakeJvm, "#!/bin/sh\ncat >/dev/null\necho 'GANTRY-USER-ENDPOINT READY'\nexec sleep 30\n");
+        fakeJvm.toFile().setExecutable(true);
+        Files.writeString(dir.resolve("user_config_template.yaml.j2"), "engine: {type: thread}\n");
+        StartPipeline p = pipeline(dir, false, 1000, fakeJvm.toString());
+        EndpointId uep = EndpointId.random();
+        List<java.util.concurrent.Future<Long>> pids = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 4; i++) {
+                pids.add(pool.submit(() -> p.start(new dev.gantry.protocol.channel.ChannelMessage.StartUserEndpoint(uep,
+                        java.util.UUID.randomUUID(), System.currentTimeMillis(), identity(OWNER, "me@x"), null, null,
+                        "t", "/p"))));
+            }
+        }
+        long first = pids.get(0).get();
+        for (var f : pids) {
+            assertThat(f.get()).isEqualTo(first);
+        }
+        ProcessHandle.of(first).ifPresent(ProcessHandle::destroyForcibly);
     }
 }

@@ -146,6 +146,17 @@ class UserConfigTemplateTest {
     }
 
     @Test
+    void extendsAndImportReadTheTemplatesDirectoryToo(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("base.yaml.j2"), "heartbeat_period: 5\n{% block engine %}{% endblock %}\n");
+        Files.writeString(dir.resolve("macros.j2"), "{% macro engine(n) %}engine:\n  type: process\n  max_workers: {{ n }}\n{% endmacro %}");
+        UserConfigTemplate t = new UserConfigTemplate("{% extends 'base.yaml.j2' %}{% block engine %}"
+                + "{% import 'macros.j2' as m %}{{ m.engine(workers) }}{% endblock %}", dir, null);
+        JsonNode out = YAML.readTree(t.render(inputs("{\"workers\": 3}", ALICE)));
+        assertThat(out.get("heartbeat_period").asInt()).isEqualTo(5);
+        assertThat(out.get("engine").get("max_workers").asInt()).isEqualTo(3);
+    }
+
+    @Test
     void aRenderedConfigWithAKeyTwiceOrNotAMappingIsRefused() {
         assertThatThrownBy(() -> render("a: 1\na: 2\n", "{}")).isInstanceOf(GantryException.class)
                 .hasMessageContaining("not valid YAML");
