@@ -46,6 +46,9 @@ public final class MultiUserBench {
                     + root.resolve("cli/target/lib") + "/*\n" + (jvmOptions.isEmpty() ? ""
                     : "user_endpoint_jvm_options: [" + jvmOptions + "]\n"));
             Files.writeString(dir.dir().resolve(ManagerConfig.SCHEMA), "{\"type\": \"object\"}");
+            Path template = dir.dir().resolve(ManagerConfig.TEMPLATE);
+            Files.writeString(template, Files.readString(template).replace("idle_heartbeats_soft: 10",
+                    "idle_heartbeats_soft: {{ idle|default(10) }}"));
             Files.writeString(dir.dir().resolve(ManagerConfig.IDENTITY_MAPPING), "[{\"DATA_TYPE\": \"expression_identity_"
                     + "mapping#1.0.0\", \"mappings\": [{\"source\": \"{username}\", \"match\": \"(.*)@example\\\\.org\","
                     + " \"output\": \"gantry-{0}\"}]}]");
@@ -55,6 +58,17 @@ public final class MultiUserBench {
             try (EndpointManager manager = new EndpointManager(dir, ManagerConfig.read(dir.config()), admin)) {
                 var id = manager.start();
                 Thread.sleep(1500); // connected
+                // the account's first user endpoint: no class archive yet; it writes one when it stops
+                long first;
+                try (ComputeExecutor ex = ComputeExecutor.builder().client(client).endpointId(id)
+                        .userEndpointConfig(Map.of("idle", 1)).build()) {
+                    long t0 = System.nanoTime();
+                    NoOp.submit(ex, 0).join();
+                    first = System.nanoTime() - t0;
+                }
+                while (!manager.userEndpointPids().isEmpty()) {
+                    Thread.sleep(100);
+                }
                 for (int r = -1; r < rounds; r++) {
                     try (ComputeExecutor ex = ComputeExecutor.builder().client(client).endpointId(id)
                             .userEndpointConfig(Map.of("round", r)).build()) {
@@ -80,11 +94,12 @@ public final class MultiUserBench {
                         .mapToLong(d -> rssKb(d.pid())).sum()).orElse(0L)).sorted().toArray();
                 Arrays.sort(cold);
                 Arrays.sort(warm);
-                System.out.printf("Multi-user endpoint, %d rounds (median): submit needing a new user endpoint to its"
-                        + " result %.2f s (min %.2f, max %.2f); to a running one %.1f ms. Idle user endpoint (default"
-                        + " template: process engine, 2 workers), %d of them: JVM %d MiB resident, with its workers %d MiB%n",
-                        rounds, cold[rounds / 2] / 1e9, cold[0] / 1e9, cold[rounds - 1] / 1e9, warm[rounds / 2] / 1e6,
-                        jvm.length, jvm[jvm.length / 2] / 1024, all[all.length / 2] / 1024);
+                System.out.printf("Multi-user endpoint: submit needing the account's first user endpoint to its result"
+                        + " %.2f s; needing a new one later, %d rounds (median) %.2f s (min %.2f, max %.2f); to a running"
+                        + " one %.1f ms. Idle user endpoint (default template: process engine, 2 workers), %d of them:"
+                        + " JVM %d MiB resident, with its workers %d MiB%n", first / 1e9, rounds, cold[rounds / 2] / 1e9,
+                        cold[0] / 1e9, cold[rounds - 1] / 1e9, warm[rounds / 2] / 1e6, jvm.length, jvm[jvm.length / 2] / 1024,
+                        all[all.length / 2] / 1024);
             }
         } finally {
             delete(Path.of("/home/gantry-alice/.gantry"));

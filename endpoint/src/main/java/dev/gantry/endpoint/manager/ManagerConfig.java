@@ -29,11 +29,14 @@ import java.util.Map;
  * @param userEndpointClasspath their classpath (default: the manager's own; every user must be able to read it)
  * @param userEndpointJvmOptions extra JVM options for them, such as {@code -Xmx512m}
  * @param startTimeoutS how long a user endpoint may take to render its configuration and start
+ * @param userEndpointClassArchive whether user endpoints keep the classes they loaded in a class archive of
+ *     their account (JDK CDS), to start faster the next time (default true)
  */
 public record ManagerConfig(String displayName, @JsonProperty("public") Boolean isPublic, double heartbeatPeriod,
         String serviceUrl, List<String> serviceUrls, String identityMappingConfigPath, String userConfigTemplatePath,
         String userConfigSchemaPath, String userEnvironmentPath, Double muChildEpGracePeriodS, String userEndpointJava,
-        String userEndpointClasspath, List<String> userEndpointJvmOptions, Double startTimeoutS) {
+        String userEndpointClasspath, List<String> userEndpointJvmOptions, Double startTimeoutS,
+        Boolean userEndpointClassArchive) {
     public static final String TEMPLATE = "user_config_template.yaml.j2";
     public static final String SCHEMA = "user_config_schema.json";
     public static final String ENVIRONMENT = "user_environment.yaml";
@@ -73,7 +76,8 @@ public record ManagerConfig(String displayName, @JsonProperty("public") Boolean 
     public static ManagerConfig read(Path file) {
         try {
             ManagerConfig c = YAML.readValue(Files.readAllBytes(file), ManagerConfig.class);
-            return c == null ? new ManagerConfig(null, null, 0, null, null, null, null, null, null, null, null, null, null, null) : c;
+            return c == null ? new ManagerConfig(null, null, 0, null, null, null, null, null, null, null, null, null, null,
+                    null, null) : c;
         } catch (JsonMappingException e) {
             StringBuilder path = new StringBuilder();
             for (JsonMappingException.Reference r : e.getPath()) {
@@ -104,6 +108,10 @@ public record ManagerConfig(String displayName, @JsonProperty("public") Boolean 
 
     public long gracePeriodMs() {
         return Math.round((muChildEpGracePeriodS == null ? 30 : muChildEpGracePeriodS) * 1000);
+    }
+
+    public boolean classArchive() {
+        return userEndpointClassArchive == null || userEndpointClassArchive;
     }
 
     public long startTimeoutMs() {

@@ -41,6 +41,9 @@ public final class ManagerFiles {
             # user_endpoint_java: /usr/lib/jvm/java-21/bin/java
             # user_endpoint_classpath: /opt/gantry/lib/*
             # user_endpoint_jvm_options: [-Xmx512m]
+            # User endpoints keep the classes they loaded in ~/.gantry/cds/ (a JDK class archive of the account's
+            # own) and start about a third faster the next time.
+            user_endpoint_class_archive: true
             """;
 
     static final String TEMPLATE = """

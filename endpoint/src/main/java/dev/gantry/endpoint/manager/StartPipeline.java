@@ -132,8 +132,12 @@ final class StartPipeline {
         UserEndpointStart input = new UserEndpointStart(c.userEndpoint(), site.manager(), site.serviceUrls(), c.token(),
                 c.channelPath(), t.text(), t.dir().toString(), t.schema(), c.userConfig(), c.userRuntime(), user,
                 c.identities().get(0).get("id"), site.config().forTemplates(site.privileged()));
+        List<String> options = site.config().userEndpointJvmOptions();
+        String archive = !site.config().classArchive() ? null : UserEndpointLauncher.classArchive(site.privileged()
+                ? Path.of(user.dir(), ".gantry") : dev.gantry.protocol.GantryHome.resolve().dir(), site.java(),
+                site.classpath(), options);
         List<String> cmd = UserEndpointLauncher.command(user, site.privileged(), site.java(), site.classpath(),
-                site.config().userEndpointJvmOptions());
+                options, archive);
         Map<String, String> env = UserEndpointLauncher.environment(user, site.privileged(), System.getenv(),
                 UserEnvironment.read(site.config().environment(site.dir())), c.userRuntime());
         Process p;

@@ -46,6 +46,7 @@ public final class UserEndpointMain {
             return EX_DATAERR;
         }
         Path dir = GantryHome.privateDir(GantryHome.resolve().endpointsDir().resolve(start.dirName()));
+        GantryHome.privateDir(GantryHome.resolve().dir().resolve(UserEndpointLauncher.CLASS_ARCHIVES));
         GantryHome.writePrivate(dir.resolve("config.yaml"), rendered);
         EndpointDir ed = new EndpointDir(start.dirName(), dir);
         PrintStream logFile = new PrintStream(new FileOutputStream(ed.log().toFile(), true), true, StandardCharsets.UTF_8);

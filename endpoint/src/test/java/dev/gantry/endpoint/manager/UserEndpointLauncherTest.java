@@ -21,7 +21,8 @@ class UserEndpointLauncherTest {
 
     @Test
     void aRootManagerDropsPrivilegesThroughSetsidAndSetpriv() {
-        List<String> cmd = UserEndpointLauncher.command(ALICE, true, "/jdk/bin/java", "/opt/gantry/lib/*", List.of("-Xmx256m"));
+        List<String> cmd = UserEndpointLauncher.command(ALICE, true, "/jdk/bin/java", "/opt/gantry/lib/*", List.of("-Xmx256m"),
+                null);
         assertThat(cmd).startsWith("setsid", "setpriv", "--reuid=1001", "--regid=1001", "--init-groups",
                 "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--", "/bin/sh", "-c");
         assertThat(cmd.get(11)).startsWith("umask 077;").contains("cd \"$HOME\"").endsWith("exec \"$0\" \"$@\"");
@@ -31,8 +32,18 @@ class UserEndpointLauncherTest {
 
     @Test
     void aPersonalManagerStartsItAsItself() {
-        List<String> cmd = UserEndpointLauncher.command(ALICE, false, "java", "cp", List.of());
+        List<String> cmd = UserEndpointLauncher.command(ALICE, false, "java", "cp", List.of(), null);
         assertThat(cmd).startsWith("/bin/sh", "-c").doesNotContain("setpriv", "setsid");
+    }
+
+    @Test
+    void aClassArchiveIsTheAccountsOwnAndNamedAfterTheJvmAndClasspath() {
+        String a = UserEndpointLauncher.classArchive(Path.of("/home/alice/.gantry"), "/jdk/bin/java", "/opt/lib/*", List.of());
+        assertThat(a).startsWith("/home/alice/.gantry/cds/user-endpoint-").endsWith(".jsa");
+        assertThat(UserEndpointLauncher.classArchive(Path.of("/home/alice/.gantry"), "/jdk/bin/java", "/opt/lib2/*", List.of()))
+                .isNotEqualTo(a);
+        List<String> cmd = UserEndpointLauncher.command(ALICE, true, "/jdk/bin/java", "/opt/lib/*", List.of(), a);
+        assertThat(cmd).containsSequence("/jdk/bin/java", "-XX:SharedArchiveFile=" + a, "-XX:+AutoCreateSharedArchive");
     }
 
     @Test
