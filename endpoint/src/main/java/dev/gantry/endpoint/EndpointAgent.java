@@ -1,13 +1,11 @@
 package dev.gantry.endpoint;
 
-import dev.gantry.client.ApiException;
 import dev.gantry.client.ServiceClient;
 import dev.gantry.engines.Engine;
 import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.ErrorCode;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.TaskId;
-import dev.gantry.protocol.api.EndpointMetadata;
 import dev.gantry.protocol.api.EndpointRegistered;
 import dev.gantry.protocol.api.EndpointRegistration;
 import dev.gantry.protocol.api.FunctionDoc;
@@ -16,7 +14,6 @@ import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.protocol.channel.TaskResult;
 import dev.gantry.protocol.payload.Buffers;
 import dev.gantry.protocol.payload.Strategy;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +24,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,26 +112,10 @@ public final class EndpointAgent implements AutoCloseable {
 
     private void register() {
         EndpointRegistration body = new EndpointRegistration(dir.name(), cfg.displayName(), VERSION, false, false,
-                new EndpointMetadata(hostname(), System.getProperty("user.name"), VERSION,
-                        engine.status().engineType(), null));
-        for (int attempt = 0; ; attempt++) {
-            try {
-                EndpointRegistered r = dir.endpointId()
-                        .map(eid -> client.put("/v3/endpoints/" + eid, body, EndpointRegistered.class))
-                        .orElseGet(() -> client.post("/v3/endpoints", body, EndpointRegistered.class));
-                id = r.endpointId();
-                channelPath = r.channelPath();
-                dir.saveEndpointId(id);
-                log.info("endpoint {} registered as {}", dir.name(), id);
-                return;
-            } catch (ApiException e) {
-                if (!e.retryable() || !open) {
-                    throw e;
-                }
-                log.warn("cannot register yet ({}); trying again", e.getMessage());
-                pause(attempt);
-            }
-        }
+                Registration.metadata(engine.status().engineType()));
+        EndpointRegistered r = Registration.register(client, dir, body, () -> open);
+        id = r.endpointId();
+        channelPath = r.channelPath();
     }
 
     private void connectLoop() {
@@ -173,7 +153,7 @@ public final class EndpointAgent implements AutoCloseable {
                 }
             }
             if (open) {
-                pause(attempt++);
+                Registration.pause(attempt++);
             }
         }
     }
@@ -289,23 +269,6 @@ public final class EndpointAgent implements AutoCloseable {
     /** Waits up to {@code ms} for the endpoint to stop; true if it has. */
     public boolean awaitStop(long ms) throws InterruptedException {
         return stopped.await(ms, TimeUnit.MILLISECONDS);
-    }
-
-    private void pause(int attempt) {
-        long capMs = Math.min(10_000, 500L << Math.min(attempt, 5));
-        try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(capMs / 2, capMs + 1));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static String hostname() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "localhost";
-        }
     }
 
     /**

@@ -127,16 +127,21 @@ public record EndpointConfig(String displayName, EngineConfig engine, double hea
             }
             return c;
         } catch (JsonMappingException e) {
-            StringBuilder path = new StringBuilder();
-            for (JsonMappingException.Reference r : e.getPath()) {
-                path.append(r.getFieldName() != null ? (path.length() == 0 ? "" : ".") + r.getFieldName()
-                        : "[" + r.getIndex() + "]");
-            }
-            String cause = e.getCause() instanceof GantryException g ? g.getMessage() : e.getOriginalMessage();
-            throw invalid(where + ": " + (path.length() == 0 ? "" : "at " + path + ": ") + cause);
+            throw mappingError(where, e);
         } catch (IOException e) {
             throw invalid(where + " is not valid YAML: " + e.getMessage());
         }
+    }
+
+    /** A config file's mapping error as one message: the file, the YAML path of the bad key, and why. */
+    public static GantryException mappingError(String where, JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            path.append(r.getFieldName() != null ? (path.length() == 0 ? "" : ".") + r.getFieldName()
+                    : "[" + r.getIndex() + "]");
+        }
+        String cause = e.getCause() instanceof GantryException g ? g.getMessage() : e.getOriginalMessage();
+        return invalid(where + ": " + (path.length() == 0 ? "" : "at " + path + ": ") + cause);
     }
 
     /** The text {@code configure} writes: every key with its default and a comment. */

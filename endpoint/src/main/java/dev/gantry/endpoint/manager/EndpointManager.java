@@ -1,14 +1,13 @@
 package dev.gantry.endpoint.manager;
 
-import dev.gantry.client.ApiException;
 import dev.gantry.client.ServiceClient;
 import dev.gantry.endpoint.Channel;
 import dev.gantry.endpoint.EndpointAgent;
 import dev.gantry.endpoint.EndpointDir;
+import dev.gantry.endpoint.Registration;
 import dev.gantry.endpoint.identity.IdentityMappingFile;
 import dev.gantry.endpoint.identity.LocalAccounts;
 import dev.gantry.protocol.EndpointId;
-import dev.gantry.protocol.api.EndpointMetadata;
 import dev.gantry.protocol.api.EndpointRegistered;
 import dev.gantry.protocol.api.EndpointRegistration;
 import dev.gantry.protocol.api.StatusReport;
@@ -19,7 +18,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,25 +76,11 @@ public final class EndpointManager implements AutoCloseable {
 
     private EndpointRegistered register() {
         EndpointRegistration body = new EndpointRegistration(dir.name(), cfg.displayName(), EndpointAgent.VERSION,
-                privileged, cfg.isPublic(privileged), new EndpointMetadata(hostname(), System.getProperty("user.name"),
-                        EndpointAgent.VERSION, "manager", null), true);
-        for (int attempt = 0; ; attempt++) {
-            try {
-                EndpointRegistered r = dir.endpointId()
-                        .map(eid -> client.put("/v3/endpoints/" + eid, body, EndpointRegistered.class))
-                        .orElseGet(() -> client.post("/v3/endpoints", body, EndpointRegistered.class));
-                id = r.endpointId();
-                channelPath = r.channelPath();
-                dir.saveEndpointId(id);
-                return r;
-            } catch (ApiException e) {
-                if (!e.retryable() || !open) {
-                    throw e;
-                }
-                log.warn("cannot register yet ({}); trying again", e.getMessage());
-                pause(attempt);
-            }
-        }
+                privileged, cfg.isPublic(privileged), Registration.metadata("manager"), true);
+        EndpointRegistered r = Registration.register(client, dir, body, () -> open);
+        id = r.endpointId();
+        channelPath = r.channelPath();
+        return r;
     }
 
     private void connectLoop() {
@@ -121,7 +105,7 @@ public final class EndpointManager implements AutoCloseable {
                 }
             }
             if (open) {
-                pause(attempt++);
+                Registration.pause(attempt++);
             }
         }
     }
@@ -178,23 +162,6 @@ public final class EndpointManager implements AutoCloseable {
 
     public void awaitStop() throws InterruptedException {
         stopped.await();
-    }
-
-    private void pause(int attempt) {
-        long capMs = Math.min(10_000, 500L << Math.min(attempt, 5));
-        try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(capMs / 2, capMs + 1));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static String hostname() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "localhost";
-        }
     }
 
     /** Stops the user endpoints (SIGTERM, then SIGKILL after {@link #STOP_GRACE}) and the channel. */

@@ -79,12 +79,7 @@ public record ManagerConfig(String displayName, @JsonProperty("public") Boolean 
             return c == null ? new ManagerConfig(null, null, 0, null, null, null, null, null, null, null, null, null, null,
                     null, null) : c;
         } catch (JsonMappingException e) {
-            StringBuilder path = new StringBuilder();
-            for (JsonMappingException.Reference r : e.getPath()) {
-                path.append(r.getFieldName() != null ? (path.length() == 0 ? "" : ".") + r.getFieldName() : "[" + r.getIndex() + "]");
-            }
-            String cause = e.getCause() instanceof GantryException g ? g.getMessage() : e.getOriginalMessage();
-            throw invalid(file + ": " + (path.length() == 0 ? "" : "at " + path + ": ") + cause);
+            throw dev.gantry.endpoint.EndpointConfig.mappingError(file.toString(), e);
         } catch (IOException e) {
             throw invalid("cannot read " + file + ": " + e.getMessage());
         }
