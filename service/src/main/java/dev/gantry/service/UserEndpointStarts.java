@@ -34,6 +34,9 @@ public final class UserEndpointStarts {
     public static final String START_NOTICE = "start-user-endpoint";
     private static final long ONLINE_CACHE_MS = 1000;
     private static final long POLL_MS = 20;
+    /** A start request is waited for for seconds; its row is kept an hour, for the administrator. */
+    private static final long KEEP_REQUESTS_MS = 3_600_000;
+    private static final int MAX_CACHED = 10_000;
 
     private final EndpointStore endpoints;
     private final StartRequests requests;
@@ -42,9 +45,6 @@ public final class UserEndpointStarts {
     private final long waitMs;
     private final Map<EndpointId, Long> onlineUntil = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong starts = new java.util.concurrent.atomic.AtomicLong();
-    /** A start request is only waited for for seconds; its row is kept an hour, for the administrator. */
-    private static final long KEEP_REQUESTS_MS = 3_600_000;
-    private static final int MAX_CACHED = 10_000;
 
     public UserEndpointStarts(EndpointStore endpoints, StartRequests requests, Broker broker, Clock clock, long waitMs) {
         this.endpoints = endpoints;

@@ -87,11 +87,14 @@ class EndpointManagerApiTest {
             assertThat(s.userConfig().get("x").asInt()).isEqualTo(1);
             assertThat(s.userRuntime().get("java_version").asText()).isEqualTo("21");
             assertThat(Math.abs(System.currentTimeMillis() - s.issuedAtMs())).isLessThan(10_000);
-            ch.send(new ChannelMessage.StartAnswer(s.requestId(), s.userEndpoint(), "local user 'x' does not exist"));
+            ch.send(new ChannelMessage.StartAnswer(s.requestId(), s.userEndpoint(), "local user 'x' does not exist", false));
             ApiFixture.Reply r = reply.get();
             assertThat(r.status()).isEqualTo(422);
             assertThat(r.code()).isEqualTo("USER_ENDPOINT_START_FAILED");
             assertThat(r.body().get("detail").asText()).contains("local user 'x' does not exist");
+            // the token sent for a start that did not happen is revoked
+            assertThatThrownBy(() -> new ScriptedChannel(api.http, api.service.url(), s.userEndpoint().toString(),
+                    s.token())).hasStackTraceContaining("401");
         }
         assertThat(api.count("tasks")).isEqualTo(tasksBefore);
     }
@@ -102,7 +105,7 @@ class EndpointManagerApiTest {
         try (ScriptedChannel ch = connect(m, api.token())) {
             var reply = submitAsync(m, bob, "{\"workers\":2}");
             ChannelMessage.StartUserEndpoint s = ch.next(ChannelMessage.StartUserEndpoint.class, Duration.ofSeconds(10));
-            ch.send(new ChannelMessage.StartAnswer(s.requestId(), s.userEndpoint(), null));
+            ch.send(new ChannelMessage.StartAnswer(s.requestId(), s.userEndpoint(), null, true));
             ApiFixture.Reply r = reply.get();
             assertThat(r.status()).isEqualTo(200);
             String uep = r.body().get("endpoint_id").asText();
@@ -119,6 +122,14 @@ class EndpointManagerApiTest {
                 ChannelMessage.Tasks t = user.next(ChannelMessage.Tasks.class, Duration.ofSeconds(10));
                 assertThat(t.tasks()).singleElement().satisfies(x -> assertThat(x.task().toString()).isEqualTo(task));
             }
+            // a second request finds it running (not connected yet): its token is revoked, the first one's kept
+            var again = submitAsync(m, bob, "{\"workers\":2}");
+            ChannelMessage.StartUserEndpoint s2 = ch.next(ChannelMessage.StartUserEndpoint.class, Duration.ofSeconds(10));
+            assertThat(s2.userEndpoint()).isEqualTo(s.userEndpoint());
+            ch.send(new ChannelMessage.StartAnswer(s2.requestId(), s2.userEndpoint(), null, false));
+            assertThat(again.get().status()).isEqualTo(200);
+            assertThatThrownBy(() -> new ScriptedChannel(api.http, api.service.url(), uep, s2.token()))
+                    .hasStackTraceContaining("401");
             // the same submitter and values reach the same user endpoint; others get their own
             assertThat(UserEndpointStarts.idOf(EndpointId.of(m), UUID.randomUUID(), null, null))
                     .isNotEqualTo(EndpointId.of(uep));

@@ -122,26 +122,28 @@ public final class EndpointManager implements AutoCloseable {
         }
     }
 
-    /** Runs the start pipeline; returns null when the user endpoint runs, else the reason for the submitter. */
-    private String startOne(ChannelMessage.StartUserEndpoint s) {
+    /** Runs the start pipeline; the answer says whether the user endpoint runs, or why not. */
+    private ChannelMessage.StartAnswer startOne(ChannelMessage.StartUserEndpoint s) {
         long t0 = System.nanoTime();
         try {
-            long pid = pipeline.start(s);
-            log.info("user endpoint {} runs as pid {} ({} ms)", s.userEndpoint(), pid, (System.nanoTime() - t0) / 1_000_000);
-            return null;
+            StartPipeline.Started p = pipeline.start(s);
+            log.info("user endpoint {} runs as pid {} ({}, {} ms)", s.userEndpoint(), p.pid(),
+                    p.fresh() ? "started" : "running already", (System.nanoTime() - t0) / 1_000_000);
+            return new ChannelMessage.StartAnswer(s.requestId(), s.userEndpoint(), null, p.fresh());
         } catch (StartRefused e) {
             log.warn("start of user endpoint {} refused: {}", s.userEndpoint(), e.detail());
-            return e.getMessage();
+            return new ChannelMessage.StartAnswer(s.requestId(), s.userEndpoint(), e.getMessage(), false);
         } catch (RuntimeException e) {
             log.error("start of user endpoint {} failed", s.userEndpoint(), e);
-            return "the endpoint failed to start your user endpoint; see its administrator";
+            return new ChannelMessage.StartAnswer(s.requestId(), s.userEndpoint(),
+                    "the endpoint failed to start your user endpoint; see its administrator", false);
         }
     }
 
-    private void answer(ChannelMessage.StartUserEndpoint s, String error) {
+    private void answer(ChannelMessage.StartUserEndpoint s, ChannelMessage.StartAnswer a) {
         Channel ch = channel;
         if (ch != null) {
-            ch.send(new ChannelMessage.StartAnswer(s.requestId(), s.userEndpoint(), error));
+            ch.send(a);
         } else {
             log.warn("no channel to answer start request {}; the submit times out", s.requestId());
         }

@@ -27,6 +27,9 @@ final class StartPipeline {
 
     record Template(String text, Path dir, String schema) {}
 
+    /** The user endpoint's process, and whether this request started it (else it ran already). */
+    record Started(long pid, boolean fresh) {}
+
     private final Site site;
     private final StartCheck check;
     private final IdentityMappingFile mapping;
@@ -45,8 +48,8 @@ final class StartPipeline {
         this.children = children;
     }
 
-    /** Runs the steps; returns the user endpoint's pid (that of the one already running, if so). */
-    long start(StartUserEndpoint c) {
+    /** Runs the steps; returns the user endpoint's process (the one already running, if so). */
+    Started start(StartUserEndpoint c) {
         validate(c);
         java.util.concurrent.locks.ReentrantLock lock = starting.computeIfAbsent(c.userEndpoint(),
                 k -> new java.util.concurrent.locks.ReentrantLock());
@@ -54,9 +57,9 @@ final class StartPipeline {
         try {
             OptionalLong running = children.keepIfRunning(c);
             if (running.isPresent()) {
-                return running.getAsLong();
+                return new Started(running.getAsLong(), false);
             }
-            return startNew(c);
+            return new Started(startNew(c), true);
         } finally {
             lock.unlock();
         }

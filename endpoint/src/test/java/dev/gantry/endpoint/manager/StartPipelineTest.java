@@ -89,7 +89,7 @@ class StartPipelineTest {
         Files.writeString(dir.resolve("user_config_template.yaml.j2"), "engine: {type: thread}\n");
         StartPipeline p = pipeline(dir, false, 1000, fakeJvm.toString());
         EndpointId uep = EndpointId.random();
-        List<java.util.concurrent.Future<Long>> pids = new java.util.ArrayList<>();
+        List<java.util.concurrent.Future<StartPipeline.Started>> pids = new java.util.ArrayList<>();
         try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 4; i++) {
                 pids.add(pool.submit(() -> p.start(new dev.gantry.protocol.channel.ChannelMessage.StartUserEndpoint(uep,
@@ -97,10 +97,17 @@ class StartPipelineTest {
                         "t", "/p"))));
             }
         }
-        long first = pids.get(0).get();
+        long first = pids.get(0).get().pid();
         for (var f : pids) {
-            assertThat(f.get()).isEqualTo(first);
+            assertThat(f.get().pid()).isEqualTo(first);
         }
+        assertThat(pids.stream().filter(f -> {
+            try {
+                return f.get().fresh();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).count()).as("started once, found running three times").isEqualTo(1);
         ProcessHandle.of(first).ifPresent(ProcessHandle::destroyForcibly);
     }
 }

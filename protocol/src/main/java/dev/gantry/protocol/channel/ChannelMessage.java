@@ -89,6 +89,10 @@ public sealed interface ChannelMessage {
         }
     }
 
-    /** Endpoint manager → service: the user endpoint runs ({@code error} null), or why it could not start. */
-    record StartAnswer(UUID requestId, EndpointId userEndpoint, String error) implements ChannelMessage {}
+    /**
+     * Endpoint manager → service: the user endpoint runs ({@code error} null; {@code started}: a new process,
+     * which holds this request's token, else one that was running already), or why it could not start.
+     */
+    record StartAnswer(UUID requestId, EndpointId userEndpoint, String error, boolean started)
+            implements ChannelMessage {}
 }

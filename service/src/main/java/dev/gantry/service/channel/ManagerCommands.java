@@ -15,13 +15,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The instance that holds an endpoint manager's channel sends it the start requests announced on its control
- * topic, each with a fresh token scoped to the user endpoint's channel, and records the manager's answers.
+ * topic, each with a fresh token scoped to the user endpoint's channel, and records the manager's answers. A
+ * token is kept only if its request started a new process; that process's predecessors' tokens are revoked,
+ * so a user endpoint has one live token.
  */
 final class ManagerCommands {
     private static final Logger log = LoggerFactory.getLogger(ManagerCommands.class);
     private final StartRequests requests;
     private final IdentityStore identities;
     private final EndpointStore endpoints;
+    /** The token sent with each request not yet answered (this instance holds the manager's channel). */
+    private final Map<java.util.UUID, String> tokens = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<java.util.UUID, String> e) {
+                    return size() > 10_000;
+                }
+            });
 
     ManagerCommands(StartRequests requests, IdentityStore identities, EndpointStore endpoints) {
         this.requests = requests;
@@ -43,6 +53,7 @@ final class ManagerCommands {
                 Identity who = identities.byId(r.identity()).orElseThrow();
                 EndpointStore.Target m = endpoints.target(manager.endpoint).orElseThrow();
                 String token = identities.issueScopedToken(new Identity(m.owner(), null), r.userEndpoint().value());
+                tokens.put(r.requestId(), token);
                 manager.sender.send(new ChannelMessage.StartUserEndpoint(r.userEndpoint(), r.requestId(), r.requestedAt(),
                         List.of(Map.of("id", who.id().toString(), "username", who.username())), r.userConfig(),
                         r.userRuntime(), token, "/v3/endpoints/" + r.userEndpoint() + "/channel"));
@@ -60,6 +71,15 @@ final class ManagerCommands {
                 : truncate(a.error()), System.currentTimeMillis())) {
             log.warn("endpoint manager {} answered start request {}, which it was not sent or answered before", manager,
                     a.requestId());
+            return;
+        }
+        String token = tokens.remove(a.requestId());
+        if (token != null && a.userEndpoint() != null) {
+            if (a.error() == null && a.started()) {
+                identities.revokeScopedExcept(a.userEndpoint().value(), token);
+            } else {
+                identities.revoke(token);
+            }
         }
     }
 

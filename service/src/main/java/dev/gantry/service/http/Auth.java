@@ -8,12 +8,16 @@ import io.javalin.http.Context;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Resolves the bearer token of a request to an identity; known tokens are cached. */
+/** Resolves the bearer token of a request to an identity; known tokens are cached for a minute (so a revoked one
+ *  stops working within a minute on every instance). */
 public final class Auth {
     private static final String ATTRIBUTE = "gantry.identity";
     private static final int CACHE_LIMIT = 10_000;
+    private static final long CACHE_MS = 60_000;
     private final IdentityStore identities;
-    private final Map<String, Identity> cache = new ConcurrentHashMap<>();
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    private record Cached(Identity identity, long atMs) {}
 
     public Auth(IdentityStore identities) {
         this.identities = identities;
@@ -63,15 +67,19 @@ public final class Auth {
             throw new GantryException(ErrorCode.UNAUTHORIZED, "the Authorization header must be 'Bearer <token>'");
         }
         String token = header.substring(7).trim();
-        Identity known = cache.get(token);
-        if (known != null) {
-            return known;
+        long now = System.currentTimeMillis();
+        Cached known = cache.get(token);
+        if (known != null && now - known.atMs() < CACHE_MS) {
+            return known.identity();
         }
-        Identity who = identities.byToken(token).orElseThrow(() ->
-                new GantryException(ErrorCode.UNAUTHORIZED, "the bearer token is not valid"));
-        if (cache.size() < CACHE_LIMIT) {
-            cache.put(token, who);
+        Identity who = identities.byToken(token).orElseThrow(() -> {
+            cache.remove(token);
+            return new GantryException(ErrorCode.UNAUTHORIZED, "the bearer token is not valid");
+        });
+        if (cache.size() >= CACHE_LIMIT) {
+            cache.clear();
         }
+        cache.put(token, new Cached(who, now));
         return who;
     }
 }

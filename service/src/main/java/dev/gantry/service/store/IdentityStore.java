@@ -69,6 +69,15 @@ public final class IdentityStore {
         return token;
     }
 
+    public void revoke(String token) {
+        db.update("DELETE FROM api_tokens WHERE token_hash = ?", hash(token));
+    }
+
+    /** Revokes every token scoped to endpoint {@code scope} but {@code kept}. */
+    public void revokeScopedExcept(UUID scope, String kept) {
+        db.update("DELETE FROM api_tokens WHERE endpoint_scope = ? AND token_hash <> ?", scope, hash(kept));
+    }
+
     public Optional<Identity> byId(UUID id) {
         return db.tx(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT username FROM identities WHERE id = ?")) {
