@@ -48,6 +48,7 @@ class MultiUserEndpointTest {
     static final String MAPPING = """
             [{"DATA_TYPE": "expression_identity_mapping#1.0.0", "mappings": [
                {"source": "{username}", "match": "root@evil.org", "output": "root", "literal": true},
+               {"source": "{username}", "match": "homeless@example.org", "output": "nobody", "literal": true},
                {"source": "{username}", "match": "(.*)@example\\\\.org", "output": "gantry-{0}"}]}]
             """;
 
@@ -285,7 +286,8 @@ class MultiUserEndpointTest {
         Map<String, String> reasons = Map.of(
                 "root@evil.org", "may not run user endpoints",
                 "nosuch@example.org", "gantry-nosuch', which does not exist",
-                "mallory@nowhere.org", "is not mapped to a local account");
+                "mallory@nowhere.org", "is not mapped to a local account",
+                "homeless@example.org", "cannot create its user endpoint's directory in /nonexistent");
         ProcessHandle managerProcess = gantry.process("manager.log").toHandle();
         Set<Long> before = managerProcess.descendants().map(ProcessHandle::pid).collect(java.util.stream.Collectors.toSet());
         for (Map.Entry<String, String> e : reasons.entrySet()) {
@@ -297,7 +299,9 @@ class MultiUserEndpointTest {
                         .satisfies(t -> assertThat(((GantryException) t).code()).isEqualTo(ErrorCode.USER_ENDPOINT_START_FAILED));
             }
         }
-        assertThat(managerProcess.descendants().map(ProcessHandle::pid)).as("nothing started").allMatch(before::contains);
+        // the homeless account's user endpoint ran only to say why it cannot; nothing stays running
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(managerProcess.descendants()
+                .map(ProcessHandle::pid)).as("nothing left running").allMatch(before::contains));
         assertThat(Files.readString(gantry.home.resolve("manager.log"))).contains("refused uid 0 for root")
                 .contains("no identity mapping rule matched");
         assertThat(Path.of("/root/.gantry/endpoints")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> {

@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Starting a user endpoint, as a list of named steps: {@link #validate} the command, {@link #mapIdentity},
@@ -21,6 +23,7 @@ import java.util.OptionalLong;
  * {@link StartRefused}; nothing is started unless every step passed.
  */
 final class StartPipeline {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(StartPipeline.class);
     /** Where the manager runs and who it serves. */
     record Site(Path dir, EndpointId manager, ManagerConfig config, boolean privileged, int managerUid,
             String ownerIdentity, List<String> serviceUrls, String java, String classpath) {}
@@ -36,8 +39,7 @@ final class StartPipeline {
     private final LocalAccounts accounts;
     private final UserEndpoints children;
     /** One start at a time per user endpoint: a second request waits, then finds it running. */
-    private final java.util.concurrent.ConcurrentHashMap<EndpointId, java.util.concurrent.locks.ReentrantLock> starting =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<EndpointId, ReentrantLock> starting = new ConcurrentHashMap<>();
 
     StartPipeline(Site site, StartCheck check, IdentityMappingFile mapping, LocalAccounts accounts,
             UserEndpoints children) {
@@ -51,8 +53,7 @@ final class StartPipeline {
     /** Runs the steps; returns the user endpoint's process (the one already running, if so). */
     Started start(StartUserEndpoint c) {
         validate(c);
-        java.util.concurrent.locks.ReentrantLock lock = starting.computeIfAbsent(c.userEndpoint(),
-                k -> new java.util.concurrent.locks.ReentrantLock());
+        ReentrantLock lock = starting.computeIfAbsent(c.userEndpoint(), k -> new ReentrantLock());
         lock.lock();
         try {
             OptionalLong running = children.keepIfRunning(c);
@@ -156,16 +157,14 @@ final class StartPipeline {
     }
 
     private void startAgain(StartUserEndpoint kept) {
-        java.util.concurrent.locks.ReentrantLock lock = starting.computeIfAbsent(kept.userEndpoint(),
-                k -> new java.util.concurrent.locks.ReentrantLock());
+        ReentrantLock lock = starting.computeIfAbsent(kept.userEndpoint(), k -> new ReentrantLock());
         lock.lock();
         try {
             if (children.keepIfRunning(kept).isEmpty()) {
                 startNew(kept);
             }
         } catch (StartRefused e) {
-            org.slf4j.LoggerFactory.getLogger(StartPipeline.class).warn("user endpoint {} could not start again: {}",
-                    kept.userEndpoint(), e.detail());
+            log.warn("user endpoint {} could not start again: {}", kept.userEndpoint(), e.detail());
         } finally {
             lock.unlock();
         }

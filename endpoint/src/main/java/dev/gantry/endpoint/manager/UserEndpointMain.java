@@ -35,26 +35,38 @@ public final class UserEndpointMain {
     public static int run(InputStream stdin, PrintStream answer) throws IOException, InterruptedException {
         UserEndpointStart start;
         EndpointConfig cfg;
-        String rendered;
+        EndpointDir ed;
+        PrintStream logFile;
         try {
             start = Json.read(stdin.readNBytes(UserEndpointStart.MAX_BYTES), UserEndpointStart.class);
-            rendered = render(start);
+            String rendered = render(start);
             cfg = EndpointConfig.parse(rendered.getBytes(StandardCharsets.UTF_8), "the rendered user endpoint config");
-        } catch (GantryException | IllegalArgumentException e) {
+            ed = directory(start, rendered);
+            logFile = new PrintStream(new FileOutputStream(ed.log().toFile(), true), true, StandardCharsets.UTF_8);
+        } catch (GantryException | IllegalArgumentException | IOException | java.io.UncheckedIOException e) {
             answer.println(UserEndpointLauncher.REFUSED + oneLine(e.getMessage()));
             answer.flush();
             return EX_DATAERR;
         }
-        Path dir = GantryHome.privateDir(GantryHome.resolve().endpointsDir().resolve(start.dirName()));
-        GantryHome.privateDir(GantryHome.resolve().dir().resolve(UserEndpointLauncher.CLASS_ARCHIVES));
-        GantryHome.writePrivate(dir.resolve("config.yaml"), rendered);
-        EndpointDir ed = new EndpointDir(start.dirName(), dir);
-        PrintStream logFile = new PrintStream(new FileOutputStream(ed.log().toFile(), true), true, StandardCharsets.UTF_8);
         answer.println(UserEndpointLauncher.READY);
         answer.flush();
         System.setOut(logFile);
         System.setErr(logFile);
         return serve(start, cfg, ed);
+    }
+
+    /** The user endpoint's own directory in its account's Gantry home (owner-only), with the rendered config. */
+    private static EndpointDir directory(UserEndpointStart s, String rendered) throws IOException {
+        GantryHome home = GantryHome.resolve();
+        try {
+            Path dir = GantryHome.privateDir(home.endpointsDir().resolve(s.dirName()));
+            GantryHome.privateDir(home.dir().resolve(UserEndpointLauncher.CLASS_ARCHIVES));
+            GantryHome.writePrivate(dir.resolve("config.yaml"), rendered);
+            return new EndpointDir(s.dirName(), dir);
+        } catch (RuntimeException e) {
+            throw new IOException("the account " + s.user().uname() + " cannot create its user endpoint's directory in "
+                    + home.dir() + ": " + e.getMessage(), e);
+        }
     }
 
     static String render(UserEndpointStart s) {
