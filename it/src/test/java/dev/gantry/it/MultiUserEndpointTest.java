@@ -60,8 +60,13 @@ class MultiUserEndpointTest {
         shared = Files.createTempDirectory("gantry-mu-shared-");
         Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
         classpath = readableClasspath();
-        gantry.run("endpoint", "configure", "site", "--multi-user");
-        Path dir = gantry.home.resolve("endpoints/site");
+        manager = startManager("site");
+    }
+
+    /** Configures and starts a multi-user manager with the test's template, schema, environment and mapping. */
+    static EndpointId startManager(String name) throws Exception {
+        gantry.run("endpoint", "configure", name, "--multi-user");
+        Path dir = gantry.home.resolve("endpoints/" + name);
         String config = Files.readString(dir.resolve("config.yaml")).replace("heartbeat_period: 30", "heartbeat_period: 1")
                 .replace("mu_child_ep_grace_period_s: 30", "mu_child_ep_grace_period_s: 5");
         Files.writeString(dir.resolve("config.yaml"), config + "user_endpoint_classpath: " + classpath + "/*\n"
@@ -84,8 +89,9 @@ class MultiUserEndpointTest {
                  "idle": {"type": "integer", "minimum": 1}}, "additionalProperties": false}""");
         Files.writeString(dir.resolve("user_environment.yaml"), "SITE_SCRATCH: /tmp\nHOME: /should/be/ignored\n");
         Files.writeString(dir.resolve("identity_mapping.json"), MAPPING);
-        gantry.start("manager.log", "endpoint", "start", "site");
-        manager = gantry.endpointId("manager.log", Duration.ofSeconds(60));
+        String log = name.equals("site") ? "manager.log" : name + ".log";
+        gantry.start(log, "endpoint", "start", name);
+        return gantry.endpointId(log, Duration.ofSeconds(60));
     }
 
     @AfterAll
@@ -415,6 +421,22 @@ class MultiUserEndpointTest {
         } finally {
             Files.writeString(mapping, before);
         }
+    }
+
+    @Test
+    void userEndpointsStopWhenTheirManagerIsKilled() throws Exception {
+        EndpointId doomed = startManager("doomed");
+        ProcessHandle managerProcess = gantry.process("doomed.log").toHandle();
+        try (ComputeExecutor ex = ComputeExecutor.builder().client(clientOf("alice@example.org")).endpointId(doomed)
+                .build()) {
+            assertThat(ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS))
+                    .startsWith("Uid: " + uid("gantry-alice") + " ");
+        }
+        List<ProcessHandle> children = managerProcess.children().toList();
+        assertThat(children).isNotEmpty();
+        managerProcess.destroyForcibly();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(children).noneMatch(ProcessHandle::isAlive));
     }
 
     static List<String> concat(List<String> head, String... tail) {
