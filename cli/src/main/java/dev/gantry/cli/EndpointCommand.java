@@ -208,7 +208,9 @@ final class EndpointCommand {
             EndpointStatus s = new dev.gantry.sdk.Client(ServiceClient.fromEnvironment()).getEndpointStatus(id);
             System.out.println("Endpoint " + name + " (" + id + "): " + s.status());
             StatusReport r = s.details();
-            if (r != null) {
+            if (r != null && "manager".equals(r.engineType())) {
+                System.out.printf("endpoint manager: %d user endpoints running%n", r.managers());
+            } else if (r != null) {
                 System.out.printf("engine %s: %d managers, %d workers (%d idle); %d tasks pending, %d outstanding%n",
                         r.engineType(), r.managers(), r.totalWorkers(), r.idleWorkers(), r.pendingTasks(),
                         r.outstandingTasks());

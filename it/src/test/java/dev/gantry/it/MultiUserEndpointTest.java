@@ -285,6 +285,8 @@ class MultiUserEndpointTest {
             }
         }
         assertThat(userEndpointPid("gantry-alice")).isNotEqualTo(userEndpointPid("gantry-bob"));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gantry.run("endpoint", "status", "site"),
+                out -> out.matches("(?s).*endpoint manager: [2-9] user endpoints running.*"));
     }
 
     @Test

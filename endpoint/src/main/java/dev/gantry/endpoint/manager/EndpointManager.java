@@ -149,6 +149,7 @@ public final class EndpointManager implements AutoCloseable {
         }
     }
 
+    /** A manager's status report: engine type {@code manager}, and in {@code managers} its running user endpoints. */
     private ChannelMessage.Status status() {
         return new ChannelMessage.Status(new StatusReport(0, 0, 0, 0, children.count(), "manager"), 0);
     }
