@@ -82,6 +82,13 @@ class CliTest {
 
             String added = g.run("service", "add-identity", "alice@example.org");
             assertThat(added).containsPattern("identity [0-9a-f-]{36} alice@example.org").containsPattern("token gty_\\S+");
+
+            if ("root".equals(System.getProperty("user.name"))) { // as root the manager is multi-user and needs a mapping
+                Process noMapping = g.start("no-mapping.log", "endpoint", "start", "site");
+                assertThat(noMapping.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                assertThat(noMapping.exitValue()).isEqualTo(2);
+                assertThat(Files.readString(g.home.resolve("no-mapping.log"))).contains("cannot read the identity mapping");
+            }
         }
     }
 }
