@@ -1,8 +1,11 @@
 -- Endpoint managers start a user endpoint per submitter (identity, user config, runtime). A user endpoint is an
--- endpoint row of its own, owned by the manager's owner, naming its manager and the identity it serves.
+-- endpoint row of its own, owned by the manager's owner, naming its manager, the identity it serves and the
+-- values and runtime it was started for (so the service can have it started again).
 ALTER TABLE endpoints ADD COLUMN is_manager BOOLEAN NOT NULL DEFAULT FALSE;
 ALTER TABLE endpoints ADD COLUMN manager_id UUID;
 ALTER TABLE endpoints ADD COLUMN user_identity_id UUID;
+ALTER TABLE endpoints ADD COLUMN user_config TEXT;
+ALTER TABLE endpoints ADD COLUMN user_runtime TEXT;
 CREATE INDEX endpoints_manager ON endpoints (manager_id);
 
 -- A token that opens one endpoint's channel and nothing else (given to a user endpoint).

@@ -441,6 +441,29 @@ class MultiUserEndpointTest {
                 assertThat(children).noneMatch(ProcessHandle::isAlive));
     }
 
+    @Test
+    void aUserEndpointKilledWithTasksOutstandingIsStartedAgainAndEveryTaskEnds() throws Exception {
+        Map<String, ?> cfg = Map.of("idle", 30, "max_workers", 2);
+        try (ComputeExecutor ex = executor(clientOf("bob@example.org"), cfg)) {
+            List<dev.gantry.sdk.ComputeFuture<Long>> naps = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                naps.add(ex.submit(MultiUserFns.NAP, 1500L));
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
+                    userEndpointPid("gantry-bob", "idle_heartbeats_soft: 30").isPresent());
+            long first = userEndpointPid("gantry-bob", "idle_heartbeats_soft: 30").orElseThrow();
+            Thread.sleep(1000); // tasks are running, and leased
+            ProcessHandle uep = ProcessHandle.of(first).orElseThrow();
+            uep.descendants().forEach(ProcessHandle::destroyForcibly);
+            uep.destroyForcibly();
+            for (var f : naps) {
+                assertThat(f.get(90, TimeUnit.SECONDS)).isPositive();
+            }
+            assertThat(userEndpointPid("gantry-bob", "idle_heartbeats_soft: 30")).isPresent().get().isNotEqualTo(first);
+        }
+        assertThat(Files.readString(gantry.home.resolve("service.log"))).contains("asking endpoint manager");
+    }
+
     static List<String> concat(List<String> head, String... tail) {
         List<String> out = new java.util.ArrayList<>(head);
         out.addAll(List.of(tail));

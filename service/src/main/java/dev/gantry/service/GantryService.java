@@ -66,8 +66,12 @@ public final class GantryService implements AutoCloseable {
             housekeeper.requeueSoon();
             streams.replayAll();
         });
+        UserEndpointStarts userEndpoints = new UserEndpointStarts(endpoints, starts, broker, Clock.systemUTC(),
+                START_WAIT_MS);
+        channels.onEndpointLost(userEndpoints::userEndpointLost);
+        housekeeper.onRequeued(userEndpoints::tasksRequeued);
         Submissions submissions = new Submissions(endpoints, functions, tasks, broker, cfg.queueCapacity(),
-                new UserEndpointStarts(endpoints, starts, broker, Clock.systemUTC(), START_WAIT_MS));
+                userEndpoints);
         http = HttpServer.create(cfg.host(), auth, cfg.maxBodyBytes());
         new Routes(functions, endpoints, tasks, leases, submissions, new Cancellations(tasks, broker), cfg.maxBodyBytes(), cfg.heartbeatPeriodMs()).register(http);
         channels.register(http);

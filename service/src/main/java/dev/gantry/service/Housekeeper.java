@@ -37,6 +37,7 @@ final class Housekeeper implements AutoCloseable {
     private final Broker broker;
     private final Duration retention;
     private final Clock clock;
+    private volatile java.util.function.Consumer<EndpointId> onRequeued = e -> {};
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("housekeeper").factory());
 
@@ -47,6 +48,11 @@ final class Housekeeper implements AutoCloseable {
         this.broker = broker;
         this.retention = retention;
         this.clock = clock;
+    }
+
+    /** Runs {@code action} with each endpoint that tasks were queued for again. */
+    void onRequeued(java.util.function.Consumer<EndpointId> action) {
+        this.onRequeued = action;
     }
 
     /** How lost attempts are carried out: requeued tasks are published by this housekeeper at once. */
@@ -107,6 +113,7 @@ final class Housekeeper implements AutoCloseable {
                 }
                 List<TaskId> ids = e.getValue().stream().map(TaskMessage::task).toList();
                 tasks.setQueued(ids, true);
+                onRequeued.accept(e.getKey());
                 log.info("queued {} tasks of endpoint {} that had been stored unqueued", ids.size(), e.getKey());
             }
         } while (page.size() == PAGE);

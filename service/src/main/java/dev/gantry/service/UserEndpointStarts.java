@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * A submit to an endpoint manager goes to the submitter's user endpoint: one per (manager, identity, user
  * configuration, user runtime), with an id derived from the four. If it is not online, the manager is asked to
  * start it (through the manager's control topic, whichever instance holds its channel) and the submit waits
- * for the answer: a refusal fails the submit with the manager's reason and stores nothing.
+ * for the answer: a refusal fails the submit with the manager's reason and stores nothing. A user endpoint that
+ * went away while tasks wait for it (it stopped idle as they were queued, it crashed, its leases expired) is
+ * asked for again without a submit, so that they run.
  */
 public final class UserEndpointStarts {
     private static final Logger log = LoggerFactory.getLogger(UserEndpointStarts.class);
@@ -37,6 +39,8 @@ public final class UserEndpointStarts {
     /** A start request is waited for for seconds; its row is kept an hour, for the administrator. */
     private static final long KEEP_REQUESTS_MS = 3_600_000;
     private static final int MAX_CACHED = 10_000;
+    /** At most one start request without a submit per user endpoint in this long. */
+    private static final long RESTART_EVERY_MS = 5_000;
 
     private final EndpointStore endpoints;
     private final StartRequests requests;
@@ -45,6 +49,7 @@ public final class UserEndpointStarts {
     private final long waitMs;
     private final Map<EndpointId, Long> onlineUntil = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong starts = new java.util.concurrent.atomic.AtomicLong();
+    private final Map<EndpointId, Long> restartedAt = new ConcurrentHashMap<>();
 
     public UserEndpointStarts(EndpointStore endpoints, StartRequests requests, Broker broker, Clock clock, long waitMs) {
         this.endpoints = endpoints;
@@ -72,14 +77,9 @@ public final class UserEndpointStarts {
             throw new GantryException(ErrorCode.ENDPOINT_MANAGER_OFFLINE, "endpoint " + manager.id()
                     + " is offline: its manager must run to start your user endpoint");
         }
-        endpoints.ensureUserEndpoint(uep, manager, who);
-        UUID request = UUID.randomUUID();
-        if (starts.incrementAndGet() % 256 == 0) {
-            requests.purgeBefore(now - KEEP_REQUESTS_MS);
-        }
-        requests.add(new StartRequests.Request(request, uep, manager.id(), who.id(), r.userEndpointConfig(),
-                r.userRuntime(), now));
-        broker.publishResults(Broker.controlTopic(manager.id()), List.of(notice(request)));
+        endpoints.ensureUserEndpoint(uep, manager, who, r.userEndpointConfig(), r.userRuntime());
+        UUID request = ask(new StartRequests.Request(UUID.randomUUID(), uep, manager.id(), who.id(),
+                r.userEndpointConfig(), r.userRuntime(), now));
         StartRequests.Answer a = await(request);
         if (a.error() != null) {
             log.info("endpoint {} refused to start user endpoint {} for {}: {}", manager.id(), uep, who.username(), a.error());
@@ -89,6 +89,58 @@ public final class UserEndpointStarts {
         log.info("endpoint {} started user endpoint {} for {} in {} ms", manager.id(), uep, who.username(),
                 a.answeredAt() - now);
         return uep;
+    }
+
+    /** Stores a start request and tells the manager's channel; returns its id. */
+    private UUID ask(StartRequests.Request r) {
+        if (starts.incrementAndGet() % 256 == 0) {
+            requests.purgeBefore(r.requestedAt() - KEEP_REQUESTS_MS);
+        }
+        requests.add(r);
+        broker.publishResults(Broker.controlTopic(r.manager()), List.of(notice(r.requestId())));
+        return r.requestId();
+    }
+
+    /** Its channel closed: if tasks still wait for the user endpoint, it is asked for again. */
+    public void userEndpointLost(EndpointId endpoint) {
+        try {
+            if (broker.depth(endpoint) > 0) {
+                askAgain(endpoint, "its channel closed with tasks queued");
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not check user endpoint {} after it went away: {}", endpoint, e.getMessage());
+        }
+    }
+
+    /** Tasks were queued for it again (their attempt was lost): if it is not online, it is asked for again. */
+    public void tasksRequeued(EndpointId endpoint) {
+        try {
+            long now = clock.millis();
+            if (!endpoints.target(endpoint).map(t -> t.online(now)).orElse(true)) {
+                askAgain(endpoint, "tasks were queued again for it while it is offline");
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not check user endpoint {} after requeueing: {}", endpoint, e.getMessage());
+        }
+    }
+
+    /** Asks a user endpoint's manager to start it, from its recorded inputs, without waiting for the answer. */
+    private void askAgain(EndpointId endpoint, String why) {
+        long now = clock.millis();
+        Long last = restartedAt.get(endpoint);
+        if (last != null && now - last < RESTART_EVERY_MS) {
+            return;
+        }
+        endpoints.startInputs(endpoint).ifPresent(in -> {
+            restartedAt.put(endpoint, now);
+            if (restartedAt.size() > MAX_CACHED) {
+                restartedAt.clear();
+            }
+            onlineUntil.remove(endpoint);
+            log.info("asking endpoint manager {} for user endpoint {} again: {}", in.manager(), endpoint, why);
+            ask(new StartRequests.Request(UUID.randomUUID(), endpoint, in.manager(), in.identity(), in.config(),
+                    in.runtime(), now));
+        });
     }
 
     private StartRequests.Answer await(UUID request) {

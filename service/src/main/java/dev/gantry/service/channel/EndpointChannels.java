@@ -50,6 +50,7 @@ public final class EndpointChannels implements AutoCloseable {
     private final TaskLeases leases;
     private final Recovery recovery;
     private final ManagerCommands managers;
+    private volatile java.util.function.Consumer<EndpointId> onLost = e -> {};
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("channel-watchdog").factory());
     private final Map<String, EndpointConnection> bySession = new ConcurrentHashMap<>();
@@ -204,8 +205,14 @@ public final class EndpointChannels implements AutoCloseable {
         boolean another = bySession.values().stream().anyMatch(o -> o.endpoint.equals(c.endpoint));
         if (!another) {
             endpoints.disconnected(c.endpoint, instance);
+            onLost.accept(c.endpoint);
         }
         log.info("endpoint {} disconnected: {}", c.endpoint, why);
+    }
+
+    /** Runs {@code action} with an endpoint whose last channel (on this instance) closed. */
+    public void onEndpointLost(java.util.function.Consumer<EndpointId> action) {
+        this.onLost = action;
     }
 
     @Override
