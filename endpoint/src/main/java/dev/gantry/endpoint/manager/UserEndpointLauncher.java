@@ -127,8 +127,9 @@ final class UserEndpointLauncher {
     }
 
     /**
-     * Waits for the user endpoint's answer line; other lines (the JVM's own) go to the log. After the answer,
-     * what it still prints is logged until it closes its output.
+     * Waits for the user endpoint's answer line; lines before it (the JVM's own) go to the log. After the answer
+     * the user endpoint logs to its own file; what still reaches this pipe (its workers' error output, a JVM
+     * crash) is logged at debug level only, so that no user can flood the administrator's log.
      */
     static void awaitReady(Process p, String label, long timeoutMs) {
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -138,8 +139,10 @@ final class UserEndpointLauncher {
                 for (String line; (line = out.readLine()) != null; ) {
                     if (!answer.isDone() && line.startsWith("GANTRY-USER-ENDPOINT ")) {
                         answer.complete(line);
-                    } else {
+                    } else if (!answer.isDone()) {
                         log.info("[{}] {}", label, line);
+                    } else {
+                        log.debug("[{}] {}", label, line);
                     }
                 }
             } catch (IOException e) {
