@@ -214,6 +214,19 @@ class MultiUserEndpointTest {
         return names;
     }
 
+    /** What the process's descriptors refer to. */
+    static List<String> openFiles(long pid) throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return fds.map(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString();
+                } catch (IOException e) {
+                    return "";
+                }
+            }).toList();
+        }
+    }
+
     static String environ(long pid, String name) throws IOException {
         for (String kv : new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"))).split("\0")) {
             if (kv.startsWith(name + "=")) {
@@ -274,6 +287,7 @@ class MultiUserEndpointTest {
             assertThat(environmentNames(pid)).containsExactlyInAnyOrder("HOME", "USER", "PATH", "SITE_SCRATCH",
                     "GANTRY_USER_JAVA_VERSION", "GANTRY_USER_SDK_VERSION");
             assertThat(environ(pid, "HOME")).isEqualTo("/home/" + account);
+            assertThat(openFiles(pid)).as("no descriptor of the manager's files").noneMatch(target -> target.startsWith(gantry.home.toString()));
             assertThat(environ(pid, "USER")).isEqualTo(account);
             Path uepDir = Path.of("/home", account, ".gantry", "endpoints");
             try (Stream<Path> dirs = Files.list(uepDir)) {
