@@ -4,6 +4,9 @@ import dev.gantry.client.ServiceClient;
 import dev.gantry.endpoint.EndpointAgent;
 import dev.gantry.endpoint.EndpointConfig;
 import dev.gantry.endpoint.EndpointDir;
+import dev.gantry.endpoint.manager.EndpointManager;
+import dev.gantry.endpoint.manager.ManagerConfig;
+import dev.gantry.endpoint.manager.ManagerFiles;
 import dev.gantry.engines.EngineConfig;
 import dev.gantry.engines.Engines;
 import dev.gantry.protocol.EndpointId;
@@ -66,10 +69,10 @@ final class EndpointCommand {
             }
             GantryHome.privateDir(d.dir());
             if (manager || multiUser) {
-                dev.gantry.endpoint.manager.ManagerFiles.write(d, multiUser);
+                ManagerFiles.write(d, multiUser);
                 System.out.println("Created endpoint manager " + name + " in " + d.dir() + ": edit config.yaml and "
-                        + dev.gantry.endpoint.manager.ManagerConfig.TEMPLATE + (multiUser ? ", write "
-                        + dev.gantry.endpoint.manager.ManagerConfig.IDENTITY_MAPPING
+                        + ManagerConfig.TEMPLATE + (multiUser ? ", write "
+                        + ManagerConfig.IDENTITY_MAPPING
                         + " (see example_identity_mapping_config.json)" : "") + ", then run: gantry endpoint start " + name);
                 return 0;
             }
@@ -99,16 +102,16 @@ final class EndpointCommand {
             if (detach) {
                 return detached(d);
             }
-            if (dev.gantry.endpoint.manager.ManagerConfig.isManager(d.config())) {
-                return manager(d, dev.gantry.endpoint.manager.ManagerConfig.read(d.config()));
+            if (ManagerConfig.isManager(d.config())) {
+                return manager(d, ManagerConfig.read(d.config()));
             }
             return foreground(d, EndpointConfig.read(d.config()));
         }
 
-        private int manager(EndpointDir d, dev.gantry.endpoint.manager.ManagerConfig cfg) throws InterruptedException {
+        private int manager(EndpointDir d, ManagerConfig cfg) throws InterruptedException {
             ServiceClient local = ServiceClient.fromEnvironment();
             ServiceClient client = cfg.urls().isEmpty() ? local : new ServiceClient(cfg.urls(), local.token());
-            var m = new dev.gantry.endpoint.manager.EndpointManager(d, cfg, client);
+            var m = new EndpointManager(d, cfg, client);
             d.writePid(ProcessHandle.current().pid());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 m.close();
