@@ -13,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,8 +27,7 @@ import org.junit.jupiter.api.Test;
 class RestartTest {
 
     @Test
-    void unfinishedTasksAreQueuedAgainWhenTheServiceRestarts() throws Exception {
-        Path home = Files.createTempDirectory("gantry-restart-");
+    void unfinishedTasksAreQueuedAgainWhenTheServiceRestarts(@org.junit.jupiter.api.io.TempDir Path home) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         String endpoint;
         String task;

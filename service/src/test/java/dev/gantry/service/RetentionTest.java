@@ -12,7 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,8 +21,7 @@ import org.junit.jupiter.api.Test;
 class RetentionTest {
 
     @Test
-    void tasksExpireAfterTheRetentionTime() throws Exception {
-        Path home = Files.createTempDirectory("gantry-retention-");
+    void tasksExpireAfterTheRetentionTime(@org.junit.jupiter.api.io.TempDir Path home) throws Exception {
         try (TestBackend backend = TestBackend.create();
                 GantryService s = GantryService.start(backend.config(new GantryHome(home))
                         .withRetention(Duration.ofMillis(1500), Duration.ofMillis(200)))) {
