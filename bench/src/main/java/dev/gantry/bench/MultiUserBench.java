@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * ({@code .ci/test-users}): the time from a submit that needs a new user endpoint to its result (each round
  * asks for a new one with another {@code user_endpoint_config}), the same for a running one, and the resident
  * memory of an idle user endpoint (its JVM, and with its worker JVMs) under the default template. Usage:
- * {@code MultiUserBench [rounds=5] [user endpoint JVM options, comma-separated]}.
+ * {@code MultiUserBench [rounds=5] [user endpoint JVM options, comma-separated] [engine: process|thread]}.
  */
 public final class MultiUserBench {
     private MultiUserBench() {}
@@ -33,6 +33,7 @@ public final class MultiUserBench {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         String jvmOptions = args.length > 1 ? args[1] : "";
+        String engine = args.length > 2 ? args[2] : "process";
         Path home = Files.createTempDirectory("gantry-mu-bench-");
         long[] cold = new long[rounds];
         long[] warm = new long[rounds];
@@ -48,7 +49,7 @@ public final class MultiUserBench {
             Files.writeString(dir.dir().resolve(ManagerConfig.SCHEMA), "{\"type\": \"object\"}");
             Path template = dir.dir().resolve(ManagerConfig.TEMPLATE);
             Files.writeString(template, Files.readString(template).replace("idle_heartbeats_soft: 10",
-                    "idle_heartbeats_soft: {{ idle|default(10) }}"));
+                    "idle_heartbeats_soft: {{ idle|default(10) }}").replace("type: process", "type: " + engine));
             Files.writeString(dir.dir().resolve(ManagerConfig.IDENTITY_MAPPING), "[{\"DATA_TYPE\": \"expression_identity_"
                     + "mapping#1.0.0\", \"mappings\": [{\"source\": \"{username}\", \"match\": \"(.*)@example\\\\.org\","
                     + " \"output\": \"gantry-{0}\"}]}]");
@@ -78,14 +79,34 @@ public final class MultiUserBench {
                         for (int i = 0; i < 20; i++) { // both workers started and warm
                             NoOp.submit(ex, i).join();
                         }
-                        long t1b = System.nanoTime();
-                        NoOp.submit(ex, r).join();
-                        long t2 = System.nanoTime();
+                        long[] one = new long[21];
+                        for (int i = 0; i < one.length; i++) {
+                            long s0 = System.nanoTime();
+                            NoOp.submit(ex, i).join();
+                            one[i] = System.nanoTime() - s0;
+                        }
+                        Arrays.sort(one);
                         if (r >= 0) { // round -1 warms up the service, the SDK and the function's first shipment
                             cold[r] = t1 - t0;
-                            warm[r] = t2 - t1b;
+                            warm[r] = one[one.length / 2];
                         }
                     }
+                }
+                // the same user endpoint (round 0's values) once its JVM has run a thousand tasks
+                long hot;
+                try (ComputeExecutor ex = ComputeExecutor.builder().client(client).endpointId(id)
+                        .userEndpointConfig(Map.of("round", 0)).build()) {
+                    for (int i = 0; i < 1000; i++) {
+                        NoOp.submit(ex, i).join();
+                    }
+                    long[] one = new long[41];
+                    for (int i = 0; i < one.length; i++) {
+                        long s0 = System.nanoTime();
+                        NoOp.submit(ex, i).join();
+                        one[i] = System.nanoTime() - s0;
+                    }
+                    Arrays.sort(one);
+                    hot = one[one.length / 2];
                 }
                 Thread.sleep(5000); // idle
                 List<Long> pids = manager.userEndpointPids();
@@ -96,9 +117,10 @@ public final class MultiUserBench {
                 Arrays.sort(warm);
                 System.out.printf("Multi-user endpoint: submit needing the account's first user endpoint to its result"
                         + " %.2f s; needing a new one later, %d rounds (median) %.2f s (min %.2f, max %.2f); to a running"
-                        + " one %.1f ms. Idle user endpoint (default template: process engine, 2 workers), %d of them:"
-                        + " JVM %d MiB resident, with its workers %d MiB%n", first / 1e9, rounds, cold[rounds / 2] / 1e9,
-                        cold[0] / 1e9, cold[rounds - 1] / 1e9, warm[rounds / 2] / 1e6, jvm.length, jvm[jvm.length / 2] / 1024,
+                        + " one: its first 21 tasks %.1f ms each (median), after 1,000 tasks %.1f ms. Idle user endpoint"
+                        + " (default template, " + engine + " engine, 2 workers), %d of them: JVM %d MiB resident, with its"
+                        + " workers %d MiB%n", first / 1e9, rounds, cold[rounds / 2] / 1e9, cold[0] / 1e9,
+                        cold[rounds - 1] / 1e9, warm[rounds / 2] / 1e6, hot / 1e6, jvm.length, jvm[jvm.length / 2] / 1024,
                         all[all.length / 2] / 1024);
             }
         } finally {
