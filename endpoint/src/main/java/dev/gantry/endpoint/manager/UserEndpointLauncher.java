@@ -50,8 +50,8 @@ final class UserEndpointLauncher {
             List<String> jvmOptions, String classArchive) {
         List<String> cmd = new ArrayList<>();
         if (dropPrivileges) {
-            cmd.addAll(List.of("setsid", "setpriv", "--reuid=" + u.uid(), "--regid=" + u.gid(), "--init-groups",
-                    "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--"));
+            cmd.addAll(List.of(tool("setsid"), tool("setpriv"), "--reuid=" + u.uid(), "--regid=" + u.gid(),
+                    "--init-groups", "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--"));
         }
         cmd.addAll(List.of("/bin/sh", "-c", SHELL, java));
         if (classArchive != null) {
@@ -61,6 +61,16 @@ final class UserEndpointLauncher {
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", classpath, "dev.gantry.cli.Main", "endpoint", "_start-user-endpoint"));
         return cmd;
+    }
+
+    /** A util-linux tool by its absolute path, so that a root manager's {@code PATH} cannot choose it. */
+    static String tool(String name) {
+        for (String dir : List.of("/usr/bin/", "/bin/", "/usr/sbin/", "/sbin/")) {
+            if (java.nio.file.Files.isExecutable(Path.of(dir + name))) {
+                return dir + name;
+            }
+        }
+        return name;
     }
 
     /**

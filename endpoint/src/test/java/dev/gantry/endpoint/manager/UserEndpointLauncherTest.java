@@ -23,7 +23,9 @@ class UserEndpointLauncherTest {
     void aRootManagerDropsPrivilegesThroughSetsidAndSetpriv() {
         List<String> cmd = UserEndpointLauncher.command(ALICE, true, "/jdk/bin/java", "/opt/gantry/lib/*", List.of("-Xmx256m"),
                 null);
-        assertThat(cmd).startsWith("setsid", "setpriv", "--reuid=1001", "--regid=1001", "--init-groups",
+        assertThat(cmd.get(0)).endsWith("setsid");
+        assertThat(cmd.get(1)).endsWith("setpriv");
+        assertThat(cmd.subList(2, cmd.size())).startsWith("--reuid=1001", "--regid=1001", "--init-groups",
                 "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--", "/bin/sh", "-c");
         assertThat(cmd.get(11)).startsWith("umask 077;").contains("cd \"$HOME\"").endsWith("exec \"$0\" \"$@\"");
         assertThat(cmd.subList(12, cmd.size())).containsExactly("/jdk/bin/java", "-Xmx256m", "-cp", "/opt/gantry/lib/*",
@@ -33,7 +35,7 @@ class UserEndpointLauncherTest {
     @Test
     void aPersonalManagerStartsItAsItself() {
         List<String> cmd = UserEndpointLauncher.command(ALICE, false, "java", "cp", List.of(), null);
-        assertThat(cmd).startsWith("/bin/sh", "-c").doesNotContain("setpriv", "setsid");
+        assertThat(cmd).startsWith("/bin/sh", "-c").noneMatch(a -> a.endsWith("setpriv") || a.endsWith("setsid"));
     }
 
     @Test
