@@ -76,19 +76,10 @@ public final class MultiUserBench {
                         long t0 = System.nanoTime();
                         NoOp.submit(ex, r).join();
                         long t1 = System.nanoTime();
-                        for (int i = 0; i < 20; i++) { // both workers started and warm
-                            NoOp.submit(ex, i).join();
-                        }
-                        long[] one = new long[21];
-                        for (int i = 0; i < one.length; i++) {
-                            long s0 = System.nanoTime();
-                            NoOp.submit(ex, i).join();
-                            one[i] = System.nanoTime() - s0;
-                        }
-                        Arrays.sort(one);
+                        long fresh = medianAfter(ex, 20, 21); // both workers started
                         if (r >= 0) { // round -1 warms up the service, the SDK and the function's first shipment
                             cold[r] = t1 - t0;
-                            warm[r] = one[one.length / 2];
+                            warm[r] = fresh;
                         }
                     }
                 }
@@ -96,17 +87,7 @@ public final class MultiUserBench {
                 long hot;
                 try (ComputeExecutor ex = ComputeExecutor.builder().client(client).endpointId(id)
                         .userEndpointConfig(Map.of("round", 0)).build()) {
-                    for (int i = 0; i < 1000; i++) {
-                        NoOp.submit(ex, i).join();
-                    }
-                    long[] one = new long[41];
-                    for (int i = 0; i < one.length; i++) {
-                        long s0 = System.nanoTime();
-                        NoOp.submit(ex, i).join();
-                        one[i] = System.nanoTime() - s0;
-                    }
-                    Arrays.sort(one);
-                    hot = one[one.length / 2];
+                    hot = medianAfter(ex, 1000, 41);
                 }
                 Thread.sleep(5000); // idle
                 List<Long> pids = manager.userEndpointPids();
@@ -127,6 +108,21 @@ public final class MultiUserBench {
             delete(Path.of("/home/gantry-alice/.gantry"));
             delete(home);
         }
+    }
+
+    /** Runs {@code warmUp} tasks one after the other, then the median time of {@code n} more. */
+    static long medianAfter(ComputeExecutor ex, int warmUp, int n) {
+        for (int i = 0; i < warmUp; i++) {
+            NoOp.submit(ex, i).join();
+        }
+        long[] one = new long[n];
+        for (int i = 0; i < n; i++) {
+            long t0 = System.nanoTime();
+            NoOp.submit(ex, i).join();
+            one[i] = System.nanoTime() - t0;
+        }
+        Arrays.sort(one);
+        return one[n / 2];
     }
 
     static long rssKb(long pid) {
