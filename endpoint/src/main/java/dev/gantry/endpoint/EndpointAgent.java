@@ -119,12 +119,14 @@ public final class EndpointAgent implements AutoCloseable {
     }
 
     private void connectLoop() {
-        int attempt = 0;
-        while (open) {
-            long connectedAt = System.currentTimeMillis();
-            try {
-                Channel ch = new Channel(accepted, waitingForNodes, fresh, this::status, cfg.heartbeatPeriodMs());
-                var ws = client.openWebSocket(channelPath, ch.listener(this::onMessage)).get(15, TimeUnit.SECONDS);
+        ChannelLoop.run(client, channelPath, () -> open, "endpoint " + id, new ChannelLoop.Session() {
+            @Override
+            public Channel newChannel() {
+                return new Channel(accepted, waitingForNodes, fresh, EndpointAgent.this::status, cfg.heartbeatPeriodMs());
+            }
+
+            @Override
+            public List<ChannelMessage> first() {
                 fresh.clear();
                 List<ChannelMessage> first = new ArrayList<>();
                 List<TaskId> holding = new ArrayList<>(running);
@@ -135,27 +137,19 @@ public final class EndpointAgent implements AutoCloseable {
                 for (int i = 0; i < unacked.size(); i += 1000) {
                     first.add(new ChannelMessage.Results(unacked.subList(i, Math.min(unacked.size(), i + 1000))));
                 }
+                return first;
+            }
+
+            @Override
+            public void onMessage(ChannelMessage m) {
+                EndpointAgent.this.onMessage(m);
+            }
+
+            @Override
+            public void current(Channel ch) {
                 channel = ch;
-                ch.start(ws, first);
-                log.info("endpoint {} connected to {}", id, client.serviceUrl());
-                ch.closed.join();
-                channel = null;
-                if (System.currentTimeMillis() - connectedAt > 10_000) {
-                    attempt = 0;
-                }
-                if (open) {
-                    log.warn("endpoint {} lost its channel; reconnecting", id);
-                }
-            } catch (Exception e) {
-                if (open) {
-                    log.warn("endpoint {} cannot connect to {}: {}", id, client.serviceUrl(), e.toString());
-                    client.failover();
-                }
             }
-            if (open) {
-                Registration.pause(attempt++);
-            }
-        }
+        });
     }
 
     private void onMessage(ChannelMessage m) {

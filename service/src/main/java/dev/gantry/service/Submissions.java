@@ -62,16 +62,18 @@ public final class Submissions {
     public SubmitResponse submit(Identity who, EndpointId to, SubmitRequest request) {
         EndpointStore.Target target = endpoints.target(to).filter(t -> t.usableBy(who)).orElseThrow(() ->
                 new GantryException(ErrorCode.ENDPOINT_NOT_FOUND, "endpoint " + to + " not found"));
-        requireFunctions(who, functionIds(request));
-        EndpointId endpoint = target.manager() ? userEndpoints.userEndpointFor(who, target, request) : to;
         ResourceSpec resources = ResourceSpec.parse(request.resourceSpecification());
         List<NewTask> batch = new ArrayList<>(request.taskCount());
+        Map<UUID, FunctionId> fnIds = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> e : request.tasks().entrySet()) {
             FunctionId fn = new FunctionId(Ids.parse("function id", e.getKey()));
+            fnIds.put(fn.value(), fn);
             for (String payload : e.getValue()) {
                 batch.add(new NewTask(fn, payload));
             }
         }
+        requireFunctions(who, fnIds);
+        EndpointId endpoint = target.manager() ? userEndpoints.userEndpointFor(who, target, request) : to;
         long depth = depth(endpoint);
         if (depth + batch.size() > queueCapacity) {
             throw new GantryException(ErrorCode.ENDPOINT_QUEUE_FULL, "endpoint " + endpoint + " has " + depth
@@ -120,15 +122,6 @@ public final class Submissions {
             depths.put(endpoint, d);
         }
         return d.value();
-    }
-
-    private static Map<UUID, FunctionId> functionIds(SubmitRequest request) {
-        Map<UUID, FunctionId> out = new LinkedHashMap<>();
-        for (String key : request.tasks().keySet()) {
-            FunctionId fn = new FunctionId(Ids.parse("function id", key));
-            out.put(fn.value(), fn);
-        }
-        return out;
     }
 
     private void requireFunctions(Identity who, Map<UUID, FunctionId> wanted) {

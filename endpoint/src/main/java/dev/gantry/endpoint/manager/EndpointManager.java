@@ -2,6 +2,7 @@ package dev.gantry.endpoint.manager;
 
 import dev.gantry.client.ServiceClient;
 import dev.gantry.endpoint.Channel;
+import dev.gantry.endpoint.ChannelLoop;
 import dev.gantry.endpoint.EndpointAgent;
 import dev.gantry.endpoint.EndpointDir;
 import dev.gantry.endpoint.Registration;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,30 +84,29 @@ public final class EndpointManager implements AutoCloseable {
     }
 
     private void connectLoop() {
-        int attempt = 0;
-        while (open) {
-            long connectedAt = System.currentTimeMillis();
-            try {
-                Channel ch = new Channel(new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>(),
-                        new ConcurrentLinkedQueue<>(), this::status, cfg.heartbeatPeriodMs());
-                var ws = client.openWebSocket(channelPath, ch.listener(this::onMessage)).get(15, TimeUnit.SECONDS);
+        ChannelLoop.run(client, channelPath, () -> open, "endpoint manager " + id, new ChannelLoop.Session() {
+            @Override
+            public Channel newChannel() {
+                return new Channel(new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>(),
+                        new ConcurrentLinkedQueue<>(), EndpointManager.this::status, cfg.heartbeatPeriodMs());
+            }
+
+            @Override
+            public List<ChannelMessage> first() {
+                return List.of(new ChannelMessage.Hello(id, instance, EndpointAgent.VERSION, List.of(), 0,
+                        cfg.heartbeatPeriodMs(), 0));
+            }
+
+            @Override
+            public void onMessage(ChannelMessage m) {
+                EndpointManager.this.onMessage(m);
+            }
+
+            @Override
+            public void current(Channel ch) {
                 channel = ch;
-                ch.start(ws, List.of(new ChannelMessage.Hello(id, instance, EndpointAgent.VERSION, List.of(), 0,
-                        cfg.heartbeatPeriodMs(), 0)));
-                log.info("endpoint manager {} connected to {}", id, client.serviceUrl());
-                ch.closed.join();
-                channel = null;
-                attempt = System.currentTimeMillis() - connectedAt > 10_000 ? 0 : attempt;
-            } catch (Exception e) {
-                if (open) {
-                    log.warn("endpoint manager {} cannot connect to {}: {}", id, client.serviceUrl(), e.toString());
-                    client.failover();
-                }
             }
-            if (open) {
-                Registration.pause(attempt++);
-            }
-        }
+        });
     }
 
     private void onMessage(ChannelMessage m) {

@@ -49,7 +49,7 @@ public final class EndpointChannels implements AutoCloseable {
     private final ResultWriter writer;
     private final TaskLeases leases;
     private final Recovery recovery;
-    private final ManagerCommands managers;
+    private final StartRelay relay;
     private volatile java.util.function.Consumer<EndpointId> onLost = e -> {};
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("channel-watchdog").factory());
@@ -65,7 +65,7 @@ public final class EndpointChannels implements AutoCloseable {
     public EndpointChannels(UUID instance, Auth auth, EndpointStore endpoints, FunctionStore functions,
             TaskStore tasks, TaskLeases leases, Recovery recovery, Broker broker, ResultWriter writer,
             dev.gantry.service.store.StartRequests starts, dev.gantry.service.store.IdentityStore identities) {
-        this.managers = new ManagerCommands(starts, identities, endpoints);
+        this.relay = new StartRelay(starts, identities, endpoints);
         this.leases = leases;
         this.recovery = recovery;
         this.instance = instance;
@@ -127,7 +127,7 @@ public final class EndpointChannels implements AutoCloseable {
             case ChannelMessage.Accepted a when c != null -> writer.submit(c, a.tasks(), a.atMs(), List.of());
             case ChannelMessage.WaitingForNodes w when c != null -> writer.waitingForNodes(w.tasks(), w.atMs());
             case ChannelMessage.Results r when c != null -> writer.submit(c, List.of(), 0, withinLimits(r.results()));
-            case ChannelMessage.StartAnswer a when c != null -> managers.answered(c.endpoint, a);
+            case ChannelMessage.StartAnswer a when c != null -> relay.answered(c.endpoint, a);
             case ChannelMessage.Status s when c != null -> {
                 c.creditChanged(s.credit());
                 endpoints.heartbeat(c.endpoint, s.report());
@@ -174,7 +174,7 @@ public final class EndpointChannels implements AutoCloseable {
             old.close();
         }
         c.onClose(broker.subscribeResults(dev.gantry.broker.Broker.controlTopic(id), notices -> {
-            managers.forward(c, notices);
+            relay.forward(c, notices);
             c.control(notices);
         }));
         // subscribed first: a cancel committed from now on is heard, and one committed before is read here

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * token is kept only if its request started a new process; that process's predecessors' tokens are revoked,
  * so a user endpoint has one live token.
  */
-final class ManagerCommands {
-    private static final Logger log = LoggerFactory.getLogger(ManagerCommands.class);
+final class StartRelay {
+    private static final Logger log = LoggerFactory.getLogger(StartRelay.class);
     private final StartRequests requests;
     private final IdentityStore identities;
     private final EndpointStore endpoints;
@@ -33,7 +33,7 @@ final class ManagerCommands {
                 }
             });
 
-    ManagerCommands(StartRequests requests, IdentityStore identities, EndpointStore endpoints) {
+    StartRelay(StartRequests requests, IdentityStore identities, EndpointStore endpoints) {
         this.requests = requests;
         this.identities = identities;
         this.endpoints = endpoints;

@@ -1,0 +1,65 @@
+package dev.gantry.endpoint;
+
+import dev.gantry.client.ServiceClient;
+import dev.gantry.protocol.channel.ChannelMessage;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps an endpoint's (or endpoint manager's) channel open: connects, sends the session's first frames, waits
+ * for the channel to close, and connects again with jittered backoff (reset after ten connected seconds, moving
+ * to the next service instance after a failure) until {@code open} turns false.
+ */
+public final class ChannelLoop {
+    private static final Logger log = LoggerFactory.getLogger(ChannelLoop.class);
+
+    /** What one endpoint does with each connection. */
+    public interface Session {
+        /** A channel for a new connection. */
+        Channel newChannel();
+
+        /** The frames that open the connection (hello, and what must be sent again), once the socket is open. */
+        List<ChannelMessage> first();
+
+        void onMessage(ChannelMessage m);
+
+        /** The channel in use, or null between connections. */
+        void current(Channel ch);
+    }
+
+    private ChannelLoop() {}
+
+    public static void run(ServiceClient client, String path, BooleanSupplier open, String who, Session s) {
+        int attempt = 0;
+        while (open.getAsBoolean()) {
+            long connectedAt = System.currentTimeMillis();
+            try {
+                Channel ch = s.newChannel();
+                var ws = client.openWebSocket(path, ch.listener(s::onMessage)).get(15, TimeUnit.SECONDS);
+                List<ChannelMessage> first = s.first();
+                s.current(ch);
+                ch.start(ws, first);
+                log.info("{} connected to {}", who, client.serviceUrl());
+                ch.closed.join();
+                s.current(null);
+                if (System.currentTimeMillis() - connectedAt > 10_000) {
+                    attempt = 0;
+                }
+                if (open.getAsBoolean()) {
+                    log.warn("{} lost its channel; reconnecting", who);
+                }
+            } catch (Exception e) {
+                if (open.getAsBoolean()) {
+                    log.warn("{} cannot connect to {}: {}", who, client.serviceUrl(), e.toString());
+                    client.failover();
+                }
+            }
+            if (open.getAsBoolean()) {
+                Registration.pause(attempt++);
+            }
+        }
+    }
+}
