@@ -64,6 +64,8 @@ public final class EndpointAgent implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final java.util.concurrent.atomic.AtomicLong activity = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.Set<Strategy> allowed;
+    /** The only functions this endpoint runs; null: any. */
+    private final Set<FunctionId> allowedFunctions;
     private volatile boolean open = true;
     private volatile boolean draining;
     private volatile Channel channel;
@@ -80,6 +82,7 @@ public final class EndpointAgent implements AutoCloseable {
         this.startsReported = engine.reportStarts(accepted::add);
         engine.reportNodeWaits(waitingForNodes::add);
         this.allowed = cfg.allowedStrategies();
+        this.allowedFunctions = cfg.allowedFunctions() == null ? null : Set.copyOf(cfg.allowedFunctions());
         this.outbox = new ResultOutbox(dir.outboxDir());
     }
 
@@ -112,7 +115,7 @@ public final class EndpointAgent implements AutoCloseable {
 
     private void register() {
         EndpointRegistration body = new EndpointRegistration(dir.name(), cfg.displayName(), VERSION, false, false,
-                Registration.metadata(engine.status().engineType()));
+                Registration.metadata(engine.status().engineType()), false, cfg.allowedFunctions());
         EndpointRegistered r = Registration.register(client, dir, body, () -> open);
         id = r.endpointId();
         channelPath = r.channelPath();
@@ -185,6 +188,11 @@ public final class EndpointAgent implements AutoCloseable {
         }
         if (cancelledEarly.remove(task.task()) != null) {
             done(dev.gantry.worker.TaskRunner.cancelled(task, System.currentTimeMillis()));
+            return;
+        }
+        if (allowedFunctions != null && !allowedFunctions.contains(task.function())) {
+            refuse(task, ErrorCode.FUNCTION_NOT_ALLOWED, "function " + task.function() + " is not permitted on endpoint "
+                    + id + ": it is not in the endpoint's allowed_functions");
             return;
         }
         FunctionDoc fn = functions.get(task.function());

@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.gantry.engines.EngineConfig;
 import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
+import dev.gantry.protocol.api.EndpointRegistration;
 import dev.gantry.protocol.payload.Strategy;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,10 +25,12 @@ import java.nio.file.Path;
  * @param allowedSerializers the function strategies this endpoint runs (names such as {@code java_bundle},
  *     {@code java_source}, {@code python_source}, {@code shell}, or their ids), and {@code java_native} to
  *     decode arguments in Java native serialization; absent: every function kind, JSON arguments only
+ * @param allowedFunctions the only functions this endpoint runs (absent: any); the service refuses others at
+ *     submit, and the endpoint refuses them again (a user endpoint's list is its manager's when the manager has one)
  */
 public record EndpointConfig(String displayName, EngineConfig engine, double heartbeatPeriod, String serviceUrl,
         Integer prefetch, java.util.List<String> serviceUrls, java.util.List<String> allowedSerializers,
-        Integer idleHeartbeatsSoft, Integer idleHeartbeatsHard) {
+        Integer idleHeartbeatsSoft, Integer idleHeartbeatsHard, java.util.List<FunctionId> allowedFunctions) {
     public static final double DEFAULT_HEARTBEAT = 30;
 
     private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
@@ -60,10 +64,17 @@ public record EndpointConfig(String displayName, EngineConfig engine, double hea
             allowedSerializers.forEach(EndpointConfig::strategy);
             allowedSerializers = java.util.List.copyOf(allowedSerializers);
         }
+        allowedFunctions = EndpointRegistration.allowedFunctions(allowedFunctions);
     }
 
     public EndpointConfig(String displayName, EngineConfig engine, double heartbeatPeriod) {
-        this(displayName, engine, heartbeatPeriod, null, null, null, null, null, null);
+        this(displayName, engine, heartbeatPeriod, null, null, null, null, null, null, null);
+    }
+
+    /** This configuration with {@code ids} as its allowed functions. */
+    public EndpointConfig withAllowedFunctions(java.util.List<FunctionId> ids) {
+        return new EndpointConfig(displayName, engine, heartbeatPeriod, serviceUrl, prefetch, serviceUrls,
+                allowedSerializers, idleHeartbeatsSoft, idleHeartbeatsHard, ids);
     }
 
     public int idleSoft() {
@@ -202,6 +213,9 @@ public record EndpointConfig(String displayName, EngineConfig engine, double hea
                 # java_bundle (Java lambdas and objects), java_source, python_source, shell. Arguments are
                 # JSON; add java_native to also decode Java native serialization (only for trusted submitters).
                 # allowed_serializers: [java_bundle, java_source, python_source, shell]
+                # The only functions this endpoint runs (all when absent), by id; the service refuses the others
+                # with 403 FUNCTION_NOT_PERMITTED and the endpoint refuses them again.
+                # allowed_functions: [00000000-0000-0000-0000-000000000000]
                 """;
 
     private static GantryException invalid(String message) {

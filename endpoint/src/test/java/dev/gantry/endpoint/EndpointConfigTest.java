@@ -54,6 +54,18 @@ class EndpointConfigTest {
     }
 
     @Test
+    void allowedFunctionsAreFunctionIdsAndABadOneIsNamed() throws Exception {
+        String id = "6f1c7a4e-2b8d-4c55-9a43-0d3e5f8b1c27";
+        assertThat(read("allowed_functions: [" + id + ", " + id + "]\n").allowedFunctions())
+                .containsExactly(dev.gantry.protocol.FunctionId.of(id));
+        assertThat(read("allowed_functions: []\n").allowedFunctions()).as("runs nothing").isEmpty();
+        assertThat(read("display_name: x\n").allowedFunctions()).as("runs anything").isNull();
+        assertThatThrownBy(() -> read("allowed_functions: [" + id + ", not-an-id]\n"))
+                .isInstanceOf(GantryException.class).hasMessageContaining("allowed_functions[1]")
+                .hasMessageContaining("not-an-id");
+    }
+
+    @Test
     void badPilotKeysAreRefusedWithTheirNames() {
         String head = "engine:\n  type: pilot\n";
         assertThatThrownBy(() -> read(head + "  min_blocks: 3\n  max_blocks: 2\n")).hasMessageContaining("min_blocks");

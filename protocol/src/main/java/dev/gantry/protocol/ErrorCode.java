@@ -7,6 +7,8 @@ public enum ErrorCode {
     SEMANTICALLY_INVALID(422),
     UNAUTHORIZED(401),
     FORBIDDEN(403),
+    /** The endpoint's {@code allowed_functions} does not list the function (checked at submit). */
+    FUNCTION_NOT_PERMITTED(403),
     FUNCTION_NOT_FOUND(404),
     ENDPOINT_NOT_FOUND(404),
     TASK_NOT_FOUND(404),
@@ -35,6 +37,8 @@ public enum ErrorCode {
     TASK_EXPIRED(0),
     COMPILE_ERROR(0),
     SERIALIZER_NOT_ALLOWED(0),
+    /** The endpoint itself refused a function its {@code allowed_functions} does not list. */
+    FUNCTION_NOT_ALLOWED(0),
     TASK_TIMEOUT(0),
     /**
      * System failures (retried up to the task's limit): the worker process, the endpoint, or the batch job of

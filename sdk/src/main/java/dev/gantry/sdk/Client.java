@@ -7,6 +7,7 @@ import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.TaskId;
+import dev.gantry.protocol.api.AllowedFunctions;
 import dev.gantry.protocol.api.BatchStatusRequest;
 import dev.gantry.protocol.api.BatchStatusResponse;
 import dev.gantry.protocol.api.DeleteResult;
@@ -69,6 +70,14 @@ public final class Client {
         return register(packer.pack(fn).registration());
     }
 
+    /**
+     * Registers {@code fn} for every identity of the service to run (Globus Compute's {@code public=True}): how an
+     * administrator offers a function that an endpoint's {@code allowed_functions} lists. Only its owner deletes it.
+     */
+    public FunctionId registerPublicFunction(RemoteFunction fn) {
+        return register(packer.pack(fn).registration().publicToAll());
+    }
+
     public FunctionId registerFunction(ShellFunction fn) {
         return register(FunctionPacker.pack(fn).registration());
     }
@@ -116,6 +125,11 @@ public final class Client {
 
     public EndpointStatus getEndpointStatus(EndpointId id) {
         return http.get("/v2/endpoints/" + id + "/status", EndpointStatus.class);
+    }
+
+    /** The functions the endpoint runs, if it restricts them (a user endpoint's: its manager's). */
+    public AllowedFunctions getAllowedFunctions(EndpointId id) {
+        return http.get("/v3/endpoints/" + id + "/allowed_functions", AllowedFunctions.class);
     }
 
     public void deleteEndpoint(EndpointId id) {

@@ -3,7 +3,9 @@ package dev.gantry.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.TaskStatus;
 import dev.gantry.sdk.fixtures.Fns;
@@ -184,6 +186,38 @@ class ComputeExecutorTest {
                         });
                 PythonFunction py = new PythonFunction("def one():\n    return 1\n", "one");
                 assertThat(get(ex.submit(py, Integer.class))).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void allowedFunctionsAreCheckedByTheServiceAndAgainByTheEndpoint() throws Exception {
+        FunctionId allowed = gantry.client.registerFunction(Fns.adder(1));
+        FunctionId other = gantry.client.registerFunction(Fns.HELLO);
+        try (var listed = gantry.endpoint("listed", null, List.of(allowed))) {
+            EndpointId id = listed.start();
+            assertThat(gantry.client.getAllowedFunctions(id).functions()).containsExactly(allowed);
+            try (ComputeExecutor ex = ComputeExecutor.builder().client(gantry.client).endpointId(id).build()) {
+                ComputeFuture<String> refused = ex.submitToRegisteredFunction(other, String.class, "x");
+                assertThatThrownBy(() -> refused.get(30, TimeUnit.SECONDS)).cause()
+                        .isInstanceOfSatisfying(dev.gantry.client.ApiException.class,
+                                e -> assertThat(e.code()).isEqualTo(ErrorCode.FUNCTION_NOT_PERMITTED));
+                assertThat(get(ex.submitToRegisteredFunction(allowed, Integer.class, 41))).isEqualTo(42);
+            }
+        }
+        // an endpoint whose list the service does not know (as a user endpoint's from its template) refuses alone
+        var reg = gantry.client.http().post("/v3/endpoints", new dev.gantry.protocol.api.EndpointRegistration(
+                "unlisted", null, null, false, false, null), dev.gantry.protocol.api.EndpointRegistered.class);
+        try (var strict = gantry.endpoint("unlisted", null, List.of(allowed))) {
+            strict.startRegistered(reg.endpointId(), reg.channelPath());
+            try (ComputeExecutor ex = ComputeExecutor.builder().client(gantry.client).endpointId(reg.endpointId()).build()) {
+                ComputeFuture<String> refused = ex.submitToRegisteredFunction(other, String.class, "x");
+                assertThatThrownBy(() -> refused.get(30, TimeUnit.SECONDS)).cause()
+                        .isInstanceOfSatisfying(TaskExecutionFailed.class, e -> {
+                            assertThat(e.code()).isEqualTo(ErrorCode.FUNCTION_NOT_ALLOWED);
+                            assertThat(e.remoteStackTrace()).contains(other + " is not permitted on endpoint");
+                        });
+                assertThat(get(ex.submitToRegisteredFunction(allowed, Integer.class, 1))).isEqualTo(2);
             }
         }
     }

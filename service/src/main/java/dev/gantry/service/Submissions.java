@@ -73,6 +73,12 @@ public final class Submissions {
             }
         }
         requireFunctions(who, fnIds);
+        for (FunctionId fn : fnIds.values()) {
+            if (!target.permits(fn)) {
+                throw new GantryException(ErrorCode.FUNCTION_NOT_PERMITTED, "function " + fn + " is not permitted on"
+                        + " endpoint " + to + ": it is not in the endpoint's allowed_functions");
+            }
+        }
         EndpointId endpoint = target.manager() ? userEndpoints.userEndpointFor(who, target, request) : to;
         long depth = depth(endpoint);
         if (depth + batch.size() > queueCapacity) {
@@ -125,7 +131,7 @@ public final class Submissions {
     }
 
     private void requireFunctions(Identity who, Map<UUID, FunctionId> wanted) {
-        Set<UUID> found = new HashSet<>(functions.owned(who, wanted.keySet()));
+        Set<UUID> found = new HashSet<>(functions.runnable(who, wanted.keySet()));
         for (UUID id : wanted.keySet()) {
             if (!found.contains(id)) {
                 throw new GantryException(ErrorCode.FUNCTION_NOT_FOUND, "function " + id + " not found");

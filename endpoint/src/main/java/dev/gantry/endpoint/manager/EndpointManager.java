@@ -76,7 +76,7 @@ public final class EndpointManager implements AutoCloseable {
 
     private EndpointRegistered register() {
         EndpointRegistration body = new EndpointRegistration(dir.name(), cfg.displayName(), EndpointAgent.VERSION,
-                privileged, cfg.isPublic(privileged), Registration.metadata("manager"), true);
+                privileged, cfg.isPublic(privileged), Registration.metadata("manager"), true, cfg.allowedFunctions());
         EndpointRegistered r = Registration.register(client, dir, body, () -> open);
         id = r.endpointId();
         channelPath = r.channelPath();

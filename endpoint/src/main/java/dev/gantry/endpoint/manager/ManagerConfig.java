@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,12 +32,14 @@ import java.util.Map;
  * @param startTimeoutS how long a user endpoint may take to render its configuration and start
  * @param userEndpointClassArchive whether user endpoints keep the classes they loaded in a class archive of
  *     their account (JDK CDS), to start faster the next time (default true)
+ * @param allowedFunctions the only functions this manager's user endpoints run (absent: any, or what each
+ *     user endpoint's rendered configuration says); the service refuses others before starting anything
  */
 public record ManagerConfig(String displayName, @JsonProperty("public") Boolean isPublic, double heartbeatPeriod,
         String serviceUrl, List<String> serviceUrls, String identityMappingConfigPath, String userConfigTemplatePath,
         String userConfigSchemaPath, String userEnvironmentPath, Double muChildEpGracePeriodS, String userEndpointJava,
         String userEndpointClasspath, List<String> userEndpointJvmOptions, Double startTimeoutS,
-        Boolean userEndpointClassArchive) {
+        Boolean userEndpointClassArchive, List<FunctionId> allowedFunctions) {
     public static final String TEMPLATE = "user_config_template.yaml.j2";
     public static final String SCHEMA = "user_config_schema.json";
     public static final String ENVIRONMENT = "user_environment.yaml";
@@ -61,6 +64,7 @@ public record ManagerConfig(String displayName, @JsonProperty("public") Boolean 
         if (startTimeoutS != null && (startTimeoutS < 1 || startTimeoutS > 600)) {
             throw invalid("start_timeout_s must be between 1 and 600, got " + startTimeoutS);
         }
+        allowedFunctions = dev.gantry.protocol.api.EndpointRegistration.allowedFunctions(allowedFunctions);
     }
 
     /** True when {@code config.yaml} is an endpoint manager's: it has no {@code engine}. */
@@ -77,7 +81,7 @@ public record ManagerConfig(String displayName, @JsonProperty("public") Boolean 
         try {
             ManagerConfig c = YAML.readValue(Files.readAllBytes(file), ManagerConfig.class);
             return c == null ? new ManagerConfig(null, null, 0, null, null, null, null, null, null, null, null, null, null,
-                    null, null) : c;
+                    null, null, null) : c;
         } catch (JsonMappingException e) {
             throw dev.gantry.endpoint.EndpointConfig.mappingError(file.toString(), e);
         } catch (IOException e) {

@@ -33,6 +33,9 @@ public final class ManagerFiles {
             # user_config_template_path: user_config_template.yaml.j2
             # user_config_schema_path: user_config_schema.json
             # user_environment_path: user_environment.yaml
+            # The only functions user endpoints run, by id (all when absent): the service refuses the others with
+            # 403 FUNCTION_NOT_PERMITTED before starting anything, and this list replaces any a template sets.
+            # allowed_functions: [00000000-0000-0000-0000-000000000000]
             # Seconds a start request for a user endpoint that is stopping is kept, to start it again after.
             mu_child_ep_grace_period_s: 30
             # Seconds a user endpoint may take to render its config and start.

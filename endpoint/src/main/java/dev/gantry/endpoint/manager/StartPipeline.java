@@ -135,7 +135,8 @@ final class StartPipeline {
     long launch(StartUserEndpoint c, LocalUser user, Template t) {
         UserEndpointStart input = new UserEndpointStart(c.userEndpoint(), site.manager(), site.serviceUrls(), c.token(),
                 c.channelPath(), t.text(), t.dir().toString(), t.schema(), c.userConfig(), c.userRuntime(), user,
-                c.identities().get(0).get("id"), site.config().forTemplates(site.privileged()));
+                c.identities().get(0).get("id"), site.config().forTemplates(site.privileged()),
+                site.config().allowedFunctions());
         List<String> options = site.config().userEndpointJvmOptions();
         String archive = !site.config().classArchive() ? null : UserEndpointLauncher.classArchive(site.privileged()
                 ? Path.of(user.dir(), ".gantry") : dev.gantry.protocol.GantryHome.resolve().dir(), site.java(),

@@ -40,7 +40,7 @@ public final class UserEndpointMain {
         try {
             start = Json.read(stdin.readNBytes(UserEndpointStart.MAX_BYTES), UserEndpointStart.class);
             String rendered = render(start);
-            cfg = EndpointConfig.parse(rendered.getBytes(StandardCharsets.UTF_8), "the rendered user endpoint config");
+            cfg = config(rendered, start.allowedFunctions());
             ed = directory(start, rendered);
             logFile = new PrintStream(new FileOutputStream(ed.log().toFile(), true), true, StandardCharsets.UTF_8);
         } catch (GantryException | IllegalArgumentException | IOException | java.io.UncheckedIOException e) {
@@ -53,6 +53,16 @@ public final class UserEndpointMain {
         System.setOut(logFile);
         System.setErr(logFile);
         return serve(start, cfg, ed);
+    }
+
+    /**
+     * The rendered configuration, read; the manager's {@code allowed_functions}, when it has them, replace the
+     * rendered ones (a template's list holds only under a manager without one).
+     */
+    static EndpointConfig config(String rendered, java.util.List<dev.gantry.protocol.FunctionId> managers) {
+        EndpointConfig cfg = EndpointConfig.parse(rendered.getBytes(StandardCharsets.UTF_8),
+                "the rendered user endpoint config");
+        return managers == null ? cfg : cfg.withAllowedFunctions(managers);
     }
 
     /** The user endpoint's own directory in its account's Gantry home (owner-only), with the rendered config. */

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gantry.endpoint.EndpointDir;
+import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.GantryHome;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +32,22 @@ class ManagerConfigTest {
         assertThat(c.identityMapping(d.dir())).doesNotExist(); // nobody maps until the administrator says so
         Files.writeString(d.config(), "engine:\n  type: thread\n");
         assertThat(ManagerConfig.isManager(d.config())).isFalse();
+    }
+
+    @Test
+    void aManagersAllowedFunctionsReplaceTheRenderedOnesOfItsUserEndpoints(@TempDir Path home) throws Exception {
+        FunctionId mine = FunctionId.random();
+        FunctionId theirs = FunctionId.random();
+        Path f = home.resolve("config.yaml");
+        Files.writeString(f, "allowed_functions: [" + mine + "]\n");
+        assertThat(ManagerConfig.read(f).allowedFunctions()).containsExactly(mine);
+        Files.writeString(f, "allowed_functions: [nope]\n");
+        assertThatThrownBy(() -> ManagerConfig.read(f)).hasMessageContaining("allowed_functions[0]");
+
+        String rendered = "engine:\n  type: thread\nallowed_functions: [" + theirs + "]\n";
+        assertThat(UserEndpointMain.config(rendered, List.of(mine)).allowedFunctions()).containsExactly(mine);
+        assertThat(UserEndpointMain.config(rendered, null).allowedFunctions()).containsExactly(theirs);
+        assertThat(UserEndpointMain.config("engine:\n  type: thread\n", List.of()).allowedFunctions()).isEmpty();
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.TaskId;
+import dev.gantry.protocol.api.AllowedFunctions;
 import dev.gantry.protocol.api.BatchStatusRequest;
 import dev.gantry.protocol.api.BatchStatusResponse;
 import dev.gantry.protocol.api.DeleteResult;
@@ -71,6 +72,7 @@ public final class Routes {
                 .orElseThrow(() -> endpointNotFound(ctx))));
         app.get("/v2/endpoints/{id}/status", ctx -> Replies.json(ctx, endpoints.status(Auth.identity(ctx),
                 endpointId(ctx), System.currentTimeMillis()).orElseThrow(() -> endpointNotFound(ctx))));
+        app.get("/v3/endpoints/{id}/allowed_functions", this::allowedFunctions);
         app.delete("/v2/endpoints/{id}", this::deleteEndpoint);
         app.delete("/v3/endpoints/{id}", this::deleteEndpoint);
         app.post("/v3/endpoints/{id}/submit", ctx -> Replies.json(ctx, submissions.submit(Auth.identity(ctx),
@@ -107,6 +109,14 @@ public final class Routes {
         EndpointId eid = endpoints.register(Auth.identity(ctx), id, r);
         Replies.json(ctx, new EndpointRegistered(eid, "/v3/endpoints/" + eid + "/channel", heartbeatPeriodMs,
                 Auth.identity(ctx).id().toString()));
+    }
+
+    /** The endpoint's allow-list, for whoever may submit to it. */
+    private void allowedFunctions(Context ctx) {
+        EndpointStore.Target t = endpoints.target(endpointId(ctx)).filter(e -> e.usableBy(Auth.identity(ctx)))
+                .orElseThrow(() -> endpointNotFound(ctx));
+        Replies.json(ctx, new AllowedFunctions(t.id(), t.allowed() != null,
+                t.allowed() == null ? null : java.util.List.copyOf(t.allowed())));
     }
 
     private void deleteEndpoint(Context ctx) {

@@ -3,6 +3,8 @@ package dev.gantry.service.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.FunctionId;
+import dev.gantry.protocol.Json;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.api.EndpointDoc;
 import dev.gantry.protocol.api.EndpointMetadata;
@@ -38,10 +40,10 @@ public final class EndpointStore {
                 throw new GantryException(ErrorCode.FORBIDDEN, "endpoint " + eid + " belongs to another identity");
             }
             String sql = existingOwner == null
-                    ? "INSERT INTO endpoints (name, display_name, multi_user, is_public, metadata, is_manager, owner_id,"
-                            + " id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    ? "INSERT INTO endpoints (name, display_name, multi_user, is_public, metadata, is_manager,"
+                            + " allowed_functions, owner_id, id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     : "UPDATE endpoints SET name = ?, display_name = ?, multi_user = ?, is_public = ?, metadata = ?,"
-                            + " is_manager = ? WHERE owner_id = ? AND id = ?";
+                            + " is_manager = ?, allowed_functions = ? WHERE owner_id = ? AND id = ?";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, r.endpointName());
                 ps.setString(2, r.displayName());
@@ -49,10 +51,11 @@ public final class EndpointStore {
                 ps.setBoolean(4, r.isPublic());
                 ps.setString(5, Rows.jsonOrNull(r.metadata()));
                 ps.setBoolean(6, r.manager());
-                ps.setObject(7, owner.id());
-                ps.setObject(8, eid.value());
+                ps.setString(7, Rows.jsonOrNull(r.allowedFunctions()));
+                ps.setObject(8, owner.id());
+                ps.setObject(9, eid.value());
                 if (existingOwner == null) {
-                    ps.setLong(9, System.currentTimeMillis());
+                    ps.setLong(10, System.currentTimeMillis());
                 }
                 return ps.executeUpdate();
             }
@@ -71,10 +74,17 @@ public final class EndpointStore {
 
     /**
      * An endpoint as submits see it: its owner, whether it is an endpoint manager (and serves everyone its
-     * mapping accepts) or a user endpoint (its manager and the identity it serves), and its liveness.
+     * mapping accepts) or a user endpoint (its manager and the identity it serves), its liveness, and the
+     * functions it runs ({@code allowed} null: any; a user endpoint's are its manager's).
      */
     public record Target(EndpointId id, UUID owner, boolean manager, boolean multiUser, UUID managerId,
-            UUID userIdentity, boolean connected, Long lastHeartbeatAt, int heartbeatPeriodMs) {
+            UUID userIdentity, boolean connected, Long lastHeartbeatAt, int heartbeatPeriodMs,
+            java.util.Set<FunctionId> allowed) {
+        /** Whether this endpoint runs {@code fn}. */
+        public boolean permits(FunctionId fn) {
+            return allowed == null || allowed.contains(fn);
+        }
+
         /** Connected, and heard from within two heartbeat periods. */
         public boolean online(long nowMs) {
             return connected && lastHeartbeatAt != null && nowMs - lastHeartbeatAt <= 2L * heartbeatPeriodMs;
@@ -88,8 +98,10 @@ public final class EndpointStore {
 
     public Optional<Target> target(EndpointId id) {
         return db.tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT owner_id, is_manager, multi_user, manager_id,"
-                    + " user_identity_id, connected, last_heartbeat_at, heartbeat_period_ms FROM endpoints WHERE id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT e.owner_id, e.is_manager, e.multi_user, e.manager_id,"
+                    + " e.user_identity_id, e.connected, e.last_heartbeat_at, e.heartbeat_period_ms,"
+                    + " CASE WHEN e.manager_id IS NULL THEN e.allowed_functions ELSE m.allowed_functions END AS allowed"
+                    + " FROM endpoints e LEFT JOIN endpoints m ON m.id = e.manager_id WHERE e.id = ?")) {
                 ps.setObject(1, id.value());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -98,10 +110,16 @@ public final class EndpointStore {
                     return Optional.of(new Target(id, Rows.uuid(rs, "owner_id"), rs.getBoolean("is_manager"),
                             rs.getBoolean("multi_user"), rs.getObject("manager_id", UUID.class),
                             rs.getObject("user_identity_id", UUID.class), rs.getBoolean("connected"),
-                            Rows.nullableLong(rs, "last_heartbeat_at"), rs.getInt("heartbeat_period_ms")));
+                            Rows.nullableLong(rs, "last_heartbeat_at"), rs.getInt("heartbeat_period_ms"),
+                            allowed(rs.getString("allowed"))));
                 }
             }
         });
+    }
+
+    private static java.util.Set<FunctionId> allowed(String json) {
+        return json == null ? null : java.util.Collections.unmodifiableSet(
+                new java.util.LinkedHashSet<>(List.of(Json.read(json, FunctionId[].class))));
     }
 
     /**

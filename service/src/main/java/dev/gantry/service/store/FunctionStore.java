@@ -27,7 +27,8 @@ public final class FunctionStore {
         FunctionId id = FunctionId.random();
         db.durableTx(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO functions"
-                    + " (id, owner_id, name, code, description, meta, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                    + " (id, owner_id, name, code, description, meta, created_at, is_public)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setObject(1, id.value());
                 ps.setObject(2, owner.id());
                 ps.setString(3, r.functionName());
@@ -35,15 +36,16 @@ public final class FunctionStore {
                 ps.setString(5, r.description());
                 ps.setString(6, Rows.jsonOrNull(r.meta()));
                 ps.setLong(7, System.currentTimeMillis());
+                ps.setBoolean(8, r.isPublic());
                 return ps.executeUpdate();
             }
         });
         return id;
     }
 
-    /** The function if {@code owner} owns it and has not deleted it. */
-    public Optional<FunctionDoc> get(Identity owner, FunctionId id) {
-        return find(id).filter(f -> f.owner().equals(owner.id()) && !f.deleted()).map(Owned::doc);
+    /** The function if {@code who} owns it or it is public, and it has not been deleted. */
+    public Optional<FunctionDoc> get(Identity who, FunctionId id) {
+        return find(id).filter(f -> (f.isPublic() || f.owner().equals(who.id())) && !f.deleted()).map(Owned::doc);
     }
 
     /** The function whoever owns it, deleted or not: for sending to an endpoint that has a task of it. */
@@ -51,12 +53,12 @@ public final class FunctionStore {
         return find(id).map(Owned::doc);
     }
 
-    /** Of {@code ids}, those that exist and {@code owner} owns. */
-    public List<UUID> owned(Identity owner, Collection<UUID> ids) {
+    /** Of {@code ids}, those {@code who} may run: not deleted, and theirs or public. */
+    public List<UUID> runnable(Identity who, Collection<UUID> ids) {
         return db.tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM functions WHERE owner_id = ?"
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM functions WHERE (owner_id = ? OR is_public)"
                     + " AND deleted_at IS NULL AND id IN (" + Rows.marks(ids.size()) + ")")) {
-                ps.setObject(1, owner.id());
+                ps.setObject(1, who.id());
                 Rows.setUuids(ps, 2, ids);
                 List<UUID> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
@@ -74,12 +76,12 @@ public final class FunctionStore {
                 System.currentTimeMillis(), id.value(), owner.id()) == 1;
     }
 
-    private record Owned(UUID owner, boolean deleted, FunctionDoc doc) {}
+    private record Owned(UUID owner, boolean isPublic, boolean deleted, FunctionDoc doc) {}
 
     private Optional<Owned> find(FunctionId id) {
         return db.tx(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT owner_id, name, code, description, meta, deleted_at FROM functions WHERE id = ?")) {
+                    "SELECT owner_id, is_public, name, code, description, meta, deleted_at FROM functions WHERE id = ?")) {
                 ps.setObject(1, id.value());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -87,7 +89,8 @@ public final class FunctionStore {
                     }
                     FunctionDoc doc = new FunctionDoc(id, rs.getString("name"), ClassFileBlobs.load(c, rs.getString("code")),
                             rs.getString("description"), Rows.readJson(rs.getString("meta"), FunctionMeta.class));
-                    return Optional.of(new Owned(Rows.uuid(rs, "owner_id"), Rows.nullableLong(rs, "deleted_at") != null, doc));
+                    return Optional.of(new Owned(Rows.uuid(rs, "owner_id"), rs.getBoolean("is_public"),
+                            Rows.nullableLong(rs, "deleted_at") != null, doc));
                 }
             }
         });
