@@ -7,6 +7,7 @@ import dev.gantry.client.ServiceClient;
 import dev.gantry.it.fixtures.MultiUserFns;
 import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.GantryHome;
 import dev.gantry.sdk.Client;
@@ -65,12 +66,17 @@ class MultiUserEndpointTest {
 
     /** Configures and starts a multi-user manager with the test's template, schema, environment and mapping. */
     static EndpointId startManager(String name) throws Exception {
+        return startManager(name, "");
+    }
+
+    /** ... with {@code extraConfig} added to its config.yaml. */
+    static EndpointId startManager(String name, String extraConfig) throws Exception {
         gantry.run("endpoint", "configure", name, "--multi-user");
         Path dir = gantry.home.resolve("endpoints/" + name);
         String config = Files.readString(dir.resolve("config.yaml")).replace("heartbeat_period: 30", "heartbeat_period: 1")
                 .replace("mu_child_ep_grace_period_s: 30", "mu_child_ep_grace_period_s: 5");
         Files.writeString(dir.resolve("config.yaml"), config + "user_endpoint_classpath: " + classpath + "/*\n"
-                + "user_endpoint_jvm_options: [-XX:+UseSerialGC, -Xshare:auto]\n");
+                + "user_endpoint_jvm_options: [-XX:+UseSerialGC, -Xshare:auto]\n" + extraConfig);
         Files.writeString(dir.resolve("user_config_template.yaml.j2"), """
                 heartbeat_period: 1
                 idle_heartbeats_soft: {{ idle|default(60) }}
@@ -83,10 +89,17 @@ class MultiUserEndpointTest {
                 engine:
                   type: process
                   max_workers: {{ max_workers|default(1) }}
+                {% if allowed is defined %}
+                allowed_functions:
+                {% for f in allowed %}
+                  - {{ f }}
+                {% endfor %}
+                {% endif %}
                 """);
         Files.writeString(dir.resolve("user_config_schema.json"), """
                 {"type": "object", "properties": {"max_workers": {"type": "integer", "minimum": 1, "maximum": 4},
-                 "idle": {"type": "integer", "minimum": 1}}, "additionalProperties": false}""");
+                 "idle": {"type": "integer", "minimum": 1},
+                 "allowed": {"type": "array", "items": {"type": "string"}}}, "additionalProperties": false}""");
         Files.writeString(dir.resolve("user_environment.yaml"), "SITE_SCRATCH: /tmp\nHOME: /should/be/ignored\n");
         Files.writeString(dir.resolve("identity_mapping.json"), MAPPING);
         String log = name.equals("site") ? "manager.log" : name + ".log";
@@ -343,6 +356,38 @@ class MultiUserEndpointTest {
                         .cause().isInstanceOf(GantryException.class).hasMessageContaining("could not start your user endpoint")
                         .satisfies(t -> assertThat(((GantryException) t).code()).isEqualTo(ErrorCode.USER_ENDPOINT_START_FAILED));
             }
+        }
+    }
+
+    @Test
+    void aManagersAllowedFunctionsAreCheckedBeforeAnyStartAndATemplatesByTheUserEndpoint() throws Exception {
+        FunctionId offered = new Client(admin.serviceUrl(), admin.token()).registerPublicFunction(MultiUserFns.WHO);
+        EndpointId guarded = startManager("guarded", "allowed_functions: [" + offered + "]\n");
+        ProcessHandle guardedProcess = gantry.process("guarded.log").toHandle();
+        Client alice = clientOf("alice@example.org");
+        String aliceUid = "Uid: " + uid("gantry-alice") + " ";
+        Map<String, ?> otherList = Map.of("allowed", List.of(FunctionId.random().toString()));
+        try (ComputeExecutor ex = ComputeExecutor.builder().client(alice).endpointId(guarded)
+                .userEndpointConfig(otherList).build()) {
+            // her own copy of the function is another function: refused before anything starts
+            assertThatThrownBy(() -> ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS))
+                    .cause().isInstanceOf(GantryException.class).hasMessageContaining("allowed_functions")
+                    .satisfies(t -> assertThat(((GantryException) t).code()).isEqualTo(ErrorCode.FUNCTION_NOT_PERMITTED));
+            assertThat(guardedProcess.descendants()).as("no user endpoint started").isEmpty();
+            // the offered one runs, although her values name another list: the manager's replaces it
+            assertThat(ex.submitToRegisteredFunction(offered, String.class, shared.toString()).get(60, TimeUnit.SECONDS))
+                    .startsWith(aliceUid);
+        }
+        // under a manager without a list, the template's is the user endpoint's own, and it alone refuses
+        try (ComputeExecutor ex = executor(alice, Map.of("allowed", List.of(offered.toString())))) {
+            var own = ex.submit(MultiUserFns.WHO, shared.toString());
+            assertThatThrownBy(() -> own.get(60, TimeUnit.SECONDS)).cause()
+                    .isInstanceOfSatisfying(dev.gantry.sdk.TaskExecutionFailed.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.FUNCTION_NOT_ALLOWED);
+                        assertThat(e.remoteStackTrace()).contains("is not permitted on endpoint");
+                    });
+            assertThat(ex.submitToRegisteredFunction(offered, String.class, shared.toString()).get(60, TimeUnit.SECONDS))
+                    .startsWith(aliceUid);
         }
     }
 
