@@ -2,42 +2,19 @@ package dev.gantry.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.Json;
 import dev.gantry.protocol.channel.ChannelMessage;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * An endpoint's {@code allowed_functions} (S6): a submit of any other function is a 403 that stores nothing and,
  * on an endpoint manager, starts nothing; public functions are how an administrator offers the listed ones.
  */
-class AllowedFunctionsApiTest {
-    static ApiFixture api;
-    static String alice;
-    static String bob;
-
-    @BeforeAll
-    static void start() throws Exception {
-        api = new ApiFixture();
-        alice = identity("alice@example.org");
-        bob = identity("bob@example.org");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        api.close();
-    }
-
-    static String identity(String username) throws Exception {
-        return api.call("POST", "/v3/identities", "{\"username\":\"" + username + "\"}").body().get("token").asText();
-    }
-
+class AllowedFunctionsApiTest extends AliceAndBob {
     static String function(String token, boolean isPublic) throws Exception {
         ApiFixture.Reply r = api.call("POST", "/v3/functions", token, "{\"function_name\":\"f\",\"function_code\":"
                 + Json.write(ServiceApiTest.CODE) + ",\"public\":" + isPublic + "}");
@@ -117,9 +94,7 @@ class AllowedFunctionsApiTest {
         String offered = function(api.token(), true);
         String m = endpoint("site", ",\"multi_user\":true,\"manager\":true,\"allowed_functions\":[\"" + offered + "\"]");
         String own = function(alice, false);
-        try (ScriptedChannel ch = new ScriptedChannel(api.http, api.service.url(), m, api.token())) {
-            ch.send(new ChannelMessage.Hello(EndpointId.of(m), UUID.randomUUID(), "t", java.util.List.of(), 0, 1000, 0));
-            ch.next(ChannelMessage.Welcome.class, Duration.ofSeconds(10));
+        try (ScriptedChannel ch = api.channel(m, api.token())) {
             long starts = api.count("user_endpoint_starts");
             ApiFixture.Reply refused = submit(m, alice, own);
             assertThat(refused.status()).isEqualTo(403);

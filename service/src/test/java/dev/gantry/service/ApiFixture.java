@@ -1,8 +1,10 @@
 package dev.gantry.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.GantryHome;
 import dev.gantry.protocol.Json;
+import dev.gantry.protocol.channel.ChannelMessage;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,7 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 /** An embedded service on a free port in a fresh Gantry home, and raw HTTP calls against it. */
@@ -50,6 +55,23 @@ final class ApiFixture implements AutoCloseable {
 
     Reply call(String method, String path, String body) throws Exception {
         return call(method, path, token(), body);
+    }
+
+    /** A new identity's token (the service's administrator adds it). */
+    String identity(String username) throws Exception {
+        Reply r = call("POST", "/v3/identities", "{\"username\":\"" + username + "\"}");
+        if (r.status() != 200) {
+            throw new AssertionError("cannot add identity " + username + ": " + r.body());
+        }
+        return r.body().get("token").asText();
+    }
+
+    /** The channel of endpoint {@code endpoint}, opened with {@code token} and greeted. */
+    ScriptedChannel channel(String endpoint, String token) throws Exception {
+        ScriptedChannel ch = new ScriptedChannel(http, service.url(), endpoint, token);
+        ch.send(new ChannelMessage.Hello(EndpointId.of(endpoint), UUID.randomUUID(), "t", List.of(), 0, 1000, 0));
+        ch.next(ChannelMessage.Welcome.class, Duration.ofSeconds(10));
+        return ch;
     }
 
     long count(String table) {

@@ -11,47 +11,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Submits to endpoint managers, with the manager's side of the channel scripted by the test: a start request
  * per new user endpoint, the manager's answer deciding the submit, and the user endpoint's scoped token.
  */
-class EndpointManagerApiTest {
-    static ApiFixture api;
-    static String alice;
-    static String bob;
-
-    @BeforeAll
-    static void start() throws Exception {
-        api = new ApiFixture();
-        alice = identity("alice@example.org");
-        bob = identity("bob@example.org");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        api.close();
-    }
-
-    static String identity(String username) throws Exception {
-        ApiFixture.Reply r = api.call("POST", "/v3/identities", "{\"username\":\"" + username + "\"}");
-        assertThat(r.status()).isEqualTo(200);
-        return r.body().get("token").asText();
-    }
-
+class EndpointManagerApiTest extends AliceAndBob {
     static String manager(String name, boolean multiUser) throws Exception {
         return api.call("POST", "/v3/endpoints", "{\"endpoint_name\":\"" + name + "\",\"multi_user\":" + multiUser
                 + ",\"manager\":true}").body().get("endpoint_id").asText();
-    }
-
-    static ScriptedChannel connect(String endpoint, String token) throws Exception {
-        ScriptedChannel ch = new ScriptedChannel(api.http, api.service.url(), endpoint, token);
-        ch.send(new ChannelMessage.Hello(EndpointId.of(endpoint), UUID.randomUUID(), "t", List.of(), 0, 1000, 0));
-        ch.next(ChannelMessage.Welcome.class, Duration.ofSeconds(10));
-        return ch;
     }
 
     /** A function of the identity with {@code token} (functions are their owner's). */
@@ -80,7 +49,7 @@ class EndpointManagerApiTest {
     void aRefusedStartFailsTheSubmitWithTheManagersReasonAndStoresNothing() throws Exception {
         String m = manager("refusing", true);
         long tasksBefore = api.count("tasks");
-        try (ScriptedChannel ch = connect(m, api.token())) {
+        try (ScriptedChannel ch = api.channel(m, api.token())) {
             var reply = submitAsync(m, alice, "{\"x\":1}");
             ChannelMessage.StartUserEndpoint s = ch.next(ChannelMessage.StartUserEndpoint.class, Duration.ofSeconds(10));
             assertThat(s.identities()).singleElement().satisfies(i -> assertThat(i.get("username")).isEqualTo("alice@example.org"));
@@ -102,7 +71,7 @@ class EndpointManagerApiTest {
     @Test
     void aStartedUserEndpointTakesTheTasksWithAScopedToken() throws Exception {
         String m = manager("site", true);
-        try (ScriptedChannel ch = connect(m, api.token())) {
+        try (ScriptedChannel ch = api.channel(m, api.token())) {
             var reply = submitAsync(m, bob, "{\"workers\":2}");
             ChannelMessage.StartUserEndpoint s = ch.next(ChannelMessage.StartUserEndpoint.class, Duration.ofSeconds(10));
             ch.send(new ChannelMessage.StartAnswer(s.requestId(), s.userEndpoint(), null, true));
@@ -117,7 +86,7 @@ class EndpointManagerApiTest {
             assertThat(api.call("POST", "/v3/endpoints/" + m + "/submit", s.token(), submitBody(function(bob), "{}"))
                     .status()).isEqualTo(403);
             assertThatThrownBy(() -> new ScriptedChannel(api.http, api.service.url(), m, s.token())).hasStackTraceContaining("403");
-            try (ScriptedChannel user = connect(uep, s.token())) {
+            try (ScriptedChannel user = api.channel(uep, s.token())) {
                 user.send(new ChannelMessage.Status(null, 10));
                 ChannelMessage.Tasks t = user.next(ChannelMessage.Tasks.class, Duration.ofSeconds(10));
                 assertThat(t.tasks()).singleElement().satisfies(x -> assertThat(x.task().toString()).isEqualTo(task));
