@@ -53,14 +53,16 @@ class UserEndpointsTest {
     void stopAllTerminatesThenKills() throws Exception {
         UserEndpoints children = new UserEndpoints(Clock.systemUTC(), 0);
         Process polite = new ProcessBuilder("sleep", "30").start();
-        Process stubborn = new ProcessBuilder("sh", "-c", "trap '' TERM; sleep 30 & wait").start();
+        Process stubborn = new ProcessBuilder("sh", "-c", "trap '' TERM; echo trapped; sleep 30 & wait").start();
         children.add(EndpointId.random(), polite, "a", r -> {});
         children.add(EndpointId.random(), stubborn, "b", r -> {});
-        Thread.sleep(200); // the trap is set
+        assertThat(stubborn.inputReader().readLine()).isEqualTo("trapped");
         long t0 = System.nanoTime();
         children.stopAll(Duration.ofMillis(500));
-        assertThat(polite.isAlive()).isFalse();
+        assertThat(polite.waitFor(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(polite.exitValue()).as("terminated").isEqualTo(128 + 15);
         assertThat(stubborn.waitFor(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(stubborn.exitValue()).as("killed, having ignored SIGTERM").isEqualTo(128 + 9);
         assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(5000);
     }
 }
