@@ -4,6 +4,7 @@ import dev.gantry.client.ServiceClient;
 import dev.gantry.endpoint.EndpointAgent;
 import dev.gantry.endpoint.EndpointConfig;
 import dev.gantry.endpoint.EndpointDir;
+import dev.gantry.endpoint.EndpointHooks;
 import dev.gantry.endpoint.manager.EndpointManager;
 import dev.gantry.endpoint.manager.ManagerConfig;
 import dev.gantry.endpoint.manager.ManagerFiles;
@@ -126,15 +127,24 @@ final class EndpointCommand {
         private int foreground(EndpointDir d, EndpointConfig cfg) throws InterruptedException {
             ServiceClient local = ServiceClient.fromEnvironment();
             ServiceClient client = cfg.urls().isEmpty() ? local : new ServiceClient(cfg.urls(), local.token());
+            EndpointHooks hooks = new EndpointHooks(cfg, d.dir());
+            try {
+                hooks.setup();
+            } catch (EndpointHooks.SetupFailed e) {
+                System.err.println("endpoint " + name + " did not start: " + e.getMessage());
+                return EndpointHooks.EX_CONFIG;
+            }
             EndpointAgent agent = new EndpointAgent(d, cfg, client, Engines.create(cfg.engine(), d.tasksDir()));
             d.writePid(ProcessHandle.current().pid());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 agent.drainAndClose(EndpointAgent.DRAIN);
+                hooks.teardown();
                 d.removePid();
             }));
             System.out.println(">>> Endpoint ID: " + agent.start() + " <<<");
             System.out.flush();
             agent.awaitStop();
+            hooks.teardown();
             return 0;
         }
 
@@ -160,7 +170,7 @@ final class EndpointCommand {
                 p.waitFor(100, TimeUnit.MILLISECONDS);
             }
             System.err.println("gantry: endpoint " + name + " did not start; see " + d.log());
-            return 1;
+            return p.isAlive() ? 1 : p.exitValue();
         }
 
         private static String registrationLine(EndpointDir d, long offset) throws IOException {

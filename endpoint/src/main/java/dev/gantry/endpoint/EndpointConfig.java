@@ -27,10 +27,13 @@ import java.nio.file.Path;
  *     decode arguments in Java native serialization; absent: every function kind, JSON arguments only
  * @param allowedFunctions the only functions this endpoint runs (absent: any); the service refuses others at
  *     submit, and the endpoint refuses them again (a user endpoint's list is its manager's when the manager has one)
+ * @param endpointSetup shell commands run in the endpoint's directory before it starts; failing, they stop it
+ * @param endpointTeardown shell commands run there when it stops (see {@link EndpointHooks})
  */
 public record EndpointConfig(String displayName, EngineConfig engine, double heartbeatPeriod, String serviceUrl,
         Integer prefetch, java.util.List<String> serviceUrls, java.util.List<String> allowedSerializers,
-        Integer idleHeartbeatsSoft, Integer idleHeartbeatsHard, java.util.List<FunctionId> allowedFunctions) {
+        Integer idleHeartbeatsSoft, Integer idleHeartbeatsHard, java.util.List<FunctionId> allowedFunctions,
+        String endpointSetup, String endpointTeardown) {
     public static final double DEFAULT_HEARTBEAT = 30;
 
     private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
@@ -68,13 +71,13 @@ public record EndpointConfig(String displayName, EngineConfig engine, double hea
     }
 
     public EndpointConfig(String displayName, EngineConfig engine, double heartbeatPeriod) {
-        this(displayName, engine, heartbeatPeriod, null, null, null, null, null, null, null);
+        this(displayName, engine, heartbeatPeriod, null, null, null, null, null, null, null, null, null);
     }
 
     /** This configuration with {@code ids} as its allowed functions. */
     public EndpointConfig withAllowedFunctions(java.util.List<FunctionId> ids) {
         return new EndpointConfig(displayName, engine, heartbeatPeriod, serviceUrl, prefetch, serviceUrls,
-                allowedSerializers, idleHeartbeatsSoft, idleHeartbeatsHard, ids);
+                allowedSerializers, idleHeartbeatsSoft, idleHeartbeatsHard, ids, endpointSetup, endpointTeardown);
     }
 
     public int idleSoft() {
@@ -216,6 +219,10 @@ public record EndpointConfig(String displayName, EngineConfig engine, double hea
                 # The only functions this endpoint runs (all when absent), by id; the service refuses the others
                 # with 403 FUNCTION_NOT_PERMITTED and the endpoint refuses them again.
                 # allowed_functions: [00000000-0000-0000-0000-000000000000]
+                # Shell commands run in this directory before the endpoint starts (a failure stops the start)
+                # and when it stops.
+                # endpoint_setup: module load java/21
+                # endpoint_teardown: rm -rf scratch
                 """;
 
     private static GantryException invalid(String message) {

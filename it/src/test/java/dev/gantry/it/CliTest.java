@@ -3,7 +3,10 @@ package dev.gantry.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The endpoint commands as a user types them: configure, start --detach, list, stop, and bad names. */
@@ -22,6 +25,34 @@ class CliTest {
             assertThat(g.run("endpoint", "list")).containsPattern("[0-9a-f-]{36}\\s+Running\\s+cli-ep");
             assertThat(g.run("endpoint", "stop", "cli-ep")).contains("stopped");
             assertThat(g.run("endpoint", "list")).containsPattern("[0-9a-f-]{36}\\s+Stopped\\s+cli-ep");
+        }
+    }
+
+    @Test
+    void endpointSetupRunsBeforeTheStartAndStopsItIfItFailsAndTeardownRunsAtTheStop() throws Exception {
+        try (GantryProcesses g = new GantryProcesses()) {
+            g.start("service.log", "service", "start", "--port", "0");
+            g.await("service.log", "listening on (http://\\S+)", Duration.ofSeconds(60));
+            g.run("endpoint", "configure", "hooked", "--engine", "thread");
+            Path dir = g.home.resolve("endpoints/hooked");
+            Files.writeString(dir.resolve("config.yaml"), "endpoint_setup: echo set up > setup.out\n"
+                    + "endpoint_teardown: echo torn down > teardown.out\n", StandardOpenOption.APPEND);
+            assertThat(g.run("endpoint", "start", "hooked", "--detach")).contains(">>> Endpoint ID:");
+            assertThat(dir.resolve("setup.out")).hasContent("set up");
+            assertThat(dir.resolve("teardown.out")).doesNotExist();
+            assertThat(g.run("endpoint", "stop", "hooked")).contains("stopped");
+            assertThat(dir.resolve("teardown.out")).hasContent("torn down");
+
+            g.run("endpoint", "configure", "broken", "--engine", "thread");
+            Files.writeString(g.home.resolve("endpoints/broken/config.yaml"),
+                    "endpoint_setup: echo module java/99 not found; exit 3\n", StandardOpenOption.APPEND);
+            Process p = g.start("broken.log", "endpoint", "start", "broken");
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isEqualTo(78);
+            assertThat(Files.readString(g.home.resolve("broken.log")))
+                    .contains("endpoint broken did not start: endpoint_setup exited with code 3")
+                    .contains("module java/99 not found");
+            assertThat(g.run("endpoint", "list")).containsPattern("Stopped\\s+broken|Initialized\\s+broken");
         }
     }
 

@@ -89,6 +89,11 @@ class MultiUserEndpointTest {
                 engine:
                   type: process
                   max_workers: {{ max_workers|default(1) }}
+                {% if setup_exit is defined %}
+                endpoint_setup: exit {{ setup_exit }}
+                {% else %}
+                endpoint_setup: id -un > setup-ran
+                {% endif %}
                 {% if allowed is defined %}
                 allowed_functions:
                 {% for f in allowed %}
@@ -99,7 +104,8 @@ class MultiUserEndpointTest {
         Files.writeString(dir.resolve("user_config_schema.json"), """
                 {"type": "object", "properties": {"max_workers": {"type": "integer", "minimum": 1, "maximum": 4},
                  "idle": {"type": "integer", "minimum": 1},
-                 "allowed": {"type": "array", "items": {"type": "string"}}}, "additionalProperties": false}""");
+                 "allowed": {"type": "array", "items": {"type": "string"}},
+                 "setup_exit": {"type": "integer", "minimum": 1, "maximum": 125}}, "additionalProperties": false}""");
         Files.writeString(dir.resolve("user_environment.yaml"), "SITE_SCRATCH: /tmp\nHOME: /should/be/ignored\n");
         Files.writeString(dir.resolve("identity_mapping.json"), MAPPING);
         String log = name.equals("site") ? "manager.log" : name + ".log";
@@ -309,6 +315,8 @@ class MultiUserEndpointTest {
                 assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(d))).isEqualTo("rwx------");
                 assertThat(Files.readString(d.resolve("config.yaml"))).contains(
                         "display_name: " + (account.equals("gantry-alice") ? "gpu-" : "cpu-") + account);
+                assertThat(d.resolve("setup-ran")).as("endpoint_setup ran as the account").hasContent(account);
+                assertThat(Files.getOwner(d.resolve("setup-ran")).getName()).isEqualTo(account);
             }
         }
         assertThat(userEndpointPid("gantry-alice")).isNotEqualTo(userEndpointPid("gantry-bob"));
@@ -347,13 +355,17 @@ class MultiUserEndpointTest {
     }
 
     @Test
-    void aSchemaViolationReachesTheSubmitterAsTheEndpointsReason() throws Exception {
+    void aSchemaViolationOrAFailedSetupReachesTheSubmitterAsTheEndpointsReason() throws Exception {
         Client c = clientOf("alice@example.org");
-        for (Map<String, ?> bad : List.of(Map.of("max_workers", 99), Map.of("max_workers", "x\nallowed_serializers: []"),
-                Map.of("parent_config", "x"))) {
-            try (ComputeExecutor ex = executor(c, bad)) {
+        Map<Map<String, ?>, String> reasons = Map.of(Map.of("max_workers", 99), "max_workers",
+                Map.of("max_workers", "x\nallowed_serializers: []"), "max_workers",
+                Map.of("parent_config", "x"), "parent_config",
+                Map.of("setup_exit", 3), "endpoint_setup exited with code 3");
+        for (Map.Entry<Map<String, ?>, String> bad : reasons.entrySet()) {
+            try (ComputeExecutor ex = executor(c, bad.getKey())) {
                 assertThatThrownBy(() -> ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS))
                         .cause().isInstanceOf(GantryException.class).hasMessageContaining("could not start your user endpoint")
+                        .hasMessageContaining(bad.getValue())
                         .satisfies(t -> assertThat(((GantryException) t).code()).isEqualTo(ErrorCode.USER_ENDPOINT_START_FAILED));
             }
         }

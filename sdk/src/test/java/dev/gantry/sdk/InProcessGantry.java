@@ -52,7 +52,7 @@ final class InProcessGantry implements AutoCloseable {
         ServiceClient http = ServiceClient.of(service.credentials());
         EndpointDir dir = EndpointDir.of(new GantryHome(home), name);
         EndpointConfig cfg = new EndpointConfig(name, new EngineConfig.Thread(1), 1, null, null, null, allowedSerializers,
-                null, null, allowedFunctions);
+                null, null, allowedFunctions, null, null);
         return new EndpointAgent(dir, cfg, http, Engines.create(cfg.engine(), dir.tasksDir()));
     }
 

@@ -4,6 +4,7 @@ import dev.gantry.client.ServiceClient;
 import dev.gantry.endpoint.EndpointAgent;
 import dev.gantry.endpoint.EndpointConfig;
 import dev.gantry.endpoint.EndpointDir;
+import dev.gantry.endpoint.EndpointHooks;
 import dev.gantry.endpoint.template.TemplateInputs;
 import dev.gantry.endpoint.template.UserConfigSchema;
 import dev.gantry.endpoint.template.UserConfigTemplate;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A user endpoint, as started by its manager (already as its user): reads its start input, renders its
  * configuration from the administrator's template, answers the manager, then runs until it has been idle for
- * its limits, its manager is gone, or it is told to stop. Exit codes: 0 stopped, 65 bad input or configuration.
+ * its limits, its manager is gone, or it is told to stop. Exit codes: 0 stopped, 65 bad input or configuration,
+ * 78 its {@code endpoint_setup} failed.
  */
 public final class UserEndpointMain {
     private static final Logger log = LoggerFactory.getLogger(UserEndpointMain.class);
@@ -44,15 +46,25 @@ public final class UserEndpointMain {
             ed = directory(start, rendered);
             logFile = new PrintStream(new FileOutputStream(ed.log().toFile(), true), true, StandardCharsets.UTF_8);
         } catch (GantryException | IllegalArgumentException | IOException | java.io.UncheckedIOException e) {
-            answer.println(UserEndpointLauncher.REFUSED + oneLine(e.getMessage()));
-            answer.flush();
-            return EX_DATAERR;
+            return refuse(answer, e.getMessage(), EX_DATAERR);
+        }
+        System.setOut(logFile); // from here on, what it and its endpoint_setup print is its user's to read
+        System.setErr(logFile);
+        EndpointHooks hooks = new EndpointHooks(cfg, ed.dir());
+        try {
+            hooks.setup();
+        } catch (EndpointHooks.SetupFailed e) {
+            return refuse(answer, e.getMessage(), EndpointHooks.EX_CONFIG);
         }
         answer.println(UserEndpointLauncher.READY);
         answer.flush();
-        System.setOut(logFile);
-        System.setErr(logFile);
-        return serve(start, cfg, ed);
+        return serve(start, cfg, ed, hooks);
+    }
+
+    private static int refuse(PrintStream answer, String why, int exitCode) {
+        answer.println(UserEndpointLauncher.REFUSED + oneLine(why));
+        answer.flush();
+        return exitCode;
     }
 
     /**
@@ -86,12 +98,14 @@ public final class UserEndpointMain {
         return t.render(new TemplateInputs(s.userConfig(), s.userRuntime(), s.user(), s.identityId(), s.parentConfig()));
     }
 
-    private static int serve(UserEndpointStart s, EndpointConfig cfg, EndpointDir dir) throws InterruptedException {
+    private static int serve(UserEndpointStart s, EndpointConfig cfg, EndpointDir dir, EndpointHooks hooks)
+            throws InterruptedException {
         EndpointAgent agent = new EndpointAgent(dir, cfg, new ServiceClient(s.serviceUrls(), s.token()),
                 Engines.create(cfg.engine(), dir.tasksDir()));
         dir.writePid(ProcessHandle.current().pid());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.drainAndClose(EndpointAgent.DRAIN);
+            hooks.teardown();
             dir.removePid();
         }));
         agent.startRegistered(s.userEndpoint(), s.channelPath());
@@ -110,6 +124,7 @@ public final class UserEndpointMain {
             }
         }
         agent.drainAndClose(EndpointAgent.DRAIN);
+        hooks.teardown();
         dir.removePid();
         return 0;
     }
