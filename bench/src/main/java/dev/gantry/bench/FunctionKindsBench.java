@@ -29,7 +29,7 @@ public final class FunctionKindsBench {
     private FunctionKindsBench() {}
 
     public static void main(String[] args) throws Exception {
-        Path home = Files.createTempDirectory("gantry-kinds-");
+        Path home = ScratchHome.create("gantry-kinds-");
         try (GantryService service = GantryService.start(ServiceConfig.embedded(new GantryHome(home), 0))) {
             EndpointDir dir = EndpointDir.of(new GantryHome(home), "kinds");
             EndpointConfig cfg = new EndpointConfig("kinds", new EngineConfig.Thread(2), 5);

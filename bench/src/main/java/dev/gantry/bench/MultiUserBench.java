@@ -13,10 +13,8 @@ import dev.gantry.service.ServiceConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A multi-user endpoint manager (in this JVM, as root) and the test account {@code gantry-alice}
@@ -34,7 +32,7 @@ public final class MultiUserBench {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         String jvmOptions = args.length > 1 ? args[1] : "";
         String engine = args.length > 2 ? args[2] : "process";
-        Path home = Files.createTempDirectory("gantry-mu-bench-");
+        Path home = ScratchHome.create("gantry-mu-bench-");
         long[] cold = new long[rounds];
         long[] warm = new long[rounds];
         try (GantryService service = GantryService.start(ServiceConfig.embedded(new GantryHome(home), 0))) {
@@ -105,8 +103,7 @@ public final class MultiUserBench {
                         all[all.length / 2] / 1024);
             }
         } finally {
-            delete(Path.of("/home/gantry-alice/.gantry"));
-            delete(home);
+            ScratchHome.delete(Path.of("/home/gantry-alice/.gantry"));
         }
     }
 
@@ -131,17 +128,6 @@ public final class MultiUserBench {
                     .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).sum();
         } catch (Exception e) {
             return 0;
-        }
-    }
-
-    static void delete(Path p) throws Exception {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(p)) {
-            for (Path f : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
         }
     }
 }

@@ -49,7 +49,7 @@ public final class RoundTripBench {
     static final int PILOT_PREFETCH = 256;
 
     private static void run(Backends backends, int sequential, int burst, String engine, int workers) throws Exception {
-        Path home = Files.createTempDirectory("gantry-bench-");
+        Path home = ScratchHome.create("gantry-bench-");
         try (GantryService service = GantryService.start(backends.config(new GantryHome(home)))) {
             EndpointDir dir = EndpointDir.of(new GantryHome(home), "bench");
             EngineConfig ec = switch (engine) {

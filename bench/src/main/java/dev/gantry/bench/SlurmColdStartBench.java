@@ -65,7 +65,7 @@ public final class SlurmColdStartBench {
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-        Path home = Files.createTempDirectory("gantry-slurm-bench-");
+        Path home = ScratchHome.create("gantry-slurm-bench-");
         Path started = home.resolve("job-started");
         // the job script's first line notes the wall clock; the bench compares it with its own
         ProviderConfig.Slurm slurm = new ProviderConfig.Slurm("debug", null, null, null, false, 1, null, null, null,
