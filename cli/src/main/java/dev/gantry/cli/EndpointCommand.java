@@ -41,6 +41,16 @@ final class EndpointCommand {
         return EndpointDir.of(GantryHome.resolve(), name);
     }
 
+    /** The endpoint's directory, which {@code configure} must have made. */
+    static EndpointDir configured(String name) {
+        EndpointDir d = dir(name);
+        if (!d.exists()) {
+            throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "endpoint " + name
+                    + " is not configured: run gantry endpoint configure " + name);
+        }
+        return d;
+    }
+
     @Command(name = "configure", mixinStandardHelpOptions = true, description = "Create an endpoint's directory and config.yaml.")
     static final class Configure implements Callable<Integer> {
         @Parameters(index = "0", defaultValue = "default", description = "Endpoint name (default: ${DEFAULT-VALUE}).")
@@ -93,10 +103,7 @@ final class EndpointCommand {
 
         @Override
         public Integer call() throws Exception {
-            EndpointDir d = dir(name);
-            if (!d.exists()) {
-                throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "endpoint " + name + " is not configured: run gantry endpoint configure " + name);
-            }
+            EndpointDir d = configured(name);
             if (d.running().isPresent()) {
                 throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "endpoint " + name + " is already running (pid " + d.running().get().pid() + ")");
             }

@@ -91,10 +91,7 @@ final class ManagerCommands {
 
         @Override
         public Integer call() throws IOException {
-            EndpointDir d = EndpointCommand.dir(name);
-            if (!d.exists()) {
-                throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "endpoint " + name + " is not configured");
-            }
+            EndpointDir d = EndpointCommand.configured(name);
             if (d.running().isPresent()) {
                 throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "endpoint " + name
                         + " is running; stop it first, then let systemd start it");

@@ -22,12 +22,8 @@ class AllowedFunctionsApiTest extends AliceAndBob {
         return r.body().get("function_uuid").asText();
     }
 
-    static ApiFixture.Reply register(String path, String method, String body) throws Exception {
-        return api.call(method, path, body);
-    }
-
     static String endpoint(String name, String extra) throws Exception {
-        ApiFixture.Reply r = register("/v3/endpoints", "POST", "{\"endpoint_name\":\"" + name + "\"" + extra + "}");
+        ApiFixture.Reply r = api.call("POST", "/v3/endpoints", "{\"endpoint_name\":\"" + name + "\"" + extra + "}");
         assertThat(r.status()).isEqualTo(200);
         return r.body().get("endpoint_id").asText();
     }
@@ -64,7 +60,7 @@ class AllowedFunctionsApiTest extends AliceAndBob {
         assertThat(list.body().get("functions")).singleElement().satisfies(f -> assertThat(f.asText()).isEqualTo(allowed));
 
         // registered again without a list, the endpoint runs anything
-        assertThat(register("/v3/endpoints/" + ep, "PUT", "{\"endpoint_name\":\"guarded\"}").status()).isEqualTo(200);
+        assertThat(api.call("PUT", "/v3/endpoints/" + ep, "{\"endpoint_name\":\"guarded\"}").status()).isEqualTo(200);
         assertThat(api.call("GET", "/v3/endpoints/" + ep + "/allowed_functions", null).body().get("restricted")
                 .asBoolean()).isFalse();
         assertThat(submit(ep, api.token(), other).status()).isEqualTo(200);
@@ -75,14 +71,14 @@ class AllowedFunctionsApiTest extends AliceAndBob {
     @Test
     void aBadListIsRefusedAndNothingIsRegistered() throws Exception {
         long endpoints = api.count("endpoints");
-        ApiFixture.Reply notUuid = register("/v3/endpoints", "POST",
+        ApiFixture.Reply notUuid = api.call("POST", "/v3/endpoints",
                 "{\"endpoint_name\":\"bad\",\"allowed_functions\":[\"../../etc/passwd\"]}");
         assertThat(notUuid.status()).isEqualTo(400);
         assertThat(notUuid.code()).isEqualTo("INVALID_UUID");
-        ApiFixture.Reply notList = register("/v3/endpoints", "POST", "{\"endpoint_name\":\"bad\",\"allowed_functions\":7}");
+        ApiFixture.Reply notList = api.call("POST", "/v3/endpoints", "{\"endpoint_name\":\"bad\",\"allowed_functions\":7}");
         assertThat(notList.status()).isBetween(400, 422);
         String many = String.join(",", Collections.nCopies(10_001, "\"" + UUID.randomUUID() + "\""));
-        ApiFixture.Reply tooMany = register("/v3/endpoints", "POST", "{\"endpoint_name\":\"bad\",\"allowed_functions\":["
+        ApiFixture.Reply tooMany = api.call("POST", "/v3/endpoints", "{\"endpoint_name\":\"bad\",\"allowed_functions\":["
                 + many + "]}");
         assertThat(tooMany.status()).isEqualTo(422);
         assertThat(tooMany.body().get("detail").asText()).contains("at most 10000");
