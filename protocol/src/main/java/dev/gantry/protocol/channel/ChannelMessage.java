@@ -3,6 +3,7 @@ package dev.gantry.protocol.channel;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.gantry.protocol.EndpointId;
+import dev.gantry.protocol.Limits;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.FunctionDoc;
 import dev.gantry.protocol.api.StatusReport;
@@ -28,6 +29,12 @@ import java.util.UUID;
 })
 public sealed interface ChannelMessage {
 
+    /** A frame's list of task ids, bounded and without nulls. */
+    private static List<TaskId> checkedIds(String what, List<TaskId> ids) {
+        Limits.atMost(what, ids, Limits.MAX_FRAME_TASKS);
+        return ids == null ? List.of() : List.copyOf(ids);
+    }
+
     /** Endpoint → service, first frame: who connects, what it still runs, how many tasks it can take. */
     record Hello(EndpointId endpoint, UUID instance, String version, List<TaskId> inFlight, int credit,
             int heartbeatPeriodMs, int maxRetries)
@@ -35,11 +42,13 @@ public sealed interface ChannelMessage {
         public static final int DEFAULT_MAX_RETRIES = 2;
 
         public Hello {
+            Limits.atMost("in_flight", inFlight, Limits.MAX_FRAME_TASKS);
             inFlight = inFlight == null ? List.of() : List.copyOf(inFlight);
-            if (maxRetries < 0 || maxRetries > 100) {
-                throw new dev.gantry.protocol.GantryException(dev.gantry.protocol.ErrorCode.SEMANTICALLY_INVALID,
-                        "max_retries must be between 0 and 100, got " + maxRetries);
-            }
+            Limits.within("max_retries", maxRetries, 0, 100);
+            Limits.within("credit", credit, 0, Limits.MAX_CREDIT);
+            Limits.within("heartbeat_period_ms", heartbeatPeriodMs, Limits.MIN_HEARTBEAT_PERIOD_MS,
+                    Limits.MAX_HEARTBEAT_PERIOD_MS);
+            version = Limits.cut(version, Limits.MAX_NAME_CHARS);
         }
     }
 
@@ -53,16 +62,35 @@ public sealed interface ChannelMessage {
     record Tasks(List<TaskMessage> tasks) implements ChannelMessage {}
 
     /** Endpoint → service: the engine took these tasks. */
-    record Accepted(List<TaskId> tasks, long atMs) implements ChannelMessage {}
+    record Accepted(List<TaskId> tasks, long atMs) implements ChannelMessage {
+        public Accepted {
+            tasks = checkedIds("tasks", tasks);
+            Limits.within("at_ms", atMs, 0, Long.MAX_VALUE);
+        }
+    }
 
     /** Endpoint → service: tasks its engine holds until a block has room (the pilot engine), since {@code atMs}. */
-    record WaitingForNodes(List<TaskId> tasks, long atMs) implements ChannelMessage {}
+    record WaitingForNodes(List<TaskId> tasks, long atMs) implements ChannelMessage {
+        public WaitingForNodes {
+            tasks = checkedIds("tasks", tasks);
+            Limits.within("at_ms", atMs, 0, Long.MAX_VALUE);
+        }
+    }
 
     /** Endpoint → service, every heartbeat period: the engine's state and the endpoint's free credit. */
-    record Status(StatusReport report, int credit) implements ChannelMessage {}
+    record Status(StatusReport report, int credit) implements ChannelMessage {
+        public Status {
+            Limits.within("credit", credit, 0, Limits.MAX_CREDIT);
+        }
+    }
 
     /** Endpoint → service: finished tasks; kept in the endpoint's outbox until acknowledged. */
-    record Results(List<TaskResult> results) implements ChannelMessage {}
+    record Results(List<TaskResult> results) implements ChannelMessage {
+        public Results {
+            Limits.atMost("results", results, Limits.MAX_FRAME_TASKS);
+            results = results == null ? List.of() : List.copyOf(results);
+        }
+    }
 
     /** Service → endpoint: these results are committed. */
     record ResultsAck(List<TaskId> tasks) implements ChannelMessage {}
