@@ -22,15 +22,21 @@ public enum TaskState {
     EXPIRED("expired");
 
     private static final Set<TaskState> ENDS = EnumSet.of(SUCCESS, FAILED, CANCELLED, EXPIRED);
+    /**
+     * The moves a task may make. A task waiting for its endpoint may go back to waiting at its next attempt
+     * (it was sent before its lease was written, and that attempt was lost); retention expires every task,
+     * ended or not, once it is older than the service keeps tasks.
+     */
     private static final Map<TaskState, Set<TaskState>> NEXT = Map.of(
             RECEIVED, EnumSet.of(WAITING_FOR_EP, FAILED, CANCELLED, EXPIRED),
-            WAITING_FOR_EP, EnumSet.of(WAITING_FOR_NODES, WAITING_FOR_LAUNCH, RUNNING, SUCCESS, FAILED, CANCELLED, EXPIRED),
-            WAITING_FOR_NODES, EnumSet.of(WAITING_FOR_EP, WAITING_FOR_LAUNCH, RUNNING, SUCCESS, FAILED, CANCELLED),
-            WAITING_FOR_LAUNCH, EnumSet.of(WAITING_FOR_EP, RUNNING, SUCCESS, FAILED, CANCELLED),
-            RUNNING, EnumSet.of(WAITING_FOR_EP, SUCCESS, FAILED, CANCELLED),
-            SUCCESS, EnumSet.noneOf(TaskState.class),
-            FAILED, EnumSet.noneOf(TaskState.class),
-            CANCELLED, EnumSet.noneOf(TaskState.class),
+            WAITING_FOR_EP, EnumSet.of(WAITING_FOR_EP, WAITING_FOR_NODES, WAITING_FOR_LAUNCH, RUNNING, SUCCESS, FAILED,
+                    CANCELLED, EXPIRED),
+            WAITING_FOR_NODES, EnumSet.of(WAITING_FOR_EP, WAITING_FOR_LAUNCH, RUNNING, SUCCESS, FAILED, CANCELLED, EXPIRED),
+            WAITING_FOR_LAUNCH, EnumSet.of(WAITING_FOR_EP, WAITING_FOR_NODES, RUNNING, SUCCESS, FAILED, CANCELLED, EXPIRED),
+            RUNNING, EnumSet.of(WAITING_FOR_EP, SUCCESS, FAILED, CANCELLED, EXPIRED),
+            SUCCESS, EnumSet.of(EXPIRED),
+            FAILED, EnumSet.of(EXPIRED),
+            CANCELLED, EnumSet.of(EXPIRED),
             EXPIRED, EnumSet.noneOf(TaskState.class));
 
     private final String wire;
@@ -50,6 +56,22 @@ public enum TaskState {
 
     public boolean canMoveTo(TaskState next) {
         return NEXT.get(this).contains(next);
+    }
+
+    /** The states the table lets move to {@code to}. */
+    public static Set<TaskState> sources(TaskState to) {
+        Set<TaskState> out = EnumSet.noneOf(TaskState.class);
+        for (TaskState s : values()) {
+            if (s.canMoveTo(to)) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** The states in which a task has not ended. */
+    public static Set<TaskState> live() {
+        return EnumSet.complementOf(EnumSet.copyOf(ENDS));
     }
 
     @JsonCreator

@@ -5,6 +5,7 @@ import dev.gantry.broker.InProcessBroker;
 import dev.gantry.broker.RabbitBroker;
 import dev.gantry.protocol.GantryHome;
 import dev.gantry.service.channel.EndpointChannels;
+import dev.gantry.service.channel.FanOut;
 import dev.gantry.service.channel.ResultStreams;
 import dev.gantry.service.channel.ResultWriter;
 import dev.gantry.service.http.Auth;
@@ -18,6 +19,7 @@ import dev.gantry.service.store.Identity;
 import dev.gantry.service.store.IdentityStore;
 import dev.gantry.service.store.StartRequests;
 import dev.gantry.service.store.TaskLeases;
+import dev.gantry.service.store.TaskCommits;
 import dev.gantry.service.store.TaskStore;
 import dev.gantry.service.channel.Recovery;
 import io.javalin.Javalin;
@@ -35,6 +37,7 @@ public final class GantryService implements AutoCloseable {
     private final Housekeeper housekeeper;
     private final Broker broker;
     private final ResultWriter writer;
+    private final TaskLeases leases;
     private final EndpointChannels channels;
     private final ResultStreams streams;
     private final Javalin http;
@@ -49,14 +52,15 @@ public final class GantryService implements AutoCloseable {
         TaskStore tasks = new TaskStore(db);
         broker = cfg.embeddedBroker() ? new InProcessBroker(cfg.queueCapacity())
                 : new RabbitBroker(cfg.brokerUrl(), cfg.brokerPrefix(), cfg.queueCapacity());
-        TaskLeases leases = new TaskLeases(db);
+        leases = new TaskLeases(db);
         housekeeper = new Housekeeper(tasks, leases, broker, cfg.retention(), Clock.systemUTC());
         Recovery recovery = housekeeper.recovery();
-        writer = new ResultWriter(tasks, leases, recovery, broker);
+        Clock clock = Clock.systemUTC();
+        writer = ResultWriter.create(new TaskCommits(db)::commit, new FanOut(tasks, broker), recovery, clock);
         Auth auth = new Auth(identities);
         StartRequests starts = new StartRequests(db);
         channels = new EndpointChannels(instance, auth, endpoints, functions, tasks, leases, recovery, broker, writer,
-                starts, identities);
+                starts, identities, clock);
         streams = new ResultStreams(auth, tasks, broker);
         if (!broker.durable()) {
             tasks.unqueueWaiting();
@@ -112,6 +116,16 @@ public final class GantryService implements AutoCloseable {
                 .map(GantryHome.Credentials::token)
                 .filter(t -> identities.byToken(t).map(me::equals).orElse(false))
                 .orElseGet(() -> identities.issueToken(me));
+    }
+
+    /** For tests in this package: how many task reports endpoints sent about tasks not dispatched to them. */
+    long rejectedReports() {
+        return channels.rejectedReports();
+    }
+
+    /** For tests in this package: the leases behind this instance. */
+    TaskLeases leases() {
+        return leases;
     }
 
     /** For tests in this package: the database behind this instance. */

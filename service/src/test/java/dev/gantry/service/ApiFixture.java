@@ -68,8 +68,13 @@ final class ApiFixture implements AutoCloseable {
 
     /** The channel of endpoint {@code endpoint}, opened with {@code token} and greeted. */
     ScriptedChannel channel(String endpoint, String token) throws Exception {
+        return channel(endpoint, token, 0);
+    }
+
+    /** The channel of endpoint {@code endpoint}, greeted with {@code credit}: it is sent that many tasks at most. */
+    ScriptedChannel channel(String endpoint, String token, int credit) throws Exception {
         ScriptedChannel ch = new ScriptedChannel(http, service.url(), endpoint, token);
-        ch.send(new ChannelMessage.Hello(EndpointId.of(endpoint), UUID.randomUUID(), "t", List.of(), 0, 1000, 0));
+        ch.send(new ChannelMessage.Hello(EndpointId.of(endpoint), UUID.randomUUID(), "t", List.of(), credit, 1000, 0));
         ch.next(ChannelMessage.Welcome.class, Duration.ofSeconds(10));
         return ch;
     }

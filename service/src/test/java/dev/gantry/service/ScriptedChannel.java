@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 /** An endpoint channel driven by a test: the frames it receives, in order, and the frames it sends. */
 final class ScriptedChannel implements AutoCloseable {
     final BlockingQueue<ChannelMessage> received = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final WebSocket ws;
 
     ScriptedChannel(HttpClient http, String serviceUrl, String endpoint, String token) throws Exception {
@@ -21,6 +23,12 @@ final class ScriptedChannel implements AutoCloseable {
         ws = http.newWebSocketBuilder().header("Authorization", "Bearer " + token)
                 .buildAsync(URI.create(serviceUrl.replace("http://", "ws://") + "/v3/endpoints/" + endpoint + "/channel"),
                         new WebSocket.Listener() {
+                            @Override
+                            public CompletionStage<?> onClose(WebSocket w, int status, String reason) {
+                                closed.complete(status);
+                                return null;
+                            }
+
                             @Override
                             public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
                                 partial.append(data);
@@ -35,7 +43,17 @@ final class ScriptedChannel implements AutoCloseable {
     }
 
     void send(ChannelMessage m) throws Exception {
-        ws.sendText(Json.write(m), true).get(10, TimeUnit.SECONDS);
+        sendRaw(Json.write(m));
+    }
+
+    /** Sends a frame as written, for frames no record of ours would encode. */
+    void sendRaw(String frame) throws Exception {
+        ws.sendText(frame, true).get(10, TimeUnit.SECONDS);
+    }
+
+    /** Completes with the status the service closed this channel with. */
+    CompletableFuture<Integer> closed() {
+        return closed;
     }
 
     /** The next frame of type {@code type}, skipping others, within {@code within}. */

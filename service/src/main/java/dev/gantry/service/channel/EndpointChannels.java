@@ -13,11 +13,15 @@ import dev.gantry.protocol.channel.ChannelMessage;
 import dev.gantry.service.http.Auth;
 import dev.gantry.service.store.EndpointStore;
 import dev.gantry.service.store.FunctionStore;
+import dev.gantry.service.store.IdentityStore;
+import dev.gantry.service.store.StartRequests;
 import dev.gantry.service.store.TaskLeases;
 import dev.gantry.service.store.TaskStore;
 import io.javalin.Javalin;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
+import dev.gantry.protocol.TaskId;
+import java.time.Clock;
 import java.util.Collections;
 import java.util.List;
 import java.util.LinkedHashMap;
@@ -28,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +44,8 @@ public final class EndpointChannels implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EndpointChannels.class);
     private static final String PATH = "/v3/endpoints/{id}/channel";
     private static final int FUNCTION_CACHE = 1024;
+    /** Frames queued for one endpoint at most; one that does not read them is disconnected. */
+    private static final int SEND_QUEUE = 4096;
 
     private final UUID instance;
     private final TaskStore tasks;
@@ -50,6 +57,8 @@ public final class EndpointChannels implements AutoCloseable {
     private final TaskLeases leases;
     private final Recovery recovery;
     private final StartRelay relay;
+    private final Clock clock;
+    private final LongAdder rejected = new LongAdder();
     private volatile java.util.function.Consumer<EndpointId> onLost = e -> {};
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("channel-watchdog").factory());
@@ -64,8 +73,9 @@ public final class EndpointChannels implements AutoCloseable {
 
     public EndpointChannels(UUID instance, Auth auth, EndpointStore endpoints, FunctionStore functions,
             TaskStore tasks, TaskLeases leases, Recovery recovery, Broker broker, ResultWriter writer,
-            dev.gantry.service.store.StartRequests starts, dev.gantry.service.store.IdentityStore identities) {
+            StartRequests starts, IdentityStore identities, Clock clock) {
         this.relay = new StartRelay(starts, identities, endpoints);
+        this.clock = clock;
         this.leases = leases;
         this.recovery = recovery;
         this.instance = instance;
@@ -95,10 +105,10 @@ public final class EndpointChannels implements AutoCloseable {
      * it reconnects or its lease expires.
      */
     private void closeSilent() {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         for (EndpointConnection c : bySession.values()) {
             if (now - c.lastHeardMs() > 3L * c.heartbeatPeriodMs() + 2000) {
-                log.warn("endpoint {}: nothing heard for {} ms; closing its channel", c.endpoint, now - c.lastHeardMs());
+                log.warn("endpoint {}: nothing heard for {} ms; closing its channel", c.endpoint(), now - c.lastHeardMs());
                 c.sender.closeSession(1001, "silent for three heartbeat periods");
             }
         }
@@ -108,6 +118,8 @@ public final class EndpointChannels implements AutoCloseable {
         ws.onMessage(ctx -> {
             try {
                 onFrame(ctx, Json.read(ctx.message(), ChannelMessage.class));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } catch (GantryException e) {
                 log.warn("endpoint channel {}: refused a frame: {}", ctx.sessionId(), e.getMessage());
                 ctx.closeSession(1008, e.code().name());
@@ -117,23 +129,55 @@ public final class EndpointChannels implements AutoCloseable {
         ws.onError(ctx -> disconnected(ctx, "error " + ctx.error()));
     }
 
-    private void onFrame(WsContext ctx, ChannelMessage m) {
+    private void onFrame(WsContext ctx, ChannelMessage m) throws InterruptedException {
         EndpointConnection c = bySession.get(ctx.sessionId());
         if (c != null) {
             c.heard();
         }
         switch (m) {
             case ChannelMessage.Hello h -> hello(ctx, h);
-            case ChannelMessage.Accepted a when c != null -> writer.submit(c, a.tasks(), a.atMs(), List.of());
-            case ChannelMessage.WaitingForNodes w when c != null -> writer.waitingForNodes(w.tasks(), w.atMs());
-            case ChannelMessage.Results r when c != null -> writer.submit(c, List.of(), 0, withinLimits(r.results()));
-            case ChannelMessage.StartAnswer a when c != null -> relay.answered(c.endpoint, a);
+            case ChannelMessage.Accepted a when c != null -> writer.accepted(c, owned(c, "accepted", a.tasks()), a.atMs());
+            case ChannelMessage.WaitingForNodes w when c != null ->
+                    writer.waitingForNodes(c, owned(c, "waiting-for-nodes", w.tasks()), w.atMs());
+            case ChannelMessage.Results r when c != null -> writer.submit(c, withinLimits(ownedResults(c, r.results())));
+            case ChannelMessage.StartAnswer a when c != null -> relay.answered(c.endpoint(), a);
             case ChannelMessage.Status s when c != null -> {
                 c.creditChanged(s.credit());
-                endpoints.heartbeat(c.endpoint, s.report());
+                endpoints.heartbeat(c.endpoint(), s.report());
             }
             default -> log.warn("endpoint channel {}: unexpected {} frame", ctx.sessionId(), m.getClass().getSimpleName());
         }
+    }
+
+    /** Frames about tasks their sender may not report on change nothing: counted, and logged once per channel. */
+    private List<TaskId> owned(EndpointConnection c, String kind, List<TaskId> tasks) {
+        List<TaskId> out = tasks.stream().filter(c::owns).toList();
+        if (out.size() != tasks.size()) {
+            rejected(c, kind, tasks.size() - out.size(), tasks.stream().filter(t -> !c.owns(t)).findFirst().orElseThrow());
+        }
+        return out;
+    }
+
+    private List<TaskResult> ownedResults(EndpointConnection c, List<TaskResult> results) {
+        List<TaskResult> out = results.stream().filter(r -> c.owns(r.task())).toList();
+        if (out.size() != results.size()) {
+            rejected(c, "results", results.size() - out.size(),
+                    results.stream().filter(r -> !c.owns(r.task())).findFirst().orElseThrow().task());
+        }
+        return out;
+    }
+
+    private void rejected(EndpointConnection c, String kind, int n, TaskId example) {
+        rejected.add(n);
+        if (c.firstRejection()) {
+            log.warn("endpoint {} sent {} about {} tasks that were not dispatched to it (such as {}); ignored, and"
+                    + " not logged again for this channel", c.endpoint(), kind, n, example);
+        }
+    }
+
+    /** How many task reports this instance ignored because their sender may not report on those tasks. */
+    public long rejectedReports() {
+        return rejected.sum();
     }
 
     /**
@@ -162,24 +206,24 @@ public final class EndpointChannels implements AutoCloseable {
             ctx.closeSession(1008, "hello names another endpoint");
             return;
         }
-        WsSender sender = new WsSender(ctx, 1024, "send-" + id);
-        int period = Math.max(100, h.heartbeatPeriodMs());
+        WsSender sender = new WsSender(ctx, SEND_QUEUE, "send-" + id);
+        int period = h.heartbeatPeriodMs();
         endpoints.connected(id, instance, period, h.maxRetries());
-        recovery.apply(leases.reconcile(id, h.inFlight(), System.currentTimeMillis()),
-                "endpoint " + id + " reconnected without them");
-        EndpointConnection c = new EndpointConnection(id, sender, broker.consume(id), h.credit(),
-                this::function, writer, period);
+        recovery.apply(leases.reconcile(id, h.inFlight(), clock.millis()), "endpoint " + id + " reconnected without them");
+        EndpointConnection c = new EndpointConnection(id, sender, broker.consume(id), h.credit(), this::function, writer,
+                period, clock);
+        c.held(leases.heldBy(id, h.inFlight()));
         EndpointConnection old = bySession.put(ctx.sessionId(), c);
         if (old != null) {
             old.close();
         }
-        c.onClose(broker.subscribeResults(dev.gantry.broker.Broker.controlTopic(id), notices -> {
+        c.onClose(broker.subscribeResults(Broker.controlTopic(id), notices -> {
             relay.forward(c, notices);
             c.control(notices);
         }));
         // subscribed first: a cancel committed from now on is heard, and one committed before is read here
         c.cancelledBefore(leases.cancelledUnsent(id, EndpointConnection.CANCELLED_KEPT));
-        sender.send(new ChannelMessage.Welcome(period));
+        sender.start().send(new ChannelMessage.Welcome(period));
         c.start();
         log.info("endpoint {} connected (instance {}, credit {}, {} tasks still running)", id, h.instance(),
                 h.credit(), h.inFlight().size());
@@ -202,12 +246,12 @@ public final class EndpointChannels implements AutoCloseable {
             return;
         }
         c.close();
-        boolean another = bySession.values().stream().anyMatch(o -> o.endpoint.equals(c.endpoint));
+        boolean another = bySession.values().stream().anyMatch(o -> o.endpoint().equals(c.endpoint()));
         if (!another) {
-            endpoints.disconnected(c.endpoint, instance);
-            onLost.accept(c.endpoint);
+            endpoints.disconnected(c.endpoint(), instance);
+            onLost.accept(c.endpoint());
         }
-        log.info("endpoint {} disconnected: {}", c.endpoint, why);
+        log.info("endpoint {} disconnected: {}", c.endpoint(), why);
     }
 
     /** Runs {@code action} with an endpoint whose last channel (on this instance) closed. */

@@ -8,9 +8,11 @@ import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.FunctionDoc;
+import dev.gantry.protocol.api.TaskStatus;
 import dev.gantry.protocol.channel.ChannelMessage;
 import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.protocol.channel.TaskResult;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,7 +21,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -30,30 +34,45 @@ import org.slf4j.LoggerFactory;
  * One open endpoint channel. Its dispatcher moves tasks from the broker to the endpoint, never more than the
  * endpoint's credit; function code goes ahead of the first task that needs it on this connection. A task taken
  * from the broker for the first time is sent at once, unleased; one redelivered (its last consumer went away
- * while it was out) is leased before it is sent, so a task that kills its endpoint uses up its retries.
+ * while it was out) is leased before it is sent, so a task that kills its endpoint uses up its retries. The
+ * endpoint may report only on tasks this connection sent it and those it held, dispatched to it, when it said
+ * hello ({@link #owns}).
  */
-final class EndpointConnection implements AutoCloseable {
+final class EndpointConnection implements Peer, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EndpointConnection.class);
     private static final int MAX_FRAME_TASKS = 1000;
+    /** Cancelled tasks whose broker messages may still come: dropped at dispatch. Bounded, oldest forgotten. */
+    static final int CANCELLED_KEPT = 100_000;
 
-    final EndpointId endpoint;
+    private final EndpointId endpoint;
     final WsSender sender;
     private final TaskConsumer consumer;
     private final Function<FunctionId, Optional<FunctionDoc>> functions;
     private final ResultWriter writer;
+    private final Clock clock;
     private final Set<FunctionId> functionsSent = new HashSet<>();
     private final Map<TaskId, TaskGroupId> inFlight = new ConcurrentHashMap<>();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition creditFreed = lock.newCondition();
+    private final Set<TaskId> held = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock sendLock = new ReentrantLock();
+    private final ReentrantLock creditLock = new ReentrantLock();
+    private final Condition creditFreed = creditLock.newCondition();
+    private final Map<TaskId, Boolean> cancelled = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<TaskId, Boolean> e) {
+            return size() > CANCELLED_KEPT;
+        }
+    });
+    private final List<AutoCloseable> onClose = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean rejectedBefore = new AtomicBoolean();
+    private final AtomicBoolean open = new AtomicBoolean(true);
     private volatile int credit;
     private final int heartbeatPeriodMs;
-    private volatile long lastHeardMs = System.currentTimeMillis();
-    private volatile boolean open = true;
+    private volatile long lastHeardMs;
     private Thread dispatcher;
 
     EndpointConnection(EndpointId endpoint, WsSender sender, TaskConsumer consumer, int credit,
-            Function<FunctionId, Optional<FunctionDoc>> functions,
-            ResultWriter writer, int heartbeatPeriodMs) {
+            Function<FunctionId, Optional<FunctionDoc>> functions, ResultWriter writer, int heartbeatPeriodMs,
+            Clock clock) {
         this.heartbeatPeriodMs = heartbeatPeriodMs;
         this.endpoint = endpoint;
         this.sender = sender;
@@ -61,20 +80,33 @@ final class EndpointConnection implements AutoCloseable {
         this.credit = Math.max(0, credit);
         this.functions = functions;
         this.writer = writer;
+        this.clock = clock;
+        this.lastHeardMs = clock.millis();
     }
 
     void start() {
         dispatcher = Thread.ofVirtual().name("dispatch-" + endpoint).start(this::dispatch);
     }
 
-    /** Cancelled tasks whose broker messages may still come: dropped at dispatch. Bounded, oldest forgotten. */
-    static final int CANCELLED_KEPT = 100_000;
-    private final Map<TaskId, Boolean> cancelled = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<TaskId, Boolean> e) {
-            return size() > CANCELLED_KEPT;
-        }
-    });
+    @Override
+    public EndpointId endpoint() {
+        return endpoint;
+    }
+
+    /** Tasks the endpoint held when it said hello, which were dispatched to it: it may report on them. */
+    void held(Set<TaskId> tasks) {
+        held.addAll(tasks);
+    }
+
+    /** Whether the endpoint may report on {@code task}: this connection sent it, or it held it at hello. */
+    boolean owns(TaskId task) {
+        return inFlight.containsKey(task) || held.contains(task);
+    }
+
+    /** True the first time this connection sent a frame about a task it does not own (logged once). */
+    boolean firstRejection() {
+        return !rejectedBefore.getAndSet(true);
+    }
 
     /** Tasks cancelled before this connection took the endpoint over: never sent. */
     void cancelledBefore(List<TaskId> tasks) {
@@ -85,11 +117,10 @@ final class EndpointConnection implements AutoCloseable {
      * Passes the endpoint's control notices on: tasks cancelled, which it may hold (a task is sent before its
      * lease is written), and which are never sent from now on.
      */
-    void control(List<dev.gantry.protocol.api.TaskStatus> notices) {
-        List<TaskId> ids = notices.stream().filter(n -> n.status().equals("cancelled"))
-                .map(dev.gantry.protocol.api.TaskStatus::taskId).toList();
+    void control(List<TaskStatus> notices) {
+        List<TaskId> ids = notices.stream().filter(n -> n.status().equals("cancelled")).map(TaskStatus::taskId).toList();
         ids.forEach(t -> cancelled.put(t, Boolean.TRUE));
-        if (!ids.isEmpty() && open) {
+        if (!ids.isEmpty() && open.get()) {
             sender.send(new ChannelMessage.Cancel(ids));
         }
     }
@@ -102,7 +133,7 @@ final class EndpointConnection implements AutoCloseable {
      */
     private void dispatch() {
         try {
-            while (open) {
+            while (open.get()) {
                 if (!consumer.isOpen()) {
                     log.warn("endpoint {}: the broker closed its task consumer; closing the channel", endpoint);
                     sender.closeSession(1011, "broker connection lost");
@@ -112,18 +143,7 @@ final class EndpointConnection implements AutoCloseable {
                 List<Delivery> batch = free <= 0 ? List.of()
                         : consumer.poll(Math.min(free, MAX_FRAME_TASKS), Duration.ofMillis(500));
                 if (!batch.isEmpty()) {
-                    List<TaskMessage> fresh = new ArrayList<>(batch.size());
-                    List<TaskMessage> again = new ArrayList<>();
-                    for (Delivery d : batch) {
-                        inFlight.put(d.task().task(), d.task().group());
-                        (d.redelivered() ? again : fresh).add(d.task());
-                    }
-                    if (!again.isEmpty()) {
-                        writer.leaseLater(again, (taken, failed) -> leased(again, taken, failed));
-                    }
-                    if (!fresh.isEmpty()) {
-                        sendUnleased(fresh);
-                    }
+                    dispatch(batch);
                 }
             }
         } catch (InterruptedException e) {
@@ -134,8 +154,23 @@ final class EndpointConnection implements AutoCloseable {
         }
     }
 
+    private void dispatch(List<Delivery> batch) throws InterruptedException {
+        List<TaskMessage> fresh = new ArrayList<>(batch.size());
+        List<TaskMessage> again = new ArrayList<>();
+        for (Delivery d : batch) {
+            inFlight.put(d.task().task(), d.task().group());
+            (d.redelivered() ? again : fresh).add(d.task());
+        }
+        if (!again.isEmpty()) {
+            writer.leaseNow(again, (taken, failed) -> leased(again, taken, failed));
+        }
+        if (!fresh.isEmpty()) {
+            sendUnleased(fresh);
+        }
+    }
+
     private int awaitCredit() throws InterruptedException {
-        lock.lock();
+        creditLock.lock();
         try {
             int free = credit - inFlight.size();
             if (free <= 0) {
@@ -144,7 +179,7 @@ final class EndpointConnection implements AutoCloseable {
             }
             return free;
         } finally {
-            lock.unlock();
+            creditLock.unlock();
         }
     }
 
@@ -152,7 +187,8 @@ final class EndpointConnection implements AutoCloseable {
      * A delayed lease is committed (or failed): the broker forgets the tasks, which the database holds now. If
      * the commit failed, the channel closes, and the broker gives the tasks to the next consumer.
      */
-    void leaseWritten(List<TaskMessage> tasks, Throwable failed) {
+    @Override
+    public void leaseWritten(List<TaskMessage> tasks, Throwable failed) {
         if (failed != null) {
             sender.closeSession(1011, "leases could not be stored");
         } else {
@@ -162,9 +198,8 @@ final class EndpointConnection implements AutoCloseable {
 
     /**
      * Sends tasks taken from the broker for the first time at once, without reading or writing the database:
-     * their lease is written only if they run long (the result writer's {@code sendingUnleased}). Tasks this
-     * connection knows were cancelled are acknowledged and dropped; a cancel that races with the send reaches
-     * the endpoint as a notice.
+     * their lease is written only if they run long. Tasks this connection knows were cancelled are acknowledged
+     * and dropped; a cancel that races with the send reaches the endpoint as a notice.
      */
     private void sendUnleased(List<TaskMessage> fresh) {
         List<TaskMessage> out = fresh;
@@ -206,40 +241,58 @@ final class EndpointConnection implements AutoCloseable {
             drop(dropped);
         }
         List<TaskMessage> out = dropped.isEmpty() ? tasks : tasks.stream().filter(t -> taken.contains(t.task())).toList();
-        if (!out.isEmpty() && open) {
+        if (!out.isEmpty() && open.get()) {
             send(out);
         }
     }
 
-    /** Sends tasks, each function's code ahead of its first task (the dispatcher and the writer both send). */
-    private synchronized void send(List<TaskMessage> batch) {
-        List<FunctionDoc> code = new ArrayList<>();
-        List<TaskMessage> out = new ArrayList<>(batch.size());
+    /**
+     * Queues tasks, each function's code ahead of its first task (the dispatcher and the writer both send; the
+     * lock keeps that order and is never held while waiting on the endpoint).
+     */
+    private void send(List<TaskMessage> batch) {
         List<TaskResult> unrunnable = new ArrayList<>();
-        for (TaskMessage t : batch) {
-            if (!functionsSent.contains(t.function())) {
-                Optional<FunctionDoc> doc = functions.apply(t.function());
-                if (doc.isEmpty()) {
-                    long now = System.currentTimeMillis();
-                    unrunnable.add(new TaskResult(t.task(), t.attempt(), "function " + t.function()
-                            + " was deleted before the task ran", new TaskResult.Failure(ErrorCode.FUNCTION_UNAVAILABLE,
-                            "function " + t.function() + " no longer exists", null), now, now));
-                    continue;
+        sendLock.lock();
+        try {
+            List<FunctionDoc> code = new ArrayList<>();
+            List<TaskMessage> out = new ArrayList<>(batch.size());
+            for (TaskMessage t : batch) {
+                if (!functionsSent.contains(t.function())) {
+                    Optional<FunctionDoc> doc = functions.apply(t.function());
+                    if (doc.isEmpty()) {
+                        unrunnable.add(unrunnable(t));
+                        continue;
+                    }
+                    functionsSent.add(t.function());
+                    code.add(doc.get());
                 }
-                functionsSent.add(t.function());
-                code.add(doc.get());
+                out.add(t);
             }
-            out.add(t);
-        }
-        if (!code.isEmpty()) {
-            sender.send(new ChannelMessage.Functions(code));
-        }
-        if (!out.isEmpty()) {
-            sender.send(new ChannelMessage.Tasks(out));
+            if (!code.isEmpty()) {
+                sender.send(new ChannelMessage.Functions(code));
+            }
+            if (!out.isEmpty()) {
+                sender.send(new ChannelMessage.Tasks(out));
+            }
+        } finally {
+            sendLock.unlock();
         }
         if (!unrunnable.isEmpty()) {
-            writer.submit(this, List.of(), 0, unrunnable);
+            Thread.ofVirtual().name("unrunnable-" + endpoint).start(() -> {
+                try {
+                    writer.submit(this, unrunnable);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
         }
+    }
+
+    private TaskResult unrunnable(TaskMessage t) {
+        long now = clock.millis();
+        return new TaskResult(t.task(), t.attempt(), "function " + t.function() + " was deleted before the task ran",
+                new TaskResult.Failure(ErrorCode.FUNCTION_UNAVAILABLE, "function " + t.function() + " no longer exists",
+                        null), now, now);
     }
 
     /** The endpoint's credit; 0 while it drains before stopping (nothing more is sent). */
@@ -248,12 +301,13 @@ final class EndpointConnection implements AutoCloseable {
         signal();
     }
 
-    boolean isOpen() {
-        return open;
+    @Override
+    public boolean isOpen() {
+        return open.get();
     }
 
     void heard() {
-        lastHeardMs = System.currentTimeMillis();
+        lastHeardMs = clock.millis();
     }
 
     long lastHeardMs() {
@@ -264,43 +318,48 @@ final class EndpointConnection implements AutoCloseable {
         return heartbeatPeriodMs;
     }
 
-    /** Tasks sent on this connection whose results are not committed yet. */
-    Set<TaskId> inFlight() {
-        return Set.copyOf(inFlight.keySet());
-    }
-
-    /** The task group of an in-flight task, or null if this connection did not send it. */
-    TaskGroupId groupOf(TaskId task) {
+    @Override
+    public TaskGroupId groupOf(TaskId task) {
         return inFlight.get(task);
     }
 
     /** Results are committed: free their credit and let the endpoint drop them. */
-    void acknowledged(List<TaskId> tasks) {
+    @Override
+    public void acknowledged(List<TaskId> tasks) {
         consumer.ack(tasks);
-        tasks.forEach(inFlight::remove);
+        tasks.forEach(t -> {
+            inFlight.remove(t);
+            held.remove(t);
+        });
         signal();
         sender.send(new ChannelMessage.ResultsAck(tasks));
     }
 
+    @Override
+    public void reconnect(String why) {
+        sender.closeSession(1011, why);
+    }
+
     private void signal() {
-        lock.lock();
+        creditLock.lock();
         try {
             creditFreed.signalAll();
         } finally {
-            lock.unlock();
+            creditLock.unlock();
         }
     }
-
-    private final List<AutoCloseable> onClose = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Closes {@code handle} (a subscription) with this connection. */
     void onClose(AutoCloseable handle) {
         onClose.add(handle);
     }
 
+    /** Idempotent, and safe from any thread. */
     @Override
     public void close() {
-        open = false;
+        if (!open.getAndSet(false)) {
+            return;
+        }
         writer.forget(this);
         for (AutoCloseable h : onClose) {
             try {

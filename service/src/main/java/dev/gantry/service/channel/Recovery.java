@@ -25,6 +25,11 @@ public final class Recovery {
         this.publishRequeued = publishRequeued;
     }
 
+    /** Tasks whose failed attempts went back to their queue. */
+    void requeued(java.util.Set<dev.gantry.protocol.TaskId> tasks) {
+        apply(new TaskLeases.Outcome(List.copyOf(tasks), List.of()), "their attempts failed and they have retries left");
+    }
+
     public void apply(TaskLeases.Outcome o, String why) {
         if (!o.requeued().isEmpty()) {
             log.info("{} tasks queued again: {}", o.requeued().size(), why);

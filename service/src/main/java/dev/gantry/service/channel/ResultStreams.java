@@ -26,6 +26,8 @@ public final class ResultStreams implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ResultStreams.class);
     private static final String PATH = "/v3/stream";
     private static final int REPLAY_PAGE = 1000;
+    /** Task groups one stream may watch. */
+    static final int MAX_GROUPS = 1000;
 
     private final Auth auth;
     private final TaskStore tasks;
@@ -45,11 +47,13 @@ public final class ResultStreams implements AutoCloseable {
         app.wsBeforeUpgrade(PATH, auth::authenticate);
         app.ws(PATH, ws -> {
             ws.onConnect(ctx -> clients.put(ctx.sessionId(), new Client(Auth.identity(ctx),
-                    new WsSender(ctx, 4096, "stream-" + ctx.sessionId()), new CopyOnWriteArrayList<>(),
+                    new WsSender(ctx, 4096, "stream-" + ctx.sessionId()).start(), new CopyOnWriteArrayList<>(),
                     ConcurrentHashMap.newKeySet())));
             ws.onMessage(ctx -> {
                 try {
                     onFrame(ctx, Json.read(ctx.message(), StreamMessage.class));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 } catch (GantryException e) {
                     Client c = clients.get(ctx.sessionId());
                     if (c != null) {
@@ -62,7 +66,12 @@ public final class ResultStreams implements AutoCloseable {
         });
     }
 
-    private void onFrame(WsContext ctx, StreamMessage m) {
+    /**
+     * A subscription: each group once per connection (a second subscribe only replays), at most
+     * {@link #MAX_GROUPS} groups. The broker's thread only queues what it hands over: a client that does not
+     * read is disconnected when its queue is full, and no other client or endpoint waits for it.
+     */
+    private void onFrame(WsContext ctx, StreamMessage m) throws InterruptedException {
         Client c = clients.get(ctx.sessionId());
         if (c == null || !(m instanceof StreamMessage.Subscribe s)) {
             return;
@@ -70,9 +79,15 @@ public final class ResultStreams implements AutoCloseable {
         if (!tasks.groupOwned(c.who(), s.taskGroupId())) {
             throw new GantryException(ErrorCode.TASK_GROUP_NOT_FOUND, "task group " + s.taskGroupId() + " not found");
         }
-        c.subscriptions().add(broker.subscribeResults(s.taskGroupId(),
-                results -> c.sender().send(new StreamMessage.Results(results))));
-        c.groups().add(s.taskGroupId());
+        if (!c.groups().contains(s.taskGroupId())) {
+            if (c.groups().size() >= MAX_GROUPS) {
+                throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "a stream may watch at most " + MAX_GROUPS
+                        + " task groups; open another stream");
+            }
+            c.groups().add(s.taskGroupId());
+            c.subscriptions().add(broker.subscribeResults(s.taskGroupId(),
+                    results -> c.sender().send(new StreamMessage.Results(results))));
+        }
         if (s.replay()) {
             replay(c, s.taskGroupId());
         }
@@ -81,19 +96,26 @@ public final class ResultStreams implements AutoCloseable {
     /** Sends every subscribed group's ended tasks again: after a broker loss, fanned-out results may be missing. */
     public void replayAll() {
         for (Client c : clients.values()) {
-            for (dev.gantry.protocol.TaskGroupId g : c.groups()) {
-                replay(c, g);
-            }
+            Thread.ofVirtual().name("stream-replay").start(() -> {
+                try {
+                    for (dev.gantry.protocol.TaskGroupId g : c.groups()) {
+                        replay(c, g);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
         }
     }
 
-    private void replay(Client c, dev.gantry.protocol.TaskGroupId group) {
+    /** Sends a group's ended tasks, page by page, waiting for the client to read (on the client's own thread). */
+    private void replay(Client c, dev.gantry.protocol.TaskGroupId group) throws InterruptedException {
         long[] after = {0};
         List<TaskStatus> page;
         do {
             page = tasks.endedInGroup(group, after[0], REPLAY_PAGE, after);
-            if (!page.isEmpty()) {
-                c.sender().send(new StreamMessage.Results(page));
+            if (!page.isEmpty() && !c.sender().sendWaiting(new StreamMessage.Results(page))) {
+                return;
             }
         } while (page.size() == REPLAY_PAGE);
     }

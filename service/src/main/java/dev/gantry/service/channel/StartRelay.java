@@ -49,9 +49,9 @@ final class StartRelay {
 
     private void send(EndpointConnection manager, TaskStatus notice) {
         try {
-            requests.unanswered(notice.taskId().value(), manager.endpoint).ifPresent(r -> {
+            requests.unanswered(notice.taskId().value(), manager.endpoint()).ifPresent(r -> {
                 Identity who = identities.byId(r.identity()).orElseThrow();
-                EndpointStore.Target m = endpoints.target(manager.endpoint).orElseThrow();
+                EndpointStore.Target m = endpoints.target(manager.endpoint()).orElseThrow();
                 String token = identities.issueScopedToken(new Identity(m.owner(), null), r.userEndpoint().value());
                 tokens.put(r.requestId(), token);
                 manager.sender.send(new ChannelMessage.StartUserEndpoint(r.userEndpoint(), r.requestId(), r.requestedAt(),
@@ -59,9 +59,9 @@ final class StartRelay {
                         r.userRuntime(), token, "/v3/endpoints/" + r.userEndpoint() + "/channel"));
             });
         } catch (RuntimeException e) {
-            log.warn("could not send start request {} to endpoint manager {}: {}", notice.taskId(), manager.endpoint,
+            log.warn("could not send start request {} to endpoint manager {}: {}", notice.taskId(), manager.endpoint(),
                     e.toString());
-            requests.answer(notice.taskId().value(), manager.endpoint, "the service could not reach the endpoint manager",
+            requests.answer(notice.taskId().value(), manager.endpoint(), "the service could not reach the endpoint manager",
                     System.currentTimeMillis());
         }
     }

@@ -5,39 +5,52 @@ import io.javalin.websocket.WsContext;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one writer of a WebSocket: frames queue (bounded) and a virtual thread sends them in order. A peer
- * that does not keep up within the wait is disconnected; it reconnects and catches up from the database.
+ * The one writer of a WebSocket: frames queue (bounded) and a virtual thread sends them in order. A peer whose
+ * queue is full is disconnected at once ({@link #send}): no thread that serves others waits on it. It reconnects
+ * and catches up from the database. Only the peer's own thread may wait for room ({@link #sendWaiting}).
  */
 final class WsSender implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WsSender.class);
     private static final String POISON = "";
     private final WsContext ws;
     private final BlockingQueue<String> frames;
-    private final Thread thread;
-    private volatile boolean open = true;
+    private final String name;
+    private final AtomicBoolean open = new AtomicBoolean(true);
+    private Thread thread;
 
     WsSender(WsContext ws, int capacity, String name) {
         this.ws = ws;
         this.frames = new ArrayBlockingQueue<>(capacity);
-        this.thread = Thread.ofVirtual().name(name).start(this::run);
+        this.name = name;
     }
 
-    /** Queues a frame; false (and the connection closed) if the peer did not drain its queue in 30 s. */
+    WsSender start() {
+        thread = Thread.ofVirtual().name(name).start(this::run);
+        return this;
+    }
+
+    /** Queues a frame without waiting; false (and the connection closed) if the peer's queue is full. */
     boolean send(Object message) {
-        if (!open) {
+        if (!open.get()) {
             return false;
         }
-        try {
-            if (frames.offer(Json.write(message), 30, TimeUnit.SECONDS)) {
-                return true;
-            }
-            log.warn("closing WebSocket {}: the peer does not read its frames", ws.sessionId());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (frames.offer(Json.write(message))) {
+            return true;
+        }
+        log.warn("closing WebSocket {}: the peer does not read its frames", ws.sessionId());
+        closeSession(1008, "too slow");
+        return false;
+    }
+
+    /** Queues a frame, waiting up to 30 s for room: only on the peer's own thread (a replay it asked for). */
+    boolean sendWaiting(Object message) throws InterruptedException {
+        if (open.get() && frames.offer(Json.write(message), 30, TimeUnit.SECONDS)) {
+            return true;
         }
         closeSession(1008, "too slow");
         return false;
@@ -61,7 +74,7 @@ final class WsSender implements AutoCloseable {
     }
 
     void closeSession(int status, String reason) {
-        open = false;
+        open.set(false);
         try {
             ws.closeSession(status, reason);
         } catch (RuntimeException e) {
@@ -69,9 +82,10 @@ final class WsSender implements AutoCloseable {
         }
     }
 
+    /** Stops the writer; idempotent. */
     @Override
     public void close() {
-        open = false;
+        open.set(false);
         frames.clear();
         frames.offer(POISON);
     }

@@ -16,20 +16,18 @@ public final class TaskStatuses {
     private TaskStatuses() {}
 
     static TaskStatus read(ResultSet rs) throws SQLException {
-        TaskState state = TaskState.fromWire(rs.getString("state"));
         Long nodesWait = Rows.nullableLong(rs, "nodes_wait_at");
-        if (state == TaskState.WAITING_FOR_EP && rs.getObject("dispatched_at") != null) {
-            // leased to its endpoint (TaskLeases), where it may wait for a pilot block with room
-            state = nodesWait != null ? TaskState.WAITING_FOR_NODES : TaskState.WAITING_FOR_LAUNCH;
-        }
+        Long dispatched = Rows.nullableLong(rs, "dispatched_at");
+        TaskState state = StoredState.visible(rs.getString("state"), dispatched, nodesWait);
         Map<String, Double> transitions = new LinkedHashMap<>();
-        put(transitions, TaskState.RECEIVED, Rows.nullableLong(rs, "created_at"));
-        put(transitions, TaskState.WAITING_FOR_LAUNCH, Rows.nullableLong(rs, "dispatched_at"));
-        put(transitions, TaskState.WAITING_FOR_NODES, nodesWait);
-        put(transitions, TaskState.RUNNING, Rows.nullableLong(rs, "started_at"));
+        long[] last = {0};
+        put(transitions, TaskState.RECEIVED, Rows.nullableLong(rs, "created_at"), last);
+        put(transitions, TaskState.WAITING_FOR_LAUNCH, dispatched, last);
+        put(transitions, TaskState.WAITING_FOR_NODES, nodesWait, last);
+        put(transitions, TaskState.RUNNING, Rows.nullableLong(rs, "started_at"), last);
         Long completed = Rows.nullableLong(rs, "completed_at");
         if (state.isTerminal()) {
-            put(transitions, state, completed);
+            put(transitions, state, completed, last);
         }
         String code = rs.getString("error_code");
         return new TaskStatus(new TaskId(Rows.uuid(rs, "id")), state.wire(), !state.isTerminal(),
@@ -43,16 +41,22 @@ public final class TaskStatuses {
         TaskResult.Failure f = r.error();
         TaskState state = f == null ? TaskState.SUCCESS : TaskState.FAILED;
         Map<String, Double> transitions = new LinkedHashMap<>();
-        put(transitions, TaskState.RUNNING, r.startedAtMs());
-        put(transitions, state, r.completedAtMs());
+        long[] last = {0};
+        put(transitions, TaskState.RUNNING, r.startedAtMs(), last);
+        put(transitions, state, r.completedAtMs(), last);
         return new TaskStatus(r.task(), state.wire(), false, f == null ? r.data() : null, f == null ? null : r.data(),
                 seconds(r.completedAtMs()), f == null ? null : f.code(), f == null ? null : f.exceptionType(), group,
                 new TaskStatus.Details(transitions));
     }
 
-    private static void put(Map<String, Double> m, TaskState s, Long ms) {
+    /**
+     * Adds a transition, never earlier than the one before it ({@code last}): the times come from the service's
+     * clock and the endpoint's, which may disagree, and a task's history reads in the order it happened.
+     */
+    private static void put(Map<String, Double> m, TaskState s, Long ms, long[] last) {
         if (ms != null) {
-            m.put(s.wire(), ms / 1000.0);
+            last[0] = Math.max(last[0], ms);
+            m.put(s.wire(), last[0] / 1000.0);
         }
     }
 

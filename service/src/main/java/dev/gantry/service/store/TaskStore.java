@@ -11,7 +11,6 @@ import dev.gantry.protocol.api.TaskGroupDoc;
 import dev.gantry.protocol.api.TaskStatus;
 import dev.gantry.protocol.api.ResourceSpec;
 import dev.gantry.protocol.channel.TaskMessage;
-import dev.gantry.protocol.channel.TaskResult;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -32,7 +32,7 @@ import java.util.UUID;
 public final class TaskStore {
     static final String STATUS_COLUMNS = "id, group_id, state, result, exception, error_code,"
             + " exception_type, created_at, dispatched_at, nodes_wait_at, started_at, completed_at";
-    static final String NOT_ENDED = "state NOT IN ('success', 'failed', 'cancelled', 'expired')";
+    static final String LIVE = StoredState.live("tasks");
     private final Database db;
 
     public TaskStore(Database db) {
@@ -120,7 +120,7 @@ public final class TaskStore {
     public List<TaskStatus> endedInGroup(TaskGroupId group, long afterSeq, int limit, long[] lastSeq) {
         return db.tx(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT seq, " + STATUS_COLUMNS + " FROM tasks"
-                    + " WHERE group_id = ? AND seq > ? AND NOT " + NOT_ENDED + " ORDER BY seq LIMIT ?")) {
+                    + " WHERE group_id = ? AND seq > ? AND NOT " + LIVE + " ORDER BY seq LIMIT ?")) {
                 ps.setObject(1, group.value());
                 ps.setLong(2, afterSeq);
                 ps.setInt(3, limit);
@@ -157,7 +157,7 @@ public final class TaskStore {
     public List<QueuedTask> unqueued(int limit) {
         return db.tx(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT seq, id, group_id, endpoint_id, function_id,"
-                    + " attempt, payload, resources FROM tasks WHERE queued = FALSE AND " + NOT_ENDED + " ORDER BY seq LIMIT ?")) {
+                    + " attempt, payload, resources FROM tasks WHERE queued = FALSE AND " + LIVE + " ORDER BY seq LIMIT ?")) {
                 ps.setInt(1, limit);
                 return readQueued(ps);
             }
@@ -169,19 +169,24 @@ public final class TaskStore {
      * forgets. Leased tasks are the database's already.
      */
     public int unqueueWaiting() {
-        return db.update("UPDATE tasks SET queued = FALSE WHERE state = ? AND dispatched_at IS NULL",
-                TaskState.WAITING_FOR_EP.wire());
+        return db.update("UPDATE tasks SET queued = FALSE WHERE " + StoredState.in(Set.of(TaskState.WAITING_FOR_EP)));
     }
 
     /** The stored statuses of {@code ids}, whoever owns them: what a duplicate result re-announces. */
     public List<TaskStatus> statusesOf(Collection<TaskId> ids) {
-        return db.tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + STATUS_COLUMNS + " FROM tasks WHERE id IN ("
-                    + Rows.marks(ids.size()) + ")")) {
-                Rows.setUuids(ps, 1, ids.stream().map(TaskId::value).toList());
-                return readStatuses(ps);
-            }
-        });
+        return db.tx(c -> statuses(c, ids));
+    }
+
+    /** The stored statuses of {@code ids}, in the caller's transaction. */
+    static List<TaskStatus> statuses(Connection c, Collection<TaskId> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + STATUS_COLUMNS + " FROM tasks WHERE id IN ("
+                + Rows.marks(ids.size()) + ")")) {
+            Rows.setUuids(ps, 1, ids.stream().map(TaskId::value).toList());
+            return readStatuses(ps);
+        }
     }
 
     /**
@@ -190,10 +195,7 @@ public final class TaskStore {
      */
     public int expire(long beforeMs, long nowMs) {
         db.update("DELETE FROM submit_keys WHERE created_at < ?", beforeMs);
-        return db.update("UPDATE tasks SET state = ?, payload = '', result = NULL, exception = NULL,"
-                + " error_code = CASE WHEN state IN ('success', 'failed', 'cancelled') THEN error_code ELSE ? END,"
-                + " completed_at = COALESCE(completed_at, ?) WHERE created_at < ? AND state <> ?",
-                TaskState.EXPIRED.wire(), ErrorCode.TASK_EXPIRED.name(), nowMs, beforeMs, TaskState.EXPIRED.wire());
+        return db.tx(c -> TaskTransitions.expire(c, beforeMs, nowMs));
     }
 
     /** A cancel's outcome: the task's status after it, its endpoint, and whether it had not ended before. */
@@ -221,20 +223,9 @@ public final class TaskStore {
                     dispatched = Rows.nullableLong(rs, "dispatched_at") != null;
                 }
             }
-            boolean changed = !TaskState.fromWire(state).isTerminal();
-            if (changed) {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET state = ?, error_code = ?, exception = ?,"
-                        + " exception_type = ?, completed_at = ? WHERE id = ?")) {
-                    ps.setString(1, TaskState.CANCELLED.wire());
-                    ps.setString(2, ErrorCode.TASK_CANCELLED.name());
-                    ps.setString(3, "the task was cancelled by its submitter while "
-                            + (dispatched && state.equals(TaskState.WAITING_FOR_EP.wire()) ? "waiting-for-launch" : state));
-                    ps.setString(4, "TaskCancelled");
-                    ps.setLong(5, nowMs);
-                    ps.setObject(6, id.value());
-                    ps.executeUpdate();
-                }
-            }
+            TaskState was = StoredState.visible(state, dispatched ? 0L : null, null);
+            boolean changed = TaskTransitions.cancel(c, id, "the task was cancelled by its submitter while "
+                    + was.wire(), nowMs);
             try (PreparedStatement ps = c.prepareStatement("SELECT " + STATUS_COLUMNS + " FROM tasks WHERE id = ?")) {
                 ps.setObject(1, id.value());
                 return Optional.of(new Cancelled(readStatuses(ps).get(0), endpoint, changed));
@@ -270,82 +261,6 @@ public final class TaskStore {
             }
         }
         return out;
-    }
-
-    /** What one commit of the result writer did: which results it recorded, which tasks it leased. */
-    public record Recorded(boolean[] results, java.util.Set<TaskId> leased) {}
-
-    /**
-     * What a commit writes before results, in this order: leases of tasks about to be sent, notes that leased
-     * tasks wait for nodes (since {@code waitingSinceMs}), and starts (at {@code acceptedAtMs}).
-     */
-    public record Progress(List<TaskMessage> lease, Collection<TaskId> waitingForNodes, long waitingSinceMs,
-            Collection<TaskId> accepted, long acceptedAtMs) {}
-
-    /**
-     * Records {@code progress} and results, all in one transaction: one commit for everything the endpoints'
-     * connections need at that moment. A result is not recorded (false) if its task had ended or does not
-     * exist, or if it is the failure of an attempt that was already retried; a success of an earlier attempt
-     * still ends the task (first result wins).
-     */
-    public Recorded record(Progress progress, List<TaskResult> results, long nowMs) {
-        return db.tx(c -> {
-            // results first: a redelivered copy of a task whose result comes in this commit is not leased (and
-            // not sent: the endpoint would get it after this result's acknowledgement and run it again)
-            boolean[] recorded = results(c, results);
-            java.util.Set<TaskId> leased = TaskLeases.dispatch(c, progress.lease(), nowMs);
-            TaskLeases.waitingForNodes(c, progress.waitingForNodes(), progress.waitingSinceMs());
-            starts(c, progress.accepted(), progress.acceptedAtMs());
-            return new Recorded(recorded, leased);
-        });
-    }
-
-    private static void starts(Connection c, Collection<TaskId> accepted, long acceptedAtMs) throws SQLException {
-        if (!accepted.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET state = ?, started_at = ?"
-                    + " WHERE id = ? AND state = ? AND dispatched_at IS NOT NULL")) {
-                for (TaskId id : accepted) {
-                    ps.setString(1, TaskState.RUNNING.wire());
-                    ps.setLong(2, acceptedAtMs);
-                    ps.setObject(3, id.value());
-                    ps.setString(4, TaskState.WAITING_FOR_EP.wire());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-        }
-    }
-
-    private static boolean[] results(Connection c, List<TaskResult> results) throws SQLException {
-        boolean[] recorded = new boolean[results.size()];
-        if (results.isEmpty()) {
-            return recorded;
-        }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET state = ?, result = ?, exception = ?,"
-                + " error_code = ?, exception_type = ?, started_at = ?, completed_at = ?,"
-                + " dispatched_at = COALESCE(dispatched_at, ?) WHERE id = ? AND " + NOT_ENDED
-                + " AND (? OR attempt = ?)")) {
-            for (TaskResult r : results) {
-                TaskResult.Failure f = r.error();
-                ps.setString(1, (f == null ? TaskState.SUCCESS : TaskState.FAILED).wire());
-                ps.setString(2, f == null ? r.data() : null);
-                ps.setString(3, f == null ? null : r.data());
-                ps.setString(4, f == null ? null : f.code().name());
-                ps.setString(5, f == null ? null : f.exceptionType());
-                ps.setLong(6, r.startedAtMs());
-                ps.setLong(7, r.completedAtMs());
-                ps.setLong(8, r.startedAtMs());
-                ps.setObject(9, r.task().value());
-                ps.setBoolean(10, f == null);
-                ps.setInt(11, r.attempt());
-                ps.addBatch();
-            }
-            int[] counts = ps.executeBatch();
-            for (int i = 0; i < counts.length; i++) {
-                recorded[i] = counts[i] != 0;
-            }
-        }
-        return recorded;
     }
 
     private static List<TaskStatus> readStatuses(PreparedStatement ps) throws SQLException {

@@ -1,0 +1,86 @@
+package dev.gantry.service.channel;
+
+import dev.gantry.broker.Broker;
+import dev.gantry.protocol.TaskGroupId;
+import dev.gantry.protocol.TaskId;
+import dev.gantry.protocol.api.TaskStatus;
+import dev.gantry.protocol.channel.TaskResult;
+import dev.gantry.service.store.TaskCommits;
+import dev.gantry.service.store.TaskStatuses;
+import dev.gantry.service.store.TaskStore;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * After a commit: the results it ended go to their task groups' watchers, and only then are they
+ * acknowledged to their endpoints, so that an instance that dies in between leaves them in the endpoint's
+ * outbox, and the instance that gets them again announces them again. Neither step waits on a peer: the
+ * broker's watchers and the endpoints' senders queue, and close a peer that does not keep up.
+ */
+public final class FanOut {
+    private static final Logger log = LoggerFactory.getLogger(FanOut.class);
+    private final TaskStore tasks;
+    private final Broker broker;
+
+    public FanOut(TaskStore tasks, Broker broker) {
+        this.tasks = tasks;
+        this.broker = broker;
+    }
+
+    /** Announces the results of {@code items} as {@code done} recorded them, then acknowledges them. */
+    void after(List<WorkItem.Results> items, TaskCommits.Committed done) {
+        announce(items, done);
+        acknowledge(items);
+    }
+
+    private void announce(List<WorkItem.Results> items, TaskCommits.Committed done) {
+        Map<TaskGroupId, List<TaskStatus>> byGroup = new LinkedHashMap<>();
+        Map<TaskId, TaskResult> unknownGroup = new HashMap<>();
+        List<TaskId> duplicates = new ArrayList<>();
+        int i = 0;
+        for (WorkItem.Results it : items) {
+            for (TaskResult r : it.results()) {
+                boolean ended = done.ended()[i++];
+                if (done.requeued().contains(r.task())) {
+                    continue;
+                }
+                if (!ended) {
+                    log.debug("dropped a late result for task {}: it had already ended", r.task());
+                    duplicates.add(r.task());
+                    continue;
+                }
+                TaskGroupId g = it.from().groupOf(r.task());
+                if (g == null) {
+                    unknownGroup.put(r.task(), r);
+                } else {
+                    byGroup.computeIfAbsent(g, k -> new ArrayList<>()).add(TaskStatuses.of(r, g));
+                }
+            }
+        }
+        if (!unknownGroup.isEmpty()) {
+            tasks.groupsOf(unknownGroup.keySet()).forEach((task, g) ->
+                    byGroup.computeIfAbsent(g, k -> new ArrayList<>()).add(TaskStatuses.of(unknownGroup.get(task), g)));
+        }
+        if (!duplicates.isEmpty()) {
+            // the first result's announcement may have been lost with the instance that committed it
+            tasks.statusesOf(duplicates).stream().filter(s -> !s.pending()).forEach(s ->
+                    byGroup.computeIfAbsent(s.taskGroupId(), k -> new ArrayList<>()).add(s));
+        }
+        byGroup.forEach(broker::publishResults);
+    }
+
+    private static void acknowledge(List<WorkItem.Results> items) {
+        Map<Peer, List<TaskId>> byPeer = new IdentityHashMap<>();
+        for (WorkItem.Results it : items) {
+            List<TaskId> ids = byPeer.computeIfAbsent(it.from(), c -> new ArrayList<>());
+            it.results().forEach(r -> ids.add(r.task()));
+        }
+        byPeer.forEach(Peer::acknowledged);
+    }
+}
