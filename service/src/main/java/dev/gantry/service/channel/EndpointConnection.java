@@ -51,7 +51,10 @@ final class EndpointConnection implements Peer, AutoCloseable {
     private final ResultWriter writer;
     private final Clock clock;
     private final Set<FunctionId> functionsSent = new HashSet<>();
-    private final Map<TaskId, TaskGroupId> inFlight = new ConcurrentHashMap<>();
+    /** A task sent on this connection: its group, and the attempt sent. */
+    private record Sent(TaskGroupId group, int attempt) {}
+
+    private final Map<TaskId, Sent> inFlight = new ConcurrentHashMap<>();
     private final Set<TaskId> held = ConcurrentHashMap.newKeySet();
     private final ReentrantLock sendLock = new ReentrantLock();
     private final ReentrantLock creditLock = new ReentrantLock();
@@ -158,7 +161,7 @@ final class EndpointConnection implements Peer, AutoCloseable {
         List<TaskMessage> fresh = new ArrayList<>(batch.size());
         List<TaskMessage> again = new ArrayList<>();
         for (Delivery d : batch) {
-            inFlight.put(d.task().task(), d.task().group());
+            inFlight.put(d.task().task(), new Sent(d.task().group(), d.task().attempt()));
             (d.redelivered() ? again : fresh).add(d.task());
         }
         if (!again.isEmpty()) {
@@ -320,17 +323,22 @@ final class EndpointConnection implements Peer, AutoCloseable {
 
     @Override
     public TaskGroupId groupOf(TaskId task) {
-        return inFlight.get(task);
+        Sent s = inFlight.get(task);
+        return s == null ? null : s.group();
     }
 
-    /** Results are committed: free their credit and let the endpoint drop them. */
+    /**
+     * Results are committed: free their credit and let the endpoint drop them. A later attempt of the same task,
+     * sent meanwhile, stays in flight.
+     */
     @Override
-    public void acknowledged(List<TaskId> tasks) {
+    public void acknowledged(List<TaskResult> results) {
+        List<TaskId> tasks = results.stream().map(TaskResult::task).toList();
         consumer.ack(tasks);
-        tasks.forEach(t -> {
-            inFlight.remove(t);
-            held.remove(t);
-        });
+        for (TaskResult r : results) {
+            inFlight.computeIfPresent(r.task(), (t, s) -> s.attempt() <= r.attempt() ? null : s);
+            held.remove(r.task());
+        }
         signal();
         sender.send(new ChannelMessage.ResultsAck(tasks));
     }

@@ -76,10 +76,9 @@ public final class FanOut {
     }
 
     private static void acknowledge(List<WorkItem.Results> items) {
-        Map<Peer, List<TaskId>> byPeer = new IdentityHashMap<>();
+        Map<Peer, List<TaskResult>> byPeer = new IdentityHashMap<>();
         for (WorkItem.Results it : items) {
-            List<TaskId> ids = byPeer.computeIfAbsent(it.from(), c -> new ArrayList<>());
-            it.results().forEach(r -> ids.add(r.task()));
+            byPeer.computeIfAbsent(it.from(), c -> new ArrayList<>()).addAll(it.results());
         }
         byPeer.forEach(Peer::acknowledged);
     }

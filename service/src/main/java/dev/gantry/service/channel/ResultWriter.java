@@ -198,10 +198,11 @@ public final class ResultWriter implements AutoCloseable {
                         .collect(java.util.stream.Collectors.toSet()), null);
             }
         }
+        after.accept(results, done);
         if (!done.requeued().isEmpty()) {
+            // after the acknowledgements: the next attempt may reach the same connection at once
             requeued.accept(done.requeued());
         }
-        after.accept(results, done);
     }
 
     /** An item that cannot be committed: its sender sends it again after reconnecting. */

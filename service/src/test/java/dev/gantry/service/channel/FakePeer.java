@@ -4,6 +4,7 @@ import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.channel.TaskMessage;
+import dev.gantry.protocol.channel.TaskResult;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -31,8 +32,8 @@ final class FakePeer implements Peer {
     }
 
     @Override
-    public void acknowledged(List<TaskId> tasks) {
-        acknowledged.addAll(tasks);
+    public void acknowledged(List<TaskResult> results) {
+        results.forEach(r -> acknowledged.add(r.task()));
     }
 
     @Override
