@@ -50,6 +50,25 @@ public final class TestBackend implements AutoCloseable {
         return new TestBackend(db, "gantry-test-" + suffix);
     }
 
+    /** A fresh PostgreSQL database alone (no broker), dropped on close: for the stores' contract tests. */
+    public record Postgres(String database) implements AutoCloseable {
+        public String jdbcUrl() {
+            return "jdbc:postgresql://" + PG_HOST + ":" + PG_PORT + "/" + database;
+        }
+
+        @Override
+        public void close() {
+            admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        }
+    }
+
+    public static Postgres postgres() {
+        require("PostgreSQL", PG_HOST, PG_PORT, "start it with: pg_ctlcluster --skip-systemctl-redirect 15 main start");
+        String db = "gantry_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        admin("CREATE DATABASE " + db);
+        return new Postgres(db);
+    }
+
     public String jdbcUrl() {
         return "jdbc:postgresql://" + PG_HOST + ":" + PG_PORT + "/" + database;
     }
