@@ -6,6 +6,7 @@ import dev.gantry.protocol.api.EndpointMetadata;
 import dev.gantry.protocol.api.EndpointRegistered;
 import dev.gantry.protocol.api.EndpointRegistration;
 import java.net.InetAddress;
+import dev.gantry.protocol.Backoff;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -46,11 +47,12 @@ public final class Registration {
         return new EndpointMetadata(hostname(), System.getProperty("user.name"), EndpointAgent.VERSION, engineType, null);
     }
 
+    private static final Backoff RECONNECT = new Backoff(500, 10_000, true);
+
     /** Waits before attempt {@code attempt + 1}: up to 0.5 s doubling to 10 s, jittered by half. */
     public static void pause(int attempt) {
-        long capMs = Math.min(10_000, 500L << Math.min(attempt, 5));
         try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(capMs / 2, capMs + 1));
+            Thread.sleep(RECONNECT.delayMs(attempt + 1, ThreadLocalRandom.current()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

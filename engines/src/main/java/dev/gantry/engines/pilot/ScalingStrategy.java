@@ -1,5 +1,6 @@
 package dev.gantry.engines.pilot;
 
+import dev.gantry.protocol.Backoff;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -110,9 +111,9 @@ public final class ScalingStrategy {
 
     /** The wait after {@code refusals} refused submits in a row: 0, then 5 s doubling up to 5 min. */
     static long backoffMs(int refusals) {
-        if (refusals <= 0) {
-            return 0;
-        }
-        return Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << Math.min(refusals - 1, 16));
+        return refusals <= 0 ? 0 : REFUSALS.capMs(refusals);
     }
+
+    private static final Backoff REFUSALS = new Backoff(FIRST_BACKOFF_MS,
+            MAX_BACKOFF_MS, false);
 }

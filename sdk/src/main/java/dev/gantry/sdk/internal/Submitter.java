@@ -1,6 +1,7 @@
 package dev.gantry.sdk.internal;
 
 import dev.gantry.client.ApiException;
+import dev.gantry.protocol.Backoff;
 import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.ErrorCode;
 import dev.gantry.protocol.FunctionId;
@@ -21,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -146,6 +148,8 @@ public final class Submitter implements AutoCloseable {
         }
     }
 
+    private static final Backoff RETRY = new Backoff(200, 10_000, true);
+
     private SubmitResponse sendWithRetries(SubmitRequest request) throws InterruptedException {
         for (int attempt = 0; ; attempt++) {
             try {
@@ -155,7 +159,7 @@ public final class Submitter implements AutoCloseable {
                     throw e;
                 }
                 log.info("submit failed ({}); retrying", e.getMessage());
-                Thread.sleep(Math.min(10_000, 200L << attempt));
+                Thread.sleep(RETRY.delayMs(attempt + 1, ThreadLocalRandom.current()));
             }
         }
     }
