@@ -36,6 +36,13 @@ public final class TaskTransitions {
     private static final String EXPIRE = guard(TaskState.EXPIRED,
             TaskState.sources(TaskState.EXPIRED).toArray(TaskState[]::new));
 
+    /**
+     * The task was dispatched to the endpoint given as text. Compared as text so that no plan can use the index
+     * on {@code (endpoint_id, state)} instead of the primary key: PostgreSQL plans a prepared statement once,
+     * and a plan made while the table was empty scanned every task of the endpoint for each row it changed.
+     */
+    private static final String SENT_BY = "CAST(endpoint_id AS VARCHAR(36)) = ?";
+
     private TaskTransitions() {}
 
     /** The SQL condition for a move from any of {@code from} to {@code to}, which the table must allow. */
@@ -90,12 +97,12 @@ public final class TaskTransitions {
         if (notes.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET " + set + " WHERE id = ? AND endpoint_id = ?"
+        try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET " + set + " WHERE id = ? AND " + SENT_BY
                 + " AND " + guard)) {
             for (Note n : notes) {
                 ps.setLong(1, n.atMs());
                 ps.setObject(2, n.task().value());
-                ps.setObject(3, n.endpoint());
+                ps.setString(3, n.endpoint().toString());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -131,7 +138,7 @@ public final class TaskTransitions {
                 ps.setLong(7, t.completedAtMs());
                 ps.setLong(8, t.startedAtMs());
                 ps.setObject(9, t.task().value());
-                ps.setObject(10, r.from().value());
+                ps.setString(10, r.from().toString());
                 ps.setInt(11, t.attempt());
                 ps.addBatch();
                 index[i] = t.failed() ? fails++ : oks++;
@@ -148,17 +155,17 @@ public final class TaskTransitions {
     private static String endSql(String guard, String attempt) {
         return "UPDATE tasks SET state = ?, result = ?, exception = ?, error_code = ?, exception_type = ?,"
                 + " started_at = ?, completed_at = ?, dispatched_at = COALESCE(dispatched_at, ?)"
-                + " WHERE id = ? AND endpoint_id = ? AND " + attempt + " AND " + guard;
+                + " WHERE id = ? AND " + SENT_BY + " AND " + attempt + " AND " + guard;
     }
 
     /** Queues a task again at its next attempt; false if it moved on (another attempt, an end, another endpoint). */
     static boolean requeue(Connection c, Lost l, long nowMs) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET state = ?, attempt = attempt + 1,"
                 + " queued = FALSE, dispatched_at = NULL, nodes_wait_at = NULL, started_at = NULL"
-                + " WHERE id = ? AND endpoint_id = ? AND attempt = ? AND " + REQUEUE)) {
+                + " WHERE id = ? AND " + SENT_BY + " AND attempt = ? AND " + REQUEUE)) {
             ps.setString(1, StoredState.column(TaskState.WAITING_FOR_EP));
             ps.setObject(2, l.task().value());
-            ps.setObject(3, l.endpoint().value());
+            ps.setString(3, l.endpoint().toString());
             ps.setInt(4, l.attempt());
             if (ps.executeUpdate() == 0) {
                 return false;
@@ -171,7 +178,7 @@ public final class TaskTransitions {
     /** Fails a leased task whose attempt was lost with no retries left; its history holds that attempt too. */
     static boolean failLost(Connection c, Lost l, long nowMs) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET state = ?, error_code = ?, exception = ?,"
-                + " exception_type = ?, completed_at = ? WHERE id = ? AND endpoint_id = ? AND attempt = ? AND "
+                + " exception_type = ?, completed_at = ? WHERE id = ? AND " + SENT_BY + " AND attempt = ? AND "
                 + FAIL_LEASED)) {
             ps.setString(1, StoredState.column(TaskState.FAILED));
             ps.setString(2, l.code().name());
@@ -179,7 +186,7 @@ public final class TaskTransitions {
             ps.setString(4, l.code() == ErrorCode.WORKER_LOST ? "WorkerLost" : "EndpointLost");
             ps.setLong(5, nowMs);
             ps.setObject(6, l.task().value());
-            ps.setObject(7, l.endpoint().value());
+            ps.setString(7, l.endpoint().toString());
             ps.setInt(8, l.attempt());
             if (ps.executeUpdate() == 0) {
                 return false;
