@@ -25,6 +25,7 @@ import dev.gantry.service.channel.Recovery;
 import io.javalin.Javalin;
 import java.time.Clock;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,7 @@ public final class GantryService implements AutoCloseable {
     private final ResultStreams streams;
     private final Javalin http;
     private final GantryHome.Credentials credentials;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private GantryService(ServiceConfig cfg) {
         GantryHome.privateDir(cfg.home().dir());
@@ -146,12 +148,20 @@ public final class GantryService implements AutoCloseable {
         return credentials;
     }
 
+    /**
+     * Stops in the reverse order of the start: no channel or stream takes frames, the HTTP server stops, the
+     * housekeeper and the writer finish what they are doing, then the broker and the database close.
+     * Idempotent.
+     */
     @Override
     public void close() {
-        http.stop();
-        housekeeper.close();
+        if (closed.getAndSet(true)) {
+            return;
+        }
         channels.close();
         streams.close();
+        http.stop();
+        housekeeper.close();
         writer.close();
         broker.close();
         db.close();

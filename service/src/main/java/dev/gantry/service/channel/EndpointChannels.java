@@ -59,6 +59,7 @@ public final class EndpointChannels implements AutoCloseable {
     private final StartRelay relay;
     private final Clock clock;
     private final LongAdder rejected = new LongAdder();
+    private volatile boolean closing;
     private volatile java.util.function.Consumer<EndpointId> onLost = e -> {};
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("channel-watchdog").factory());
@@ -130,6 +131,9 @@ public final class EndpointChannels implements AutoCloseable {
     }
 
     private void onFrame(WsContext ctx, ChannelMessage m) throws InterruptedException {
+        if (closing) {
+            return;
+        }
         EndpointConnection c = bySession.get(ctx.sessionId());
         if (c != null) {
             c.heard();
@@ -259,10 +263,24 @@ public final class EndpointChannels implements AutoCloseable {
         this.onLost = action;
     }
 
+    /**
+     * Closes every channel of this instance and records its endpoints as disconnected; frames and closes that
+     * arrive afterwards (while the HTTP server stops) change nothing. Idempotent.
+     */
     @Override
     public void close() {
+        closing = true;
         watchdog.shutdownNow();
-        bySession.values().forEach(EndpointConnection::close);
-        bySession.clear();
+        for (String session : List.copyOf(bySession.keySet())) {
+            EndpointConnection c = bySession.remove(session);
+            if (c != null) {
+                c.close();
+                try {
+                    endpoints.disconnected(c.endpoint(), instance);
+                } catch (RuntimeException e) {
+                    log.debug("endpoint {}: not recorded as disconnected: {}", c.endpoint(), e.getMessage());
+                }
+            }
+        }
     }
 }

@@ -33,6 +33,7 @@ public final class ResultStreams implements AutoCloseable {
     private final TaskStore tasks;
     private final Broker broker;
     private final Map<String, Client> clients = new ConcurrentHashMap<>();
+    private volatile boolean closing;
 
     private record Client(Identity who, WsSender sender, List<AutoCloseable> subscriptions,
             java.util.Set<dev.gantry.protocol.TaskGroupId> groups) {}
@@ -72,7 +73,7 @@ public final class ResultStreams implements AutoCloseable {
      * read is disconnected when its queue is full, and no other client or endpoint waits for it.
      */
     private void onFrame(WsContext ctx, StreamMessage m) throws InterruptedException {
-        Client c = clients.get(ctx.sessionId());
+        Client c = closing ? null : clients.get(ctx.sessionId());
         if (c == null || !(m instanceof StreamMessage.Subscribe s)) {
             return;
         }
@@ -135,8 +136,10 @@ public final class ResultStreams implements AutoCloseable {
         c.sender().close();
     }
 
+    /** Closes every stream; frames that arrive afterwards change nothing. Idempotent. */
     @Override
     public void close() {
-        clients.keySet().forEach(this::closed);
+        closing = true;
+        List.copyOf(clients.keySet()).forEach(this::closed);
     }
 }

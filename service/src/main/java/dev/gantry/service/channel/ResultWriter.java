@@ -6,6 +6,7 @@ import dev.gantry.protocol.channel.TaskResult;
 import dev.gantry.service.store.Report;
 import dev.gantry.service.store.TaskCommits;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -218,11 +219,25 @@ public final class ResultWriter implements AutoCloseable {
         }
     }
 
+    /** Stops after the commit under way, if any; idempotent. */
     @Override
-    public synchronized void close() {
-        open = false;
-        if (thread != null) {
-            thread.interrupt();
+    public void close() {
+        Thread t;
+        synchronized (this) {
+            open = false;
+            t = thread;
+        }
+        if (t == null) {
+            return;
+        }
+        try {
+            // an interrupt would close the database connection under a commit: wait for the loop to see open
+            if (!t.join(Duration.ofSeconds(5))) {
+                t.interrupt();
+                t.join(Duration.ofSeconds(5));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
