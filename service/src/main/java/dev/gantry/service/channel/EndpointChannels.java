@@ -146,7 +146,7 @@ public final class EndpointChannels implements AutoCloseable {
             case ChannelMessage.Results r when c != null -> writer.submit(c, withinLimits(ownedResults(c, r.results())));
             case ChannelMessage.StartAnswer a when c != null -> relay.answered(c.endpoint(), a);
             case ChannelMessage.Status s when c != null -> {
-                c.creditChanged(s.credit());
+                c.dispatcher().creditChanged(s.credit());
                 endpoints.heartbeat(c.endpoint(), s.report());
             }
             default -> log.warn("endpoint channel {}: unexpected {} frame", ctx.sessionId(), m.getClass().getSimpleName());
@@ -223,10 +223,10 @@ public final class EndpointChannels implements AutoCloseable {
         }
         c.onClose(broker.subscribeResults(Broker.controlTopic(id), notices -> {
             relay.forward(c, notices);
-            c.control(notices);
+            c.dispatcher().control(notices);
         }));
         // subscribed first: a cancel committed from now on is heard, and one committed before is read here
-        c.cancelledBefore(leases.cancelledUnsent(id, EndpointConnection.CANCELLED_KEPT));
+        c.dispatcher().cancelledBefore(leases.cancelledUnsent(id, Dispatcher.CANCELLED_KEPT));
         sender.start().send(new ChannelMessage.Welcome(period));
         c.start();
         log.info("endpoint {} connected (instance {}, credit {}, {} tasks still running)", id, h.instance(),
