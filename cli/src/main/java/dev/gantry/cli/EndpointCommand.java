@@ -236,9 +236,8 @@ final class EndpointCommand {
                         r.outstandingTasks());
                 if (!r.blocks().isEmpty()) {
                     System.out.printf("%-16s  %-20s  %s%n", "Block", "Job", "State");
-                    for (String b : r.blocks()) {
-                        String[] f = b.split(":", 3);
-                        System.out.printf("%-16s  %-20s  %s%n", f[0], f.length > 1 ? f[1] : "", f.length > 2 ? f[2] : "");
+                    for (StatusReport.BlockStatus b : r.blocks()) {
+                        System.out.printf("%-16s  %-20s  %s%n", b.block(), b.jobId(), b.state());
                     }
                 }
             }

@@ -5,9 +5,11 @@ import dev.gantry.engines.provider.JobState;
 import dev.gantry.engines.provider.JobStatus;
 import dev.gantry.engines.provider.Provider;
 import dev.gantry.engines.provider.ProviderException;
+import dev.gantry.protocol.api.StatusReport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -155,9 +157,10 @@ final class Blocks implements AutoCloseable {
         }
     }
 
-    /** The blocks for a status report: {@code id:job:state} each. */
-    List<String> describe() {
-        return live.values().stream().map(b -> b.id() + ":" + b.jobId() + ":" + b.state().name().toLowerCase()).toList();
+    /** The blocks for a status report. */
+    List<StatusReport.BlockStatus> describe() {
+        return live.values().stream().map(b -> new StatusReport.BlockStatus(b.id(), b.jobId(),
+                b.state().name().toLowerCase(Locale.ROOT))).toList();
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -75,7 +76,8 @@ public final class PilotEngine implements Engine {
             blocks = new Blocks(provider, cfg.limits(), "block", blocksDir, this::managerCommand,
                     Map.of(ManagerMain.TOKEN_VARIABLE, token));
             interchange = new Interchange(cfg.address(), token, cfg.prefetchCapacity(), period, threshold, blocks::ended,
-                    t -> onStart.accept(t));
+                    t -> onStart.accept(t), Clock.systemUTC());
+            interchange.start();
         } catch (IOException | java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("cannot start the pilot engine's interchange: " + e.getMessage(), e);
         }
@@ -109,14 +111,14 @@ public final class PilotEngine implements Engine {
         while (open) {
             try {
                 int outstanding = interchange.queuedCount()
-                        + interchange.links().stream().mapToInt(l -> l.outstanding.size()).sum();
+                        + interchange.managers().stream().mapToInt(l -> l.outstanding.size()).sum();
                 if (blocks.round(outstanding, this::busy)) {
                     interchange.failQueued(ErrorCode.PROVIDER_ERROR, provider.type() + " refused "
                             + Blocks.REFUSALS_BEFORE_FAILING + " blocks in a row: " + blocks.lastError());
                 }
                 // a block that ended takes its managers with it, even those that did not say goodbye
-                interchange.links().stream().filter(l -> blocks.ended(l.block) && l.outstanding.isEmpty())
-                        .forEach(l -> interchange.lose(l, "its block ended"));
+                interchange.managers().stream().filter(l -> blocks.ended(l.block) && l.outstanding.isEmpty())
+                        .forEach(l -> interchange.lost(l, "its block ended"));
                 Thread.sleep(periodMs);
             } catch (InterruptedException e) {
                 return;
@@ -127,7 +129,7 @@ public final class PilotEngine implements Engine {
     }
 
     private int busy(String block) {
-        return interchange.links().stream().filter(l -> l.block.equals(block))
+        return interchange.managers().stream().filter(l -> l.block.equals(block))
                 .mapToInt(l -> Math.min(l.workers, l.outstanding.size())).sum();
     }
 
@@ -136,7 +138,7 @@ public final class PilotEngine implements Engine {
         if (!interchange.hasFreeSlot()) {
             onWait.accept(task.task());
         }
-        interchange.submit(new Interchange.Job(task, function, onDone));
+        interchange.submit(new PilotTask(task, function, onDone));
     }
 
     private volatile Consumer<TaskId> onStart = t -> { };
@@ -171,7 +173,7 @@ public final class PilotEngine implements Engine {
         if (interchange == null) {
             return new StatusReport(0, 0, 0, 0, 0, "pilot", List.of()); // not started yet
         }
-        List<Interchange.Link> links = interchange.links();
+        List<ManagerConnection> links = interchange.managers();
         int total = links.stream().mapToInt(l -> l.workers).sum();
         int busy = links.stream().mapToInt(l -> Math.min(l.workers, l.outstanding.size())).sum();
         int pending = interchange.queuedCount();

@@ -76,7 +76,10 @@ class PilotEngineFakePbsTest {
                 assertThat(r.data()).as("worker_init ran in the job before the manager").contains("init=1");
                 assertThat(home.resolve("work")).as("working_dir, relative to the endpoint's directory").isDirectory();
             }
-            assertThat(engine.status().blocks()).singleElement().asString().endsWith(":running").contains(".fakepbs");
+            assertThat(engine.status().blocks()).singleElement().satisfies(b -> {
+                assertThat(b.state()).isEqualTo("running");
+                assertThat(b.jobId()).contains(".fakepbs");
+            });
             await().atMost(Duration.ofSeconds(20)).until(() -> engine.status().blocks().isEmpty());
         }
     }
@@ -87,7 +90,7 @@ class PilotEngineFakePbsTest {
             engine.start();
             CompletableFuture<TaskResult> task = PilotEngineLocalProviderTest.submit(engine, ProcessEngineTest.shell("sleep 30"));
             await().atMost(Duration.ofSeconds(30)).until(() -> engine.status().idleWorkers() < engine.status().totalWorkers());
-            String job = engine.status().blocks().get(0).split(":")[1];
+            String job = engine.status().blocks().get(0).jobId();
             assertThat(new LocalCommandRunner().run(List.of(bin.resolve("qdel").toString(), job), null,
                     Duration.ofSeconds(10)).ok()).isTrue();
             TaskResult r = task.get(30, TimeUnit.SECONDS);
