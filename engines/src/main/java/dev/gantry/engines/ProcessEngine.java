@@ -22,14 +22,14 @@ import java.util.function.Consumer;
  */
 public final class ProcessEngine implements Engine {
     /** A task for the pool; {@code runningOn} is the worker that took it, {@code cancelled} set by a cancel. */
-    static final class Job {
+    static final class PoolTask {
         final TaskMessage task;
         final FunctionDoc function;
         final Consumer<TaskResult> onDone;
         volatile WorkerProcess runningOn;
         volatile boolean cancelled;
 
-        Job(TaskMessage task, FunctionDoc function, Consumer<TaskResult> onDone) {
+        PoolTask(TaskMessage task, FunctionDoc function, Consumer<TaskResult> onDone) {
             this.task = task;
             this.function = function;
             this.onDone = onDone;
@@ -48,11 +48,11 @@ public final class ProcessEngine implements Engine {
         }
     }
 
-    private final Map<TaskId, Job> byTask = new ConcurrentHashMap<>();
+    private final Map<TaskId, PoolTask> byTask = new ConcurrentHashMap<>();
 
     private final int workers;
     private final Path workDir;
-    private final BlockingQueue<Job> jobs = new LinkedBlockingQueue<>();
+    private final BlockingQueue<PoolTask> queue = new LinkedBlockingQueue<>();
     private final AtomicInteger running = new AtomicInteger();
     private final List<WorkerProcess> processes = new ArrayList<>();
 
@@ -64,7 +64,7 @@ public final class ProcessEngine implements Engine {
     @Override
     public void start() {
         for (int i = 0; i < workers; i++) {
-            WorkerProcess w = new WorkerProcess(i, workDir, jobs, running);
+            WorkerProcess w = new WorkerProcess(i, workDir, queue, running);
             processes.add(w);
             w.start();
         }
@@ -72,29 +72,29 @@ public final class ProcessEngine implements Engine {
 
     @Override
     public void submit(TaskMessage task, FunctionDoc function, Consumer<TaskResult> onDone) {
-        Job job = new Job(task, function, r -> {
+        PoolTask poolTask = new PoolTask(task, function, r -> {
             byTask.remove(task.task());
             onDone.accept(r);
         });
-        byTask.put(task.task(), job);
-        jobs.add(job);
+        byTask.put(task.task(), poolTask);
+        queue.add(poolTask);
     }
 
     /** A queued task is taken out of the queue; a running one has its worker JVM killed (and replaced). */
     @Override
     public boolean cancel(TaskId task) {
-        Job job = byTask.get(task);
-        if (job == null) {
+        PoolTask poolTask = byTask.get(task);
+        if (poolTask == null) {
             return false;
         }
-        job.cancelled = true;
-        if (jobs.remove(job)) {
-            job.onDone().accept(TaskRunner.cancelled(job.task(), System.currentTimeMillis()));
+        poolTask.cancelled = true;
+        if (queue.remove(poolTask)) {
+            poolTask.onDone().accept(TaskRunner.cancelled(poolTask.task(), System.currentTimeMillis()));
             return true;
         }
-        WorkerProcess w = job.runningOn;
+        WorkerProcess w = poolTask.runningOn;
         if (w != null) {
-            w.killFor(job);
+            w.killFor(poolTask);
         }
         return true;
     }
@@ -107,7 +107,7 @@ public final class ProcessEngine implements Engine {
     @Override
     public StatusReport status() {
         int busy = running.get();
-        return new StatusReport(workers, workers - busy, jobs.size(), jobs.size() + busy, 1, "process");
+        return new StatusReport(workers, workers - busy, queue.size(), queue.size() + busy, 1, "process");
     }
 
     @Override

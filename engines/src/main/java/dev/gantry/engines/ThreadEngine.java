@@ -35,9 +35,9 @@ public final class ThreadEngine implements Engine {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger running = new AtomicInteger();
     /** Tasks not yet done, each with its run-once completion. */
-    private final Map<TaskId, Job> jobs = new ConcurrentHashMap<>();
+    private final Map<TaskId, RunningTask> byId = new ConcurrentHashMap<>();
 
-    private record Job(TaskMessage task, Consumer<TaskResult> once) {}
+    private record RunningTask(TaskMessage task, Consumer<TaskResult> once) {}
     private ExecutorService pool;
 
     private final Consumer<TaskId> onStart;
@@ -72,11 +72,11 @@ public final class ThreadEngine implements Engine {
                 onDone.accept(r);
             }
         };
-        jobs.put(task.task(), new Job(task, once));
+        byId.put(task.task(), new RunningTask(task, once));
         pool.execute(() -> {
             queued.decrementAndGet();
             if (done.get()) {
-                jobs.remove(task.task());
+                byId.remove(task.task());
                 return; // cancelled while queued
             }
             running.incrementAndGet();
@@ -88,7 +88,7 @@ public final class ThreadEngine implements Engine {
                 if (hardStop != null) {
                     hardStop.cancel(false);
                 }
-                jobs.remove(task.task());
+                byId.remove(task.task());
                 running.decrementAndGet();
             }
         });
@@ -96,12 +96,12 @@ public final class ThreadEngine implements Engine {
 
     @Override
     public boolean cancel(TaskId task) {
-        Job job = jobs.get(task);
-        if (job == null) {
+        RunningTask runningTask = byId.get(task);
+        if (runningTask == null) {
             return false;
         }
         if (!runner.cancel(task)) {
-            job.once().accept(TaskRunner.cancelled(job.task(), System.currentTimeMillis()));
+            runningTask.once().accept(TaskRunner.cancelled(runningTask.task(), System.currentTimeMillis()));
         }
         return true;
     }

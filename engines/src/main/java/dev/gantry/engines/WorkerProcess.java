@@ -40,7 +40,7 @@ final class WorkerProcess {
     private final int index;
     private final Duration timeout = TaskRunner.timeoutFromEnvironment();
     private final Path workDir;
-    private final BlockingQueue<ProcessEngine.Job> jobs;
+    private final BlockingQueue<ProcessEngine.PoolTask> queue;
     private final AtomicInteger running;
     private volatile boolean open = true;
     private volatile Process process;
@@ -49,10 +49,10 @@ final class WorkerProcess {
     private final Set<FunctionId> functionsSent = new HashSet<>();
     private Thread driver;
 
-    WorkerProcess(int index, Path workDir, BlockingQueue<ProcessEngine.Job> jobs, AtomicInteger running) {
+    WorkerProcess(int index, Path workDir, BlockingQueue<ProcessEngine.PoolTask> queue, AtomicInteger running) {
         this.index = index;
         this.workDir = workDir;
-        this.jobs = jobs;
+        this.queue = queue;
         this.running = running;
     }
 
@@ -67,12 +67,12 @@ final class WorkerProcess {
 
     private void drive() {
         while (open) {
-            ProcessEngine.Job job;
+            ProcessEngine.PoolTask poolTask;
             try {
                 if (process == null || !process.isAlive()) {
                     launch();
                 }
-                job = jobs.take();
+                poolTask = queue.take();
             } catch (InterruptedException e) {
                 return;
             } catch (IOException e) {
@@ -80,27 +80,27 @@ final class WorkerProcess {
                 return;
             }
             running.incrementAndGet();
-            job.runningOn = this;
+            poolTask.runningOn = this;
             try {
-                job.onDone().accept(job.cancelled ? TaskRunner.cancelled(job.task(), System.currentTimeMillis()) : run(job));
+                poolTask.onDone().accept(poolTask.cancelled ? TaskRunner.cancelled(poolTask.task(), System.currentTimeMillis()) : run(poolTask));
             } finally {
-                job.runningOn = null;
+                poolTask.runningOn = null;
                 running.decrementAndGet();
             }
         }
     }
 
-    private TaskResult run(ProcessEngine.Job job) {
+    private TaskResult run(ProcessEngine.PoolTask poolTask) {
         long started = System.currentTimeMillis();
         AtomicBoolean killed = new AtomicBoolean();
         ScheduledFuture<?> hardStop = timeout == null ? null : TIMERS.schedule(() -> {
             killed.set(true);
-            log.warn("task {} ignored its timeout; killing worker process {}", job.task().task(), pid());
+            log.warn("task {} ignored its timeout; killing worker process {}", poolTask.task().task(), pid());
             kill();
         }, timeout.plus(ThreadEngine.GRACE).toMillis(), TimeUnit.MILLISECONDS);
         try {
-            boolean first = functionsSent.add(job.function().functionUuid());
-            Frames.write(toWorker, new WorkerRequest.Run(job.task(), first ? job.function() : null));
+            boolean first = functionsSent.add(poolTask.function().functionUuid());
+            Frames.write(toWorker, new WorkerRequest.Run(poolTask.task(), first ? poolTask.function() : null));
             TaskResult r = Frames.read(fromWorker, TaskResult.class);
             if (r != null) {
                 return r;
@@ -112,17 +112,17 @@ final class WorkerProcess {
                 hardStop.cancel(false);
             }
         }
-        if (job.cancelled) {
+        if (poolTask.cancelled) {
             kill();
-            return TaskRunner.cancelled(job.task(), started);
+            return TaskRunner.cancelled(poolTask.task(), started);
         }
         if (killed.get()) {
             kill();
-            return TaskRunner.timedOut(job.task(), started, timeout);
+            return TaskRunner.timedOut(poolTask.task(), started, timeout);
         }
         String why = "worker process " + pid() + " exited while running the task" + exitCode();
         kill();
-        return new TaskResult(job.task().task(), job.task().attempt(), why,
+        return new TaskResult(poolTask.task().task(), poolTask.task().attempt(), why,
                 new TaskResult.Failure(ErrorCode.WORKER_LOST, why, "WorkerLost"), started,
                 System.currentTimeMillis());
     }
@@ -147,10 +147,10 @@ final class WorkerProcess {
         functionsSent.clear();
     }
 
-    /** Kills this worker (and what it started) if it is still running {@code job}: the job was cancelled. */
-    void killFor(ProcessEngine.Job job) {
-        if (job.runningOn == this) {
-            log.info("task {} cancelled; killing worker process {}", job.task().task(), pid());
+    /** Kills this worker (and what it started) if it is still running {@code poolTask}: the poolTask was cancelled. */
+    void killFor(ProcessEngine.PoolTask poolTask) {
+        if (poolTask.runningOn == this) {
+            log.info("task {} cancelled; killing worker process {}", poolTask.task().task(), pid());
             kill();
         }
     }
