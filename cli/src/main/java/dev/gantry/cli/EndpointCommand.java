@@ -4,12 +4,10 @@ import dev.gantry.client.ServiceClient;
 import dev.gantry.endpoint.EndpointAgent;
 import dev.gantry.endpoint.EndpointConfig;
 import dev.gantry.endpoint.EndpointDir;
-import dev.gantry.endpoint.EndpointHooks;
-import dev.gantry.endpoint.manager.EndpointManager;
+import dev.gantry.endpoint.EndpointMain;
 import dev.gantry.endpoint.manager.ManagerConfig;
 import dev.gantry.endpoint.manager.ManagerFiles;
 import dev.gantry.engines.EngineConfig;
-import dev.gantry.engines.Engines;
 import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.ErrorCode;
 import dev.gantry.protocol.GantryException;
@@ -110,49 +108,7 @@ final class EndpointCommand {
             if (detach) {
                 return detached(d);
             }
-            if (ManagerConfig.isManager(d.config())) {
-                return manager(d, ManagerConfig.read(d.config()));
-            }
-            return foreground(d, EndpointConfig.read(d.config()));
-        }
-
-        private int manager(EndpointDir d, ManagerConfig cfg) throws InterruptedException {
-            ServiceClient local = ServiceClient.fromEnvironment();
-            ServiceClient client = cfg.urls().isEmpty() ? local : new ServiceClient(cfg.urls(), local.token());
-            var m = new EndpointManager(d, cfg, client);
-            d.writePid(ProcessHandle.current().pid());
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                m.close();
-                d.removePid();
-            }));
-            System.out.println(">>> Endpoint ID: " + m.start() + " <<<");
-            System.out.flush();
-            m.awaitStop();
-            return 0;
-        }
-
-        private int foreground(EndpointDir d, EndpointConfig cfg) throws InterruptedException {
-            ServiceClient local = ServiceClient.fromEnvironment();
-            ServiceClient client = cfg.urls().isEmpty() ? local : new ServiceClient(cfg.urls(), local.token());
-            EndpointHooks hooks = new EndpointHooks(cfg, d.dir());
-            try {
-                hooks.setup();
-            } catch (EndpointHooks.SetupFailed e) {
-                System.err.println("endpoint " + name + " did not start: " + e.getMessage());
-                return EndpointHooks.EX_CONFIG;
-            }
-            EndpointAgent agent = new EndpointAgent(d, cfg, client, Engines.create(cfg.engine(), d.tasksDir()));
-            d.writePid(ProcessHandle.current().pid());
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                agent.drainAndClose(EndpointAgent.DRAIN);
-                hooks.teardown();
-                d.removePid();
-            }));
-            System.out.println(">>> Endpoint ID: " + agent.start() + " <<<");
-            System.out.flush();
-            agent.awaitStop();
-            hooks.teardown();
-            return 0;
+            return EndpointMain.run(d, name, System.out, System.err);
         }
 
         /** Starts {@code endpoint start NAME} in its own session and waits for its registration line in the log. */
