@@ -12,8 +12,6 @@ import dev.gantry.protocol.api.FunctionDoc;
 import dev.gantry.protocol.channel.ChannelMessage;
 import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.protocol.channel.TaskResult;
-import dev.gantry.protocol.payload.Buffers;
-import dev.gantry.protocol.payload.Strategy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +46,6 @@ public final class EndpointAgent implements AutoCloseable {
     private final Set<TaskId> running = ConcurrentHashMap.newKeySet();
     private final Map<FunctionId, FunctionDoc> functions = new ConcurrentHashMap<>();
     /** Per function, why this endpoint refuses it (empty: it runs it); decided once, from the code's header. */
-    private final Map<FunctionId, Optional<String>> refusals = new ConcurrentHashMap<>();
     private final Queue<TaskId> accepted = new ConcurrentLinkedQueue<>();
     private final boolean startsReported;
     private final Queue<TaskId> waitingForNodes = new ConcurrentLinkedQueue<>();
@@ -63,9 +60,7 @@ public final class EndpointAgent implements AutoCloseable {
     private final Queue<TaskResult> fresh = new ConcurrentLinkedQueue<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final java.util.concurrent.atomic.AtomicLong activity = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.Set<Strategy> allowed;
-    /** The only functions this endpoint runs; null: any. */
-    private final Set<FunctionId> allowedFunctions;
+    private final TaskChecks checks;
     private volatile boolean open = true;
     private volatile boolean draining;
     private volatile Channel channel;
@@ -81,8 +76,8 @@ public final class EndpointAgent implements AutoCloseable {
         // start then; the others' tasks count as started when they take them
         this.startsReported = engine.reportStarts(accepted::add);
         engine.reportNodeWaits(waitingForNodes::add);
-        this.allowed = cfg.allowedStrategies();
-        this.allowedFunctions = cfg.allowedFunctions() == null ? null : Set.copyOf(cfg.allowedFunctions());
+        this.checks = new TaskChecks(cfg.allowedStrategies(),
+                cfg.allowedFunctions() == null ? null : Set.copyOf(cfg.allowedFunctions()), () -> id);
         this.outbox = new ResultOutbox(dir.outboxDir());
     }
 
@@ -190,54 +185,16 @@ public final class EndpointAgent implements AutoCloseable {
             done(dev.gantry.worker.TaskRunner.cancelled(task, System.currentTimeMillis()));
             return;
         }
-        if (allowedFunctions != null && !allowedFunctions.contains(task.function())) {
-            refuse(task, ErrorCode.FUNCTION_NOT_ALLOWED, "function " + task.function() + " is not permitted on endpoint "
-                    + id + ": it is not in the endpoint's allowed_functions");
-            return;
-        }
         FunctionDoc fn = functions.get(task.function());
-        if (fn == null) {
-            refuse(task, ErrorCode.COULD_NOT_EXECUTE_TASK, "the code of function " + task.function() + " did not arrive");
-            return;
-        }
-        String refused = refusals.computeIfAbsent(fn.functionUuid(), k -> Optional.ofNullable(refusal(fn)))
-                .orElseGet(() -> dataRefusal(task.payload()));
-        if (refused != null) {
-            refuse(task, ErrorCode.SERIALIZER_NOT_ALLOWED, refused);
+        Optional<TaskChecks.Refusal> refused = checks.check(task, fn);
+        if (refused.isPresent()) {
+            refuse(task, refused.get().code(), refused.get().why());
             return;
         }
         if (!startsReported) {
             accepted.add(task.task());
         }
         engine.submit(task, fn, this::done);
-    }
-
-    /** Why this endpoint will not run the function (its strategy is not allowed), or null. Reads the header only. */
-    private String refusal(FunctionDoc fn) {
-        try {
-            String first = Buffers.unpack(fn.functionCode()).get(0);
-            Strategy s = Strategy.of(first.substring(0, 2));
-            return allowed.contains(s) ? null : "endpoint " + id + " does not run functions serialized as "
-                    + s.name().toLowerCase(java.util.Locale.ROOT) + " ('" + s.id() + "'); its allowed_serializers are "
-                    + allowed;
-        } catch (RuntimeException e) {
-            return "the function's code is malformed: " + e.getMessage();
-        }
-    }
-
-    /**
-     * Why this endpoint will not decode the task's arguments, or null: JSON always passes, Java native
-     * serialization only if {@code allowed_serializers} lists it. Reads the header only.
-     */
-    private String dataRefusal(String payload) {
-        try {
-            Strategy s = Buffers.firstStrategy(payload);
-            return s == Strategy.JSON || allowed.contains(s) ? null : "endpoint " + id + " does not decode arguments"
-                    + " serialized as " + s.name().toLowerCase(java.util.Locale.ROOT) + " ('" + s.id() + "'); its"
-                    + " allowed_serializers are " + allowed;
-        } catch (RuntimeException e) {
-            return null; // malformed: the worker fails the task with COULD_NOT_EXECUTE_TASK and the reason
-        }
     }
 
     private void refuse(TaskMessage task, ErrorCode code, String why) {
