@@ -13,6 +13,7 @@ import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.api.TaskStatus;
 import dev.gantry.sdk.Client;
 import dev.gantry.sdk.ComputeExecutor;
+import dev.gantry.sdk.ComputeExecutorBuilder;
 import dev.gantry.sdk.ComputeFuture;
 import dev.gantry.sdk.TaskExecutionFailed;
 import java.nio.file.Files;
@@ -70,7 +71,7 @@ class ReliabilityTest {
 
     /** An executor shut down after the test (without waiting: a failed test must not hang on its futures). */
     private ComputeExecutor executor(Client client, EndpointId id, Integer maxRetries) {
-        ComputeExecutor.Builder b = ComputeExecutor.builder().client(client).endpointId(id);
+        ComputeExecutorBuilder b = ComputeExecutor.builder().client(client).endpointId(id);
         if (maxRetries != null) {
             b.maxRetries(maxRetries);
         }

@@ -1,5 +1,6 @@
 package dev.gantry.sdk;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.TaskGroupId;
@@ -20,6 +21,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs functions on one endpoint, like {@code java.util.concurrent.ExecutorService} but remote. Functions are
@@ -28,7 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * future; {@link #shutdownNow()} cancels those not yet sent.
  */
 public final class ComputeExecutor implements AutoCloseable {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ComputeExecutor.class);
+    private static final Logger log = LoggerFactory.getLogger(ComputeExecutor.class);
     private record Registered(FunctionId id, Class<?> resultType) {}
 
     private final Client client;
@@ -40,21 +43,20 @@ public final class ComputeExecutor implements AutoCloseable {
     private volatile ResourceSpec resources;
     private final boolean javaNative;
 
-    private ComputeExecutor(Builder b) {
+    ComputeExecutor(ComputeExecutorBuilder b) {
         this.client = b.client != null ? b.client : Client.fromEnvironment();
         this.endpoint = Objects.requireNonNull(b.endpoint, "endpoint id");
         this.javaNative = b.javaNative;
         this.watcher = new ResultWatcher(client.http(), javaNative);
-        com.fasterxml.jackson.databind.JsonNode userConfig = b.userEndpointConfig == null ? null
-                : dev.gantry.protocol.Json.mapper().valueToTree(b.userEndpointConfig);
-        com.fasterxml.jackson.databind.JsonNode runtime = dev.gantry.protocol.Json.mapper().valueToTree(UserRuntime.current());
+        JsonNode userConfig = b.userEndpointConfig == null ? null : Json.mapper().valueToTree(b.userEndpointConfig);
+        JsonNode runtime = Json.mapper().valueToTree(UserRuntime.current());
         this.submitter = new Submitter(endpoint, b.taskGroup, b.batchSize,
                 new Submitter.RetryPolicy(b.maxRetries, b.retryUserErrors),
                 request -> client.batchRun(endpoint, request.forUser(userConfig, runtime)));
     }
 
-    public static Builder builder() {
-        return new Builder();
+    public static ComputeExecutorBuilder builder() {
+        return new ComputeExecutorBuilder();
     }
 
     public <R> ComputeFuture<R> submit(RemoteFunction0<R> fn) {
@@ -225,88 +227,5 @@ public final class ComputeExecutor implements AutoCloseable {
             }
         }
         watcher.close();
-    }
-
-    /** Options for a {@link ComputeExecutor}. */
-    public static final class Builder {
-        private Client client;
-        private EndpointId endpoint;
-        private TaskGroupId taskGroup;
-        private int batchSize = 128;
-        private boolean javaNative;
-        private Integer maxRetries;
-        private boolean retryUserErrors;
-        private Map<String, ?> userEndpointConfig;
-
-        public Builder client(Client c) {
-            this.client = c;
-            return this;
-        }
-
-        public Builder endpointId(EndpointId id) {
-            this.endpoint = id;
-            return this;
-        }
-
-        public Builder endpointId(String id) {
-            return endpointId(EndpointId.of(id));
-        }
-
-        /** Adds the tasks to an existing task group of the caller's. */
-        public Builder taskGroupId(TaskGroupId id) {
-            this.taskGroup = id;
-            return this;
-        }
-
-        /**
-         * Sends Java functions' arguments, and reads their results, in Java native serialization instead of
-         * JSON: for values Jackson cannot carry. Off by default; only endpoints whose {@code allowed_serializers}
-         * list {@code java_native} accept such tasks (others fail them with {@code SERIALIZER_NOT_ALLOWED}
-         * before decoding). Use it only with endpoints and functions you trust.
-         */
-        public Builder javaSerialization(boolean on) {
-            this.javaNative = on;
-            return this;
-        }
-
-        /**
-         * How often a task is run again after a system failure (its worker or endpoint was lost); by default
-         * the endpoint's {@code max_retries_on_system_failure}. Every attempt is in the task's history.
-         */
-        public Builder maxRetries(int n) {
-            if (n < 0 || n > 100) {
-                throw new IllegalArgumentException("max retries must be 0..100, got " + n);
-            }
-            this.maxRetries = n;
-            return this;
-        }
-
-        /** Retries tasks whose function raised too (within {@link #maxRetries}); off by default. */
-        public Builder retryUserErrors(boolean on) {
-            this.retryUserErrors = on;
-            return this;
-        }
-
-        /**
-         * Values for a multi-user endpoint's template ({@code user_endpoint_config}): the endpoint starts a user
-         * endpoint for you per distinct set of values (and per runtime). Ignored by other endpoints.
-         */
-        public Builder userEndpointConfig(Map<String, ?> values) {
-            this.userEndpointConfig = values == null ? null : Map.copyOf(values);
-            return this;
-        }
-
-        /** The most tasks sent in one request (default 128). */
-        public Builder batchSize(int n) {
-            if (n < 1 || n > 10_000) {
-                throw new IllegalArgumentException("batch size must be 1..10000, got " + n);
-            }
-            this.batchSize = n;
-            return this;
-        }
-
-        public ComputeExecutor build() {
-            return new ComputeExecutor(this);
-        }
     }
 }
