@@ -16,7 +16,6 @@ import dev.gantry.sdk.ShellFunction;
 import dev.gantry.sdk.ShellResult;
 import dev.gantry.service.GantryService;
 import dev.gantry.service.ServiceConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;

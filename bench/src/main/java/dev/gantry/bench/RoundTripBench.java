@@ -13,7 +13,6 @@ import dev.gantry.sdk.Client;
 import dev.gantry.sdk.ComputeExecutor;
 import dev.gantry.sdk.ComputeFuture;
 import dev.gantry.service.GantryService;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -7,7 +7,6 @@ import dev.gantry.endpoint.EndpointDir;
 import dev.gantry.endpoint.EndpointMain;
 import dev.gantry.endpoint.manager.ManagerConfig;
 import dev.gantry.endpoint.manager.ManagerFiles;
-import dev.gantry.engines.EngineConfig;
 import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.ErrorCode;
 import dev.gantry.protocol.GantryException;

@@ -1,11 +1,7 @@
 package dev.gantry.endpoint;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import dev.gantry.protocol.Yaml;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.gantry.engines.EngineConfig;
 import dev.gantry.protocol.ErrorCode;
 import dev.gantry.protocol.FunctionId;
@@ -13,7 +9,6 @@ import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.api.EndpointRegistration;
 import dev.gantry.protocol.payload.Strategy;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -35,12 +30,6 @@ public record EndpointConfig(String displayName, EngineConfig engine, double hea
         Integer idleHeartbeatsSoft, Integer idleHeartbeatsHard, java.util.List<FunctionId> allowedFunctions,
         String endpointSetup, String endpointTeardown) {
     public static final double DEFAULT_HEARTBEAT = 30;
-
-    private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
 
     public EndpointConfig {
         if (engine == null) {
@@ -126,7 +115,7 @@ public record EndpointConfig(String displayName, EngineConfig engine, double hea
 
     public static EndpointConfig read(Path file) {
         try {
-            return parse(Files.readAllBytes(file), file.toString());
+            return parse(Yaml.bytes(file), file.toString());
         } catch (IOException e) {
             throw invalid("cannot read " + file + ": " + e.getMessage());
         }
@@ -135,7 +124,7 @@ public record EndpointConfig(String displayName, EngineConfig engine, double hea
     /** Parses a configuration's YAML; errors name {@code where} and the YAML path. */
     public static EndpointConfig parse(byte[] yaml, String where) {
         try {
-            EndpointConfig c = YAML.readValue(yaml, EndpointConfig.class);
+            EndpointConfig c = Yaml.mapper().readValue(yaml, EndpointConfig.class);
             if (c == null) {
                 throw invalid(where + " is empty");
             }

@@ -1,8 +1,7 @@
 package dev.gantry.service;
 
+import dev.gantry.protocol.Yaml;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.gantry.protocol.ErrorCode;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.GantryHome;
@@ -67,7 +66,7 @@ public final class ServiceSettings {
     private static Map<Key, String> readYaml(Path file) {
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+            root = Yaml.readTree(file);
         } catch (IOException e) {
             throw invalid("cannot read " + file + ": " + e.getMessage());
         }

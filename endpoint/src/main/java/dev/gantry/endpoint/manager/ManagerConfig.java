@@ -1,18 +1,13 @@
 package dev.gantry.endpoint.manager;
 
+import dev.gantry.protocol.Yaml;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.gantry.protocol.ErrorCode;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -45,10 +40,6 @@ public record ManagerConfig(String displayName, @JsonProperty("public") Boolean 
     public static final String ENVIRONMENT = "user_environment.yaml";
     public static final String IDENTITY_MAPPING = "identity_mapping.json";
 
-    private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-
     public ManagerConfig {
         if (heartbeatPeriod == 0) {
             heartbeatPeriod = 30;
@@ -70,7 +61,7 @@ public record ManagerConfig(String displayName, @JsonProperty("public") Boolean 
     /** True when {@code config.yaml} is an endpoint manager's: it has no {@code engine}. */
     public static boolean isManager(Path file) {
         try {
-            JsonNode tree = YAML.readTree(Files.readAllBytes(file));
+            JsonNode tree = Yaml.readTree(file);
             return tree == null || tree.isNull() || (tree.isObject() && !tree.has("engine"));
         } catch (IOException e) {
             throw invalid("cannot read " + file + ": " + e.getMessage());
@@ -79,7 +70,7 @@ public record ManagerConfig(String displayName, @JsonProperty("public") Boolean 
 
     public static ManagerConfig read(Path file) {
         try {
-            ManagerConfig c = YAML.readValue(Files.readAllBytes(file), ManagerConfig.class);
+            ManagerConfig c = Yaml.mapper().readValue(Yaml.bytes(file), ManagerConfig.class);
             return c == null ? new ManagerConfig(null, null, 0, null, null, null, null, null, null, null, null, null, null,
                     null, null, null) : c;
         } catch (JsonMappingException e) {

@@ -1,8 +1,7 @@
 package dev.gantry.endpoint.manager;
 
+import dev.gantry.protocol.Yaml;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +27,7 @@ final class UserEnvironment {
         }
         JsonNode tree;
         try {
-            tree = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+            tree = Yaml.readTree(file);
         } catch (IOException e) {
             throw ManagerConfig.invalid(file + " is not valid YAML: " + e.getMessage());
         }

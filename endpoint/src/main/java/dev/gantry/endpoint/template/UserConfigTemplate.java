@@ -1,11 +1,8 @@
 package dev.gantry.endpoint.template;
 
-import com.fasterxml.jackson.core.JsonParser;
+import dev.gantry.protocol.Yaml;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.interpret.RenderResult;
@@ -25,8 +22,6 @@ import java.util.Map;
  * {@code gecos}, {@code shell}, {@code dir}, and {@code id}, the identity's id); each is also under {@code _GC}.
  */
 public final class UserConfigTemplate {
-    private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
     private static final long MAX_OUTPUT = 1 << 20;
 
     private final String text;
@@ -101,7 +96,7 @@ public final class UserConfigTemplate {
     private static String checked(String rendered) {
         JsonNode tree;
         try {
-            tree = YAML.readTree(rendered);
+            tree = Yaml.mapper().readTree(rendered);
         } catch (Exception e) {
             throw UserValues.invalid("the rendered user endpoint config is not valid YAML: " + e.getMessage());
         }

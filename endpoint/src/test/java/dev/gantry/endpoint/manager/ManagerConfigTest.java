@@ -15,6 +15,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ManagerConfigTest {
     @Test
+    void aKeyGivenTwiceAndAnOversizedFileAreRefusedWithTheirFile(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("config.yaml");
+        Files.writeString(cfg, "public: true\npublic: false\n");
+        assertThatThrownBy(() -> ManagerConfig.read(cfg)).isInstanceOf(GantryException.class)
+                .hasMessageContaining(cfg.toString()).hasMessageContaining("public");
+        Files.writeString(cfg, "display_name: \"" + "x".repeat(2 << 20) + "\"\n");
+        assertThatThrownBy(() -> ManagerConfig.isManager(cfg)).isInstanceOf(GantryException.class)
+                .hasMessageContaining("at most");
+    }
+
+    @Test
     void aConfigWithoutEngineIsAManagersAndConfigureWritesOneThatReads(@TempDir Path home) throws Exception {
         EndpointDir d = EndpointDir.of(new GantryHome(home), "site");
         GantryHome.privateDir(d.dir());
