@@ -1,18 +1,19 @@
 package dev.gantry.client;
 
-import dev.gantry.protocol.ErrorCode;
+
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.GantryException;
 
 /** The service refused a request (4xx/5xx) or could not be reached ({@code SERVICE_UNAVAILABLE}, status 0). */
 public class ApiException extends GantryException {
     private final int httpStatus;
 
-    public ApiException(ErrorCode code, int httpStatus, String message) {
+    public ApiException(ApiError code, int httpStatus, String message) {
         super(code, message);
         this.httpStatus = httpStatus;
     }
 
-    public ApiException(ErrorCode code, int httpStatus, String message, Throwable cause) {
+    public ApiException(ApiError code, int httpStatus, String message, Throwable cause) {
         super(code, message, cause);
         this.httpStatus = httpStatus;
     }

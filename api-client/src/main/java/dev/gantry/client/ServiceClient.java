@@ -1,6 +1,6 @@
 package dev.gantry.client;
 
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.GantryHome;
 import dev.gantry.protocol.Json;
 import dev.gantry.protocol.api.ErrorBody;
@@ -71,7 +71,7 @@ public final class ServiceClient {
             token = saved == null ? null : saved.token();
         }
         if (url == null || token == null) {
-            throw new ApiException(ErrorCode.UNAUTHORIZED, 0, "no Gantry credentials: start a service"
+            throw new ApiException(ApiError.UNAUTHORIZED, 0, "no Gantry credentials: start a service"
                     + " (gantry service start) or set GANTRY_SERVICE_URL and GANTRY_TOKEN");
         }
         return new ServiceClient(url, token);
@@ -127,7 +127,7 @@ public final class ServiceClient {
                 throw unreachable(at, e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new ApiException(ErrorCode.SERVICE_UNAVAILABLE, 0, "interrupted while calling the service", e);
+                throw new ApiException(ApiError.SERVICE_UNAVAILABLE, 0, "interrupted while calling the service", e);
             }
         }
         if (resp.statusCode() / 100 != 2) {
@@ -137,21 +137,21 @@ public final class ServiceClient {
     }
 
     private static ApiException unreachable(URI at, IOException e) {
-        return new ApiException(ErrorCode.SERVICE_UNAVAILABLE, 0, "cannot reach the Gantry service at " + at + ": " + e, e);
+        return new ApiException(ApiError.SERVICE_UNAVAILABLE, 0, "cannot reach the Gantry service at " + at + ": " + e, e);
     }
 
     private static ApiException failure(HttpResponse<byte[]> resp) {
         try {
             ErrorBody e = Json.read(resp.body(), ErrorBody.class);
-            ErrorCode code;
+            ApiError code;
             try {
-                code = ErrorCode.valueOf(e.code());
+                code = ApiError.valueOf(e.code());
             } catch (IllegalArgumentException | NullPointerException x) {
-                code = ErrorCode.INTERNAL_ERROR;
+                code = ApiError.INTERNAL_ERROR;
             }
             return new ApiException(code, resp.statusCode(), e.detail());
         } catch (RuntimeException x) {
-            return new ApiException(resp.statusCode() >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.SEMANTICALLY_INVALID,
+            return new ApiException(resp.statusCode() >= 500 ? ApiError.INTERNAL_ERROR : ApiError.SEMANTICALLY_INVALID,
                     resp.statusCode(), "the service answered " + resp.statusCode());
         }
     }

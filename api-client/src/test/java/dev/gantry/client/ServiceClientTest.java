@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +55,7 @@ class ServiceClientTest {
     void whenNoInstanceAnswersTheErrorIsRetryableAndSaysWhere() throws Exception {
         ServiceClient c = new ServiceClient(List.of("http://127.0.0.1:" + closedPort(), "http://127.0.0.1:" + closedPort()), "t");
         assertThatThrownBy(() -> c.get("/v2/version", String.class)).isInstanceOfSatisfying(ApiException.class, e -> {
-            assertThat(e.code()).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE);
+            assertThat(e.code()).isEqualTo(ApiError.SERVICE_UNAVAILABLE);
             assertThat(e.retryable()).isTrue();
             assertThat(e.getMessage()).contains("cannot reach the Gantry service at http://127.0.0.1:");
         });
@@ -72,7 +72,7 @@ class ServiceClientTest {
                     "http://127.0.0.1:" + b.getAddress().getPort()), "t");
             assertThatThrownBy(() -> c.post("/v3/endpoints/x/submit", "{}", String.class))
                     .isInstanceOfSatisfying(ApiException.class, e -> {
-                        assertThat(e.code()).isEqualTo(ErrorCode.FUNCTION_NOT_FOUND);
+                        assertThat(e.code()).isEqualTo(ApiError.FUNCTION_NOT_FOUND);
                         assertThat(e.httpStatus()).isEqualTo(404);
                         assertThat(e.retryable()).isFalse();
                     });

@@ -7,7 +7,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
 import dev.gantry.protocol.EndpointId;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.Json;
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.api.TaskStatus;
@@ -71,7 +71,7 @@ public final class RabbitBroker implements Broker {
             }
             fanOut = new ResultFanOut(connection, prefix + ".results");
         } catch (Exception e) {
-            throw new BrokerException(ErrorCode.SERVICE_UNAVAILABLE, "cannot connect to RabbitMQ at "
+            throw new BrokerException(ApiError.SERVICE_UNAVAILABLE, "cannot connect to RabbitMQ at "
                     + redact(url) + ": " + e.getMessage());
         }
         ((Recoverable) connection).addRecoveryListener(new RecoveryListener() {
@@ -121,15 +121,15 @@ public final class RabbitBroker implements Broker {
                 c.basicPublish("", q, false, props, body);
             }
             if (!c.waitForConfirms(30_000)) {
-                throw new BrokerException(ErrorCode.ENDPOINT_QUEUE_FULL, "RabbitMQ refused tasks for endpoint "
+                throw new BrokerException(ApiError.ENDPOINT_QUEUE_FULL, "RabbitMQ refused tasks for endpoint "
                         + endpoint + ": its queue is full");
             }
         } catch (IOException | java.util.concurrent.TimeoutException | com.rabbitmq.client.ShutdownSignalException e) {
             declared.remove(queueName(endpoint));
-            throw new BrokerException(ErrorCode.SERVICE_UNAVAILABLE, "RabbitMQ did not confirm the tasks: " + e);
+            throw new BrokerException(ApiError.SERVICE_UNAVAILABLE, "RabbitMQ did not confirm the tasks: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new BrokerException(ErrorCode.SERVICE_UNAVAILABLE, "interrupted while publishing");
+            throw new BrokerException(ApiError.SERVICE_UNAVAILABLE, "interrupted while publishing");
         } finally {
             giveBack(c);
         }
@@ -139,12 +139,12 @@ public final class RabbitBroker implements Broker {
         try {
             Channel c = publishers.poll(30, TimeUnit.SECONDS);
             if (c == null) {
-                throw new BrokerException(ErrorCode.SERVICE_UNAVAILABLE, "no RabbitMQ channel free for 30 s");
+                throw new BrokerException(ApiError.SERVICE_UNAVAILABLE, "no RabbitMQ channel free for 30 s");
             }
             return c;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new BrokerException(ErrorCode.SERVICE_UNAVAILABLE, "interrupted while publishing");
+            throw new BrokerException(ApiError.SERVICE_UNAVAILABLE, "interrupted while publishing");
         }
     }
 
@@ -192,7 +192,7 @@ public final class RabbitBroker implements Broker {
             consumers.put(endpoint, consumer);
             return consumer;
         } catch (IOException | RuntimeException e) {
-            throw new BrokerException(ErrorCode.SERVICE_UNAVAILABLE, "cannot consume tasks from RabbitMQ: " + e);
+            throw new BrokerException(ApiError.SERVICE_UNAVAILABLE, "cannot consume tasks from RabbitMQ: " + e);
         }
     }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.gantry.protocol.EndpointId;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.TaskId;
@@ -125,7 +125,7 @@ abstract class BrokerContract {
             for (int i = 0; i <= CAPACITY; i++) {
                 broker.publishTasks(endpoint, tasks(1));
             }
-        }).isInstanceOfSatisfying(BrokerException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ENDPOINT_QUEUE_FULL));
+        }).isInstanceOfSatisfying(BrokerException.class, e -> assertThat(e.code()).isEqualTo(ApiError.ENDPOINT_QUEUE_FULL));
         assertThat(broker.depth(endpoint)).isEqualTo(CAPACITY);
     }
 

@@ -8,7 +8,7 @@ import dev.gantry.endpoint.EndpointMain;
 import dev.gantry.endpoint.manager.ManagerConfig;
 import dev.gantry.endpoint.manager.ManagerFiles;
 import dev.gantry.protocol.EndpointId;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.GantryHome;
 import dev.gantry.protocol.api.EndpointStatus;
@@ -42,7 +42,7 @@ final class EndpointCommand {
     static EndpointDir configured(String name) {
         EndpointDir d = dir(name);
         if (!d.exists()) {
-            throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "endpoint " + name
+            throw new GantryException(ApiError.SEMANTICALLY_INVALID, "endpoint " + name
                     + " is not configured: run gantry endpoint configure " + name);
         }
         return d;
@@ -70,10 +70,10 @@ final class EndpointCommand {
         public Integer call() throws IOException {
             EndpointDir d = dir(name);
             if (d.exists()) {
-                throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "endpoint " + name + " is already configured at " + d.dir());
+                throw new GantryException(ApiError.SEMANTICALLY_INVALID, "endpoint " + name + " is already configured at " + d.dir());
             }
             if (!List.of("thread", "process", "pilot").contains(engine)) {
-                throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "--engine must be thread, process or pilot");
+                throw new GantryException(ApiError.SEMANTICALLY_INVALID, "--engine must be thread, process or pilot");
             }
             GantryHome.privateDir(d.dir());
             if (manager || multiUser) {
@@ -102,7 +102,7 @@ final class EndpointCommand {
         public Integer call() throws Exception {
             EndpointDir d = configured(name);
             if (d.running().isPresent()) {
-                throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "endpoint " + name + " is already running (pid " + d.running().get().pid() + ")");
+                throw new GantryException(ApiError.SEMANTICALLY_INVALID, "endpoint " + name + " is already running (pid " + d.running().get().pid() + ")");
             }
             if (detach) {
                 return detached(d);
@@ -178,7 +178,7 @@ final class EndpointCommand {
         @Override
         public Integer call() {
             EndpointDir d = dir(name);
-            EndpointId id = d.endpointId().orElseThrow(() -> new GantryException(ErrorCode.ENDPOINT_NOT_FOUND,
+            EndpointId id = d.endpointId().orElseThrow(() -> new GantryException(ApiError.ENDPOINT_NOT_FOUND,
                     "endpoint " + name + " has never registered (start it first)"));
             EndpointStatus s = new dev.gantry.sdk.Client(ServiceClient.fromEnvironment()).getEndpointStatus(id);
             System.out.println("Endpoint " + name + " (" + id + "): " + s.status());

@@ -9,7 +9,7 @@ import dev.gantry.endpoint.manager.UserEndpointMain;
 import dev.gantry.endpoint.template.TemplateInputs;
 import dev.gantry.endpoint.template.UserConfigSchema;
 import dev.gantry.endpoint.template.UserConfigTemplate;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Json;
 import dev.gantry.sdk.UserRuntime;
@@ -58,7 +58,7 @@ final class ManagerCommands {
         @Override
         public Integer call() throws IOException {
             if (endpoint == null && template == null) {
-                throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "give --endpoint NAME or --template FILE");
+                throw new GantryException(ApiError.SEMANTICALLY_INVALID, "give --endpoint NAME or --template FILE");
             }
             EndpointDir d = endpoint == null ? null : EndpointCommand.dir(endpoint);
             ManagerConfig cfg = d == null ? null : ManagerConfig.read(d.config());
@@ -66,7 +66,7 @@ final class ManagerCommands {
             Path s = schema != null ? schema : cfg != null && Files.isRegularFile(cfg.schema(d.dir())) ? cfg.schema(d.dir()) : null;
             String who = account != null ? account : System.getProperty("user.name");
             LocalUser user = new LocalAccounts().byName(who).orElseThrow(() -> new GantryException(
-                    ErrorCode.SEMANTICALLY_INVALID, "no local account named " + who));
+                    ApiError.SEMANTICALLY_INVALID, "no local account named " + who));
             JsonNode rt = runtime != null ? json(runtime) : Json.mapper().valueToTree(UserRuntime.current());
             UserConfigTemplate tpl = new UserConfigTemplate(Files.readString(t), t.toAbsolutePath().getParent(),
                     s == null ? null : UserConfigSchema.parse(Files.readString(s)));
@@ -93,12 +93,12 @@ final class ManagerCommands {
         public Integer call() throws IOException {
             EndpointDir d = EndpointCommand.configured(name);
             if (d.running().isPresent()) {
-                throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "endpoint " + name
+                throw new GantryException(ApiError.SEMANTICALLY_INVALID, "endpoint " + name
                         + " is running; stop it first, then let systemd start it");
             }
             Path unit = unitDir.resolve(SystemdUnit.fileName(name));
             if (Files.exists(unit)) {
-                throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, unit + " exists already");
+                throw new GantryException(ApiError.SEMANTICALLY_INVALID, unit + " exists already");
             }
             Files.createDirectories(unitDir);
             Files.writeString(unit, SystemdUnit.text(name, ProcessHandle.current().info().command().orElse("java"),

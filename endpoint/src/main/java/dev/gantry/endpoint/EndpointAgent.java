@@ -1,9 +1,10 @@
 package dev.gantry.endpoint;
 
+import dev.gantry.protocol.FailureCode;
 import dev.gantry.client.ServiceClient;
 import dev.gantry.engines.Engine;
 import dev.gantry.protocol.EndpointId;
-import dev.gantry.protocol.ErrorCode;
+
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.EndpointRegistered;
@@ -197,7 +198,7 @@ public final class EndpointAgent implements AutoCloseable {
         engine.submit(task, fn, this::done);
     }
 
-    private void refuse(TaskMessage task, ErrorCode code, String why) {
+    private void refuse(TaskMessage task, FailureCode code, String why) {
         long now = System.currentTimeMillis();
         done(new TaskResult(task.task(), task.attempt(), why, new TaskResult.Failure(code, why, null), now, now));
     }

@@ -3,7 +3,7 @@ package dev.gantry.endpoint;
 import dev.gantry.protocol.Yaml;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import dev.gantry.engines.EngineConfig;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.api.EndpointRegistration;
@@ -215,6 +215,6 @@ public record EndpointConfig(String displayName, EngineConfig engine, double hea
                 """;
 
     private static GantryException invalid(String message) {
-        return new GantryException(ErrorCode.SEMANTICALLY_INVALID, message);
+        return new GantryException(ApiError.SEMANTICALLY_INVALID, message);
     }
 }

@@ -1,7 +1,7 @@
 package dev.gantry.endpoint;
 
 import dev.gantry.protocol.EndpointId;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.GantryHome;
 import dev.gantry.protocol.Json;
@@ -19,7 +19,7 @@ public record EndpointDir(String name, Path dir) {
 
     public static EndpointDir of(GantryHome home, String name) {
         if (name == null || !NAME.matcher(name).matches() || name.contains("..") || UUID_LIKE.matcher(name).matches()) {
-            throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "'" + name + "' is not a valid endpoint name:"
+            throw new GantryException(ApiError.SEMANTICALLY_INVALID, "'" + name + "' is not a valid endpoint name:"
                     + " use 1-128 letters, digits and _.@+- , not starting with a dot and not a UUID");
         }
         return new EndpointDir(name, home.endpointsDir().resolve(name));

@@ -1,6 +1,6 @@
 package dev.gantry.endpoint;
 
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.GantryException;
 import java.io.BufferedReader;
 import java.io.File;
@@ -39,7 +39,7 @@ public final class EndpointHooks {
     /** {@code endpoint_setup} failed: the message has its exit code and the last lines it printed. */
     public static final class SetupFailed extends GantryException {
         SetupFailed(String message) {
-            super(ErrorCode.SEMANTICALLY_INVALID, message);
+            super(ApiError.SEMANTICALLY_INVALID, message);
         }
     }
 

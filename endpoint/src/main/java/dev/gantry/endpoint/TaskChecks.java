@@ -1,7 +1,7 @@
 package dev.gantry.endpoint;
 
 import dev.gantry.protocol.EndpointId;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.api.FunctionDoc;
 import dev.gantry.protocol.channel.TaskMessage;
@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  */
 final class TaskChecks {
     /** Why a task is refused: the failure's code and message. */
-    record Refusal(ErrorCode code, String why) {}
+    record Refusal(FailureCode code, String why) {}
 
     private final Set<Strategy> allowed;
     private final Set<FunctionId> allowedFunctions;
@@ -38,18 +38,18 @@ final class TaskChecks {
     /** Why {@code task}, whose function's code is {@code fn} (null if it did not arrive), is refused; or none. */
     Optional<Refusal> check(TaskMessage task, FunctionDoc fn) {
         if (allowedFunctions != null && !allowedFunctions.contains(task.function())) {
-            return refused(ErrorCode.FUNCTION_NOT_ALLOWED, "function " + task.function() + " is not permitted on"
+            return refused(FailureCode.FUNCTION_NOT_ALLOWED, "function " + task.function() + " is not permitted on"
                     + " endpoint " + endpoint.get() + ": it is not in the endpoint's allowed_functions");
         }
         if (fn == null) {
-            return refused(ErrorCode.COULD_NOT_EXECUTE_TASK, "the code of function " + task.function() + " did not arrive");
+            return refused(FailureCode.COULD_NOT_EXECUTE_TASK, "the code of function " + task.function() + " did not arrive");
         }
         String why = verdicts.computeIfAbsent(fn.functionUuid(), k -> Optional.ofNullable(codeRefusal(fn)))
                 .orElseGet(() -> dataRefusal(task.payload()));
-        return why == null ? Optional.empty() : refused(ErrorCode.SERIALIZER_NOT_ALLOWED, why);
+        return why == null ? Optional.empty() : refused(FailureCode.SERIALIZER_NOT_ALLOWED, why);
     }
 
-    private static Optional<Refusal> refused(ErrorCode code, String why) {
+    private static Optional<Refusal> refused(FailureCode code, String why) {
         return Optional.of(new Refusal(code, why));
     }
 

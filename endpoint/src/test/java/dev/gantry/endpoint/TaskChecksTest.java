@@ -3,7 +3,7 @@ package dev.gantry.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.protocol.EndpointId;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.TaskId;
@@ -36,14 +36,14 @@ class TaskChecksTest {
     void eachRefusalHasItsCodeAndSaysWhy() {
         TaskChecks listed = new TaskChecks(EnumSet.of(Strategy.SHELL), Set.of(FunctionId.random()), () -> EP);
         assertThat(listed.check(task(shell, ""), shellCode)).hasValueSatisfying(r -> {
-            assertThat(r.code()).isEqualTo(ErrorCode.FUNCTION_NOT_ALLOWED);
+            assertThat(r.code()).isEqualTo(FailureCode.FUNCTION_NOT_ALLOWED);
             assertThat(r.why()).contains(shell.toString()).contains(EP.toString()).contains("allowed_functions");
         });
         TaskChecks any = new TaskChecks(EnumSet.of(Strategy.JAVA_BUNDLE), null, () -> EP);
         assertThat(any.check(task(shell, ""), null)).hasValueSatisfying(r ->
-                assertThat(r.code()).isEqualTo(ErrorCode.COULD_NOT_EXECUTE_TASK));
+                assertThat(r.code()).isEqualTo(FailureCode.COULD_NOT_EXECUTE_TASK));
         assertThat(any.check(task(shell, ""), shellCode)).hasValueSatisfying(r -> {
-            assertThat(r.code()).isEqualTo(ErrorCode.SERIALIZER_NOT_ALLOWED);
+            assertThat(r.code()).isEqualTo(FailureCode.SERIALIZER_NOT_ALLOWED);
             assertThat(r.why()).contains("serialized as shell ('sh')");
         });
         TaskChecks shellOnly = new TaskChecks(EnumSet.of(Strategy.SHELL), null, () -> EP);

@@ -1,6 +1,6 @@
 package dev.gantry.engines;
 
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.channel.TaskResult;
 import dev.gantry.worker.Frames;
@@ -123,7 +123,7 @@ final class WorkerProcess {
         String why = "worker process " + pid() + " exited while running the task" + exitCode();
         kill();
         return new TaskResult(poolTask.task().task(), poolTask.task().attempt(), why,
-                new TaskResult.Failure(ErrorCode.WORKER_LOST, why, "WorkerLost"), started,
+                new TaskResult.Failure(FailureCode.WORKER_LOST, why, "WorkerLost"), started,
                 System.currentTimeMillis());
     }
 

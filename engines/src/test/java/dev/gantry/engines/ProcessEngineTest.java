@@ -2,7 +2,7 @@ package dev.gantry.engines;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.TaskId;
@@ -41,7 +41,7 @@ public class ProcessEngineTest {
             FunctionDoc ok = shell("echo fine");
             assertThat(run(engine, ok).failed()).isFalse();
             TaskResult lost = run(engine, shell("kill -9 $PPID; sleep 5"));
-            assertThat(lost.error().code()).isEqualTo(ErrorCode.WORKER_LOST);
+            assertThat(lost.error().code()).isEqualTo(FailureCode.WORKER_LOST);
             assertThat(lost.error().exceptionType()).isEqualTo("WorkerLost");
             assertThat(lost.data()).contains("exited while running the task");
             assertThat(run(engine, ok).failed()).as("a fresh worker takes the next task").isFalse();

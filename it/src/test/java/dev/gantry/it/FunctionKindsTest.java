@@ -8,7 +8,8 @@ import static org.awaitility.Awaitility.await;
 import dev.gantry.it.fixtures.KindFns;
 import dev.gantry.it.fixtures.MathFns;
 import dev.gantry.protocol.EndpointId;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
+import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.GantryHome;
@@ -158,7 +159,7 @@ class FunctionKindsTest {
         FunctionId bad = ex.registerSourceCode("public class Bad {\n  public static int f() { return \"x\"; }\n}\n",
                 "Bad::f");
         TaskExecutionFailed e = failure(ex.submitToRegisteredFunction(bad, Integer.class));
-        assertThat(e.code()).isEqualTo(ErrorCode.COMPILE_ERROR);
+        assertThat(e.code()).isEqualTo(FailureCode.COMPILE_ERROR);
         assertThat(e.remoteStackTrace()).contains("Bad.java:2").contains("incompatible types");
     }
 
@@ -218,7 +219,7 @@ class FunctionKindsTest {
 
             mpi.resourceSpecification(Map.of("num_nodes", 2, "ranks_per_node", 1));
             TaskExecutionFailed twoNodes = failure(mpi.submit(new MPIFunction("hostname")));
-            assertThat(twoNodes.code()).isEqualTo(ErrorCode.COULD_NOT_EXECUTE_TASK);
+            assertThat(twoNodes.code()).isEqualTo(FailureCode.COULD_NOT_EXECUTE_TASK);
             assertThat(twoNodes.getMessage() + twoNodes.remoteStackTrace()).contains("asks for 2 nodes");
         }
         SubmitRequest bad = new SubmitRequest(null, true, Map.of(client.registerFunction(new MPIFunction("true"))
@@ -226,7 +227,7 @@ class FunctionKindsTest {
                 dev.gantry.protocol.Json.mapper().readTree("{\"num_ranks\": 2, \"cores\": 4}"), null, null);
         assertThatThrownBy(() -> client.batchRun(endpoint, bad)).isInstanceOf(GantryException.class)
                 .hasMessageContaining("unknown key 'cores'")
-                .satisfies(e -> assertThat(((GantryException) e).code()).isEqualTo(ErrorCode.SEMANTICALLY_INVALID));
+                .satisfies(e -> assertThat(((GantryException) e).code()).isEqualTo(ApiError.SEMANTICALLY_INVALID));
     }
 
     private static boolean onPath(String tool) {
@@ -259,17 +260,17 @@ class FunctionKindsTest {
     @Test
     void userExceptionsAndInfrastructureFailuresAreTold() throws Exception {
         TaskExecutionFailed user = failure(ex.submit(KindFns.BOOM, 7));
-        assertThat(user.code()).isEqualTo(ErrorCode.REMOTE_EXECUTION_ERROR);
+        assertThat(user.code()).isEqualTo(FailureCode.REMOTE_EXECUTION_ERROR);
         assertThat(user.remoteType()).isEqualTo("java.lang.IllegalStateException");
         assertThat(user.remoteStackTrace()).contains("boom 7").contains("KindFns");
         ComputeFuture<Integer> halted = ex.submit(KindFns.HALT);
         TaskExecutionFailed lost = failure(halted);
-        assertThat(lost.code()).isEqualTo(ErrorCode.WORKER_LOST);
+        assertThat(lost.code()).isEqualTo(FailureCode.WORKER_LOST);
         assertThat(lost.remoteType()).isEqualTo("WorkerLost");
         List<TaskStatus.Attempt> attempts = client.getTask(halted.taskId()).details().attempts();
         assertThat(attempts).as("a poison task stops after the default 2 retries, each attempt in its history")
                 .extracting(TaskStatus.Attempt::attempt).containsExactly(1, 2);
-        assertThat(attempts).allMatch(a -> a.errorCode() == ErrorCode.WORKER_LOST);
+        assertThat(attempts).allMatch(a -> a.errorCode() == FailureCode.WORKER_LOST);
         assertThat(get(ex.submit(KindFns.adder(1), 1))).as("the worker was replaced").isEqualTo(2);
     }
 
@@ -277,7 +278,7 @@ class FunctionKindsTest {
     void aTaskPastGantryTaskTimeoutFailsWithTaskTimeout() throws Exception {
         long start = System.nanoTime();
         TaskExecutionFailed e = failure(ex.submit(KindFns.NAP, 60_000L));
-        assertThat(e.code()).isEqualTo(ErrorCode.TASK_TIMEOUT);
+        assertThat(e.code()).isEqualTo(FailureCode.TASK_TIMEOUT);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
         assertThat(get(ex.submit(KindFns.NAP, 10L))).isEqualTo(10L);
     }
@@ -301,7 +302,7 @@ class FunctionKindsTest {
         String atLimit = get(ex.submit(KindFns.CHARS, limit - 5));
         assertThat(atLimit).hasSize(limit - 5).as("the result buffer '11\\n\"...\"' is exactly the limit");
         TaskExecutionFailed e = failure(ex.submit(KindFns.CHARS, limit - 4));
-        assertThat(e.code()).isEqualTo(ErrorCode.MAX_RESULT_SIZE_EXCEEDED);
+        assertThat(e.code()).isEqualTo(FailureCode.MAX_RESULT_SIZE_EXCEEDED);
     }
 
     @Test
@@ -312,13 +313,13 @@ class FunctionKindsTest {
             FunctionId source = s.registerSourceCode("public class One {\n  public static int f() { return 1; }\n}\n",
                     "One::f");
             TaskExecutionFailed e = failure(s.submitToRegisteredFunction(source, Integer.class));
-            assertThat(e.code()).isEqualTo(ErrorCode.SERIALIZER_NOT_ALLOWED);
+            assertThat(e.code()).isEqualTo(FailureCode.SERIALIZER_NOT_ALLOWED);
             assertThat(e.getMessage() + e.remoteStackTrace()).contains("'js'");
             TaskExecutionFailed py = failure(s.submit(new PythonFunction("def two():\n    return 2\n", "two"),
                     Integer.class));
-            assertThat(py.code()).isEqualTo(ErrorCode.SERIALIZER_NOT_ALLOWED);
+            assertThat(py.code()).isEqualTo(FailureCode.SERIALIZER_NOT_ALLOWED);
             TaskExecutionFailed nat = failure(sNative.submit(KindFns.adder(1), 1));
-            assertThat(nat.code()).isEqualTo(ErrorCode.SERIALIZER_NOT_ALLOWED);
+            assertThat(nat.code()).isEqualTo(FailureCode.SERIALIZER_NOT_ALLOWED);
             assertThat(nat.getMessage() + nat.remoteStackTrace()).contains("'jn'");
             assertThat(get(s.submit(KindFns.adder(1), 1))).as("JSON arguments pass").isEqualTo(2);
             assertThat(get(s.submit(new ShellFunction("echo allowed"))).stdout()).isEqualTo("allowed\n");

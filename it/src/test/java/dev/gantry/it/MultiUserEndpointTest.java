@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.gantry.client.ServiceClient;
 import dev.gantry.it.fixtures.MultiUserFns;
 import dev.gantry.protocol.EndpointId;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
+import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.GantryHome;
@@ -339,7 +340,7 @@ class MultiUserEndpointTest {
                 assertThatThrownBy(() -> ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS))
                         .isInstanceOf(ExecutionException.class).cause().isInstanceOf(GantryException.class)
                         .hasMessageContaining(e.getValue())
-                        .satisfies(t -> assertThat(((GantryException) t).code()).isEqualTo(ErrorCode.USER_ENDPOINT_START_FAILED));
+                        .satisfies(t -> assertThat(((GantryException) t).code()).isEqualTo(ApiError.USER_ENDPOINT_START_FAILED));
             }
         }
         // the homeless account's user endpoint ran only to say why it cannot; nothing stays running
@@ -366,7 +367,7 @@ class MultiUserEndpointTest {
                 assertThatThrownBy(() -> ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS))
                         .cause().isInstanceOf(GantryException.class).hasMessageContaining("could not start your user endpoint")
                         .hasMessageContaining(bad.getValue())
-                        .satisfies(t -> assertThat(((GantryException) t).code()).isEqualTo(ErrorCode.USER_ENDPOINT_START_FAILED));
+                        .satisfies(t -> assertThat(((GantryException) t).code()).isEqualTo(ApiError.USER_ENDPOINT_START_FAILED));
             }
         }
     }
@@ -384,7 +385,7 @@ class MultiUserEndpointTest {
             // her own copy of the function is another function: refused before anything starts
             assertThatThrownBy(() -> ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS))
                     .cause().isInstanceOf(GantryException.class).hasMessageContaining("allowed_functions")
-                    .satisfies(t -> assertThat(((GantryException) t).code()).isEqualTo(ErrorCode.FUNCTION_NOT_PERMITTED));
+                    .satisfies(t -> assertThat(((GantryException) t).code()).isEqualTo(ApiError.FUNCTION_NOT_PERMITTED));
             assertThat(guardedProcess.descendants()).as("no user endpoint started").isEmpty();
             // the offered one runs, although her values name another list: the manager's replaces it
             assertThat(ex.submitToRegisteredFunction(offered, String.class, shared.toString()).get(60, TimeUnit.SECONDS))
@@ -395,7 +396,7 @@ class MultiUserEndpointTest {
             var own = ex.submit(MultiUserFns.WHO, shared.toString());
             assertThatThrownBy(() -> own.get(60, TimeUnit.SECONDS)).cause()
                     .isInstanceOfSatisfying(dev.gantry.sdk.TaskExecutionFailed.class, e -> {
-                        assertThat(e.code()).isEqualTo(ErrorCode.FUNCTION_NOT_ALLOWED);
+                        assertThat(e.code()).isEqualTo(FailureCode.FUNCTION_NOT_ALLOWED);
                         assertThat(e.remoteStackTrace()).contains("is not permitted on endpoint");
                     });
             assertThat(ex.submitToRegisteredFunction(offered, String.class, shared.toString()).get(60, TimeUnit.SECONDS))
@@ -451,7 +452,7 @@ class MultiUserEndpointTest {
                     .endpointId(personal).build()) {
                 assertThatThrownBy(() -> ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS))
                         .cause().isInstanceOf(GantryException.class)
-                        .satisfies(t -> assertThat(((GantryException) t).code()).isEqualTo(ErrorCode.ENDPOINT_NOT_FOUND));
+                        .satisfies(t -> assertThat(((GantryException) t).code()).isEqualTo(ApiError.ENDPOINT_NOT_FOUND));
             }
         } finally {
             if (manager != null) {

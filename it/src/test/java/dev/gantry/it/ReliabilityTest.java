@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.gantry.it.fixtures.FaultFns;
 import dev.gantry.it.fixtures.KindFns;
 import dev.gantry.protocol.EndpointId;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.GantryHome;
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.api.TaskStatus;
@@ -194,13 +194,13 @@ class ReliabilityTest {
                 if (retries > 0) {
                     assertThat(victim.get(60, TimeUnit.SECONDS)).isEqualTo(victim.taskId().toString());
                     attempts = client().getTask(victim.taskId()).details().attempts();
-                    assertThat(attempts).extracting(TaskStatus.Attempt::errorCode).containsExactly(ErrorCode.WORKER_LOST);
+                    assertThat(attempts).extracting(TaskStatus.Attempt::errorCode).containsExactly(FailureCode.WORKER_LOST);
                     FaultLedger.record("R2 kill -9 of a worker mid-task, retries 2", 2, 2, 0, 0, 1, "succeeded at"
                             + " attempt 2, " + (System.nanoTime() - start) / 1_000_000 + " ms after the kill;"
                             + " attempt 1 in its history as WORKER_LOST");
                 } else {
                     TaskExecutionFailed e = failure(victim);
-                    assertThat(e.code()).isEqualTo(ErrorCode.WORKER_LOST);
+                    assertThat(e.code()).isEqualTo(FailureCode.WORKER_LOST);
                     assertThat(e.remoteStackTrace()).contains("exited while running the task");
                     FaultLedger.record("R3 kill -9 of a worker mid-task, retries 0", 2, 2, 0, 0, 0, "failed with"
                             + " WORKER_LOST " + (System.nanoTime() - start) / 1_000_000 + " ms after the kill");
@@ -220,7 +220,7 @@ class ReliabilityTest {
             ComputeFuture<Integer> poison = ex.submit(KindFns.HALT);
             TaskExecutionFailed e = failure(poison);
             long ms = (System.nanoTime() - start) / 1_000_000;
-            assertThat(e.code()).isEqualTo(ErrorCode.WORKER_LOST);
+            assertThat(e.code()).isEqualTo(FailureCode.WORKER_LOST);
             assertThat(e.remoteStackTrace()).contains("exit code 3");
             List<TaskStatus.Attempt> attempts = client().getTask(poison.taskId()).details().attempts();
             assertThat(attempts).extracting(TaskStatus.Attempt::attempt).containsExactly(1, 2);

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.gantry.it.fixtures.FaultFns;
 import dev.gantry.protocol.EndpointId;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.GantryHome;
 import dev.gantry.sdk.Client;
 import dev.gantry.sdk.ComputeExecutor;
@@ -176,7 +176,7 @@ class SlurmPilotTest {
                         ok++;
                     } catch (ExecutionException e) {
                         assertThat(e.getCause()).isInstanceOf(TaskExecutionFailed.class);
-                        assertThat(((TaskExecutionFailed) e.getCause()).code()).isEqualTo(ErrorCode.BLOCK_ENDED);
+                        assertThat(((TaskExecutionFailed) e.getCause()).code()).isEqualTo(FailureCode.BLOCK_ENDED);
                         blockEnded++;
                     }
                 }

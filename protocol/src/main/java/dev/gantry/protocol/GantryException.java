@@ -1,20 +1,20 @@
 package dev.gantry.protocol;
 
-/** A failure a user can act on: a stable {@link ErrorCode} and a human message. Base of every module's errors. */
+/** A failure a user can act on: a stable {@link ApiError} and a human message. Base of every module's errors. */
 public class GantryException extends RuntimeException {
-    private final ErrorCode code;
+    private final ApiError code;
 
-    public GantryException(ErrorCode code, String message) {
+    public GantryException(ApiError code, String message) {
         super(message);
         this.code = code;
     }
 
-    public GantryException(ErrorCode code, String message, Throwable cause) {
+    public GantryException(ApiError code, String message, Throwable cause) {
         super(message, cause);
         this.code = code;
     }
 
-    public ErrorCode code() {
+    public ApiError code() {
         return code;
     }
 }

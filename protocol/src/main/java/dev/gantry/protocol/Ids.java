@@ -2,7 +2,7 @@ package dev.gantry.protocol;
 
 import java.util.UUID;
 
-/** Parses ids from untrusted text: a UUID or a {@link GantryException} with {@link ErrorCode#INVALID_UUID}. */
+/** Parses ids from untrusted text: a UUID or a {@link GantryException} with {@link ApiError#INVALID_UUID}. */
 public final class Ids {
     private Ids() {}
 
@@ -19,6 +19,6 @@ public final class Ids {
 
     private static GantryException invalid(String what, String text) {
         String shown = text == null ? "nothing" : "'" + (text.length() > 64 ? text.substring(0, 64) + "…" : text) + "'";
-        return new GantryException(ErrorCode.INVALID_UUID, what + " must be a UUID, got " + shown);
+        return new GantryException(ApiError.INVALID_UUID, what + " must be a UUID, got " + shown);
     }
 }

@@ -18,8 +18,8 @@ import java.io.IOException;
 /**
  * The one JSON codec of the wire: snake_case field names (Globus Compute's), nulls left out, unknown fields
  * ignored (peers of other versions may add some), nesting depth bounded. Decoding failures become
- * {@link GantryException}s with {@link ErrorCode#INVALID_JSON} (not JSON at all) or
- * {@link ErrorCode#SEMANTICALLY_INVALID} (JSON of the wrong shape).
+ * {@link GantryException}s with {@link ApiError#INVALID_JSON} (not JSON at all) or
+ * {@link ApiError#SEMANTICALLY_INVALID} (JSON of the wrong shape).
  */
 public final class Json {
     public static final int MAX_NESTING_DEPTH = 64;
@@ -53,7 +53,7 @@ public final class Json {
         try {
             return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new GantryException(ErrorCode.INTERNAL_ERROR, "cannot encode " + value.getClass().getSimpleName(), e);
+            throw new GantryException(ApiError.INTERNAL_ERROR, "cannot encode " + value.getClass().getSimpleName(), e);
         }
     }
 
@@ -61,7 +61,7 @@ public final class Json {
         try {
             return MAPPER.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
-            throw new GantryException(ErrorCode.INTERNAL_ERROR, "cannot encode " + value.getClass().getSimpleName(), e);
+            throw new GantryException(ApiError.INTERNAL_ERROR, "cannot encode " + value.getClass().getSimpleName(), e);
         }
     }
 
@@ -82,11 +82,11 @@ public final class Json {
         try {
             JsonNode tree = p.run();
             if (tree == null || tree.isMissingNode()) {
-                throw new GantryException(ErrorCode.INVALID_JSON, "the body is empty; a JSON document is expected");
+                throw new GantryException(ApiError.INVALID_JSON, "the body is empty; a JSON document is expected");
             }
             return tree;
         } catch (IOException e) {
-            throw new GantryException(ErrorCode.INVALID_JSON, "the body is not valid JSON: " + firstLine(e.getMessage()));
+            throw new GantryException(ApiError.INVALID_JSON, "the body is not valid JSON: " + firstLine(e.getMessage()));
         }
     }
 
@@ -101,7 +101,7 @@ public final class Json {
 
     private static <T> T require(T value, Class<T> type) {
         if (value == null) {
-            throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "expected a JSON " + describe(type) + ", got null");
+            throw new GantryException(ApiError.SEMANTICALLY_INVALID, "expected a JSON " + describe(type) + ", got null");
         }
         return value;
     }
@@ -112,10 +112,10 @@ public final class Json {
         }
         if (e instanceof JsonMappingException m) {
             String where = m.getPathReference() == null ? "" : " at " + path(m);
-            return new GantryException(ErrorCode.SEMANTICALLY_INVALID,
+            return new GantryException(ApiError.SEMANTICALLY_INVALID,
                     "the JSON does not fit a " + describe(type) + where + ": " + plain(m.getOriginalMessage()));
         }
-        return new GantryException(ErrorCode.INVALID_JSON, "the body is not valid JSON: " + firstLine(e.getMessage()));
+        return new GantryException(ApiError.INVALID_JSON, "the body is not valid JSON: " + firstLine(e.getMessage()));
     }
 
     private static String path(JsonMappingException m) {

@@ -35,7 +35,7 @@ public final class Limits {
     /** {@code value} if it lies in {@code [min, max]}; else a {@code SEMANTICALLY_INVALID} naming {@code what}. */
     public static long within(String what, long value, long min, long max) {
         if (value < min || value > max) {
-            throw new GantryException(ErrorCode.SEMANTICALLY_INVALID,
+            throw new GantryException(ApiError.SEMANTICALLY_INVALID,
                     what + " must be between " + min + " and " + max + ", got " + value);
         }
         return value;
@@ -44,18 +44,18 @@ public final class Limits {
     /** Refuses a list longer than {@code max}, or one with a null entry. */
     public static void atMost(String what, Collection<?> items, int max) {
         if (items != null && items.size() > max) {
-            throw new GantryException(ErrorCode.SEMANTICALLY_INVALID,
+            throw new GantryException(ApiError.SEMANTICALLY_INVALID,
                     what + " may hold at most " + max + " entries, got " + items.size());
         }
         if (items != null && items.stream().anyMatch(java.util.Objects::isNull)) {
-            throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, what + " may not hold null");
+            throw new GantryException(ApiError.SEMANTICALLY_INVALID, what + " may not hold null");
         }
     }
 
     /** Refuses a missing value. */
     public static <T> T required(String what, T value) {
         if (value == null) {
-            throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, what + " is required");
+            throw new GantryException(ApiError.SEMANTICALLY_INVALID, what + " is required");
         }
         return value;
     }

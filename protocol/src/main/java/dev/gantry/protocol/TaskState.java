@@ -81,7 +81,7 @@ public enum TaskState {
                 return s;
             }
         }
-        throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "unknown task state '" + wire + "'");
+        throw new GantryException(ApiError.SEMANTICALLY_INVALID, "unknown task state '" + wire + "'");
     }
 
     /** The states whose wire names may be stored in the database as terminal. */

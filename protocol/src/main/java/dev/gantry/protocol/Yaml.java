@@ -50,7 +50,7 @@ public final class Yaml {
     public static byte[] bytes(Path file) throws IOException {
         long size = Files.size(file);
         if (size > MAX_BYTES) {
-            throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, file + " is " + size + " bytes; a configuration"
+            throw new GantryException(ApiError.SEMANTICALLY_INVALID, file + " is " + size + " bytes; a configuration"
                     + " file may be at most " + MAX_BYTES + " bytes");
         }
         return Files.readAllBytes(file);

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class JsonTest {
 
-    private static ErrorCode codeOf(String json, Class<?> type) {
+    private static ApiError codeOf(String json, Class<?> type) {
         try {
             Json.read(json, type);
             throw new AssertionError("decoded " + json);
@@ -23,22 +23,22 @@ class JsonTest {
 
     @Test
     void notJsonIsInvalidJsonAndWrongShapeIsSemanticallyInvalid() {
-        assertThat(codeOf("{\"function_name\": ", FunctionRegistration.class)).isEqualTo(ErrorCode.INVALID_JSON);
+        assertThat(codeOf("{\"function_name\": ", FunctionRegistration.class)).isEqualTo(ApiError.INVALID_JSON);
         assertThat(codeOf("{\"function_name\": 5, \"function_code\": \"x\"}", FunctionRegistration.class))
-                .isEqualTo(ErrorCode.SEMANTICALLY_INVALID);
+                .isEqualTo(ApiError.SEMANTICALLY_INVALID);
         assertThat(codeOf("{\"function_code\": \"x\"}", FunctionRegistration.class))
-                .isEqualTo(ErrorCode.SEMANTICALLY_INVALID);
-        assertThat(codeOf("null", FunctionRegistration.class)).isEqualTo(ErrorCode.SEMANTICALLY_INVALID);
-        assertThat(codeOf("{\"tasks\": {}}", SubmitRequest.class)).isEqualTo(ErrorCode.SEMANTICALLY_INVALID);
-        assertThat(codeOf("{\"tasks\": {\"f\": [1]}}", SubmitRequest.class)).isEqualTo(ErrorCode.SEMANTICALLY_INVALID);
-        assertThat(codeOf("{\"task_ids\": [\"not-a-uuid\"]}", BatchStatusRequest.class)).isEqualTo(ErrorCode.INVALID_UUID);
+                .isEqualTo(ApiError.SEMANTICALLY_INVALID);
+        assertThat(codeOf("null", FunctionRegistration.class)).isEqualTo(ApiError.SEMANTICALLY_INVALID);
+        assertThat(codeOf("{\"tasks\": {}}", SubmitRequest.class)).isEqualTo(ApiError.SEMANTICALLY_INVALID);
+        assertThat(codeOf("{\"tasks\": {\"f\": [1]}}", SubmitRequest.class)).isEqualTo(ApiError.SEMANTICALLY_INVALID);
+        assertThat(codeOf("{\"task_ids\": [\"not-a-uuid\"]}", BatchStatusRequest.class)).isEqualTo(ApiError.INVALID_UUID);
     }
 
     @Test
     void deepNestingIsRefusedBeforeItCostsAnything() {
         String deep = "[".repeat(10_000) + "]".repeat(10_000);
-        assertThat(codeOf("{\"tasks\": " + deep + "}", SubmitRequest.class)).isIn(ErrorCode.INVALID_JSON,
-                ErrorCode.SEMANTICALLY_INVALID);
+        assertThat(codeOf("{\"tasks\": " + deep + "}", SubmitRequest.class)).isIn(ApiError.INVALID_JSON,
+                ApiError.SEMANTICALLY_INVALID);
     }
 
     @Test
@@ -53,7 +53,7 @@ class JsonTest {
     @Test
     void idsAreParsedNotNormalised() {
         assertThatThrownBy(() -> TaskId.of("../../etc/passwd")).isInstanceOfSatisfying(GantryException.class,
-                e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_UUID));
+                e -> assertThat(e.code()).isEqualTo(ApiError.INVALID_UUID));
         assertThatThrownBy(() -> TaskId.of("1-1-1-1-1")).isInstanceOf(GantryException.class);
     }
 }

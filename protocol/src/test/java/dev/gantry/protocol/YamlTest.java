@@ -19,7 +19,7 @@ class YamlTest {
         Path big = dir.resolve("config.yaml");
         Files.writeString(big, "a: \"" + "x".repeat(Yaml.MAX_BYTES) + "\"\n");
         assertThatThrownBy(() -> Yaml.readTree(big)).isInstanceOfSatisfying(GantryException.class, e -> {
-            assertThat(e.code()).isEqualTo(ErrorCode.SEMANTICALLY_INVALID);
+            assertThat(e.code()).isEqualTo(ApiError.SEMANTICALLY_INVALID);
             assertThat(e.getMessage()).contains("at most " + Yaml.MAX_BYTES + " bytes");
         });
     }

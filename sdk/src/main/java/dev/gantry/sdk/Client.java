@@ -2,7 +2,7 @@ package dev.gantry.sdk;
 
 import dev.gantry.client.ServiceClient;
 import dev.gantry.protocol.EndpointId;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.TaskGroupId;
@@ -160,7 +160,7 @@ public final class Client {
     public <T> T getResult(TaskId id, Class<T> type) {
         TaskStatus s = getTask(id);
         if (s.pending()) {
-            throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "task " + id + " is still " + s.status());
+            throw new GantryException(ApiError.SEMANTICALLY_INVALID, "task " + id + " is still " + s.status());
         }
         java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
         Results.complete(f, s, type);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.TaskGroupId;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +47,7 @@ class CancelAndReloadTest {
                     (System.nanoTime() - start) / 1_000_000);
             assertThatThrownBy(() -> f.get(1, TimeUnit.SECONDS)).isInstanceOf(CancellationException.class);
             await().atMost(Duration.ofSeconds(5)).until(() -> gantry.client.getTask(f.taskId()).status().equals("cancelled"));
-            assertThat(gantry.client.getTask(f.taskId()).errorCode()).isEqualTo(ErrorCode.TASK_CANCELLED);
+            assertThat(gantry.client.getTask(f.taskId()).errorCode()).isEqualTo(FailureCode.TASK_CANCELLED);
         }
     }
 

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gantry.protocol.EndpointId;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
+import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.TaskStatus;
@@ -68,7 +69,7 @@ class ComputeExecutorTest {
             ComputeFuture<Integer> f = ex.submit(Fns.BOOM, 7);
             assertThatThrownBy(() -> f.get(30, TimeUnit.SECONDS)).cause()
                     .isInstanceOfSatisfying(TaskExecutionFailed.class, e -> {
-                        assertThat(e.code()).isEqualTo(ErrorCode.REMOTE_EXECUTION_ERROR);
+                        assertThat(e.code()).isEqualTo(FailureCode.REMOTE_EXECUTION_ERROR);
                         assertThat(e.remoteType()).isEqualTo("java.lang.IllegalStateException");
                         assertThat(e.remoteStackTrace()).contains("boom 7").contains("Fns.boom");
                         assertThat(e.taskId()).isEqualTo(f.taskId());
@@ -167,7 +168,7 @@ class ComputeExecutorTest {
             ComputeFuture<String> f = ex.submitToRegisteredFunction(broken, String.class);
             assertThatThrownBy(() -> f.get(30, TimeUnit.SECONDS)).cause()
                     .isInstanceOfSatisfying(TaskExecutionFailed.class, e -> {
-                        assertThat(e.code()).isEqualTo(ErrorCode.COMPILE_ERROR);
+                        assertThat(e.code()).isEqualTo(FailureCode.COMPILE_ERROR);
                         assertThat(e.remoteStackTrace()).contains("Broken.java:1: error:");
                     });
         }
@@ -181,7 +182,7 @@ class ComputeExecutorTest {
                 ComputeFuture<String> java = ex.submit(Fns.HELLO, "x");
                 assertThatThrownBy(() -> java.get(30, TimeUnit.SECONDS)).cause()
                         .isInstanceOfSatisfying(TaskExecutionFailed.class, e -> {
-                            assertThat(e.code()).isEqualTo(ErrorCode.SERIALIZER_NOT_ALLOWED);
+                            assertThat(e.code()).isEqualTo(FailureCode.SERIALIZER_NOT_ALLOWED);
                             assertThat(e.remoteStackTrace()).contains("java_bundle").contains("allowed_serializers");
                         });
                 PythonFunction py = new PythonFunction("def one():\n    return 1\n", "one");
@@ -201,7 +202,7 @@ class ComputeExecutorTest {
                 ComputeFuture<String> refused = ex.submitToRegisteredFunction(other, String.class, "x");
                 assertThatThrownBy(() -> refused.get(30, TimeUnit.SECONDS)).cause()
                         .isInstanceOfSatisfying(dev.gantry.client.ApiException.class,
-                                e -> assertThat(e.code()).isEqualTo(ErrorCode.FUNCTION_NOT_PERMITTED));
+                                e -> assertThat(e.code()).isEqualTo(ApiError.FUNCTION_NOT_PERMITTED));
                 assertThat(get(ex.submitToRegisteredFunction(allowed, Integer.class, 41))).isEqualTo(42);
             }
         }
@@ -214,7 +215,7 @@ class ComputeExecutorTest {
                 ComputeFuture<String> refused = ex.submitToRegisteredFunction(other, String.class, "x");
                 assertThatThrownBy(() -> refused.get(30, TimeUnit.SECONDS)).cause()
                         .isInstanceOfSatisfying(TaskExecutionFailed.class, e -> {
-                            assertThat(e.code()).isEqualTo(ErrorCode.FUNCTION_NOT_ALLOWED);
+                            assertThat(e.code()).isEqualTo(FailureCode.FUNCTION_NOT_ALLOWED);
                             assertThat(e.remoteStackTrace()).contains(other + " is not permitted on endpoint");
                         });
                 assertThat(get(ex.submitToRegisteredFunction(allowed, Integer.class, 1))).isEqualTo(2);
@@ -247,7 +248,7 @@ class ComputeExecutorTest {
             ComputeFuture<Integer> f = ex.submit(Fns.IDENTITY, 1);
             assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).cause()
                     .isInstanceOfSatisfying(dev.gantry.client.ApiException.class,
-                            e -> assertThat(e.code()).isEqualTo(ErrorCode.ENDPOINT_NOT_FOUND));
+                            e -> assertThat(e.code()).isEqualTo(ApiError.ENDPOINT_NOT_FOUND));
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.gantry.service;
 
 import dev.gantry.broker.Broker;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.TaskStatus;
@@ -28,7 +28,7 @@ public final class Cancellations {
 
     public TaskStatus cancel(Identity who, TaskId id) {
         TaskStore.Cancelled c = tasks.cancel(who, id, System.currentTimeMillis())
-                .orElseThrow(() -> new GantryException(ErrorCode.TASK_NOT_FOUND, "task " + id + " not found"));
+                .orElseThrow(() -> new GantryException(ApiError.TASK_NOT_FOUND, "task " + id + " not found"));
         if (c.changed()) {
             tell(() -> broker.publishResults(c.status().taskGroupId(), List.of(c.status())));
             // its endpoint may hold it even if it was not leased yet (a lease is written only for a long task)

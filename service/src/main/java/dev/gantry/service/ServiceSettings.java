@@ -2,7 +2,7 @@ package dev.gantry.service;
 
 import dev.gantry.protocol.Yaml;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.GantryHome;
 import java.io.IOException;
@@ -106,6 +106,6 @@ public final class ServiceSettings {
     }
 
     private static GantryException invalid(String message) {
-        return new GantryException(ErrorCode.SEMANTICALLY_INVALID, message);
+        return new GantryException(ApiError.SEMANTICALLY_INVALID, message);
     }
 }

@@ -2,7 +2,7 @@ package dev.gantry.service;
 
 import dev.gantry.broker.Broker;
 import dev.gantry.protocol.EndpointId;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Ids;
@@ -61,7 +61,7 @@ public final class Submissions {
      */
     public SubmitResponse submit(Identity who, EndpointId to, SubmitRequest request) {
         EndpointStore.Target target = endpoints.target(to).filter(t -> t.usableBy(who)).orElseThrow(() ->
-                new GantryException(ErrorCode.ENDPOINT_NOT_FOUND, "endpoint " + to + " not found"));
+                new GantryException(ApiError.ENDPOINT_NOT_FOUND, "endpoint " + to + " not found"));
         ResourceSpec resources = ResourceSpec.parse(request.resourceSpecification());
         List<NewTask> batch = new ArrayList<>(request.taskCount());
         Map<UUID, FunctionId> fnIds = new LinkedHashMap<>();
@@ -75,14 +75,14 @@ public final class Submissions {
         requireFunctions(who, fnIds);
         for (FunctionId fn : fnIds.values()) {
             if (!target.permits(fn)) {
-                throw new GantryException(ErrorCode.FUNCTION_NOT_PERMITTED, "function " + fn + " is not permitted on"
+                throw new GantryException(ApiError.FUNCTION_NOT_PERMITTED, "function " + fn + " is not permitted on"
                         + " endpoint " + to + ": it is not in the endpoint's allowed_functions");
             }
         }
         EndpointId endpoint = target.manager() ? userEndpoints.userEndpointFor(who, target, request) : to;
         long depth = depth(endpoint);
         if (depth + batch.size() > queueCapacity) {
-            throw new GantryException(ErrorCode.ENDPOINT_QUEUE_FULL, "endpoint " + endpoint + " has " + depth
+            throw new GantryException(ApiError.ENDPOINT_QUEUE_FULL, "endpoint " + endpoint + " has " + depth
                     + " tasks queued and the limit is " + queueCapacity + "; submit again when it has caught up");
         }
         NewBatch nb = new NewBatch(request.taskGroupId(), batch, resources, request.maxRetries(),
@@ -134,7 +134,7 @@ public final class Submissions {
         Set<UUID> found = new HashSet<>(functions.runnable(who, wanted.keySet()));
         for (UUID id : wanted.keySet()) {
             if (!found.contains(id)) {
-                throw new GantryException(ErrorCode.FUNCTION_NOT_FOUND, "function " + id + " not found");
+                throw new GantryException(ApiError.FUNCTION_NOT_FOUND, "function " + id + " not found");
             }
         }
     }

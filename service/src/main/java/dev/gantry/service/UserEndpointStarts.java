@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.gantry.broker.Broker;
 import dev.gantry.protocol.EndpointId;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Json;
 import dev.gantry.protocol.TaskId;
@@ -74,7 +74,7 @@ public final class UserEndpointStarts {
             return uep;
         }
         if (!manager.online(now)) {
-            throw new GantryException(ErrorCode.ENDPOINT_MANAGER_OFFLINE, "endpoint " + manager.id()
+            throw new GantryException(ApiError.ENDPOINT_MANAGER_OFFLINE, "endpoint " + manager.id()
                     + " is offline: its manager must run to start your user endpoint");
         }
         endpoints.ensureUserEndpoint(uep, manager, who, r.userEndpointConfig(), r.userRuntime());
@@ -83,7 +83,7 @@ public final class UserEndpointStarts {
         StartRequests.Answer a = await(request);
         if (a.error() != null) {
             log.info("endpoint {} refused to start user endpoint {} for {}: {}", manager.id(), uep, who.username(), a.error());
-            throw new GantryException(ErrorCode.USER_ENDPOINT_START_FAILED, "endpoint " + manager.id()
+            throw new GantryException(ApiError.USER_ENDPOINT_START_FAILED, "endpoint " + manager.id()
                     + " could not start your user endpoint: " + a.error());
         }
         log.info("endpoint {} started user endpoint {} for {} in {} ms", manager.id(), uep, who.username(),
@@ -157,7 +157,7 @@ public final class UserEndpointStarts {
                 break;
             }
         }
-        throw new GantryException(ErrorCode.SERVICE_UNAVAILABLE, "the endpoint manager did not answer within "
+        throw new GantryException(ApiError.SERVICE_UNAVAILABLE, "the endpoint manager did not answer within "
                 + waitMs / 1000 + " s; submit again later");
     }
 
@@ -182,7 +182,7 @@ public final class UserEndpointStarts {
             Object plain = Json.mapper().convertValue(node, Object.class);
             return Json.mapper().writer().with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).writeValueAsString(plain);
         } catch (Exception e) {
-            throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "user_endpoint_config cannot be read: " + e.getMessage());
+            throw new GantryException(ApiError.SEMANTICALLY_INVALID, "user_endpoint_config cannot be read: " + e.getMessage());
         }
     }
 }

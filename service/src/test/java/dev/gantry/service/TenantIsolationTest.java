@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.protocol.EndpointId;
-import dev.gantry.protocol.ErrorCode;
-import dev.gantry.protocol.Json;
+import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.channel.ChannelMessage;
 import dev.gantry.protocol.channel.TaskMessage;
@@ -75,7 +74,7 @@ class TenantIsolationTest extends AliceAndBob {
 
     static TaskResult lost(TaskId task, int attempt) {
         long now = System.currentTimeMillis();
-        return new TaskResult(task, attempt, "lost", new TaskResult.Failure(ErrorCode.WORKER_LOST, "lost", null), now, now);
+        return new TaskResult(task, attempt, "lost", new TaskResult.Failure(FailureCode.WORKER_LOST, "lost", null), now, now);
     }
 
     /** Sends {@code result} on {@code ch} and waits for its acknowledgement: everything sent before is handled. */
@@ -214,7 +213,7 @@ class TenantIsolationTest extends AliceAndBob {
             TaskMessage t = received(b, own.get(0));
             long now = System.currentTimeMillis();
             roundTrip(b, new TaskResult(t.task(), t.attempt(), "trace", new TaskResult.Failure(
-                    ErrorCode.REMOTE_EXECUTION_ERROR, "boom", "E".repeat(600)), now, now));
+                    FailureCode.REMOTE_EXECUTION_ERROR, "boom", "E".repeat(600)), now, now));
             JsonNode s = status(bob, own.get(0));
             assertThat(s.get("status").asText()).isEqualTo("failed");
             assertThat(s.get("exception_type").asText()).hasSize(512).endsWith("...");

@@ -1,6 +1,6 @@
 package dev.gantry.worker;
 
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.Json;
 import dev.gantry.protocol.TaskEnv;
@@ -105,10 +105,10 @@ public final class TaskRunner {
             args = Arguments.unpack(task.payload());
         } catch (JavaSourceFunctions.CompileError e) {
             return new TaskResult(task.task(), task.attempt(), e.getMessage(), new TaskResult.Failure(
-                    ErrorCode.COMPILE_ERROR, "the function's source does not compile", null), started,
+                    FailureCode.COMPILE_ERROR, "the function's source does not compile", null), started,
                     System.currentTimeMillis());
         } catch (Exception | LinkageError e) {
-            return failed(task, started, ErrorCode.COULD_NOT_EXECUTE_TASK, "the task could not start: " + e, e);
+            return failed(task, started, FailureCode.COULD_NOT_EXECUTE_TASK, "the task could not start: " + e, e);
         }
         TaskContext ctx = new TaskContext(task.task(), workDir, task.resources(), mpi);
         ctx.bind(Thread.currentThread());
@@ -122,7 +122,7 @@ public final class TaskRunner {
                 return stopped(task, started, ctx);
             }
             if (data.length() > MAX_RESULT_CHARS) {
-                return failed(task, started, ErrorCode.MAX_RESULT_SIZE_EXCEEDED, "the result has " + data.length()
+                return failed(task, started, FailureCode.MAX_RESULT_SIZE_EXCEEDED, "the result has " + data.length()
                         + " characters, the limit is " + MAX_RESULT_CHARS, null);
             }
             return new TaskResult(task.task(), task.attempt(), data, null, started, System.currentTimeMillis());
@@ -147,13 +147,13 @@ public final class TaskRunner {
             Throwable cause = ite.getCause();
             if (cause instanceof PythonFunctions.PythonException py) {
                 return new TaskResult(task.task(), task.attempt(), py.getMessage(), new TaskResult.Failure(
-                        ErrorCode.REMOTE_EXECUTION_ERROR, "An error occurred during the execution of this task",
+                        FailureCode.REMOTE_EXECUTION_ERROR, "An error occurred during the execution of this task",
                         py.type()), started, System.currentTimeMillis());
             }
-            return failed(task, started, ErrorCode.REMOTE_EXECUTION_ERROR,
+            return failed(task, started, FailureCode.REMOTE_EXECUTION_ERROR,
                     "An error occurred during the execution of this task", cause);
         }
-        return failed(task, started, ErrorCode.COULD_NOT_EXECUTE_TASK, "the task could not run: " + e, e);
+        return failed(task, started, FailureCode.COULD_NOT_EXECUTE_TASK, "the task could not run: " + e, e);
     }
 
     /** Stops a running task (kills what it started, interrupts it); false if it is not running here. */
@@ -174,14 +174,14 @@ public final class TaskRunner {
     public static TaskResult cancelled(TaskMessage task, long started) {
         String why = "the task was cancelled";
         return new TaskResult(task.task(), task.attempt(), why,
-                new TaskResult.Failure(ErrorCode.TASK_CANCELLED, why, "TaskCancelled"), started, System.currentTimeMillis());
+                new TaskResult.Failure(FailureCode.TASK_CANCELLED, why, "TaskCancelled"), started, System.currentTimeMillis());
     }
 
     /** The result of a task stopped because it ran longer than the timeout. */
     public static TaskResult timedOut(TaskMessage task, long started, Duration timeout) {
         String why = "the task ran longer than " + TaskEnv.TIMEOUT + " (" + timeout.toMillis() / 1000.0 + " s)";
         return new TaskResult(task.task(), task.attempt(), why,
-                new TaskResult.Failure(ErrorCode.TASK_TIMEOUT, why, "TaskTimeout"), started, System.currentTimeMillis());
+                new TaskResult.Failure(FailureCode.TASK_TIMEOUT, why, "TaskTimeout"), started, System.currentTimeMillis());
     }
 
     private static Invocable load(FunctionDoc f) throws ReflectiveOperationException {
@@ -200,7 +200,7 @@ public final class TaskRunner {
         };
     }
 
-    private static TaskResult failed(TaskMessage task, long started, ErrorCode code, String message, Throwable t) {
+    private static TaskResult failed(TaskMessage task, long started, FailureCode code, String message, Throwable t) {
         String trace = t == null ? message : stackTrace(t);
         return new TaskResult(task.task(), task.attempt(), trace,
                 new TaskResult.Failure(code, message, t == null ? null : t.getClass().getName()), started,

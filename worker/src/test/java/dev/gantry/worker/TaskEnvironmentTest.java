@@ -3,7 +3,7 @@ package dev.gantry.worker;
 import static dev.gantry.worker.TaskRunnerTest.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.Json;
 import dev.gantry.protocol.TaskGroupId;
@@ -79,7 +79,7 @@ class TaskEnvironmentTest {
         TaskMessage t = task(sh, NO_ARGS);
         long start = System.nanoTime();
         TaskResult r = runner.run(t, sh);
-        assertThat(r.error().code()).isEqualTo(ErrorCode.TASK_TIMEOUT);
+        assertThat(r.error().code()).isEqualTo(FailureCode.TASK_TIMEOUT);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         long pid = Long.parseLong(Files.readString(work.resolve(t.task() + "/pid")).strip());
         // SIGKILL is delivered at once, but the kernel may take a moment to reap the process
@@ -88,9 +88,9 @@ class TaskEnvironmentTest {
 
         FunctionDoc java = fn(new JavaSource("public class Slow {\n  public static int f() throws Exception {\n"
                 + "    Thread.sleep(30000);\n    return 1;\n  }\n}\n", "Slow::f").functionCode());
-        assertThat(runner.run(task(java, NO_ARGS), java).error().code()).isEqualTo(ErrorCode.TASK_TIMEOUT);
+        assertThat(runner.run(task(java, NO_ARGS), java).error().code()).isEqualTo(FailureCode.TASK_TIMEOUT);
         FunctionDoc py = fn(Buffers.pack(List.of("st\nnap:def nap():\n    import time\n    time.sleep(30)\n")));
-        assertThat(runner.run(task(py, NO_ARGS), py).error().code()).isEqualTo(ErrorCode.TASK_TIMEOUT);
+        assertThat(runner.run(task(py, NO_ARGS), py).error().code()).isEqualTo(FailureCode.TASK_TIMEOUT);
         FunctionDoc quick = fn(new ShellCommand("echo ok", 0, 5).functionCode());
         assertThat(outcome(runner.run(task(quick, NO_ARGS), quick)).stdout()).isEqualTo("ok\n");
     }
@@ -106,7 +106,7 @@ class TaskEnvironmentTest {
         assertThat(outcome(runner.run(t, f)).stdout()).isEqualTo("2 2 2\n");
 
         TaskResult none = runner.run(task(f, NO_ARGS), f);
-        assertThat(none.error().code()).isEqualTo(ErrorCode.COULD_NOT_EXECUTE_TASK);
+        assertThat(none.error().code()).isEqualTo(FailureCode.COULD_NOT_EXECUTE_TASK);
         assertThat(none.error().userMessage()).contains("needs a resource specification");
 
         TaskMessage twoNodes = new TaskMessage(TaskId.random(), TaskGroupId.random(), 1, f.functionUuid(), NO_ARGS,

@@ -2,7 +2,7 @@ package dev.gantry.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.Json;
 import dev.gantry.protocol.TaskGroupId;
@@ -61,7 +61,7 @@ class TaskRunnerTest {
         String src = "def boom(x):\n    raise ValueError('bad ' + str(x))\n";
         FunctionDoc f = new FunctionDoc(FunctionId.random(), "boom", Buffers.pack(List.of("st\nboom:" + src)), null, null);
         TaskResult r = new TaskRunner(work).run(task(f, Arguments.of(List.of(7)).pack()), f);
-        assertThat(r.error().code()).isEqualTo(ErrorCode.REMOTE_EXECUTION_ERROR);
+        assertThat(r.error().code()).isEqualTo(FailureCode.REMOTE_EXECUTION_ERROR);
         assertThat(r.error().exceptionType()).isEqualTo("ValueError");
         assertThat(r.data()).contains("Traceback").contains("ValueError: bad 7");
     }
@@ -74,7 +74,7 @@ class TaskRunnerTest {
                 null, null);
         TaskRunner runner = new TaskRunner(work);
         TaskResult died = runner.run(task(exit, Arguments.of(List.of()).pack()), exit);
-        assertThat(died.error().code()).isEqualTo(ErrorCode.COULD_NOT_EXECUTE_TASK);
+        assertThat(died.error().code()).isEqualTo(FailureCode.COULD_NOT_EXECUTE_TASK);
         assertThat(died.error().userMessage()).contains("python3 exited while running the task");
         assertThat(runner.run(task(ok, Arguments.of(List.of()).pack()), ok).data()).isEqualTo("11\n1");
     }
@@ -90,7 +90,7 @@ class TaskRunnerTest {
                 new JavaSource("public class Bad {\n  public static int f() { return \"x\"; }\n}\n", "Bad::f").functionCode(),
                 null, null);
         TaskResult r = runner.run(task(bad, Arguments.of(List.of()).pack()), bad);
-        assertThat(r.error().code()).isEqualTo(ErrorCode.COMPILE_ERROR);
+        assertThat(r.error().code()).isEqualTo(FailureCode.COMPILE_ERROR);
         assertThat(r.data()).startsWith("Bad.java:2: error:").contains("String cannot be converted to int");
     }
 
@@ -101,7 +101,7 @@ class TaskRunnerTest {
         TaskResult r = new TaskRunner(work).run(t, f);
         assertThat(Json.read(r.data().substring(3), ShellOutcome.class).stdout()).isEqualTo("Hello, you! {literal} 3\n");
         TaskResult missing = new TaskRunner(work).run(task(f, Arguments.of(List.of()).pack()), f);
-        assertThat(missing.error().code()).isEqualTo(ErrorCode.REMOTE_EXECUTION_ERROR);
+        assertThat(missing.error().code()).isEqualTo(FailureCode.REMOTE_EXECUTION_ERROR);
         assertThat(missing.data()).contains("KeyError").contains("{greeting}");
     }
 
@@ -109,7 +109,7 @@ class TaskRunnerTest {
     void aResultOverTheLimitFailsTheTaskWithItsCode() {
         FunctionDoc f = shell("head -c 11000000 /dev/zero | tr '\\0' a");
         TaskResult r = new TaskRunner(work).run(task(f, Arguments.of(List.of()).pack()), f);
-        assertThat(r.error().code()).isEqualTo(ErrorCode.MAX_RESULT_SIZE_EXCEEDED);
+        assertThat(r.error().code()).isEqualTo(FailureCode.MAX_RESULT_SIZE_EXCEEDED);
         assertThat(r.data().length()).isLessThan(1000);
     }
 
@@ -117,10 +117,10 @@ class TaskRunnerTest {
     void badCodeOrArgumentsAreFailuresToStartNotCrashes() {
         FunctionDoc pickled = new FunctionDoc(FunctionId.random(), "p", Buffers.pack(List.of("01\ngASV")), null, null);
         TaskResult r = new TaskRunner(work).run(task(pickled, Arguments.of(List.of()).pack()), pickled);
-        assertThat(r.error().code()).isEqualTo(ErrorCode.COULD_NOT_EXECUTE_TASK);
+        assertThat(r.error().code()).isEqualTo(FailureCode.COULD_NOT_EXECUTE_TASK);
         assertThat(r.error().userMessage()).contains("cannot run functions serialized as '01'");
         FunctionDoc f = shell("true");
         TaskResult bad = new TaskRunner(work).run(task(f, "garbage"), f);
-        assertThat(bad.error().code()).isEqualTo(ErrorCode.COULD_NOT_EXECUTE_TASK);
+        assertThat(bad.error().code()).isEqualTo(FailureCode.COULD_NOT_EXECUTE_TASK);
     }
 }

@@ -3,7 +3,7 @@ package dev.gantry.endpoint.identity;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Json;
 import java.time.Duration;
@@ -98,7 +98,7 @@ public final class IdentityMapping {
             if (out.isPresent()) {
                 String name = out.get();
                 if (!ACCOUNT.matcher(name).matches()) {
-                    throw new GantryException(ErrorCode.SEMANTICALLY_INVALID,
+                    throw new GantryException(ApiError.SEMANTICALLY_INVALID,
                             "the identity mapping gave '" + name + "', which is not a valid local account name");
                 }
                 return out;
@@ -108,6 +108,6 @@ public final class IdentityMapping {
     }
 
     static GantryException invalid(String message) {
-        return new GantryException(ErrorCode.SEMANTICALLY_INVALID, message);
+        return new GantryException(ApiError.SEMANTICALLY_INVALID, message);
     }
 }

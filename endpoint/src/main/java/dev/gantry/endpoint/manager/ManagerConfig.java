@@ -4,7 +4,7 @@ import dev.gantry.protocol.Yaml;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import java.io.IOException;
@@ -131,6 +131,6 @@ public record ManagerConfig(String displayName, @JsonProperty("public") Boolean 
     }
 
     static GantryException invalid(String message) {
-        return new GantryException(ErrorCode.SEMANTICALLY_INVALID, message);
+        return new GantryException(ApiError.SEMANTICALLY_INVALID, message);
     }
 }

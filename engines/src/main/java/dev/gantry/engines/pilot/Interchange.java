@@ -1,6 +1,6 @@
 package dev.gantry.engines.pilot;
 
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.FunctionDoc;
 import dev.gantry.protocol.channel.TaskMessage;
@@ -128,7 +128,7 @@ final class Interchange implements ManagerListener.Managers, AutoCloseable {
     }
 
     /** Fails every queued task with {@code code}: they have nowhere to run (the scheduler refuses blocks). */
-    void failQueued(ErrorCode code, String why) {
+    void failQueued(FailureCode code, String why) {
         List<PilotTask> failed = new ArrayList<>();
         lock.lock();
         try {
@@ -141,7 +141,7 @@ final class Interchange implements ManagerListener.Managers, AutoCloseable {
         long now = clock.millis();
         for (PilotTask j : failed) {
             j.onDone().accept(new TaskResult(j.task().task(), j.task().attempt(), why,
-                    new TaskResult.Failure(code, why, code == ErrorCode.PROVIDER_ERROR ? "ProviderError" : "BlockEnded"),
+                    new TaskResult.Failure(code, why, code == FailureCode.PROVIDER_ERROR ? "ProviderError" : "BlockEnded"),
                     now, now));
         }
     }
@@ -185,7 +185,7 @@ final class Interchange implements ManagerListener.Managers, AutoCloseable {
         // tasks fail before the socket closes, so that they carry this reason, not the closed socket's; a
         // second call (the reader seeing the close, or a dispatch round that raced the loss) fails what is left
         boolean ended = link.ending != null || blockEnded.test(link.block);
-        ErrorCode code = ended ? ErrorCode.BLOCK_ENDED : ErrorCode.WORKER_LOST;
+        FailureCode code = ended ? FailureCode.BLOCK_ENDED : FailureCode.WORKER_LOST;
         String reason = ended ? "block " + link.block + " ended"
                 + (link.ending != null ? " (" + link.ending + ")" : " (its batch pilotTask is no longer running)")
                 : "the manager of block " + link.block + " was lost: " + why;

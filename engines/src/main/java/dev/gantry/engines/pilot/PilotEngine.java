@@ -6,7 +6,7 @@ import dev.gantry.engines.PilotConfig;
 import dev.gantry.engines.provider.Launcher;
 import dev.gantry.engines.provider.Provider;
 import dev.gantry.engines.provider.Shell;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.GantryHome;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.FunctionDoc;
@@ -113,7 +113,7 @@ public final class PilotEngine implements Engine {
                 int outstanding = interchange.queuedCount()
                         + interchange.managers().stream().mapToInt(l -> l.outstanding.size()).sum();
                 if (blocks.round(outstanding, this::busy)) {
-                    interchange.failQueued(ErrorCode.PROVIDER_ERROR, provider.type() + " refused "
+                    interchange.failQueued(FailureCode.PROVIDER_ERROR, provider.type() + " refused "
                             + Blocks.REFUSALS_BEFORE_FAILING + " blocks in a row: " + blocks.lastError());
                 }
                 // a block that ended takes its managers with it, even those that did not say goodbye

@@ -10,7 +10,7 @@ import dev.gantry.engines.provider.BatchOptions;
 import dev.gantry.engines.provider.CommandRunner;
 import dev.gantry.engines.provider.LocalCommandRunner;
 import dev.gantry.engines.provider.PbsProProvider;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.api.FunctionDoc;
 import dev.gantry.protocol.channel.TaskResult;
 import java.nio.file.Files;
@@ -94,7 +94,7 @@ class PilotEngineFakePbsTest {
             assertThat(new LocalCommandRunner().run(List.of(bin.resolve("qdel").toString(), job), null,
                     Duration.ofSeconds(10)).ok()).isTrue();
             TaskResult r = task.get(30, TimeUnit.SECONDS);
-            assertThat(r.error().code()).as(r.data()).isEqualTo(ErrorCode.BLOCK_ENDED);
+            assertThat(r.error().code()).as(r.data()).isEqualTo(FailureCode.BLOCK_ENDED);
         }
     }
 
@@ -104,7 +104,7 @@ class PilotEngineFakePbsTest {
             engine.start();
             CompletableFuture<TaskResult> task = PilotEngineLocalProviderTest.submit(engine, ProcessEngineTest.shell("true"));
             TaskResult r = task.get(60, TimeUnit.SECONDS);
-            assertThat(r.error().code()).isEqualTo(ErrorCode.PROVIDER_ERROR);
+            assertThat(r.error().code()).isEqualTo(FailureCode.PROVIDER_ERROR);
             assertThat(r.data()).contains("qsub refused the block: qsub: Unknown queue");
             assertThat(Files.readAllLines(bin.resolve("state/calls"))).as("three tries, backing off: no storm").hasSize(3);
         }

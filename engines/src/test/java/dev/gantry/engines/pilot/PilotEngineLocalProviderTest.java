@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.gantry.engines.PilotConfig;
 import dev.gantry.engines.ProcessEngineTest;
 import dev.gantry.engines.ProviderConfig;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.FunctionDoc;
@@ -82,7 +82,7 @@ class PilotEngineLocalProviderTest {
             assertThat(manager).isPresent();
             manager.get().destroyForcibly();
             TaskResult lost = first.get(30, TimeUnit.SECONDS);
-            assertThat(lost.error().code()).as(lost.data()).isIn(ErrorCode.WORKER_LOST, ErrorCode.BLOCK_ENDED);
+            assertThat(lost.error().code()).as(lost.data()).isIn(FailureCode.WORKER_LOST, FailureCode.BLOCK_ENDED);
 
             // the block's job ended with its manager; a new block takes the next task, and SIGTERM (what a
             // scheduler sends when it cancels a job) makes the manager say its block is ending
@@ -91,7 +91,7 @@ class PilotEngineLocalProviderTest {
                     && engine.status().idleWorkers() < engine.status().totalWorkers());
             managers(home).get(0).destroy();
             TaskResult ended = second.get(30, TimeUnit.SECONDS);
-            assertThat(ended.error().code()).as(ended.data()).isEqualTo(ErrorCode.BLOCK_ENDED);
+            assertThat(ended.error().code()).as(ended.data()).isEqualTo(FailureCode.BLOCK_ENDED);
             assertThat(ended.data()).contains("SIGTERM");
         }
     }
@@ -108,7 +108,7 @@ class PilotEngineLocalProviderTest {
             try {
                 long stopped = System.nanoTime();
                 TaskResult r = task.get(30, TimeUnit.SECONDS);
-                assertThat(r.error().code()).as(r.data()).isEqualTo(ErrorCode.WORKER_LOST);
+                assertThat(r.error().code()).as(r.data()).isEqualTo(FailureCode.WORKER_LOST);
                 assertThat(r.data()).contains("no heartbeat");
                 assertThat(Duration.ofNanos(System.nanoTime() - stopped)).as("threshold 2 s")
                         .isBetween(Duration.ofMillis(1500), Duration.ofSeconds(6));

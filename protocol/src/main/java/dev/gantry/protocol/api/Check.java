@@ -1,6 +1,6 @@
 package dev.gantry.protocol.api;
 
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.GantryException;
 
 /** Validation helpers for compact constructors: each failure is a 422 with the field's name. */
@@ -22,6 +22,6 @@ final class Check {
     }
 
     static GantryException invalid(String message) {
-        return new GantryException(ErrorCode.SEMANTICALLY_INVALID, message);
+        return new GantryException(ApiError.SEMANTICALLY_INVALID, message);
     }
 }

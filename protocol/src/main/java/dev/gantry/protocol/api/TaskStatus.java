@@ -1,6 +1,7 @@
 package dev.gantry.protocol.api;
 
-import dev.gantry.protocol.ErrorCode;
+
+import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.TaskId;
 import java.util.Map;
@@ -11,7 +12,7 @@ import java.util.Map;
  * the error code, the remote exception's class and the task group.
  */
 public record TaskStatus(TaskId taskId, String status, boolean pending, String result, String exception,
-        String completionT, ErrorCode errorCode, String exceptionType, TaskGroupId taskGroupId, Details details) {
+        String completionT, FailureCode errorCode, String exceptionType, TaskGroupId taskGroupId, Details details) {
 
     /**
      * Epoch seconds of each transition the task went through, by state name, and (for one task looked up by
@@ -24,7 +25,7 @@ public record TaskStatus(TaskId taskId, String status, boolean pending, String r
     }
 
     /** One attempt of a task: why it ended, and when (epoch seconds). */
-    public record Attempt(int attempt, ErrorCode errorCode, String reason, Double started, double ended) {}
+    public record Attempt(int attempt, FailureCode errorCode, String reason, Double started, double ended) {}
 
     /** This status with the task's attempts added to its details. */
     public TaskStatus withAttempts(java.util.List<Attempt> attempts) {

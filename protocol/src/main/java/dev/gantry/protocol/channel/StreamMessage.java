@@ -1,8 +1,9 @@
 package dev.gantry.protocol.channel;
 
+import dev.gantry.protocol.ApiError;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import dev.gantry.protocol.ErrorCode;
+
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.api.TaskStatus;
 import java.util.List;
@@ -25,5 +26,5 @@ public sealed interface StreamMessage {
     record Results(List<TaskStatus> results) implements StreamMessage {}
 
     /** A request of the client's was refused. */
-    record Error(ErrorCode code, String message) implements StreamMessage {}
+    record Error(ApiError code, String message) implements StreamMessage {}
 }

@@ -1,6 +1,7 @@
 package dev.gantry.protocol.channel;
 
-import dev.gantry.protocol.ErrorCode;
+
+import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.Limits;
 import dev.gantry.protocol.TaskId;
 
@@ -23,7 +24,7 @@ public record TaskResult(TaskId task, int attempt, String data, Failure error, l
     }
 
     /** Why a task failed: a stable code, a message for the user, and the remote exception's class if any. */
-    public record Failure(ErrorCode code, String userMessage, String exceptionType) {
+    public record Failure(FailureCode code, String userMessage, String exceptionType) {
         public Failure {
             Limits.required("code", code);
             userMessage = Limits.cut(userMessage, Limits.MAX_FAILURE_MESSAGE_CHARS);

@@ -1,6 +1,6 @@
 package dev.gantry.protocol.payload;
 
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.GantryException;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +59,6 @@ public final class Buffers {
     }
 
     static GantryException malformed(String message) {
-        return new GantryException(ErrorCode.SEMANTICALLY_INVALID, "malformed payload: " + message);
+        return new GantryException(ApiError.SEMANTICALLY_INVALID, "malformed payload: " + message);
     }
 }

@@ -3,7 +3,7 @@ package dev.gantry.protocol.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Json;
 import org.junit.jupiter.api.Test;
@@ -42,7 +42,7 @@ class ResourceSpecTest {
         for (String[] c : cases) {
             assertThatThrownBy(() -> parse(c[0])).as(c[0]).isInstanceOf(GantryException.class)
                     .hasMessageContaining(c[1])
-                    .satisfies(e -> assertThat(((GantryException) e).code()).isEqualTo(ErrorCode.SEMANTICALLY_INVALID));
+                    .satisfies(e -> assertThat(((GantryException) e).code()).isEqualTo(ApiError.SEMANTICALLY_INVALID));
         }
     }
 }

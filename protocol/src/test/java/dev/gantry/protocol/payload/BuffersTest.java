@@ -3,7 +3,7 @@ package dev.gantry.protocol.payload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.GantryException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,7 +30,7 @@ class BuffersTest {
         for (String bad : List.of("x\nabc", "5\nab", "\nabc", "99999999999\nabc", "-1\na")) {
             assertThatThrownBy(() -> Buffers.unpack(bad)).as(bad)
                     .isInstanceOfSatisfying(GantryException.class,
-                            e -> assertThat(e.code()).isEqualTo(ErrorCode.SEMANTICALLY_INVALID));
+                            e -> assertThat(e.code()).isEqualTo(ApiError.SEMANTICALLY_INVALID));
         }
     }
 

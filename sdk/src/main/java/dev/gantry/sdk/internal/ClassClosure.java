@@ -1,6 +1,6 @@
 package dev.gantry.sdk.internal;
 
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.payload.JavaBundle;
 import java.io.ByteArrayInputStream;
@@ -51,7 +51,7 @@ final class ClassClosure {
             found.put(name, cls);
             bytes += cls.length;
             if (found.size() > MAX_CLASSES || bytes > MAX_BYTES) {
-                throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "the function defined in "
+                throw new GantryException(ApiError.SEMANTICALLY_INVALID, "the function defined in "
                         + rootInternalName.replace('/', '.') + " needs more than " + MAX_CLASSES + " classes or "
                         + MAX_BYTES + " bytes of class files; define it in a small class of its own");
             }
@@ -84,7 +84,7 @@ final class ClassClosure {
         try (InputStream in = url.openStream()) {
             return in.readAllBytes();
         } catch (IOException e) {
-            throw new GantryException(ErrorCode.INTERNAL_ERROR, "cannot read class file " + url, e);
+            throw new GantryException(ApiError.INTERNAL_ERROR, "cannot read class file " + url, e);
         }
     }
 
@@ -111,7 +111,7 @@ final class ClassClosure {
                 }
             }
         } catch (IOException e) {
-            throw new GantryException(ErrorCode.INTERNAL_ERROR, "cannot parse a class file: " + e.getMessage(), e);
+            throw new GantryException(ApiError.INTERNAL_ERROR, "cannot parse a class file: " + e.getMessage(), e);
         }
         return out;
     }

@@ -1,7 +1,7 @@
 package dev.gantry.sdk.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Json;
 import dev.gantry.protocol.api.FunctionMeta;
@@ -132,7 +132,7 @@ public final class FunctionPacker {
             m.setAccessible(true);
             return m.invoke(fn) instanceof SerializedLambda sl ? sl : null;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "cannot ship lambda " + fn.getClass().getName()
+            throw new GantryException(ApiError.SEMANTICALLY_INVALID, "cannot ship lambda " + fn.getClass().getName()
                     + ": " + e);
         }
     }
@@ -141,7 +141,7 @@ public final class FunctionPacker {
         try {
             return Json.mapper().valueToTree(v);
         } catch (IllegalArgumentException e) {
-            throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, what + " (" + v.getClass().getName()
+            throw new GantryException(ApiError.SEMANTICALLY_INVALID, what + " (" + v.getClass().getName()
                     + ") cannot be sent as JSON: " + e.getMessage() + ". Capture plain values (numbers, strings,"
                     + " records, lists) rather than objects such as 'this'.");
         }

@@ -2,7 +2,7 @@ package dev.gantry.sdk.internal;
 
 import dev.gantry.client.ServiceClient;
 import dev.gantry.client.TextFrames;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Json;
 import dev.gantry.protocol.TaskGroupId;
@@ -115,7 +115,7 @@ public final class ResultWatcher implements AutoCloseable {
             }).get(15, TimeUnit.SECONDS);
         } catch (Exception e) {
             http.failover();
-            throw new GantryException(ErrorCode.SERVICE_UNAVAILABLE, "cannot open the result stream: " + e, e);
+            throw new GantryException(ApiError.SERVICE_UNAVAILABLE, "cannot open the result stream: " + e, e);
         }
     }
 

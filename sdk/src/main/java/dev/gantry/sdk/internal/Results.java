@@ -1,7 +1,8 @@
 package dev.gantry.sdk.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
+import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Json;
 import dev.gantry.protocol.TaskState;
@@ -34,7 +35,7 @@ public final class Results {
             }
             case CANCELLED -> future.completeExceptionally(new CancellationException("task " + s.taskId() + " was cancelled"));
             case FAILED, EXPIRED -> future.completeExceptionally(new TaskExecutionFailed(s.taskId(),
-                    s.errorCode() == null ? ErrorCode.COULD_NOT_EXECUTE_TASK : s.errorCode(), s.exceptionType(),
+                    s.errorCode() == null ? FailureCode.COULD_NOT_EXECUTE_TASK : s.errorCode(), s.exceptionType(),
                     s.exception()));
             default -> { }
         }
@@ -46,14 +47,14 @@ public final class Results {
             return nativeValue(s.body(), box(type));
         }
         if (s.strategy() != Strategy.JSON) {
-            throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "results in strategy '" + s.strategy().id()
+            throw new GantryException(ApiError.SEMANTICALLY_INVALID, "results in strategy '" + s.strategy().id()
                     + "' cannot be read by the Java SDK");
         }
         try {
             JsonNode node = Json.mapper().readTree(s.body());
             return Json.mapper().treeToValue(node, Json.mapper().getTypeFactory().constructType(box(type)));
         } catch (Exception e) {
-            throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "cannot decode the result as "
+            throw new GantryException(ApiError.SEMANTICALLY_INVALID, "cannot decode the result as "
                     + type.getName() + ": " + e.getMessage());
         }
     }
@@ -64,7 +65,7 @@ public final class Results {
         try {
             return type.cast(JavaNative.decode(body, loader != null ? loader : ClassLoader.getSystemClassLoader()));
         } catch (Exception e) {
-            throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "cannot decode the java_native result as "
+            throw new GantryException(ApiError.SEMANTICALLY_INVALID, "cannot decode the java_native result as "
                     + type.getName() + ": " + e);
         }
     }

@@ -3,7 +3,7 @@ package dev.gantry.sdk.internal;
 import dev.gantry.client.ApiException;
 import dev.gantry.protocol.Backoff;
 import dev.gantry.protocol.EndpointId;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.TaskGroupId;
@@ -67,7 +67,7 @@ public final class Submitter implements AutoCloseable {
 
     public void add(Pending p) {
         if (!open) {
-            throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "the executor is shut down");
+            throw new GantryException(ApiError.SEMANTICALLY_INVALID, "the executor is shut down");
         }
         try {
             queue.put(p);
@@ -137,7 +137,7 @@ public final class Submitter implements AutoCloseable {
                     if (i < ids.size()) {
                         list.get(i).onId().accept(ids.get(i), group);
                     } else {
-                        list.get(i).future().completeExceptionally(new GantryException(ErrorCode.INTERNAL_ERROR,
+                        list.get(i).future().completeExceptionally(new GantryException(ApiError.INTERNAL_ERROR,
                                 "the service returned fewer task ids than tasks submitted"));
                     }
                 }

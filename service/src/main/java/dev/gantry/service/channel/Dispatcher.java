@@ -2,7 +2,7 @@ package dev.gantry.service.channel;
 
 import dev.gantry.broker.Delivery;
 import dev.gantry.broker.TaskConsumer;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.FunctionDoc;
@@ -263,7 +263,7 @@ final class Dispatcher implements AutoCloseable {
     private TaskResult unrunnable(TaskMessage t) {
         long now = clock.millis();
         return new TaskResult(t.task(), t.attempt(), "function " + t.function() + " was deleted before the task ran",
-                new TaskResult.Failure(ErrorCode.FUNCTION_UNAVAILABLE, "function " + t.function() + " no longer exists",
+                new TaskResult.Failure(FailureCode.FUNCTION_UNAVAILABLE, "function " + t.function() + " no longer exists",
                         null), now, now);
     }
 

@@ -2,7 +2,8 @@ package dev.gantry.service.channel;
 
 import dev.gantry.broker.Broker;
 import dev.gantry.protocol.EndpointId;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
+import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Json;
@@ -93,7 +94,7 @@ public final class EndpointChannels implements AutoCloseable {
             auth.authenticate(ctx);
             EndpointId id = EndpointId.of(ctx.pathParam("id"));
             if (endpoints.get(Auth.channelIdentity(ctx, id.value()), id).isEmpty()) {
-                throw new GantryException(ErrorCode.ENDPOINT_NOT_FOUND, "endpoint " + id + " not found");
+                throw new GantryException(ApiError.ENDPOINT_NOT_FOUND, "endpoint " + id + " not found");
             }
         });
         app.ws(PATH, this::configure);
@@ -196,7 +197,7 @@ public final class EndpointChannels implements AutoCloseable {
                         + Limits.MAX_RESULT_CHARS;
                 log.warn("task {}: {}", r.task(), why);
                 out.add(new TaskResult(r.task(), r.attempt(), why, new TaskResult.Failure(
-                        ErrorCode.MAX_RESULT_SIZE_EXCEEDED, why, null), r.startedAtMs(), r.completedAtMs()));
+                        FailureCode.MAX_RESULT_SIZE_EXCEEDED, why, null), r.startedAtMs(), r.completedAtMs()));
             } else {
                 out.add(r);
             }

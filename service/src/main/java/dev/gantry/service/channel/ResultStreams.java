@@ -1,7 +1,7 @@
 package dev.gantry.service.channel;
 
 import dev.gantry.broker.Broker;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Json;
 import dev.gantry.protocol.api.TaskStatus;
@@ -78,11 +78,11 @@ public final class ResultStreams implements AutoCloseable {
             return;
         }
         if (!tasks.groupOwned(c.who(), s.taskGroupId())) {
-            throw new GantryException(ErrorCode.TASK_GROUP_NOT_FOUND, "task group " + s.taskGroupId() + " not found");
+            throw new GantryException(ApiError.TASK_GROUP_NOT_FOUND, "task group " + s.taskGroupId() + " not found");
         }
         if (!c.groups().contains(s.taskGroupId())) {
             if (c.groups().size() >= MAX_GROUPS) {
-                throw new GantryException(ErrorCode.SEMANTICALLY_INVALID, "a stream may watch at most " + MAX_GROUPS
+                throw new GantryException(ApiError.SEMANTICALLY_INVALID, "a stream may watch at most " + MAX_GROUPS
                         + " task groups; open another stream");
             }
             c.groups().add(s.taskGroupId());

@@ -1,6 +1,6 @@
 package dev.gantry.service.http;
 
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.service.store.Identity;
 import dev.gantry.service.store.IdentityStore;
@@ -40,31 +40,31 @@ public final class Auth {
     public static Identity channelIdentity(Context ctx, java.util.UUID endpoint) {
         Identity who = ctx.attribute(ATTRIBUTE);
         if (who == null) {
-            throw new GantryException(ErrorCode.UNAUTHORIZED, "a bearer token is required");
+            throw new GantryException(ApiError.UNAUTHORIZED, "a bearer token is required");
         }
         if (who.scope() != null && !who.scope().equals(endpoint)) {
-            throw new GantryException(ErrorCode.FORBIDDEN, "this token opens endpoint " + who.scope() + "'s channel only");
+            throw new GantryException(ApiError.FORBIDDEN, "this token opens endpoint " + who.scope() + "'s channel only");
         }
         return who;
     }
 
     private static Identity unscoped(Identity who) {
         if (who == null) {
-            throw new GantryException(ErrorCode.UNAUTHORIZED, "a bearer token is required");
+            throw new GantryException(ApiError.UNAUTHORIZED, "a bearer token is required");
         }
         if (who.scope() != null) {
-            throw new GantryException(ErrorCode.FORBIDDEN, "this token opens endpoint " + who.scope() + "'s channel only");
+            throw new GantryException(ApiError.FORBIDDEN, "this token opens endpoint " + who.scope() + "'s channel only");
         }
         return who;
     }
 
     Identity identify(String header) {
         if (header == null || header.isBlank()) {
-            throw new GantryException(ErrorCode.UNAUTHORIZED,
+            throw new GantryException(ApiError.UNAUTHORIZED,
                     "a bearer token is required (Authorization: Bearer <token>)");
         }
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() > 4096) {
-            throw new GantryException(ErrorCode.UNAUTHORIZED, "the Authorization header must be 'Bearer <token>'");
+            throw new GantryException(ApiError.UNAUTHORIZED, "the Authorization header must be 'Bearer <token>'");
         }
         String token = header.substring(7).trim();
         long now = System.currentTimeMillis();
@@ -74,7 +74,7 @@ public final class Auth {
         }
         Identity who = identities.byToken(token).orElseThrow(() -> {
             cache.remove(token);
-            return new GantryException(ErrorCode.UNAUTHORIZED, "the bearer token is not valid");
+            return new GantryException(ApiError.UNAUTHORIZED, "the bearer token is not valid");
         });
         if (cache.size() >= CACHE_LIMIT) {
             cache.clear();

@@ -1,6 +1,6 @@
 package dev.gantry.service.http;
 
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Json;
 import io.javalin.http.Context;
@@ -12,16 +12,16 @@ import java.io.InputStream;
 final class Bodies {
     private Bodies() {}
 
-    static <T> T read(Context ctx, Class<T> type, long limit, ErrorCode tooLarge) {
+    static <T> T read(Context ctx, Class<T> type, long limit, ApiError tooLarge) {
         String contentType = ctx.contentType();
         if (contentType != null && !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-            throw new GantryException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+            throw new GantryException(ApiError.UNSUPPORTED_MEDIA_TYPE,
                     "the body must be application/json, got " + contentType);
         }
         return Json.read(bytes(ctx, limit, tooLarge), type);
     }
 
-    private static byte[] bytes(Context ctx, long limit, ErrorCode tooLarge) {
+    private static byte[] bytes(Context ctx, long limit, ApiError tooLarge) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > limit) {
             throw tooLarge(tooLarge, limit);
@@ -39,11 +39,11 @@ final class Bodies {
             }
             return out.toByteArray();
         } catch (IOException e) {
-            throw new GantryException(ErrorCode.INVALID_JSON, "the body could not be read: " + e.getMessage());
+            throw new GantryException(ApiError.INVALID_JSON, "the body could not be read: " + e.getMessage());
         }
     }
 
-    private static GantryException tooLarge(ErrorCode code, long limit) {
+    private static GantryException tooLarge(ApiError code, long limit) {
         return new GantryException(code, "the request body is larger than the limit of " + limit + " bytes");
     }
 }

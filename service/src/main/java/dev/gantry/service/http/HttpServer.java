@@ -1,6 +1,6 @@
 package dev.gantry.service.http;
 
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import io.javalin.Javalin;
 import java.time.Duration;
 
@@ -28,12 +28,12 @@ public final class HttpServer {
         app.exception(Exception.class, Replies::failure);
         app.error(404, ctx -> {
             if (ctx.attribute(Replies.ERROR_WRITTEN) == null) {
-                Replies.error(ctx, ErrorCode.ROUTE_NOT_FOUND, "no route " + ctx.method() + " " + ctx.path());
+                Replies.error(ctx, ApiError.ROUTE_NOT_FOUND, "no route " + ctx.method() + " " + ctx.path());
             }
         });
         app.error(405, ctx -> {
             if (ctx.attribute(Replies.ERROR_WRITTEN) == null) {
-                Replies.error(ctx, ErrorCode.METHOD_NOT_ALLOWED, ctx.method() + " is not allowed on " + ctx.path());
+                Replies.error(ctx, ApiError.METHOD_NOT_ALLOWED, ctx.method() + " is not allowed on " + ctx.path());
             }
         });
         return app;

@@ -1,6 +1,6 @@
 package dev.gantry.service.http;
 
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.service.store.Identity;
 import dev.gantry.service.store.IdentityStore;
@@ -34,11 +34,11 @@ public final class IdentityRoutes {
 
     private void add(Context ctx) {
         if (!Auth.identity(ctx).id().equals(admin)) {
-            throw new GantryException(ErrorCode.FORBIDDEN, "only the service's administrator adds identities");
+            throw new GantryException(ApiError.FORBIDDEN, "only the service's administrator adds identities");
         }
-        NewIdentity body = Bodies.read(ctx, NewIdentity.class, 4096, ErrorCode.REQUEST_TOO_LARGE);
+        NewIdentity body = Bodies.read(ctx, NewIdentity.class, 4096, ApiError.REQUEST_TOO_LARGE);
         if (body.username() == null || !USERNAME.matcher(body.username()).matches()) {
-            throw new GantryException(ErrorCode.SEMANTICALLY_INVALID,
+            throw new GantryException(ApiError.SEMANTICALLY_INVALID,
                     "username must be 1 to 256 letters, digits and . _ % + @ -");
         }
         Identity who = identities.findOrCreate(body.username());

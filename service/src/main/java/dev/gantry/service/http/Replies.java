@@ -1,6 +1,6 @@
 package dev.gantry.service.http;
 
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Json;
 import dev.gantry.protocol.api.ErrorBody;
@@ -19,7 +19,7 @@ final class Replies {
         ctx.contentType("application/json").result(Json.writeBytes(body));
     }
 
-    static void error(Context ctx, ErrorCode code, String message) {
+    static void error(Context ctx, ApiError code, String message) {
         ctx.attribute(ERROR_WRITTEN, Boolean.TRUE);
         ctx.status(code.httpStatus());
         json(ctx, ErrorBody.of(code, message));
@@ -30,10 +30,10 @@ final class Replies {
             if (g.code().httpStatus() >= 500) {
                 log.error("{} {} failed: {}", ctx.method(), ctx.path(), g.getMessage(), g);
             }
-            error(ctx, g.code().httpStatus() == 0 ? ErrorCode.INTERNAL_ERROR : g.code(), g.getMessage());
+            error(ctx, g.code().httpStatus() == 0 ? ApiError.INTERNAL_ERROR : g.code(), g.getMessage());
         } else {
             log.error("{} {} failed", ctx.method(), ctx.path(), e);
-            error(ctx, ErrorCode.INTERNAL_ERROR, "the service failed; the error is in its log");
+            error(ctx, ApiError.INTERNAL_ERROR, "the service failed; the error is in its log");
         }
     }
 }

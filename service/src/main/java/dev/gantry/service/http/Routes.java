@@ -1,7 +1,7 @@
 package dev.gantry.service.http;
 
 import dev.gantry.protocol.EndpointId;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.TaskGroupId;
@@ -76,11 +76,11 @@ public final class Routes {
         app.delete("/v2/endpoints/{id}", this::deleteEndpoint);
         app.delete("/v3/endpoints/{id}", this::deleteEndpoint);
         app.post("/v3/endpoints/{id}/submit", ctx -> Replies.json(ctx, submissions.submit(Auth.identity(ctx),
-                endpointId(ctx), Bodies.read(ctx, SubmitRequest.class, maxBody, ErrorCode.TASK_PAYLOAD_TOO_LARGE))));
+                endpointId(ctx), Bodies.read(ctx, SubmitRequest.class, maxBody, ApiError.TASK_PAYLOAD_TOO_LARGE))));
         app.get("/v2/tasks/{id}", ctx -> {
             TaskId id = TaskId.of(ctx.pathParam("id"));
             TaskStatus s = tasks.status(Auth.identity(ctx), id).orElseThrow(() -> new GantryException(
-                    ErrorCode.TASK_NOT_FOUND, "task " + id + " not found"));
+                    ApiError.TASK_NOT_FOUND, "task " + id + " not found"));
             Replies.json(ctx, s.withAttempts(leases.attempts(id)));
         });
         app.post("/v3/tasks/{id}/cancel", ctx -> Replies.json(ctx, cancellations.cancel(Auth.identity(ctx),
@@ -88,7 +88,7 @@ public final class Routes {
         app.post("/v2/batch_status", this::batchStatus);
         app.get("/v2/taskgroup/{id}", ctx -> Replies.json(ctx, tasks.group(Auth.identity(ctx),
                 TaskGroupId.of(ctx.pathParam("id"))).orElseThrow(() -> new GantryException(
-                        ErrorCode.TASK_GROUP_NOT_FOUND, "task group " + ctx.pathParam("id") + " not found"))));
+                        ApiError.TASK_GROUP_NOT_FOUND, "task group " + ctx.pathParam("id") + " not found"))));
     }
 
     private void version(Context ctx) {
@@ -100,12 +100,12 @@ public final class Routes {
     }
 
     private void registerFunction(Context ctx) {
-        FunctionRegistration r = Bodies.read(ctx, FunctionRegistration.class, maxBody, ErrorCode.REQUEST_TOO_LARGE);
+        FunctionRegistration r = Bodies.read(ctx, FunctionRegistration.class, maxBody, ApiError.REQUEST_TOO_LARGE);
         Replies.json(ctx, new FunctionRegistered(functions.register(Auth.identity(ctx), r)));
     }
 
     private void registerEndpoint(Context ctx, EndpointId id) {
-        EndpointRegistration r = Bodies.read(ctx, EndpointRegistration.class, maxBody, ErrorCode.REQUEST_TOO_LARGE);
+        EndpointRegistration r = Bodies.read(ctx, EndpointRegistration.class, maxBody, ApiError.REQUEST_TOO_LARGE);
         EndpointId eid = endpoints.register(Auth.identity(ctx), id, r);
         Replies.json(ctx, new EndpointRegistered(eid, "/v3/endpoints/" + eid + "/channel", heartbeatPeriodMs,
                 Auth.identity(ctx).id().toString()));
@@ -127,7 +127,7 @@ public final class Routes {
     }
 
     private void batchStatus(Context ctx) {
-        BatchStatusRequest r = Bodies.read(ctx, BatchStatusRequest.class, maxBody, ErrorCode.REQUEST_TOO_LARGE);
+        BatchStatusRequest r = Bodies.read(ctx, BatchStatusRequest.class, maxBody, ApiError.REQUEST_TOO_LARGE);
         Map<String, TaskStatus> out = new LinkedHashMap<>();
         for (TaskStatus s : tasks.statuses(Auth.identity(ctx), r.taskIds().stream().map(TaskId::value)
                 .<UUID>map(u -> u).distinct().toList())) {
@@ -145,10 +145,10 @@ public final class Routes {
     }
 
     private static GantryException functionNotFound(Context ctx) {
-        return new GantryException(ErrorCode.FUNCTION_NOT_FOUND, "function " + ctx.pathParam("id") + " not found");
+        return new GantryException(ApiError.FUNCTION_NOT_FOUND, "function " + ctx.pathParam("id") + " not found");
     }
 
     private static GantryException endpointNotFound(Context ctx) {
-        return new GantryException(ErrorCode.ENDPOINT_NOT_FOUND, "endpoint " + ctx.pathParam("id") + " not found");
+        return new GantryException(ApiError.ENDPOINT_NOT_FOUND, "endpoint " + ctx.pathParam("id") + " not found");
     }
 }

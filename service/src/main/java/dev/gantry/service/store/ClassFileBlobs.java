@@ -1,6 +1,6 @@
 package dev.gantry.service.store;
 
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Json;
 import dev.gantry.protocol.payload.Buffers;
@@ -78,7 +78,7 @@ final class ClassFileBlobs {
         for (JavaBundle.ClassFile f : bundle.classes()) {
             String bytes = content.get(f.sha256());
             if (bytes == null) {
-                throw new GantryException(ErrorCode.INTERNAL_ERROR, "class file " + f.name() + " (" + f.sha256()
+                throw new GantryException(ApiError.INTERNAL_ERROR, "class file " + f.name() + " (" + f.sha256()
                         + ") is missing from the blob store");
             }
             full.add(new JavaBundle.ClassFile(f.name(), f.sha256(), bytes));
@@ -140,6 +140,6 @@ final class ClassFileBlobs {
     }
 
     private static GantryException invalid(String message) {
-        return new GantryException(ErrorCode.SEMANTICALLY_INVALID, "malformed Java function: " + message);
+        return new GantryException(ApiError.SEMANTICALLY_INVALID, "malformed Java function: " + message);
     }
 }

@@ -2,7 +2,7 @@ package dev.gantry.service.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.GantryException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -65,7 +65,7 @@ public final class Database implements AutoCloseable {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new GantryException(ErrorCode.SERVICE_UNAVAILABLE, "the database failed: " + e.getMessage(), e);
+            throw new GantryException(ApiError.SERVICE_UNAVAILABLE, "the database failed: " + e.getMessage(), e);
         }
     }
 

@@ -2,7 +2,7 @@ package dev.gantry.service.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.protocol.EndpointId;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Json;
@@ -37,7 +37,7 @@ public final class EndpointStore {
         db.durableTx(c -> {
             UUID existingOwner = ownerOf(c, eid);
             if (existingOwner != null && !existingOwner.equals(owner.id())) {
-                throw new GantryException(ErrorCode.FORBIDDEN, "endpoint " + eid + " belongs to another identity");
+                throw new GantryException(ApiError.FORBIDDEN, "endpoint " + eid + " belongs to another identity");
             }
             String sql = existingOwner == null
                     ? "INSERT INTO endpoints (name, display_name, multi_user, is_public, metadata, is_manager,"

@@ -1,6 +1,6 @@
 package dev.gantry.service.store;
 
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.FailureCode;
 
 /**
  * Whether a lost or failed attempt runs again: the one retry rule, a pure function of the failure and the
@@ -14,13 +14,13 @@ public final class RetryPolicy {
     public record Options(int maxRetries, boolean retryUserErrors) {}
 
     /** Whether {@code code} is a failure that may be retried at all, whatever the task's options. */
-    public static boolean mayRetry(ErrorCode code) {
-        return code.systemFailure() || code == ErrorCode.REMOTE_EXECUTION_ERROR;
+    public static boolean mayRetry(FailureCode code) {
+        return code.retryable() || code == FailureCode.REMOTE_EXECUTION_ERROR;
     }
 
     /** Whether attempt {@code attempt}, which ended with {@code code}, is followed by another. */
-    public static boolean retries(ErrorCode code, int attempt, Options options) {
-        boolean retryable = code.systemFailure() || (options.retryUserErrors() && code == ErrorCode.REMOTE_EXECUTION_ERROR);
+    public static boolean retries(FailureCode code, int attempt, Options options) {
+        boolean retryable = code.retryable() || (options.retryUserErrors() && code == FailureCode.REMOTE_EXECUTION_ERROR);
         return retryable && attempt <= options.maxRetries();
     }
 }

@@ -1,7 +1,7 @@
 package dev.gantry.service.store;
 
 import dev.gantry.protocol.EndpointId;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.TaskState;
 import dev.gantry.protocol.api.TaskStatus;
@@ -75,7 +75,7 @@ public final class TaskLeases {
     }
 
     /** Requeues (or fails, past their limit) these leased tasks, whatever attempt they are at. */
-    public Outcome release(Collection<TaskId> tasks, ErrorCode code, String reason, long nowMs) {
+    public Outcome release(Collection<TaskId> tasks, FailureCode code, String reason, long nowMs) {
         if (tasks.isEmpty()) {
             return Outcome.NONE;
         }
@@ -101,7 +101,7 @@ public final class TaskLeases {
                 lost.add(t);
             }
         }
-        return release(lost, ErrorCode.ENDPOINT_LOST, "the endpoint reconnected without the task (it restarted)", nowMs);
+        return release(lost, FailureCode.ENDPOINT_LOST, "the endpoint reconnected without the task (it restarted)", nowMs);
     }
 
     /**
@@ -118,7 +118,7 @@ public final class TaskLeases {
                 return ids(ps);
             }
         });
-        return release(stale, ErrorCode.ENDPOINT_LOST, "the endpoint's lease expired: no heartbeat for three periods",
+        return release(stale, FailureCode.ENDPOINT_LOST, "the endpoint's lease expired: no heartbeat for three periods",
                 nowMs);
     }
 
@@ -151,7 +151,7 @@ public final class TaskLeases {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         Long started = Rows.nullableLong(rs, "started_at");
-                        out.add(new TaskStatus.Attempt(rs.getInt("attempt"), ErrorCode.valueOf(rs.getString("error_code")),
+                        out.add(new TaskStatus.Attempt(rs.getInt("attempt"), FailureCode.valueOf(rs.getString("error_code")),
                                 rs.getString("reason"), started == null ? null : started / 1000.0,
                                 rs.getLong("ended_at") / 1000.0));
                     }

@@ -1,6 +1,7 @@
 package dev.gantry.service.store;
 
-import dev.gantry.protocol.ErrorCode;
+
+import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.TaskState;
@@ -32,7 +33,7 @@ public final class TaskStatuses {
         String code = rs.getString("error_code");
         return new TaskStatus(new TaskId(Rows.uuid(rs, "id")), state.wire(), !state.isTerminal(),
                 rs.getString("result"), rs.getString("exception"), seconds(completed),
-                code == null ? null : ErrorCode.valueOf(code), rs.getString("exception_type"),
+                code == null ? null : FailureCode.valueOf(code), rs.getString("exception_type"),
                 new TaskGroupId(Rows.uuid(rs, "group_id")), new TaskStatus.Details(transitions));
     }
 

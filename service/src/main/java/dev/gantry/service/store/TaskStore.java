@@ -1,7 +1,7 @@
 package dev.gantry.service.store;
 
 import dev.gantry.protocol.EndpointId;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.TaskGroupId;
@@ -58,7 +58,7 @@ public final class TaskStore {
 
     static TaskGroupId requireGroup(Connection c, Identity owner, TaskGroupId id) throws SQLException {
         if (!groupOwned(c, owner, id)) {
-            throw new GantryException(ErrorCode.TASK_GROUP_NOT_FOUND, "task group " + id + " not found");
+            throw new GantryException(ApiError.TASK_GROUP_NOT_FOUND, "task group " + id + " not found");
         }
         return id;
     }

@@ -1,7 +1,7 @@
 package dev.gantry.service.store;
 
 import dev.gantry.protocol.EndpointId;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Json;
 import dev.gantry.protocol.TaskGroupId;
@@ -108,7 +108,7 @@ public final class TaskSubmits {
             ps.setString(2, batch.idempotencyKey());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next() || !rs.getString(1).equals(batch.requestHash()) || rs.getString(2).isEmpty()) {
-                    throw new GantryException(ErrorCode.IDEMPOTENCY_KEY_REUSED, "idempotency key "
+                    throw new GantryException(ApiError.IDEMPOTENCY_KEY_REUSED, "idempotency key "
                             + batch.idempotencyKey() + " was used before for a different request");
                 }
                 return Json.read(rs.getString(2), SubmitResponse.class);

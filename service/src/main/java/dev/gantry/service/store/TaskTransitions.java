@@ -1,6 +1,6 @@
 package dev.gantry.service.store;
 
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.TaskState;
 import dev.gantry.protocol.channel.TaskMessage;
@@ -183,7 +183,7 @@ public final class TaskTransitions {
             ps.setString(1, StoredState.column(TaskState.FAILED));
             ps.setString(2, l.code().name());
             ps.setString(3, l.reason() + " (attempt " + l.attempt() + "; no retries left)");
-            ps.setString(4, l.code() == ErrorCode.WORKER_LOST ? "WorkerLost" : "EndpointLost");
+            ps.setString(4, l.code() == FailureCode.WORKER_LOST ? "WorkerLost" : "EndpointLost");
             ps.setLong(5, nowMs);
             ps.setObject(6, l.task().value());
             ps.setString(7, l.endpoint().toString());
@@ -214,7 +214,7 @@ public final class TaskTransitions {
         try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET state = ?, error_code = ?, exception = ?,"
                 + " exception_type = ?, completed_at = ? WHERE id = ? AND " + CANCEL)) {
             ps.setString(1, StoredState.column(TaskState.CANCELLED));
-            ps.setString(2, ErrorCode.TASK_CANCELLED.name());
+            ps.setString(2, FailureCode.TASK_CANCELLED.name());
             ps.setString(3, reason);
             ps.setString(4, "TaskCancelled");
             ps.setLong(5, nowMs);
@@ -232,7 +232,7 @@ public final class TaskTransitions {
                 + " exception = NULL, error_code = CASE WHEN " + StoredState.live("tasks") + " THEN ? ELSE error_code END,"
                 + " completed_at = COALESCE(completed_at, ?) WHERE created_at < ? AND " + EXPIRE)) {
             ps.setString(1, StoredState.column(TaskState.EXPIRED));
-            ps.setString(2, ErrorCode.TASK_EXPIRED.name());
+            ps.setString(2, FailureCode.TASK_EXPIRED.name());
             ps.setLong(3, nowMs);
             ps.setLong(4, beforeMs);
             return ps.executeUpdate();

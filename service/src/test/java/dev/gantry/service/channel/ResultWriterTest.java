@@ -2,7 +2,7 @@ package dev.gantry.service.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.channel.TaskResult;
 import dev.gantry.service.store.TaskCommits;
@@ -123,7 +123,7 @@ class ResultWriterTest {
     void requeuedTasksAreHandedOnAndNotAnnouncedAsEnded() throws Exception {
         FakePeer a = new FakePeer();
         TaskId t = TaskId.random();
-        writer.submit(a, List.of(new TaskResult(t, 1, "x", new TaskResult.Failure(ErrorCode.WORKER_LOST, "lost", null),
+        writer.submit(a, List.of(new TaskResult(t, 1, "x", new TaskResult.Failure(FailureCode.WORKER_LOST, "lost", null),
                 1, 2)));
         writer.step(0);
         assertThat(requeued).containsExactly(Set.of(t));

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gantry.protocol.EndpointId;
-import dev.gantry.protocol.ErrorCode;
+import dev.gantry.protocol.ApiError;
+import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.TaskId;
@@ -102,7 +103,7 @@ abstract class TaskStoreContract {
         return new TaskResult(t.task(), t.attempt(), data, null, startedAtMs, completedAtMs);
     }
 
-    static TaskResult failed(TaskId t, int attempt, ErrorCode code) {
+    static TaskResult failed(TaskId t, int attempt, FailureCode code) {
         return new TaskResult(t, attempt, "trace", new TaskResult.Failure(code, "why", "E"), T0 + 10, T0 + 20);
     }
 
@@ -146,11 +147,11 @@ abstract class TaskStoreContract {
         commits.commit(new TaskCommits.Batch(List.of(), List.of(), List.of(), List.of(),
                 List.of(new Report.WaitingForNodes(other, t.task(), T0 + 1))), T0 + 1);
         assertThat(status(t.task()).status()).isEqualTo("waiting-for-launch");
-        TaskCommits.Committed lost = report(other, failed(t.task(), 1, ErrorCode.WORKER_LOST));
+        TaskCommits.Committed lost = report(other, failed(t.task(), 1, FailureCode.WORKER_LOST));
         assertThat(lost.requeued()).isEmpty();
         assertThat(lost.ended()).containsExactly(false);
         assertThat(report(other, ok(t, "forged", T0, T0)).ended()).containsExactly(false);
-        assertThat(leases.release(List.of(t.task()), ErrorCode.ENDPOINT_LOST, "x", T0).requeued()).hasSize(1);
+        assertThat(leases.release(List.of(t.task()), FailureCode.ENDPOINT_LOST, "x", T0).requeued()).hasSize(1);
         assertThat(leases.attempts(t.task())).singleElement().satisfies(a -> assertThat(a.attempt()).isEqualTo(1));
         assertThat(status(t.task()).pending()).isTrue();
     }
@@ -159,11 +160,11 @@ abstract class TaskStoreContract {
     void aSystemFailureRetriesUntilTheLimitAndAnOldAttemptsFailureChangesNothing() {
         TaskMessage t = submit(1, null).get(0);
         for (int attempt = 1; attempt <= 2; attempt++) {
-            TaskCommits.Committed c = report(endpoint, failed(t.task(), attempt, ErrorCode.WORKER_LOST));
+            TaskCommits.Committed c = report(endpoint, failed(t.task(), attempt, FailureCode.WORKER_LOST));
             assertThat(c.requeued()).as("attempt " + attempt).containsExactly(t.task());
         }
-        assertThat(report(endpoint, failed(t.task(), 1, ErrorCode.WORKER_LOST)).ended()).containsExactly(false);
-        TaskCommits.Committed last = report(endpoint, failed(t.task(), 3, ErrorCode.WORKER_LOST));
+        assertThat(report(endpoint, failed(t.task(), 1, FailureCode.WORKER_LOST)).ended()).containsExactly(false);
+        TaskCommits.Committed last = report(endpoint, failed(t.task(), 3, FailureCode.WORKER_LOST));
         assertThat(last.requeued()).isEmpty();
         assertThat(last.ended()).containsExactly(true);
         assertThat(status(t.task()).status()).isEqualTo("failed");
@@ -173,11 +174,11 @@ abstract class TaskStoreContract {
     @Test
     void aUserErrorEndsTheTaskAndASuccessOfAnEarlierAttemptStillWins() {
         TaskMessage t = submit(1, null).get(0);
-        assertThat(report(endpoint, failed(t.task(), 1, ErrorCode.REMOTE_EXECUTION_ERROR)).requeued()).isEmpty();
+        assertThat(report(endpoint, failed(t.task(), 1, FailureCode.REMOTE_EXECUTION_ERROR)).requeued()).isEmpty();
         assertThat(status(t.task()).status()).isEqualTo("failed");
 
         TaskMessage u = submit(1, null).get(0);
-        report(endpoint, failed(u.task(), 1, ErrorCode.WORKER_LOST));
+        report(endpoint, failed(u.task(), 1, FailureCode.WORKER_LOST));
         assertThat(report(endpoint, ok(u, "late but good", T0, T0 + 1)).ended()).containsExactly(true);
         assertThat(status(u.task()).result()).isEqualTo("late but good");
     }
@@ -187,14 +188,14 @@ abstract class TaskStoreContract {
         TaskMessage t = submit(1, null).get(0);
         for (int attempt = 1; attempt <= 3; attempt++) {
             lease(List.of(new TaskMessage(t.task(), t.group(), attempt, t.function(), t.payload(), null)), T0 + attempt);
-            TaskLeases.Outcome o = leases.release(List.of(t.task()), ErrorCode.ENDPOINT_LOST, "gone", T0 + attempt + 1);
+            TaskLeases.Outcome o = leases.release(List.of(t.task()), FailureCode.ENDPOINT_LOST, "gone", T0 + attempt + 1);
             assertThat(o.requeued().size() + o.failed().size()).isEqualTo(1);
         }
         TaskStatus s = status(t.task());
         assertThat(s.status()).isEqualTo("failed");
         assertThat(s.exception()).contains("attempt 3; no retries left");
         assertThat(leases.attempts(t.task())).extracting(TaskStatus.Attempt::attempt).containsExactly(1, 2, 3);
-        assertThat(leases.release(List.of(t.task()), ErrorCode.ENDPOINT_LOST, "again", T0 + 9)).isEqualTo(
+        assertThat(leases.release(List.of(t.task()), FailureCode.ENDPOINT_LOST, "again", T0 + 9)).isEqualTo(
                 new TaskLeases.Outcome(List.of(), List.of()));
     }
 
@@ -221,7 +222,7 @@ abstract class TaskStoreContract {
         report(endpoint, ok(done, "kept until expiry", T0, T0));
         assertThat(store.expire(System.currentTimeMillis() + 1_000, T0 + 5)).isEqualTo(3);
         assertThat(status(t.task()).status()).isEqualTo("expired");
-        assertThat(status(t.task()).errorCode()).isEqualTo(ErrorCode.TASK_EXPIRED);
+        assertThat(status(t.task()).errorCode()).isEqualTo(FailureCode.TASK_EXPIRED);
         assertThat(status(done.task()).status()).isEqualTo("expired");
         assertThat(status(done.task()).result()).isNull();
         assertThat(report(endpoint, ok(t, "late", T0, T0)).ended()).containsExactly(false);
@@ -236,7 +237,7 @@ abstract class TaskStoreContract {
         assertThat(again).isEmpty();
         assertThatThrownBy(() -> submits.submit(alice, endpoint, new NewBatch(null, List.of(new NewTask(function, "p")),
                 null, null, false, "k1", "other"), TaskStoreContract::reply)).isInstanceOfSatisfying(GantryException.class,
-                e -> assertThat(e.code()).isEqualTo(ErrorCode.IDEMPOTENCY_KEY_REUSED));
+                e -> assertThat(e.code()).isEqualTo(ApiError.IDEMPOTENCY_KEY_REUSED));
     }
 
     @Test

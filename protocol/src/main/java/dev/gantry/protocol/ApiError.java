@@ -1,0 +1,42 @@
+package dev.gantry.protocol;
+
+/**
+ * The REST API's stable error codes, each with its HTTP status; what a {@link GantryException} carries. How a
+ * task failed is a {@link FailureCode}, a set of its own.
+ */
+public enum ApiError {
+    INVALID_JSON(400),
+    INVALID_UUID(400),
+    SEMANTICALLY_INVALID(422),
+    UNAUTHORIZED(401),
+    FORBIDDEN(403),
+    /** The endpoint's {@code allowed_functions} does not list the function (checked at submit). */
+    FUNCTION_NOT_PERMITTED(403),
+    FUNCTION_NOT_FOUND(404),
+    ENDPOINT_NOT_FOUND(404),
+    TASK_NOT_FOUND(404),
+    TASK_GROUP_NOT_FOUND(404),
+    ROUTE_NOT_FOUND(404),
+    METHOD_NOT_ALLOWED(405),
+    TASK_PAYLOAD_TOO_LARGE(413),
+    REQUEST_TOO_LARGE(413),
+    UNSUPPORTED_MEDIA_TYPE(415),
+    ENDPOINT_QUEUE_FULL(429),
+    IDEMPOTENCY_KEY_REUSED(409),
+    SERVICE_UNAVAILABLE(503),
+    /** A multi-user endpoint could not start the submitter's user endpoint; the message is the endpoint's reason. */
+    USER_ENDPOINT_START_FAILED(422),
+    /** The endpoint manager that would start the submitter's user endpoint is not connected. */
+    ENDPOINT_MANAGER_OFFLINE(503),
+    INTERNAL_ERROR(500);
+
+    private final int httpStatus;
+
+    ApiError(int httpStatus) {
+        this.httpStatus = httpStatus;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+}
