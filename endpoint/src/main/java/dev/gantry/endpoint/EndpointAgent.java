@@ -6,6 +6,7 @@ import dev.gantry.engines.Engine;
 import dev.gantry.protocol.EndpointId;
 
 import dev.gantry.protocol.FunctionId;
+import dev.gantry.protocol.LogKeys;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.EndpointRegistered;
 import dev.gantry.protocol.api.EndpointRegistration;
@@ -26,6 +27,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * A running endpoint: registers, keeps one channel to the service open (reconnecting with jittered
@@ -118,6 +120,7 @@ public final class EndpointAgent implements AutoCloseable {
     }
 
     private void connectLoop() {
+        MDC.put(LogKeys.ENDPOINT, id.toString());
         ChannelLoop.run(client, channelPath, () -> open, "endpoint " + id, new ChannelLoop.Session() {
             @Override
             public Channel newChannel() {
@@ -141,7 +144,9 @@ public final class EndpointAgent implements AutoCloseable {
 
             @Override
             public void onMessage(ChannelMessage m) {
-                EndpointAgent.this.onMessage(m);
+                try (MDC.MDCCloseable c = MDC.putCloseable(LogKeys.ENDPOINT, id.toString())) {
+                    EndpointAgent.this.onMessage(m);
+                }
             }
 
             @Override

@@ -1,5 +1,6 @@
 package dev.gantry.engines;
 
+import dev.gantry.protocol.LogKeys;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.FunctionDoc;
 import dev.gantry.protocol.api.StatusReport;
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /** Runs tasks on a fixed pool of threads in the endpoint's JVM. */
 public final class ThreadEngine implements Engine {
@@ -82,7 +84,7 @@ public final class ThreadEngine implements Engine {
             running.incrementAndGet();
             onStart.accept(task.task());
             ScheduledFuture<?> hardStop = hardStop(task, once);
-            try {
+            try (MDC.MDCCloseable m = MDC.putCloseable(LogKeys.TASK, task.task().toString())) {
                 once.accept(runner.run(task, function));
             } finally {
                 if (hardStop != null) {

@@ -1,5 +1,6 @@
 package dev.gantry.engines;
 
+import dev.gantry.protocol.LogKeys;
 import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.channel.TaskResult;
@@ -26,6 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /** One worker JVM and the virtual thread that feeds it tasks; restarts the JVM when it dies. */
 final class WorkerProcess {
@@ -81,7 +83,7 @@ final class WorkerProcess {
             }
             running.incrementAndGet();
             poolTask.runningOn = this;
-            try {
+            try (MDC.MDCCloseable m = MDC.putCloseable(LogKeys.TASK, poolTask.task().task().toString())) {
                 poolTask.onDone().accept(poolTask.cancelled ? TaskRunner.cancelled(poolTask.task(), System.currentTimeMillis()) : run(poolTask));
             } finally {
                 poolTask.runningOn = null;

@@ -2,6 +2,9 @@ package dev.gantry.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.FailureCode;
@@ -19,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * One tenant's endpoint cannot write, end, start or retry another tenant's task, and cannot stall the shared
@@ -115,6 +119,10 @@ class TenantIsolationTest extends AliceAndBob {
             TaskMessage sent = received(a, task);
             long rejectedBefore = api.service.rejectedReports();
             TaskId id = sent.task();
+            Logger channels = (Logger) LoggerFactory.getLogger("dev.gantry.service.channel.EndpointChannels");
+            ListAppender<ILoggingEvent> logged = new ListAppender<>();
+            logged.start();
+            channels.addAppender(logged);
             b.send(new ChannelMessage.Results(List.of(success(sent, "11\n\"forged\""))));
             b.send(new ChannelMessage.Results(List.of(lost(id, 1), lost(id, 1), lost(id, 1))));
             b.send(new ChannelMessage.Accepted(List.of(id), System.currentTimeMillis()));
@@ -123,6 +131,10 @@ class TenantIsolationTest extends AliceAndBob {
             roundTrip(b, success(received(b, own.get(0)), "11\n\"bob's\""));
 
             assertThat(api.service.rejectedReports() - rejectedBefore).isEqualTo(6);
+            channels.detachAppender(logged);
+            assertThat(logged.list).as("logged once, with the sender's endpoint in the logging context")
+                    .filteredOn(e -> e.getFormattedMessage().contains("not dispatched to it")).singleElement()
+                    .satisfies(e -> assertThat(e.getMDCPropertyMap()).containsEntry("endpoint", bobEndpoint));
             JsonNode s = status(alice, task);
             assertThat(s.get("pending").asBoolean()).isTrue();
             assertThat(s.has("result")).isFalse();

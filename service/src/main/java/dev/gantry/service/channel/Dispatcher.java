@@ -4,6 +4,7 @@ import dev.gantry.broker.Delivery;
 import dev.gantry.broker.TaskConsumer;
 import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.FunctionId;
+import dev.gantry.protocol.LogKeys;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.FunctionDoc;
 import dev.gantry.protocol.api.TaskStatus;
@@ -26,6 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Moves tasks from the broker to one endpoint's channel, never more than the endpoint's credit; function code
@@ -116,6 +118,7 @@ final class Dispatcher implements AutoCloseable {
      * the credit from the start.
      */
     private void run() {
+        MDC.put(LogKeys.ENDPOINT, channel.endpoint().toString()); // this thread serves one endpoint
         try {
             while (channel.isOpen()) {
                 if (!consumer.isOpen()) {

@@ -8,6 +8,7 @@ import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Json;
 import dev.gantry.protocol.Limits;
+import dev.gantry.protocol.LogKeys;
 import dev.gantry.protocol.channel.TaskResult;
 import dev.gantry.protocol.api.FunctionDoc;
 import dev.gantry.protocol.channel.ChannelMessage;
@@ -36,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The endpoint channel route ({@code /v3/endpoints/{id}/channel}): authenticates before the upgrade, then
@@ -118,7 +120,7 @@ public final class EndpointChannels implements AutoCloseable {
 
     private void configure(WsConfig ws) {
         ws.onMessage(ctx -> {
-            try {
+            try (MDC.MDCCloseable m = MDC.putCloseable(LogKeys.ENDPOINT, ctx.pathParam("id"))) {
                 onFrame(ctx, Json.read(ctx.message(), ChannelMessage.class));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -127,8 +129,16 @@ public final class EndpointChannels implements AutoCloseable {
                 ctx.closeSession(1008, e.code().name());
             }
         });
-        ws.onClose(ctx -> disconnected(ctx, "closed " + ctx.status() + " " + ctx.reason()));
-        ws.onError(ctx -> disconnected(ctx, "error " + ctx.error()));
+        ws.onClose(ctx -> {
+            try (MDC.MDCCloseable m = MDC.putCloseable(LogKeys.ENDPOINT, ctx.pathParam("id"))) {
+                disconnected(ctx, "closed " + ctx.status() + " " + ctx.reason());
+            }
+        });
+        ws.onError(ctx -> {
+            try (MDC.MDCCloseable m = MDC.putCloseable(LogKeys.ENDPOINT, ctx.pathParam("id"))) {
+                disconnected(ctx, "error " + ctx.error());
+            }
+        });
     }
 
     private void onFrame(WsContext ctx, ChannelMessage m) throws InterruptedException {
