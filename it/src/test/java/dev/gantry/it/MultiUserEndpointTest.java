@@ -484,14 +484,18 @@ class MultiUserEndpointTest {
                                     .startsWith("Uid: " + uid("gantry-bob") + " ");
                         }
                     });
+            Path log = gantry.home.resolve("manager.log");
+            long kept = keptRules(log);
             Files.writeString(mapping, "[{\"DATA_TYPE\": \"expression_identity_mapping#1.0.0\", \"mappings\": [");
-            Thread.sleep(1500); // past the manager's next look at the file
-            try (ComputeExecutor ex = executor(trudy, Map.of("max_workers", 2))) { // a new user endpoint: mapped again
-                assertThat(ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS))
-                        .startsWith("Uid: " + uid("gantry-bob") + " ");
-            }
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(
-                    gantry.home.resolve("manager.log")).contains("the previous rules stay in force"));
+            // each new user endpoint is mapped again; the manager looks at the file at most once a second
+            int[] workers = {2};
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                try (ComputeExecutor ex = executor(trudy, Map.of("max_workers", workers[0]++))) {
+                    assertThat(ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS))
+                            .startsWith("Uid: " + uid("gantry-bob") + " ");
+                }
+                return keptRules(log) > kept;
+            });
         } finally {
             Files.writeString(mapping, before);
         }
@@ -516,7 +520,8 @@ class MultiUserEndpointTest {
     @Test
     void aUserEndpointKilledWithTasksOutstandingIsStartedAgainAndEveryTaskEnds() throws Exception {
         Map<String, ?> cfg = Map.of("idle", 30, "max_workers", 2);
-        try (ComputeExecutor ex = executor(clientOf("bob@example.org"), cfg)) {
+        Client bob = clientOf("bob@example.org");
+        try (ComputeExecutor ex = executor(bob, cfg)) {
             List<dev.gantry.sdk.ComputeFuture<Long>> naps = new java.util.ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 naps.add(ex.submit(MultiUserFns.NAP, 1500L));
@@ -524,7 +529,8 @@ class MultiUserEndpointTest {
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
                     userEndpointPid("gantry-bob", "idle_heartbeats_soft: 30").isPresent());
             long first = userEndpointPid("gantry-bob", "idle_heartbeats_soft: 30").orElseThrow();
-            Thread.sleep(1000); // tasks are running, and leased
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> naps.stream().anyMatch(f -> f.taskId() != null
+                    && "running".equals(bob.getTask(f.taskId()).status()))); // started, and leased
             ProcessHandle uep = ProcessHandle.of(first).orElseThrow();
             uep.descendants().forEach(ProcessHandle::destroyForcibly);
             uep.destroyForcibly();
@@ -534,6 +540,12 @@ class MultiUserEndpointTest {
             assertThat(userEndpointPid("gantry-bob", "idle_heartbeats_soft: 30")).isPresent().get().isNotEqualTo(first);
         }
         assertThat(Files.readString(gantry.home.resolve("service.log"))).contains("asking endpoint manager");
+    }
+
+    /** How often the manager's log says a changed mapping file was refused and its rules kept. */
+    static long keptRules(Path log) throws java.io.IOException {
+        return Files.exists(log) ? Files.readString(log).lines().filter(l -> l.contains("the previous rules stay in force"))
+                .count() : 0;
     }
 
     static List<String> concat(List<String> head, String... tail) {

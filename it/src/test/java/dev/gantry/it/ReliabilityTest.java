@@ -275,12 +275,14 @@ class ReliabilityTest {
                 await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
                         .until(() -> client().getEndpointStatus(id).status().equals("offline"));
                 long offlineMs = (System.nanoTime() - cut) / 1_000_000;
-                Thread.sleep(5000); // past the lease: the service takes the tasks back
+                // the service takes the tasks back once the lease expires
+                await().atMost(Duration.ofSeconds(60)).until(() -> futures.stream().anyMatch(f -> f.taskId() != null
+                        && !client().getTask(f.taskId()).details().attempts().isEmpty()));
                 proxy.blackhole(false);
                 Tally t = awaitAll(futures, Duration.ofSeconds(120));
                 long takenBack = futures.stream().filter(f -> f.taskId() != null
                         && !client().getTask(f.taskId()).details().attempts().isEmpty()).count();
-                record("R12/R15 partition endpoint-service without a close for 5 s (heartbeat 0.5 s)", futures, t, dir,
+                record("R12/R15 partition endpoint-service without a close until leases expire (heartbeat 0.5 s)", futures, t, dir,
                         "offline " + offlineMs + " ms after the cut; " + takenBack + " tasks taken back when their"
                                 + " lease expired, each ended once after the heal");
                 assertThat(takenBack).as("leases expired during the partition").isPositive();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,21 +18,27 @@ import org.slf4j.LoggerFactory;
  */
 public final class IdentityMappingFile {
     private static final Logger log = LoggerFactory.getLogger(IdentityMappingFile.class);
-    private static final long CHECK_EVERY_NANOS = 1_000_000_000L;
+    static final long CHECK_EVERY_MS = 1_000;
     private final Path file;
+    private final Clock clock;
     private IdentityMapping rules;
     private Object seen;
     private long checkedAt;
 
     public IdentityMappingFile(Path file) {
+        this(file, Clock.systemUTC());
+    }
+
+    IdentityMappingFile(Path file, Clock clock) {
         this.file = file;
+        this.clock = clock;
         this.seen = stamp();
         try {
             this.rules = IdentityMapping.parse(Files.readString(file));
         } catch (IOException e) {
             throw IdentityMapping.invalid("cannot read the identity mapping " + file + ": " + e.getMessage());
         }
-        this.checkedAt = System.nanoTime();
+        this.checkedAt = clock.millis();
     }
 
     /** Maps with the rules in force, after taking a changed file's new rules. */
@@ -41,8 +48,8 @@ public final class IdentityMappingFile {
     }
 
     private void reloadIfChanged() {
-        long now = System.nanoTime();
-        if (now - checkedAt < CHECK_EVERY_NANOS) {
+        long now = clock.millis();
+        if (now - checkedAt < CHECK_EVERY_MS) {
             return;
         }
         checkedAt = now;
@@ -68,10 +75,5 @@ public final class IdentityMappingFile {
         } catch (IOException e) {
             return List.of("missing");
         }
-    }
-
-    /** For tests: look at the file at the next mapping, whatever the time. */
-    synchronized void checkNow() {
-        checkedAt = System.nanoTime() - CHECK_EVERY_NANOS;
     }
 }

@@ -3,6 +3,7 @@ package dev.gantry.endpoint.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gantry.protocol.ManualClock;
 import dev.gantry.protocol.GantryException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,16 +114,18 @@ class IdentityMappingTest {
     void theFileIsReloadedWhenItChangesAndABrokenOneKeepsTheOldRules(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("identity_mapping.json");
         Files.writeString(f, expression("{\"source\": \"{username}\", \"match\": \"(.*)@other\\\\.edu\", \"output\": \"{0}\"}"));
-        IdentityMappingFile file = new IdentityMappingFile(f);
+        ManualClock clock = new ManualClock();
+        IdentityMappingFile file = new IdentityMappingFile(f, clock);
         assertThat(file.map(List.of(BOB))).contains("bob");
         Files.writeString(f, expression("{\"source\": \"{username}\", \"match\": \"(.*)@other\\\\.edu\", \"output\": \"x_{0}\"}"));
-        file.checkNow();
+        assertThat(file.map(List.of(BOB))).as("not looked at again within a second").contains("bob");
+        clock.advanceMillis(IdentityMappingFile.CHECK_EVERY_MS);
         assertThat(file.map(List.of(BOB))).contains("x_bob");
         Files.writeString(f, "[{\"DATA_TYPE\": \"expression_identity_mapping#1.0.0\", \"mappings\": [");
-        file.checkNow();
+        clock.advanceMillis(IdentityMappingFile.CHECK_EVERY_MS);
         assertThat(file.map(List.of(BOB))).contains("x_bob");
         Files.delete(f);
-        file.checkNow();
+        clock.advanceMillis(IdentityMappingFile.CHECK_EVERY_MS);
         assertThat(file.map(List.of(BOB))).contains("x_bob");
         assertThatThrownBy(() -> new IdentityMappingFile(dir.resolve("missing.json"))).isInstanceOf(GantryException.class)
                 .hasMessageContaining("cannot read");

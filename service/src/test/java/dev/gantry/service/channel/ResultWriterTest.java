@@ -2,14 +2,11 @@ package dev.gantry.service.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gantry.protocol.ManualClock;
 import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.channel.TaskResult;
 import dev.gantry.service.store.TaskCommits;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -26,7 +23,7 @@ class ResultWriterTest {
     final List<Set<TaskId>> requeued = new CopyOnWriteArrayList<>();
     final List<List<WorkItem.Results>> after = new CopyOnWriteArrayList<>();
     final AtomicReference<TaskId> poison = new AtomicReference<>();
-    final MovableClock clock = new MovableClock();
+    final ManualClock clock = new ManualClock();
     final List<String> events = new CopyOnWriteArrayList<>();
     final ResultWriter writer = new ResultWriter(this::commit, (items, done) -> {
         after.add(items);
@@ -36,30 +33,6 @@ class ResultWriterTest {
         requeued.add(ids);
         events.add("requeued");
     }, clock);
-
-    static final class MovableClock extends Clock {
-        long ms = 1_000_000;
-
-        @Override
-        public long millis() {
-            return ms;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(ms);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
 
     private TaskCommits.Committed commit(TaskCommits.Batch b, long nowMs) {
         if (b.results().stream().anyMatch(r -> r.task().equals(poison.get()))) {
@@ -113,7 +86,7 @@ class ResultWriterTest {
         writer.accepted(a, List.of(t), clock.millis());
         writer.step(0);
         assertThat(commits).isEmpty();
-        clock.ms += Duration.ofMillis(DelayedWrites.DELAY_MS).toMillis();
+        clock.advanceMillis(DelayedWrites.DELAY_MS);
         writer.step(0);
         assertThat(commits).singleElement().satisfies(c -> assertThat(c.starts()).extracting(s -> s.task())
                 .containsExactly(t));
