@@ -7,6 +7,7 @@ import dev.gantry.protocol.channel.ChannelMessage;
 import dev.gantry.protocol.channel.TaskResult;
 import java.net.http.WebSocket;
 import java.util.ArrayList;
+import java.time.Clock;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -35,10 +36,13 @@ public final class Channel {
     private final Supplier<ChannelMessage.Status> status;
     private final int heartbeatPeriodMs;
     private volatile WebSocket ws;
-    private volatile long lastHeardMs = System.currentTimeMillis();
+    private final Clock clock;
+    private volatile long lastHeardMs;
 
     public Channel(Queue<TaskId> accepted, Queue<TaskId> waitingForNodes, Queue<TaskResult> results,
-            Supplier<ChannelMessage.Status> status, int heartbeatPeriodMs) {
+            Supplier<ChannelMessage.Status> status, int heartbeatPeriodMs, Clock clock) {
+        this.clock = clock;
+        this.lastHeardMs = clock.millis();
         this.accepted = accepted;
         this.waitingForNodes = waitingForNodes;
         this.results = results;
@@ -49,12 +53,12 @@ public final class Channel {
     /** The listener for the socket: whole messages to {@code onMessage}, closes complete {@link #closed}. */
     public WebSocket.Listener listener(Consumer<ChannelMessage> onMessage) {
         return new TextFrames(text -> {
-            lastHeardMs = System.currentTimeMillis();
+            lastHeardMs = clock.millis();
             onMessage.accept(Json.read(text, ChannelMessage.class));
         }) {
             @Override
             public java.util.concurrent.CompletionStage<?> onPong(WebSocket w, java.nio.ByteBuffer message) {
-                lastHeardMs = System.currentTimeMillis();
+                lastHeardMs = clock.millis();
                 w.request(1);
                 return null;
             }
@@ -100,16 +104,16 @@ public final class Channel {
                 }
                 List<TaskId> waits = drain(waitingForNodes);
                 if (!waits.isEmpty()) {
-                    send(Json.write(new ChannelMessage.WaitingForNodes(waits, System.currentTimeMillis())));
+                    send(Json.write(new ChannelMessage.WaitingForNodes(waits, clock.millis())));
                 }
                 List<TaskId> ids = drain(accepted);
                 if (!ids.isEmpty()) {
-                    send(Json.write(new ChannelMessage.Accepted(ids, System.currentTimeMillis())));
+                    send(Json.write(new ChannelMessage.Accepted(ids, clock.millis())));
                 }
                 for (List<TaskResult> batch = drain(results); !batch.isEmpty(); batch = drain(results)) {
                     send(Json.write(new ChannelMessage.Results(batch)));
                 }
-                long now = System.currentTimeMillis();
+                long now = clock.millis();
                 if (now >= nextHeartbeat) {
                     send(Json.write(status.get()));
                     ws.sendPing(java.nio.ByteBuffer.allocate(0));

@@ -2,6 +2,7 @@ package dev.gantry.endpoint;
 
 import dev.gantry.client.ServiceClient;
 import dev.gantry.protocol.channel.ChannelMessage;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -32,10 +33,10 @@ public final class ChannelLoop {
 
     private ChannelLoop() {}
 
-    public static void run(ServiceClient client, String path, BooleanSupplier open, String who, Session s) {
+    public static void run(ServiceClient client, String path, BooleanSupplier open, String who, Session s, Clock clock) {
         int attempt = 0;
         while (open.getAsBoolean()) {
-            long connectedAt = System.currentTimeMillis();
+            long connectedAt = clock.millis();
             try {
                 Channel ch = s.newChannel();
                 var ws = client.openWebSocket(path, ch.listener(s::onMessage)).get(15, TimeUnit.SECONDS);
@@ -45,7 +46,7 @@ public final class ChannelLoop {
                 log.info("{} connected to {}", who, client.serviceUrl());
                 ch.closed.join();
                 s.current(null);
-                if (System.currentTimeMillis() - connectedAt > 10_000) {
+                if (clock.millis() - connectedAt > 10_000) {
                     attempt = 0;
                 }
                 if (open.getAsBoolean()) {

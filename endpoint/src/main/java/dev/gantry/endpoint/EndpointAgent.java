@@ -1,5 +1,6 @@
 package dev.gantry.endpoint;
 
+import dev.gantry.worker.TaskRunner;
 import dev.gantry.protocol.FailureCode;
 import dev.gantry.client.ServiceClient;
 import dev.gantry.engines.Engine;
@@ -15,6 +16,7 @@ import dev.gantry.protocol.channel.ChannelMessage;
 import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.protocol.channel.TaskResult;
 import java.util.ArrayList;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,6 +66,7 @@ public final class EndpointAgent implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final java.util.concurrent.atomic.AtomicLong activity = new java.util.concurrent.atomic.AtomicLong();
     private final TaskChecks checks;
+    private final Clock clock;
     private volatile boolean open = true;
     private volatile boolean draining;
     private volatile Channel channel;
@@ -71,6 +74,11 @@ public final class EndpointAgent implements AutoCloseable {
     private volatile String channelPath;
 
     public EndpointAgent(EndpointDir dir, EndpointConfig cfg, ServiceClient client, Engine engine) {
+        this(dir, cfg, client, engine, Clock.systemUTC());
+    }
+
+    public EndpointAgent(EndpointDir dir, EndpointConfig cfg, ServiceClient client, Engine engine, Clock clock) {
+        this.clock = clock;
         this.dir = dir;
         this.cfg = cfg;
         this.client = client;
@@ -124,7 +132,7 @@ public final class EndpointAgent implements AutoCloseable {
         ChannelLoop.run(client, channelPath, () -> open, "endpoint " + id, new ChannelLoop.Session() {
             @Override
             public Channel newChannel() {
-                return new Channel(accepted, waitingForNodes, fresh, EndpointAgent.this::status, cfg.heartbeatPeriodMs());
+                return new Channel(accepted, waitingForNodes, fresh, EndpointAgent.this::status, cfg.heartbeatPeriodMs(), clock);
             }
 
             @Override
@@ -153,7 +161,7 @@ public final class EndpointAgent implements AutoCloseable {
             public void current(Channel ch) {
                 channel = ch;
             }
-        });
+        }, clock);
     }
 
     private void onMessage(ChannelMessage m) {
@@ -188,7 +196,7 @@ public final class EndpointAgent implements AutoCloseable {
             return;
         }
         if (cancelledEarly.remove(task.task()) != null) {
-            done(dev.gantry.worker.TaskRunner.cancelled(task, System.currentTimeMillis()));
+            done(TaskRunner.cancelled(task, clock.millis()));
             return;
         }
         FunctionDoc fn = functions.get(task.function());
@@ -204,7 +212,7 @@ public final class EndpointAgent implements AutoCloseable {
     }
 
     private void refuse(TaskMessage task, FailureCode code, String why) {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         done(new TaskResult(task.task(), task.attempt(), why, new TaskResult.Failure(code, why, null), now, now));
     }
 
@@ -247,8 +255,8 @@ public final class EndpointAgent implements AutoCloseable {
         if (ch != null) {
             ch.send(status());
         }
-        long deadline = System.nanoTime() + drainFor.toNanos();
-        while (open && System.nanoTime() < deadline && (!running.isEmpty() || (channel != null && !outbox.isEmpty()))) {
+        long deadline = clock.millis() + drainFor.toMillis();
+        while (open && clock.millis() < deadline && (!running.isEmpty() || (channel != null && !outbox.isEmpty()))) {
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {

@@ -39,6 +39,7 @@ public final class EndpointManager implements AutoCloseable {
     private final UUID instance = UUID.randomUUID();
     private final UserEndpoints children;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Clock clock = Clock.systemUTC();
     private volatile boolean open = true;
     private volatile Channel channel;
     private volatile EndpointId id;
@@ -88,7 +89,7 @@ public final class EndpointManager implements AutoCloseable {
             @Override
             public Channel newChannel() {
                 return new Channel(new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>(),
-                        new ConcurrentLinkedQueue<>(), EndpointManager.this::status, cfg.heartbeatPeriodMs());
+                        new ConcurrentLinkedQueue<>(), EndpointManager.this::status, cfg.heartbeatPeriodMs(), clock);
             }
 
             @Override
@@ -106,7 +107,7 @@ public final class EndpointManager implements AutoCloseable {
             public void current(Channel ch) {
                 channel = ch;
             }
-        });
+        }, clock);
     }
 
     private void onMessage(ChannelMessage m) {
@@ -123,11 +124,11 @@ public final class EndpointManager implements AutoCloseable {
 
     /** Runs the start pipeline; the answer says whether the user endpoint runs, or why not. */
     private ChannelMessage.StartAnswer startOne(ChannelMessage.StartUserEndpoint s) {
-        long t0 = System.nanoTime();
+        long t0 = clock.millis();
         try {
             StartPipeline.Started p = pipeline.start(s);
             log.info("user endpoint {} runs as pid {} ({}, {} ms)", s.userEndpoint(), p.pid(),
-                    p.fresh() ? "started" : "running already", (System.nanoTime() - t0) / 1_000_000);
+                    p.fresh() ? "started" : "running already", clock.millis() - t0);
             return new ChannelMessage.StartAnswer(s.requestId(), s.userEndpoint(), null, p.fresh());
         } catch (StartRefused e) {
             log.warn("start of user endpoint {} refused: {}", s.userEndpoint(), e.detail());
