@@ -7,6 +7,7 @@ import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.TaskStatus;
 import dev.gantry.service.store.Identity;
 import dev.gantry.service.store.TaskStore;
+import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,15 +20,17 @@ import org.slf4j.LoggerFactory;
 public final class Cancellations {
     private static final Logger log = LoggerFactory.getLogger(Cancellations.class);
     private final TaskStore tasks;
+    private final Clock clock;
     private final Broker broker;
 
-    public Cancellations(TaskStore tasks, Broker broker) {
+    public Cancellations(TaskStore tasks, Broker broker, Clock clock) {
+        this.clock = clock;
         this.tasks = tasks;
         this.broker = broker;
     }
 
     public TaskStatus cancel(Identity who, TaskId id) {
-        TaskStore.Cancelled c = tasks.cancel(who, id, System.currentTimeMillis())
+        TaskStore.Cancelled c = tasks.cancel(who, id, clock.millis())
                 .orElseThrow(() -> new GantryException(ApiError.TASK_NOT_FOUND, "task " + id + " not found"));
         if (c.changed()) {
             tell(() -> broker.publishResults(c.status().taskGroupId(), List.of(c.status())));

@@ -50,16 +50,16 @@ public final class GantryService implements AutoCloseable {
         db = Database.open(cfg.jdbcUrl(), cfg.dbUser(), cfg.dbPassword(), 8);
         IdentityStore identities = new IdentityStore(db);
         FunctionStore functions = new FunctionStore(db);
-        EndpointStore endpoints = new EndpointStore(db);
+        Clock clock = Clock.systemUTC();
+        EndpointStore endpoints = new EndpointStore(db, clock);
         TaskStore tasks = new TaskStore(db);
         broker = cfg.embeddedBroker() ? new InProcessBroker(cfg.queueCapacity())
                 : new RabbitBroker(cfg.brokerUrl(), cfg.brokerPrefix(), cfg.queueCapacity());
         leases = new TaskLeases(db);
-        housekeeper = new Housekeeper(tasks, leases, broker, cfg.retention(), Clock.systemUTC());
+        housekeeper = new Housekeeper(tasks, leases, broker, cfg.retention(), clock);
         Recovery recovery = housekeeper.recovery();
-        Clock clock = Clock.systemUTC();
         writer = ResultWriter.create(new TaskCommits(db)::commit, new FanOut(tasks, broker), recovery, clock);
-        Auth auth = new Auth(identities);
+        Auth auth = new Auth(identities, clock);
         StartRequests starts = new StartRequests(db);
         channels = new EndpointChannels(instance, auth, endpoints, functions, tasks, leases, recovery, broker, writer,
                 starts, identities, clock);
@@ -72,14 +72,15 @@ public final class GantryService implements AutoCloseable {
             housekeeper.requeueSoon();
             streams.replayAll();
         });
-        UserEndpointStarts userEndpoints = new UserEndpointStarts(endpoints, starts, broker, Clock.systemUTC(),
+        UserEndpointStarts userEndpoints = new UserEndpointStarts(endpoints, starts, broker, clock,
                 START_WAIT_MS);
         channels.onEndpointLost(userEndpoints::userEndpointLost);
         housekeeper.onRequeued(userEndpoints::tasksRequeued);
         Submissions submissions = new Submissions(endpoints, functions, tasks, broker, cfg.queueCapacity(),
-                userEndpoints);
+                userEndpoints, clock);
         http = HttpServer.create(cfg.host(), auth, cfg.maxBodyBytes());
-        new Routes(functions, endpoints, tasks, leases, submissions, new Cancellations(tasks, broker), cfg.maxBodyBytes(), cfg.heartbeatPeriodMs()).register(http);
+        new Routes(functions, endpoints, tasks, leases, submissions, new Cancellations(tasks, broker, clock),
+                cfg.maxBodyBytes(), cfg.heartbeatPeriodMs(), clock).register(http);
         channels.register(http);
         streams.register(http);
         String token = localToken(cfg, identities);

@@ -19,6 +19,7 @@ import dev.gantry.service.store.NewBatch;
 import dev.gantry.service.store.NewTask;
 import dev.gantry.service.store.TaskStore;
 import dev.gantry.service.store.TaskSubmits;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -43,14 +44,16 @@ public final class Submissions {
     private final Broker broker;
     private final long queueCapacity;
     private final UserEndpointStarts userEndpoints;
+    private final Clock clock;
 
     public Submissions(EndpointStore endpoints, FunctionStore functions, TaskStore tasks, Broker broker,
-            long queueCapacity, UserEndpointStarts userEndpoints) {
+            long queueCapacity, UserEndpointStarts userEndpoints, Clock clock) {
+        this.clock = clock;
         this.userEndpoints = userEndpoints;
         this.endpoints = endpoints;
         this.functions = functions;
         this.tasks = tasks;
-        this.submits = new TaskSubmits(tasks.database());
+        this.submits = new TaskSubmits(tasks.database(), clock);
         this.broker = broker;
         this.queueCapacity = queueCapacity;
     }
@@ -121,7 +124,7 @@ public final class Submissions {
 
     /** The endpoint's queue depth, at most a second old: back-pressure need not cost a broker round trip per submit. */
     private long depth(EndpointId endpoint) {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         Depth d = depths.get(endpoint);
         if (d == null || now - d.atMs() > 1000) {
             d = new Depth(broker.depth(endpoint), now);

@@ -7,6 +7,7 @@ import dev.gantry.engines.provider.Provider;
 import dev.gantry.engines.provider.ProviderException;
 import dev.gantry.protocol.api.StatusReport;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -44,8 +45,11 @@ final class Blocks implements AutoCloseable {
     private volatile String lastError = "";
 
     /** {@code command} gives the job script's line that starts a block's managers, by block id. */
+    private final Clock clock;
+
     Blocks(Provider provider, ScalingStrategy.Limits limits, String label, Path dir, Function<String, String> command,
-            Map<String, String> secrets) {
+            Map<String, String> secrets, Clock clock) {
+        this.clock = clock;
         this.secrets = secrets;
         this.provider = provider;
         this.limits = limits;
@@ -74,12 +78,12 @@ final class Blocks implements AutoCloseable {
             try {
                 String job = provider.submit(new BlockJob("gantry-" + id, command.apply(id), limits.nodesPerBlock(), dir,
                         secrets));
-                live.put(id, new Block(id, job, JobState.PENDING, System.currentTimeMillis()));
+                live.put(id, new Block(id, job, JobState.PENDING, clock.millis()));
                 refusals = 0;
                 log.info("block {} submitted to {} as job {}", id, provider.type(), job);
             } catch (ProviderException e) {
                 refusals++;
-                lastRefusalMs = System.currentTimeMillis();
+                lastRefusalMs = clock.millis();
                 lastError = e.getMessage();
                 log.warn("{} refused block {} ({} in a row): {}", provider.type(), id, refusals, e.getMessage());
                 return false;
@@ -94,7 +98,7 @@ final class Blocks implements AutoCloseable {
      */
     synchronized boolean round(int outstanding, Function<String, Integer> busy) {
         refresh();
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         List<ScalingStrategy.Block> view = new ArrayList<>();
         for (Block b : live.values()) {
             view.add(new ScalingStrategy.Block(b.id(), b.state() == JobState.RUNNING, busy.apply(b.id()), b.submittedAtMs()));

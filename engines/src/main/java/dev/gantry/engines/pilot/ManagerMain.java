@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -38,9 +39,12 @@ public final class ManagerMain {
     private final DataOutputStream out;
     private final LinkedBlockingQueue<TaskResult> results = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<TaskId> started = new LinkedBlockingQueue<>();
-    private volatile long lastHeardMs = System.currentTimeMillis();
+    private volatile long lastHeardMs;
+
+    private final Clock clock = Clock.systemUTC(); // its own process: the composition root
 
     private ManagerMain(DataOutputStream out) {
+        this.lastHeardMs = clock.millis();
         this.out = out;
     }
 
@@ -96,7 +100,7 @@ public final class ManagerMain {
         Map<FunctionId, FunctionDoc> functions = new HashMap<>();
         try {
             for (PilotMessage msg; (msg = Frames.read(in, PilotMessage.class)) != null; ) {
-                lastHeardMs = System.currentTimeMillis();
+                lastHeardMs = clock.millis();
                 switch (msg) {
                     case PilotMessage.Work w -> {
                         w.functions().forEach(f -> functions.put(f.functionUuid(), f));
@@ -115,7 +119,7 @@ public final class ManagerMain {
 
     /** Sends results and starts as they come, in batches; heartbeats when idle; exits if the interchange is silent. */
     private void sendLoop(long periodMs, long thresholdMs, Socket socket) {
-        long lastSent = System.currentTimeMillis();
+        long lastSent = clock.millis();
         try {
             while (!socket.isClosed()) {
                 TaskResult first = results.poll(Math.min(periodMs, 200), TimeUnit.MILLISECONDS);
@@ -126,7 +130,7 @@ public final class ManagerMain {
                 }
                 List<TaskId> begun = new ArrayList<>();
                 started.drainTo(begun);
-                long now = System.currentTimeMillis();
+                long now = clock.millis();
                 if (!batch.isEmpty() || !begun.isEmpty()) {
                     send(new PilotMessage.Results(batch, begun));
                     lastSent = now;

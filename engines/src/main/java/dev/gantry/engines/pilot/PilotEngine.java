@@ -40,6 +40,7 @@ public final class PilotEngine implements Engine {
     private final Path blocksDir;
     private final Provider provider;
     private final Launcher launcher;
+    private final Clock clock;
     private Interchange interchange;
     private Blocks blocks;
     private Path tokenFile;
@@ -52,6 +53,12 @@ public final class PilotEngine implements Engine {
 
     /** An engine whose blocks come from {@code provider} rather than the one its configuration names. */
     public PilotEngine(PilotConfig cfg, Path workDir, Provider provider) {
+        this(cfg, workDir, provider, Clock.systemUTC());
+    }
+
+    /** With the clock its scaling, blocks and heartbeats read. */
+    PilotEngine(PilotConfig cfg, Path workDir, Provider provider, Clock clock) {
+        this.clock = clock;
         this.cfg = cfg;
         Path endpointDir = workDir.toAbsolutePath().getParent();
         this.workDir = cfg.workingDir() == null ? workDir : endpointDir.resolve(cfg.workingDir());
@@ -74,9 +81,9 @@ public final class PilotEngine implements Engine {
             long period = Math.round(cfg.heartbeatPeriod() * 1000);
             long threshold = Math.round(cfg.heartbeatThreshold() * 1000);
             blocks = new Blocks(provider, cfg.limits(), "block", blocksDir, this::managerCommand,
-                    Map.of(ManagerMain.TOKEN_VARIABLE, token));
+                    Map.of(ManagerMain.TOKEN_VARIABLE, token), clock);
             interchange = new Interchange(cfg.address(), token, cfg.prefetchCapacity(), period, threshold, blocks::ended,
-                    t -> onStart.accept(t), Clock.systemUTC());
+                    t -> onStart.accept(t), clock);
             interchange.start();
         } catch (IOException | java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("cannot start the pilot engine's interchange: " + e.getMessage(), e);

@@ -78,7 +78,7 @@ public final class EndpointChannels implements AutoCloseable {
     public EndpointChannels(UUID instance, Auth auth, EndpointStore endpoints, FunctionStore functions,
             TaskStore tasks, TaskLeases leases, Recovery recovery, Broker broker, ResultWriter writer,
             StartRequests starts, IdentityStore identities, Clock clock) {
-        this.relay = new StartRelay(starts, identities, endpoints);
+        this.relay = new StartRelay(starts, identities, endpoints, clock);
         this.clock = clock;
         this.leases = leases;
         this.recovery = recovery;

@@ -8,6 +8,7 @@ import dev.gantry.service.store.EndpointStore;
 import dev.gantry.service.store.Identity;
 import dev.gantry.service.store.IdentityStore;
 import dev.gantry.service.store.StartRequests;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
 final class StartRelay {
     private static final Logger log = LoggerFactory.getLogger(StartRelay.class);
     private final StartRequests requests;
+    private final Clock clock;
     private final IdentityStore identities;
     private final EndpointStore endpoints;
     /** The token sent with each request not yet answered (this instance holds the manager's channel). */
@@ -33,7 +35,8 @@ final class StartRelay {
                 }
             });
 
-    StartRelay(StartRequests requests, IdentityStore identities, EndpointStore endpoints) {
+    StartRelay(StartRequests requests, IdentityStore identities, EndpointStore endpoints, Clock clock) {
+        this.clock = clock;
         this.requests = requests;
         this.identities = identities;
         this.endpoints = endpoints;
@@ -62,13 +65,13 @@ final class StartRelay {
             log.warn("could not send start request {} to endpoint manager {}: {}", notice.taskId(), manager.endpoint(),
                     e.toString());
             requests.answer(notice.taskId().value(), manager.endpoint(), "the service could not reach the endpoint manager",
-                    System.currentTimeMillis());
+                    clock.millis());
         }
     }
 
     void answered(EndpointId manager, ChannelMessage.StartAnswer a) {
         if (a.requestId() == null || !requests.answer(a.requestId(), manager, a.error() == null ? null
-                : truncate(a.error()), System.currentTimeMillis())) {
+                : truncate(a.error()), clock.millis())) {
             log.warn("endpoint manager {} answered start request {}, which it was not sent or answered before", manager,
                     a.requestId());
             return;

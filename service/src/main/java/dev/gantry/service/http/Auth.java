@@ -5,6 +5,7 @@ import dev.gantry.protocol.GantryException;
 import dev.gantry.service.store.Identity;
 import dev.gantry.service.store.IdentityStore;
 import io.javalin.http.Context;
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,12 +16,14 @@ public final class Auth {
     private static final int CACHE_LIMIT = 10_000;
     private static final long CACHE_MS = 60_000;
     private final IdentityStore identities;
+    private final Clock clock;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     private record Cached(Identity identity, long atMs) {}
 
-    public Auth(IdentityStore identities) {
+    public Auth(IdentityStore identities, Clock clock) {
         this.identities = identities;
+        this.clock = clock;
     }
 
     /** Authenticates the request and remembers the identity on it. */
@@ -67,7 +70,7 @@ public final class Auth {
             throw new GantryException(ApiError.UNAUTHORIZED, "the Authorization header must be 'Bearer <token>'");
         }
         String token = header.substring(7).trim();
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         Cached known = cache.get(token);
         if (known != null && now - known.atMs() < CACHE_MS) {
             return known.identity();

@@ -25,6 +25,7 @@ import dev.gantry.service.store.TaskLeases;
 import dev.gantry.service.store.TaskStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -39,10 +40,12 @@ public final class Routes {
     private final long maxBody;
     private final TaskLeases leases;
     private final Cancellations cancellations;
+    private final Clock clock;
     private final int heartbeatPeriodMs;
 
     public Routes(FunctionStore functions, EndpointStore endpoints, TaskStore tasks, TaskLeases leases,
-            Submissions submissions, Cancellations cancellations, long maxBody, int heartbeatPeriodMs) {
+            Submissions submissions, Cancellations cancellations, long maxBody, int heartbeatPeriodMs, Clock clock) {
+        this.clock = clock;
         this.cancellations = cancellations;
         this.leases = leases;
         this.functions = functions;
@@ -71,7 +74,7 @@ public final class Routes {
         app.get("/v2/endpoints/{id}", ctx -> Replies.json(ctx, endpoints.get(Auth.identity(ctx), endpointId(ctx))
                 .orElseThrow(() -> endpointNotFound(ctx))));
         app.get("/v2/endpoints/{id}/status", ctx -> Replies.json(ctx, endpoints.status(Auth.identity(ctx),
-                endpointId(ctx), System.currentTimeMillis()).orElseThrow(() -> endpointNotFound(ctx))));
+                endpointId(ctx), clock.millis()).orElseThrow(() -> endpointNotFound(ctx))));
         app.get("/v3/endpoints/{id}/allowed_functions", this::allowedFunctions);
         app.delete("/v2/endpoints/{id}", this::deleteEndpoint);
         app.delete("/v3/endpoints/{id}", this::deleteEndpoint);

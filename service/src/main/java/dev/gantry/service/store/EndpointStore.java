@@ -12,6 +12,7 @@ import dev.gantry.protocol.api.EndpointRegistration;
 import dev.gantry.protocol.api.EndpointStatus;
 import dev.gantry.protocol.api.EndpointSummary;
 import dev.gantry.protocol.api.StatusReport;
+import java.time.Clock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,9 +27,11 @@ public final class EndpointStore {
     private static final String COLUMNS = "e.id, e.owner_id, e.name, e.display_name, e.multi_user, e.is_public,"
             + " e.metadata, i.username";
     private final Database db;
+    private final Clock clock;
 
-    public EndpointStore(Database db) {
+    public EndpointStore(Database db, Clock clock) {
         this.db = db;
+        this.clock = clock;
     }
 
     /** Registers a new endpoint, or re-registers {@code id}; someone else's endpoint is a 403. */
@@ -55,7 +58,7 @@ public final class EndpointStore {
                 ps.setObject(8, owner.id());
                 ps.setObject(9, eid.value());
                 if (existingOwner == null) {
-                    ps.setLong(10, System.currentTimeMillis());
+                    ps.setLong(10, clock.millis());
                 }
                 return ps.executeUpdate();
             }
@@ -139,7 +142,7 @@ public final class EndpointStore {
                     ps.setObject(2, manager.owner());
                     ps.setString(3, "uep." + manager.id() + "." + id);
                     ps.setString(4, "user endpoint of " + who.username());
-                    ps.setLong(5, System.currentTimeMillis());
+                    ps.setLong(5, clock.millis());
                     ps.setObject(6, manager.id().value());
                     ps.setObject(7, who.id());
                     ps.setString(8, Rows.jsonOrNull(config));
@@ -213,7 +216,7 @@ public final class EndpointStore {
     public void connected(EndpointId id, UUID instance, int heartbeatPeriodMs, int maxRetries) {
         db.update("UPDATE endpoints SET connected = TRUE, connected_instance = ?, heartbeat_period_ms = ?,"
                 + " last_heartbeat_at = ?, max_retries = ? WHERE id = ?", instance, heartbeatPeriodMs,
-                System.currentTimeMillis(), maxRetries, id.value());
+                clock.millis(), maxRetries, id.value());
     }
 
     /** Records that instance {@code instance} lost the endpoint's channel, unless another instance holds it now. */
@@ -223,7 +226,7 @@ public final class EndpointStore {
 
     public void heartbeat(EndpointId id, StatusReport report) {
         db.update("UPDATE endpoints SET last_heartbeat_at = ?, status_report = ? WHERE id = ?",
-                System.currentTimeMillis(), Rows.jsonOrNull(report), id.value());
+                clock.millis(), Rows.jsonOrNull(report), id.value());
     }
 
     /** Online: connected, and heard from within two heartbeat periods. */

@@ -9,6 +9,7 @@ import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.TaskState;
 import dev.gantry.protocol.api.SubmitResponse;
 import dev.gantry.protocol.channel.TaskMessage;
+import java.time.Clock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,9 +20,11 @@ import java.util.List;
 /** Stores submits: a batch of tasks in one transaction, with its idempotency key. */
 public final class TaskSubmits {
     private final Database db;
+    private final Clock clock;
 
-    public TaskSubmits(Database db) {
+    public TaskSubmits(Database db, Clock clock) {
         this.db = db;
+        this.clock = clock;
     }
 
     /**
@@ -44,7 +47,7 @@ public final class TaskSubmits {
                     return new Submitted(earlier.taskGroupId(), List.of(), earlier);
                 }
             }
-            long now = System.currentTimeMillis();
+            long now = clock.millis();
             TaskGroupId group = batch.group() == null ? TaskStore.createGroup(c, owner, now) : TaskStore.requireGroup(c, owner, batch.group());
             String resourcesJson = batch.resources() == null ? null : Json.write(batch.resources());
             List<TaskMessage> out = new ArrayList<>(batch.tasks().size());
@@ -91,13 +94,13 @@ public final class TaskSubmits {
      * Takes the batch's idempotency key for this request, or returns the reply stored with it. A concurrent
      * request with the same key waits on the key's row until the first one commits or rolls back.
      */
-    private static SubmitResponse claimKey(Connection c, Identity owner, NewBatch batch) throws SQLException {
+    private SubmitResponse claimKey(Connection c, Identity owner, NewBatch batch) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO submit_keys (owner_id, idempotency_key,"
                 + " request_hash, response, created_at) VALUES (?, ?, ?, '', ?) ON CONFLICT DO NOTHING")) {
             ps.setObject(1, owner.id());
             ps.setString(2, batch.idempotencyKey());
             ps.setString(3, batch.requestHash());
-            ps.setLong(4, System.currentTimeMillis());
+            ps.setLong(4, clock.millis());
             if (ps.executeUpdate() == 1) {
                 return null;
             }

@@ -17,6 +17,7 @@ import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.protocol.channel.TaskResult;
 import dev.gantry.protocol.payload.Buffers;
 import dev.gantry.protocol.payload.Strategy;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,13 +51,13 @@ abstract class TaskStoreContract {
     void setUp() throws Exception {
         db = open();
         store = new TaskStore(db);
-        submits = new TaskSubmits(db);
+        submits = new TaskSubmits(db, Clock.systemUTC());
         commits = new TaskCommits(db);
         leases = new TaskLeases(db);
         IdentityStore identities = new IdentityStore(db);
         alice = identities.findOrCreate("alice");
         Identity bob = identities.findOrCreate("bob");
-        EndpointStore endpoints = new EndpointStore(db);
+        EndpointStore endpoints = new EndpointStore(db, Clock.systemUTC());
         endpoint = endpoints.register(alice, null, new EndpointRegistration("a", null, "t", false, false, null));
         other = endpoints.register(bob, null, new EndpointRegistration("b", null, "t", false, false, null));
         endpoints.connected(endpoint, java.util.UUID.randomUUID(), 1000, 2);
