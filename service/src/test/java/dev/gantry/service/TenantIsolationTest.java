@@ -119,7 +119,7 @@ class TenantIsolationTest extends AliceAndBob {
             TaskMessage sent = received(a, task);
             long rejectedBefore = api.service.rejectedReports();
             TaskId id = sent.task();
-            Logger channels = (Logger) LoggerFactory.getLogger("dev.gantry.service.channel.EndpointChannels");
+            Logger channels = (Logger) LoggerFactory.getLogger("dev.gantry.service.channel.ReportFilter");
             ListAppender<ILoggingEvent> logged = new ListAppender<>();
             logged.start();
             channels.addAppender(logged);

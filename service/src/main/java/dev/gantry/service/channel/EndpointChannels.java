@@ -3,13 +3,10 @@ package dev.gantry.service.channel;
 import dev.gantry.broker.Broker;
 import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.ApiError;
-import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Json;
-import dev.gantry.protocol.Limits;
 import dev.gantry.protocol.LogKeys;
-import dev.gantry.protocol.channel.TaskResult;
 import dev.gantry.protocol.api.FunctionDoc;
 import dev.gantry.protocol.channel.ChannelMessage;
 import dev.gantry.service.http.Auth;
@@ -22,7 +19,6 @@ import dev.gantry.service.store.TaskStore;
 import io.javalin.Javalin;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
-import dev.gantry.protocol.TaskId;
 import java.time.Clock;
 import java.util.Collections;
 import java.util.List;
@@ -34,7 +30,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -61,7 +56,7 @@ public final class EndpointChannels implements AutoCloseable {
     private final Recovery recovery;
     private final StartRelay relay;
     private final Clock clock;
-    private final LongAdder rejected = new LongAdder();
+    private final ReportFilter reports = new ReportFilter();
     private volatile boolean closing;
     private volatile java.util.function.Consumer<EndpointId> onLost = e -> {};
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
@@ -145,18 +140,23 @@ public final class EndpointChannels implements AutoCloseable {
         if (closing) {
             return;
         }
-        EndpointConnection c = bySession.get(ctx.sessionId());
-        if (c != null) {
-            c.heard();
+        if (m instanceof ChannelMessage.Hello h) {
+            hello(ctx, h);
+            return;
         }
+        EndpointConnection c = bySession.get(ctx.sessionId());
+        if (c == null) {
+            log.warn("endpoint channel {}: a {} frame before hello", ctx.sessionId(), m.getClass().getSimpleName());
+            return;
+        }
+        c.heard();
         switch (m) {
-            case ChannelMessage.Hello h -> hello(ctx, h);
-            case ChannelMessage.Accepted a when c != null -> writer.accepted(c, owned(c, "accepted", a.tasks()), a.atMs());
-            case ChannelMessage.WaitingForNodes w when c != null ->
-                    writer.waitingForNodes(c, owned(c, "waiting-for-nodes", w.tasks()), w.atMs());
-            case ChannelMessage.Results r when c != null -> writer.submit(c, withinLimits(ownedResults(c, r.results())));
-            case ChannelMessage.StartAnswer a when c != null -> relay.answered(c.endpoint(), a);
-            case ChannelMessage.Status s when c != null -> {
+            case ChannelMessage.Accepted a -> writer.accepted(c, reports.owned(c, "accepted", a.tasks()), a.atMs());
+            case ChannelMessage.WaitingForNodes w ->
+                    writer.waitingForNodes(c, reports.owned(c, "waiting-for-nodes", w.tasks()), w.atMs());
+            case ChannelMessage.Results r -> writer.submit(c, reports.results(c, r.results()));
+            case ChannelMessage.StartAnswer a -> relay.answered(c.endpoint(), a);
+            case ChannelMessage.Status s -> {
                 c.dispatcher().creditChanged(s.credit());
                 endpoints.heartbeat(c.endpoint(), s.report());
             }
@@ -164,55 +164,9 @@ public final class EndpointChannels implements AutoCloseable {
         }
     }
 
-    /** Frames about tasks their sender may not report on change nothing: counted, and logged once per channel. */
-    private List<TaskId> owned(EndpointConnection c, String kind, List<TaskId> tasks) {
-        List<TaskId> out = tasks.stream().filter(c::owns).toList();
-        if (out.size() != tasks.size()) {
-            rejected(c, kind, tasks.size() - out.size(), tasks.stream().filter(t -> !c.owns(t)).findFirst().orElseThrow());
-        }
-        return out;
-    }
-
-    private List<TaskResult> ownedResults(EndpointConnection c, List<TaskResult> results) {
-        List<TaskResult> out = results.stream().filter(r -> c.owns(r.task())).toList();
-        if (out.size() != results.size()) {
-            rejected(c, "results", results.size() - out.size(),
-                    results.stream().filter(r -> !c.owns(r.task())).findFirst().orElseThrow().task());
-        }
-        return out;
-    }
-
-    private void rejected(EndpointConnection c, String kind, int n, TaskId example) {
-        rejected.add(n);
-        if (c.firstRejection()) {
-            log.warn("endpoint {} sent {} about {} tasks that were not dispatched to it (such as {}); ignored, and"
-                    + " not logged again for this channel", c.endpoint(), kind, n, example);
-        }
-    }
-
     /** How many task reports this instance ignored because their sender may not report on those tasks. */
     public long rejectedReports() {
-        return rejected.sum();
-    }
-
-    /**
-     * The service's own check of result sizes: an endpoint that skips the worker's check still cannot store
-     * more than the limit; such a result becomes a failure with {@code MAX_RESULT_SIZE_EXCEEDED}.
-     */
-    static List<TaskResult> withinLimits(List<TaskResult> results) {
-        List<TaskResult> out = new java.util.ArrayList<>(results.size());
-        for (TaskResult r : results) {
-            if (r.data() != null && r.data().length() > Limits.MAX_RESULT_CHARS) {
-                String why = "the endpoint sent a result of " + r.data().length() + " characters; the limit is "
-                        + Limits.MAX_RESULT_CHARS;
-                log.warn("task {}: {}", r.task(), why);
-                out.add(new TaskResult(r.task(), r.attempt(), why, new TaskResult.Failure(
-                        FailureCode.MAX_RESULT_SIZE_EXCEEDED, why, null), r.startedAtMs(), r.completedAtMs()));
-            } else {
-                out.add(r);
-            }
-        }
-        return out;
+        return reports.rejected();
     }
 
     private void hello(WsContext ctx, ChannelMessage.Hello h) {
