@@ -3,6 +3,9 @@ package dev.gantry.endpoint;
 import dev.gantry.client.ServiceClient;
 import dev.gantry.protocol.channel.ChannelMessage;
 import java.time.Clock;
+import dev.gantry.protocol.channel.TaskResult;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -32,6 +35,17 @@ public final class ChannelLoop {
     }
 
     private ChannelLoop() {}
+
+    /** What a session sends first on a new channel: its hello, then the results its outbox still holds. */
+    public static List<ChannelMessage> firstFrames(ChannelMessage.Hello hello, Collection<TaskResult> unacked) {
+        List<ChannelMessage> first = new ArrayList<>();
+        first.add(hello);
+        List<TaskResult> all = List.copyOf(unacked);
+        for (int i = 0; i < all.size(); i += 1000) {
+            first.add(new ChannelMessage.Results(all.subList(i, Math.min(all.size(), i + 1000))));
+        }
+        return first;
+    }
 
     public static void run(ServiceClient client, String path, BooleanSupplier open, String who, Session s, Clock clock) {
         int attempt = 0;

@@ -1,13 +1,13 @@
 package dev.gantry.endpoint;
 
 import dev.gantry.worker.TaskRunner;
-import dev.gantry.protocol.FailureCode;
 import dev.gantry.client.ServiceClient;
 import dev.gantry.engines.Engine;
 import dev.gantry.protocol.EndpointId;
 
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.LogKeys;
+import dev.gantry.protocol.RecentTasks;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.EndpointRegistered;
 import dev.gantry.protocol.api.EndpointRegistration;
@@ -17,6 +17,8 @@ import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.protocol.channel.TaskResult;
 import java.util.ArrayList;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,7 +42,7 @@ public final class EndpointAgent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EndpointAgent.class);
     public static final String VERSION = "0.1.0";
     /** How long a stopping endpoint lets its tasks finish and their results be acknowledged. */
-    public static final java.time.Duration DRAIN = java.time.Duration.ofSeconds(20);
+    public static final Duration DRAIN = Duration.ofSeconds(20);
 
     private final EndpointDir dir;
     private final EndpointConfig cfg;
@@ -50,21 +52,14 @@ public final class EndpointAgent implements AutoCloseable {
     private final ResultOutbox outbox;
     private final Set<TaskId> running = ConcurrentHashMap.newKeySet();
     private final Map<FunctionId, FunctionDoc> functions = new ConcurrentHashMap<>();
-    /** Per function, why this endpoint refuses it (empty: it runs it); decided once, from the code's header. */
     private final Queue<TaskId> accepted = new ConcurrentLinkedQueue<>();
     private final boolean startsReported;
     private final Queue<TaskId> waitingForNodes = new ConcurrentLinkedQueue<>();
     /** Tasks cancelled before they arrived here (the cancel overtook them): never run. Bounded, oldest dropped. */
-    private final Map<TaskId, Boolean> cancelledEarly = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>() {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<TaskId, Boolean> e) {
-                    return size() > 10_000;
-                }
-            });
+    private final RecentTasks cancelledEarly = new RecentTasks(10_000);
     private final Queue<TaskResult> fresh = new ConcurrentLinkedQueue<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final java.util.concurrent.atomic.AtomicLong activity = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong activity = new AtomicLong();
     private final TaskChecks checks;
     private final Clock clock;
     private volatile boolean open = true;
@@ -138,16 +133,10 @@ public final class EndpointAgent implements AutoCloseable {
             @Override
             public List<ChannelMessage> first() {
                 fresh.clear();
-                List<ChannelMessage> first = new ArrayList<>();
                 List<TaskId> holding = new ArrayList<>(running);
                 holding.addAll(outbox.tasks());
-                first.add(new ChannelMessage.Hello(id, instance, VERSION, holding, cfg.credit(),
-                        cfg.heartbeatPeriodMs(), cfg.engine().maxRetries()));
-                List<TaskResult> unacked = new ArrayList<>(outbox.values());
-                for (int i = 0; i < unacked.size(); i += 1000) {
-                    first.add(new ChannelMessage.Results(unacked.subList(i, Math.min(unacked.size(), i + 1000))));
-                }
-                return first;
+                return ChannelLoop.firstFrames(new ChannelMessage.Hello(id, instance, VERSION, holding, cfg.credit(),
+                        cfg.heartbeatPeriodMs(), cfg.engine().maxRetries()), outbox.values());
             }
 
             @Override
@@ -179,7 +168,7 @@ public final class EndpointAgent implements AutoCloseable {
                 if (engine.cancel(t)) {
                     log.info("task {} cancelled", t);
                 } else {
-                    cancelledEarly.put(t, Boolean.TRUE); // its task frame may still be on the way
+                    cancelledEarly.add(t); // its task frame may still be on the way
                 }
             });
             case ChannelMessage.Stop s -> {
@@ -195,25 +184,20 @@ public final class EndpointAgent implements AutoCloseable {
         if (outbox.holds(task.task(), task.attempt()) || !running.add(task.task())) {
             return;
         }
-        if (cancelledEarly.remove(task.task()) != null) {
+        if (cancelledEarly.remove(task.task())) {
             done(TaskRunner.cancelled(task, clock.millis()));
             return;
         }
         FunctionDoc fn = functions.get(task.function());
         Optional<TaskChecks.Refusal> refused = checks.check(task, fn);
         if (refused.isPresent()) {
-            refuse(task, refused.get().code(), refused.get().why());
+            done(refused.get().result(task, clock.millis()));
             return;
         }
         if (!startsReported) {
             accepted.add(task.task());
         }
         engine.submit(task, fn, this::done);
-    }
-
-    private void refuse(TaskMessage task, FailureCode code, String why) {
-        long now = clock.millis();
-        done(new TaskResult(task.task(), task.attempt(), why, new TaskResult.Failure(code, why, null), now, now));
     }
 
     private void done(TaskResult r) {
@@ -249,7 +233,7 @@ public final class EndpointAgent implements AutoCloseable {
      * acknowledged (for at most {@code drainFor}), then stops. What is left is found again when it restarts: its
      * unacknowledged results in the outbox, its unfinished tasks through their leases.
      */
-    public void drainAndClose(java.time.Duration drainFor) {
+    public void drainAndClose(Duration drainFor) {
         draining = true;
         Channel ch = channel;
         if (ch != null) {

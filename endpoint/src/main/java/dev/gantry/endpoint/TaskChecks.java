@@ -5,6 +5,7 @@ import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.api.FunctionDoc;
 import dev.gantry.protocol.channel.TaskMessage;
+import dev.gantry.protocol.channel.TaskResult;
 import dev.gantry.protocol.payload.Buffers;
 import dev.gantry.protocol.payload.Strategy;
 import java.util.Locale;
@@ -21,7 +22,12 @@ import java.util.function.Supplier;
  */
 final class TaskChecks {
     /** Why a task is refused: the failure's code and message. */
-    record Refusal(FailureCode code, String why) {}
+    record Refusal(FailureCode code, String why) {
+        /** The refused task's result, at {@code nowMs}. */
+        TaskResult result(TaskMessage task, long nowMs) {
+            return new TaskResult(task.task(), task.attempt(), why, new TaskResult.Failure(code, why, null), nowMs, nowMs);
+        }
+    }
 
     private final Set<Strategy> allowed;
     private final Set<FunctionId> allowedFunctions;

@@ -2,8 +2,6 @@ package dev.gantry.engines.pilot;
 
 import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.TaskId;
-import dev.gantry.protocol.api.FunctionDoc;
-import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.protocol.channel.TaskResult;
 import dev.gantry.worker.TaskRunner;
 import java.io.IOException;
@@ -47,7 +45,7 @@ final class Interchange implements ManagerListener.Managers, AutoCloseable {
     private volatile boolean open = true;
 
     /**
-     * Listens on {@code address} (an ephemeral port). {@code blockEnded} tells whether a block's pilotTask has ended
+     * Listens on {@code address} (an ephemeral port). {@code blockEnded} tells whether a block's job has ended
      * as far as the scheduler knows; {@code onStart} hears of each task a worker starts.
      */
     Interchange(String address, String token, int prefetch, long heartbeatPeriodMs, long heartbeatThresholdMs,
@@ -138,12 +136,9 @@ final class Interchange implements ManagerListener.Managers, AutoCloseable {
         } finally {
             lock.unlock();
         }
+        PilotFailures.Loss loss = PilotFailures.nowhereToRun(code, why);
         long now = clock.millis();
-        for (PilotTask j : failed) {
-            j.onDone().accept(new TaskResult(j.task().task(), j.task().attempt(), why,
-                    new TaskResult.Failure(code, why, code == FailureCode.PROVIDER_ERROR ? "ProviderError" : "BlockEnded"),
-                    now, now));
-        }
+        failed.forEach(t -> t.onDone().accept(PilotFailures.failed(t, loss, now)));
     }
 
     @Override
@@ -184,20 +179,15 @@ final class Interchange implements ManagerListener.Managers, AutoCloseable {
         }
         // tasks fail before the socket closes, so that they carry this reason, not the closed socket's; a
         // second call (the reader seeing the close, or a dispatch round that raced the loss) fails what is left
-        boolean ended = link.ending != null || blockEnded.test(link.block);
-        FailureCode code = ended ? FailureCode.BLOCK_ENDED : FailureCode.WORKER_LOST;
-        String reason = ended ? "block " + link.block + " ended"
-                + (link.ending != null ? " (" + link.ending + ")" : " (its batch pilotTask is no longer running)")
-                : "the manager of block " + link.block + " was lost: " + why;
+        PilotFailures.Loss loss = PilotFailures.managerLost(link.block, why, link.ending, blockEnded.test(link.block));
         if (first && !link.outstanding.isEmpty()) {
-            log.warn("{}; failing its {} tasks with {}", reason, link.outstanding.size(), code);
+            log.warn("{}; failing its {} tasks with {}", loss.reason(), link.outstanding.size(), loss.code());
         }
         long now = clock.millis();
-        for (PilotTask pilotTask : List.copyOf(link.outstanding.values())) {
-            if (link.outstanding.remove(pilotTask.task().task()) != null) {
-                where.remove(pilotTask.task().task());
-                pilotTask.onDone().accept(new TaskResult(pilotTask.task().task(), pilotTask.task().attempt(), reason,
-                        new TaskResult.Failure(code, reason, ended ? "BlockEnded" : "WorkerLost"), now, now));
+        for (PilotTask t : List.copyOf(link.outstanding.values())) {
+            if (link.outstanding.remove(t.task().task()) != null) {
+                where.remove(t.task().task());
+                t.onDone().accept(PilotFailures.failed(t, loss, now));
             }
         }
         if (first) {
@@ -246,17 +236,9 @@ final class Interchange implements ManagerListener.Managers, AutoCloseable {
         }
     }
 
-    private void send(ManagerConnection link, List<PilotTask> pilotTasks) {
-        List<TaskMessage> tasks = new ArrayList<>(pilotTasks.size());
-        List<FunctionDoc> code = new ArrayList<>();
-        for (PilotTask j : pilotTasks) {
-            tasks.add(j.task());
-            if (j.function() != null && link.functionsSent.add(j.function().functionUuid())) {
-                code.add(j.function());
-            }
-        }
+    private void send(ManagerConnection link, List<PilotTask> tasks) {
         try {
-            link.send(new PilotMessage.Work(tasks, code));
+            link.sendWork(tasks);
         } catch (IOException e) {
             lost(link, "sending it tasks failed: " + e.getMessage());
         }

@@ -2,12 +2,16 @@ package dev.gantry.engines.pilot;
 
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.TaskId;
+import dev.gantry.protocol.api.FunctionDoc;
+import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.worker.Frames;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,7 +28,7 @@ final class ManagerConnection {
     final Socket socket;
     final Map<TaskId, PilotTask> outstanding = new ConcurrentHashMap<>();
     /** Functions whose code went ahead of their first task on this connection; the dispatch loop's alone. */
-    final Set<FunctionId> functionsSent = new HashSet<>();
+    private final Set<FunctionId> functionsSent = new HashSet<>();
     private final DataOutputStream out;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Clock clock;
@@ -59,6 +63,19 @@ final class ManagerConnection {
             writeLock.unlock();
         }
         lastSentMs = clock.millis();
+    }
+
+    /** Sends tasks in one frame, each function's code ahead of its first task on this connection. */
+    void sendWork(List<PilotTask> tasks) throws IOException {
+        List<TaskMessage> out = new ArrayList<>(tasks.size());
+        List<FunctionDoc> code = new ArrayList<>();
+        for (PilotTask t : tasks) {
+            out.add(t.task());
+            if (t.function() != null && functionsSent.add(t.function().functionUuid())) {
+                code.add(t.function());
+            }
+        }
+        send(new PilotMessage.Work(out, code));
     }
 
     void heard() {

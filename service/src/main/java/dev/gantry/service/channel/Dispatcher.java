@@ -5,6 +5,7 @@ import dev.gantry.broker.TaskConsumer;
 import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.LogKeys;
+import dev.gantry.protocol.RecentTasks;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.FunctionDoc;
 import dev.gantry.protocol.api.TaskStatus;
@@ -14,11 +15,8 @@ import dev.gantry.protocol.channel.TaskResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -38,8 +36,6 @@ import org.slf4j.MDC;
 final class Dispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     private static final int MAX_FRAME_TASKS = 1000;
-    /** Cancelled tasks whose broker messages may still come: dropped at dispatch. Bounded, oldest forgotten. */
-    static final int CANCELLED_KEPT = 100_000;
 
     private final EndpointConnection channel;
     private final TaskConsumer consumer;
@@ -50,12 +46,9 @@ final class Dispatcher implements AutoCloseable {
     private final ReentrantLock sendLock = new ReentrantLock();
     private final ReentrantLock creditLock = new ReentrantLock();
     private final Condition creditFreed = creditLock.newCondition();
-    private final Map<TaskId, Boolean> cancelled = Collections.synchronizedMap(new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<TaskId, Boolean> e) {
-            return size() > CANCELLED_KEPT;
-        }
-    });
+    /** Cancelled tasks whose broker messages may still come: dropped at dispatch. */
+    static final int CANCELLED_KEPT = 100_000;
+    private final RecentTasks cancelled = new RecentTasks(CANCELLED_KEPT);
     private volatile int credit;
     private Thread thread;
 
@@ -75,7 +68,7 @@ final class Dispatcher implements AutoCloseable {
 
     /** Tasks cancelled before this connection took the endpoint over: never sent. */
     void cancelledBefore(List<TaskId> tasks) {
-        tasks.forEach(t -> cancelled.put(t, Boolean.TRUE));
+        cancelled.addAll(tasks);
     }
 
     /**
@@ -84,7 +77,7 @@ final class Dispatcher implements AutoCloseable {
      */
     void control(List<TaskStatus> notices) {
         List<TaskId> ids = notices.stream().filter(n -> n.status().equals("cancelled")).map(TaskStatus::taskId).toList();
-        ids.forEach(t -> cancelled.put(t, Boolean.TRUE));
+        cancelled.addAll(ids);
         if (!ids.isEmpty() && channel.isOpen()) {
             channel.sender.send(new ChannelMessage.Cancel(ids));
         }
@@ -178,10 +171,10 @@ final class Dispatcher implements AutoCloseable {
     private void sendUnleased(List<TaskMessage> fresh) {
         List<TaskMessage> out = fresh;
         if (!cancelled.isEmpty()) {
-            List<TaskId> dropped = fresh.stream().map(TaskMessage::task).filter(cancelled::containsKey).toList();
+            List<TaskId> dropped = fresh.stream().map(TaskMessage::task).filter(cancelled::contains).toList();
             if (!dropped.isEmpty()) {
                 drop(dropped);
-                out = fresh.stream().filter(t -> !cancelled.containsKey(t.task())).toList();
+                out = fresh.stream().filter(t -> !cancelled.contains(t.task())).toList();
             }
         }
         if (!out.isEmpty()) {
