@@ -1,6 +1,5 @@
 package dev.gantry.client;
 
-
 import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.GantryException;
 

@@ -30,10 +30,13 @@ public final class ServiceClient {
         if (serviceUrls.isEmpty()) {
             throw new IllegalArgumentException("at least one service URL is needed");
         }
-        this.bases = serviceUrls.stream().map(u -> URI.create(u.endsWith("/") ? u.substring(0, u.length() - 1) : u))
+        this.bases = serviceUrls.stream()
+                .map(u -> URI.create(u.endsWith("/") ? u.substring(0, u.length() - 1) : u))
                 .toList();
         this.token = token;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1)
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .version(HttpClient.Version.HTTP_1_1)
                 .build();
     }
 
@@ -71,8 +74,11 @@ public final class ServiceClient {
             token = saved == null ? null : saved.token();
         }
         if (url == null || token == null) {
-            throw new ApiException(ApiError.UNAUTHORIZED, 0, "no Gantry credentials: start a service"
-                    + " (gantry service start) or set GANTRY_SERVICE_URL and GANTRY_TOKEN");
+            throw new ApiException(
+                    ApiError.UNAUTHORIZED,
+                    0,
+                    "no Gantry credentials: start a service"
+                            + " (gantry service start) or set GANTRY_SERVICE_URL and GANTRY_TOKEN");
         }
         return new ServiceClient(url, token);
     }
@@ -92,12 +98,20 @@ public final class ServiceClient {
 
     public <T> T post(String path, Object body, Class<T> type) {
         byte[] bytes = Json.writeBytes(body);
-        return send(() -> request(path).POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), type);
+        return send(
+                () -> request(path)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+                        .build(),
+                type);
     }
 
     public <T> T put(String path, Object body, Class<T> type) {
         byte[] bytes = Json.writeBytes(body);
-        return send(() -> request(path).PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), type);
+        return send(
+                () -> request(path)
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes))
+                        .build(),
+                type);
     }
 
     public <T> T delete(String path, Class<T> type) {
@@ -105,7 +119,8 @@ public final class ServiceClient {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(base().resolve(path)).timeout(TIMEOUT)
+        return HttpRequest.newBuilder(base().resolve(path))
+                .timeout(TIMEOUT)
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "gantry-java/0.1.0");
@@ -137,7 +152,8 @@ public final class ServiceClient {
     }
 
     private static ApiException unreachable(URI at, IOException e) {
-        return new ApiException(ApiError.SERVICE_UNAVAILABLE, 0, "cannot reach the Gantry service at " + at + ": " + e, e);
+        return new ApiException(
+                ApiError.SERVICE_UNAVAILABLE, 0, "cannot reach the Gantry service at " + at + ": " + e, e);
     }
 
     private static ApiException failure(HttpResponse<byte[]> resp) {
@@ -151,8 +167,10 @@ public final class ServiceClient {
             }
             return new ApiException(code, resp.statusCode(), e.detail());
         } catch (RuntimeException x) {
-            return new ApiException(resp.statusCode() >= 500 ? ApiError.INTERNAL_ERROR : ApiError.SEMANTICALLY_INVALID,
-                    resp.statusCode(), "the service answered " + resp.statusCode());
+            return new ApiException(
+                    resp.statusCode() >= 500 ? ApiError.INTERNAL_ERROR : ApiError.SEMANTICALLY_INVALID,
+                    resp.statusCode(),
+                    "the service answered " + resp.statusCode());
         }
     }
 
@@ -161,7 +179,9 @@ public final class ServiceClient {
         URI base = base();
         String scheme = base.getScheme().equals("https") ? "wss" : "ws";
         URI uri = URI.create(scheme + "://" + base.getRawAuthority() + path);
-        return http.newWebSocketBuilder().header("Authorization", "Bearer " + token)
-                .connectTimeout(Duration.ofSeconds(10)).buildAsync(uri, listener);
+        return http.newWebSocketBuilder()
+                .header("Authorization", "Bearer " + token)
+                .connectTimeout(Duration.ofSeconds(10))
+                .buildAsync(uri, listener);
     }
 }

@@ -53,7 +53,8 @@ class ServiceClientTest {
 
     @Test
     void whenNoInstanceAnswersTheErrorIsRetryableAndSaysWhere() throws Exception {
-        ServiceClient c = new ServiceClient(List.of("http://127.0.0.1:" + closedPort(), "http://127.0.0.1:" + closedPort()), "t");
+        ServiceClient c =
+                new ServiceClient(List.of("http://127.0.0.1:" + closedPort(), "http://127.0.0.1:" + closedPort()), "t");
         assertThatThrownBy(() -> c.get("/v2/version", String.class)).isInstanceOfSatisfying(ApiException.class, e -> {
             assertThat(e.code()).isEqualTo(ApiError.SERVICE_UNAVAILABLE);
             assertThat(e.retryable()).isTrue();
@@ -68,8 +69,11 @@ class ServiceClientTest {
         HttpServer a = server(first, 404, "{\"code\":\"FUNCTION_NOT_FOUND\",\"detail\":\"function x not found\"}");
         HttpServer b = server(second, 200, "\"0.1.0\"");
         try {
-            ServiceClient c = new ServiceClient(List.of("http://127.0.0.1:" + a.getAddress().getPort(),
-                    "http://127.0.0.1:" + b.getAddress().getPort()), "t");
+            ServiceClient c = new ServiceClient(
+                    List.of(
+                            "http://127.0.0.1:" + a.getAddress().getPort(),
+                            "http://127.0.0.1:" + b.getAddress().getPort()),
+                    "t");
             assertThatThrownBy(() -> c.post("/v3/endpoints/x/submit", "{}", String.class))
                     .isInstanceOfSatisfying(ApiException.class, e -> {
                         assertThat(e.code()).isEqualTo(ApiError.FUNCTION_NOT_FOUND);

@@ -28,7 +28,8 @@ final class Backends implements AutoCloseable {
 
     ServiceConfig config(GantryHome home) {
         ServiceConfig c = ServiceConfig.embedded(home, 0);
-        return database == null ? c
+        return database == null
+                ? c
                 : c.withBackends(PG + database + "?reWriteBatchedInserts=true", "postgres", "", AMQP, prefix);
     }
 
@@ -52,7 +53,8 @@ final class Backends implements AutoCloseable {
     }
 
     private static void admin(String sql) {
-        try (Connection c = DriverManager.getConnection(PG + "postgres", "postgres", ""); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(PG + "postgres", "postgres", "");
+                Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (Exception e) {
             throw new IllegalStateException("PostgreSQL refused '" + sql + "' (is it running on 127.0.0.1:5432?)", e);

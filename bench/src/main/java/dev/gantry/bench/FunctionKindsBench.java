@@ -34,34 +34,56 @@ public final class FunctionKindsBench {
             EndpointConfig cfg = new EndpointConfig("kinds", new EngineConfig.Thread(2), 5);
             ServiceClient http = ServiceClient.of(service.credentials());
             try (EndpointAgent ep = new EndpointAgent(dir, cfg, http, Engines.create(cfg.engine(), dir.tasksDir()));
-                    ComputeExecutor ex = ComputeExecutor.builder().client(new Client(http)).endpointId(ep.start()).build()) {
+                    ComputeExecutor ex = ComputeExecutor.builder()
+                            .client(new Client(http))
+                            .endpointId(ep.start())
+                            .build()) {
                 for (int i = 0; i < 2000; i++) { // warm-up of the common path
                     ex.submit(KindsFns.adder(-1), i).join();
                 }
                 int[] k = {0};
-                report("Java lambda, first call (register + ship + load)", 30,
+                report(
+                        "Java lambda, first call (register + ship + load)",
+                        30,
                         () -> ex.submit(KindsFns.adder(++k[0]), 1).join());
-                report("Java lambda, warm call", 500, () -> ex.submit(KindsFns.adder(-1), 1).join());
+                report(
+                        "Java lambda, warm call",
+                        500,
+                        () -> ex.submit(KindsFns.adder(-1), 1).join());
                 report("Java source, first call (register + compile + load)", 15, () -> {
                     FunctionId fn = ex.registerSourceCode(source(++k[0]), "Twice::of");
                     return ex.submitToRegisteredFunction(fn, Integer.class, 21).join();
                 });
                 FunctionId warm = ex.registerSourceCode(source(0), "Twice::of");
                 ex.submitToRegisteredFunction(warm, Integer.class, 1).join();
-                report("Java source, warm call", 500, () -> ex.submitToRegisteredFunction(warm, Integer.class, 21).join());
+                report(
+                        "Java source, warm call",
+                        500,
+                        () -> ex.submitToRegisteredFunction(warm, Integer.class, 21)
+                                .join());
                 ShellFunction sh = new ShellFunction("true", 0, 10);
                 ex.submit(sh).join();
-                report("shell (bash -c true), warm call", 50, () -> ex.submit(sh).join());
+                report(
+                        "shell (bash -c true), warm call",
+                        50,
+                        () -> ex.submit(sh).join());
                 PythonFunction py = new PythonFunction("def add(a, b):\n    return a + b\n", "add");
                 ex.submit(py, Integer.class, 1, 2).join();
-                report("Python source (warm python3), warm call", 50, () -> ex.submit(py, Integer.class, 1, 2).join());
+                report(
+                        "Python source (warm python3), warm call",
+                        50,
+                        () -> ex.submit(py, Integer.class, 1, 2).join());
                 ex.resourceSpecification(java.util.Map.of("num_ranks", 2));
                 MPIFunction mpi = new MPIFunction("true");
                 ShellResult first = ex.submit(mpi).join();
                 if (first.returncode() == 0) {
-                    report("MPI (mpiexec -n 2 true), warm call", 20, () -> ex.submit(mpi).join());
+                    report(
+                            "MPI (mpiexec -n 2 true), warm call",
+                            20,
+                            () -> ex.submit(mpi).join());
                 } else {
-                    System.out.println("MPI: skipped, mpiexec failed: " + first.stderr().strip());
+                    System.out.println(
+                            "MPI: skipped, mpiexec failed: " + first.stderr().strip());
                 }
             }
         }
@@ -79,6 +101,7 @@ public final class FunctionKindsBench {
             t[i] = System.nanoTime() - s;
         }
         Arrays.sort(t);
-        System.out.printf("%-52s p50 %7.2f ms  p90 %7.2f ms  (n=%d)%n", what, t[n / 2] / 1e6, t[(int) (n * 0.9)] / 1e6, n);
+        System.out.printf(
+                "%-52s p50 %7.2f ms  p90 %7.2f ms  (n=%d)%n", what, t[n / 2] / 1e6, t[(int) (n * 0.9)] / 1e6, n);
     }
 }

@@ -40,17 +40,25 @@ public final class MultiUserBench {
             GantryHome.privateDir(dir.dir());
             ManagerFiles.write(dir, true);
             Path root = Path.of("").toAbsolutePath();
-            Files.writeString(dir.config(), Files.readString(dir.config()).replace("heartbeat_period: 30", "heartbeat_period: 1")
-                    + "user_endpoint_classpath: " + root.resolve("cli/target/gantry-cli-0.1.0-SNAPSHOT.jar") + ":"
-                    + root.resolve("cli/target/lib") + "/*\n" + (jvmOptions.isEmpty() ? ""
-                    : "user_endpoint_jvm_options: [" + jvmOptions + "]\n"));
+            Files.writeString(
+                    dir.config(),
+                    Files.readString(dir.config()).replace("heartbeat_period: 30", "heartbeat_period: 1")
+                            + "user_endpoint_classpath: " + root.resolve("cli/target/gantry-cli-0.1.0-SNAPSHOT.jar")
+                            + ":"
+                            + root.resolve("cli/target/lib") + "/*\n"
+                            + (jvmOptions.isEmpty() ? "" : "user_endpoint_jvm_options: [" + jvmOptions + "]\n"));
             Files.writeString(dir.dir().resolve(ManagerConfig.SCHEMA), "{\"type\": \"object\"}");
             Path template = dir.dir().resolve(ManagerConfig.TEMPLATE);
-            Files.writeString(template, Files.readString(template).replace("idle_heartbeats_soft: 10",
-                    "idle_heartbeats_soft: {{ idle|default(10) }}").replace("type: process", "type: " + engine));
-            Files.writeString(dir.dir().resolve(ManagerConfig.IDENTITY_MAPPING), "[{\"DATA_TYPE\": \"expression_identity_"
-                    + "mapping#1.0.0\", \"mappings\": [{\"source\": \"{username}\", \"match\": \"(.*)@example\\\\.org\","
-                    + " \"output\": \"gantry-{0}\"}]}]");
+            Files.writeString(
+                    template,
+                    Files.readString(template)
+                            .replace("idle_heartbeats_soft: 10", "idle_heartbeats_soft: {{ idle|default(10) }}")
+                            .replace("type: process", "type: " + engine));
+            Files.writeString(
+                    dir.dir().resolve(ManagerConfig.IDENTITY_MAPPING),
+                    "[{\"DATA_TYPE\": \"expression_identity_"
+                            + "mapping#1.0.0\", \"mappings\": [{\"source\": \"{username}\", \"match\": \"(.*)@example\\\\.org\","
+                            + " \"output\": \"gantry-{0}\"}]}]");
             ServiceClient admin = ServiceClient.of(service.credentials());
             Issued alice = admin.post("/v3/identities", Map.of("username", "alice@example.org"), Issued.class);
             Client client = new Client(service.url(), alice.token());
@@ -59,8 +67,11 @@ public final class MultiUserBench {
                 Thread.sleep(1500); // connected
                 // the account's first user endpoint: no class archive yet; it writes one when it stops
                 long first;
-                try (ComputeExecutor ex = ComputeExecutor.builder().client(client).endpointId(id)
-                        .userEndpointConfig(Map.of("idle", 1)).build()) {
+                try (ComputeExecutor ex = ComputeExecutor.builder()
+                        .client(client)
+                        .endpointId(id)
+                        .userEndpointConfig(Map.of("idle", 1))
+                        .build()) {
                     long t0 = System.nanoTime();
                     NoOp.submit(ex, 0).join();
                     first = System.nanoTime() - t0;
@@ -69,8 +80,11 @@ public final class MultiUserBench {
                     Thread.sleep(100);
                 }
                 for (int r = -1; r < rounds; r++) {
-                    try (ComputeExecutor ex = ComputeExecutor.builder().client(client).endpointId(id)
-                            .userEndpointConfig(Map.of("round", r)).build()) {
+                    try (ComputeExecutor ex = ComputeExecutor.builder()
+                            .client(client)
+                            .endpointId(id)
+                            .userEndpointConfig(Map.of("round", r))
+                            .build()) {
                         long t0 = System.nanoTime();
                         NoOp.submit(ex, r).join();
                         long t1 = System.nanoTime();
@@ -83,23 +97,44 @@ public final class MultiUserBench {
                 }
                 // the same user endpoint (round 0's values) once its JVM has run a thousand tasks
                 long hot;
-                try (ComputeExecutor ex = ComputeExecutor.builder().client(client).endpointId(id)
-                        .userEndpointConfig(Map.of("round", 0)).build()) {
+                try (ComputeExecutor ex = ComputeExecutor.builder()
+                        .client(client)
+                        .endpointId(id)
+                        .userEndpointConfig(Map.of("round", 0))
+                        .build()) {
                     hot = medianAfter(ex, 1000, 41);
                 }
                 Thread.sleep(5000); // idle
                 List<Long> pids = manager.userEndpointPids();
-                long[] jvm = pids.stream().mapToLong(MultiUserBench::rssKb).sorted().toArray();
-                long[] all = pids.stream().mapToLong(p -> rssKb(p) + ProcessHandle.of(p).map(h -> h.descendants()
-                        .mapToLong(d -> rssKb(d.pid())).sum()).orElse(0L)).sorted().toArray();
+                long[] jvm =
+                        pids.stream().mapToLong(MultiUserBench::rssKb).sorted().toArray();
+                long[] all = pids.stream()
+                        .mapToLong(p -> rssKb(p)
+                                + ProcessHandle.of(p)
+                                        .map(h -> h.descendants()
+                                                .mapToLong(d -> rssKb(d.pid()))
+                                                .sum())
+                                        .orElse(0L))
+                        .sorted()
+                        .toArray();
                 Arrays.sort(cold);
                 Arrays.sort(warm);
-                System.out.printf("Multi-user endpoint: submit needing the account's first user endpoint to its result"
-                        + " %.2f s; needing a new one later, %d rounds (median) %.2f s (min %.2f, max %.2f); to a running"
-                        + " one: its first 21 tasks %.1f ms each (median), after 1,000 tasks %.1f ms. Idle user endpoint"
-                        + " (default template, " + engine + " engine, 2 workers), %d of them: JVM %d MiB resident, with its"
-                        + " workers %d MiB%n", first / 1e9, rounds, cold[rounds / 2] / 1e9, cold[0] / 1e9,
-                        cold[rounds - 1] / 1e9, warm[rounds / 2] / 1e6, hot / 1e6, jvm.length, jvm[jvm.length / 2] / 1024,
+                System.out.printf(
+                        "Multi-user endpoint: submit needing the account's first user endpoint to its result"
+                                + " %.2f s; needing a new one later, %d rounds (median) %.2f s (min %.2f, max %.2f); to a running"
+                                + " one: its first 21 tasks %.1f ms each (median), after 1,000 tasks %.1f ms. Idle user endpoint"
+                                + " (default template, " + engine
+                                + " engine, 2 workers), %d of them: JVM %d MiB resident, with its"
+                                + " workers %d MiB%n",
+                        first / 1e9,
+                        rounds,
+                        cold[rounds / 2] / 1e9,
+                        cold[0] / 1e9,
+                        cold[rounds - 1] / 1e9,
+                        warm[rounds / 2] / 1e6,
+                        hot / 1e6,
+                        jvm.length,
+                        jvm[jvm.length / 2] / 1024,
                         all[all.length / 2] / 1024);
             }
         } finally {
@@ -125,7 +160,9 @@ public final class MultiUserBench {
     static long rssKb(long pid) {
         try {
             return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
-                    .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).sum();
+                    .filter(l -> l.startsWith("VmRSS:"))
+                    .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")))
+                    .sum();
         } catch (Exception e) {
             return 0;
         }

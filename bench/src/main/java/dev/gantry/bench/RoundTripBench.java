@@ -5,9 +5,9 @@ import dev.gantry.endpoint.EndpointAgent;
 import dev.gantry.endpoint.EndpointConfig;
 import dev.gantry.endpoint.EndpointDir;
 import dev.gantry.engines.EngineConfig;
+import dev.gantry.engines.Engines;
 import dev.gantry.engines.PilotConfig;
 import dev.gantry.engines.ProviderConfig;
-import dev.gantry.engines.Engines;
 import dev.gantry.protocol.GantryHome;
 import dev.gantry.sdk.Client;
 import dev.gantry.sdk.ComputeExecutor;
@@ -40,8 +40,9 @@ public final class RoundTripBench {
                 run(backends, sequential, burst, engine, workers);
             }
         }
-        System.out.printf("engine=%s workers=%d cores=%d java=%s%n", engine, workers,
-                Runtime.getRuntime().availableProcessors(), Runtime.version());
+        System.out.printf(
+                "engine=%s workers=%d cores=%d java=%s%n",
+                engine, workers, Runtime.getRuntime().availableProcessors(), Runtime.version());
     }
 
     /** Tasks a pilot manager holds beyond its workers: hides the round trip to the interchange. */
@@ -54,15 +55,35 @@ public final class RoundTripBench {
             EngineConfig ec = switch (engine) {
                 case "process" -> new EngineConfig.Process(workers);
                 // two blocks of one node (two manager JVMs) on the local provider, kept from the start
-                case "pilot" -> new PilotConfig(workers, null, null, PILOT_PREFETCH, 2.0, 10.0, null, 2, 2, 2, 1, 1.0,
-                        120.0, 1.0, null, null, new ProviderConfig.Local(null, null));
+                case "pilot" ->
+                    new PilotConfig(
+                            workers,
+                            null,
+                            null,
+                            PILOT_PREFETCH,
+                            2.0,
+                            10.0,
+                            null,
+                            2,
+                            2,
+                            2,
+                            1,
+                            1.0,
+                            120.0,
+                            1.0,
+                            null,
+                            null,
+                            new ProviderConfig.Local(null, null));
                 default -> new EngineConfig.Thread(workers);
             };
             EndpointConfig cfg = new EndpointConfig("bench", ec, 5);
             ServiceClient http = ServiceClient.of(service.credentials());
             try (EndpointAgent ep = new EndpointAgent(dir, cfg, http, Engines.create(ec, dir.tasksDir()));
-                    ComputeExecutor ex = ComputeExecutor.builder().client(new Client(http)).endpointId(ep.start())
-                            .batchSize(1000).build()) {
+                    ComputeExecutor ex = ComputeExecutor.builder()
+                            .client(new Client(http))
+                            .endpointId(ep.start())
+                            .batchSize(1000)
+                            .build()) {
                 for (int i = 0; i < 3000; i++) { // warm-up: let the JIT compile the whole path
                     NoOp.submit(ex, i).join();
                 }
@@ -82,8 +103,9 @@ public final class RoundTripBench {
             nanos[i] = System.nanoTime() - t;
         }
         Arrays.sort(nanos);
-        System.out.printf("round trip over %d sequential no-op tasks: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n", n,
-                nanos[n / 2] / 1e6, nanos[(int) (n * 0.99)] / 1e6, nanos[n - 1] / 1e6);
+        System.out.printf(
+                "round trip over %d sequential no-op tasks: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                n, nanos[n / 2] / 1e6, nanos[(int) (n * 0.99)] / 1e6, nanos[n - 1] / 1e6);
     }
 
     private static void throughput(ComputeExecutor ex, int n) {

@@ -68,9 +68,22 @@ public final class SlurmColdStartBench {
         Path home = ScratchHome.create("gantry-slurm-bench-");
         Path started = home.resolve("job-started");
         // the job script's first line notes the wall clock; the bench compares it with its own
-        ProviderConfig.Slurm slurm = new ProviderConfig.Slurm("debug", null, null, null, false, 1, null, null, null,
-                "00:10:00", "date +%s%N > " + started, null, new LauncherConfig.Srun(null));
-        PilotConfig cfg = new PilotConfig(1, null, null, 0, 1.0, 4.0, null, 0, 0, 1, 1, 1.0, 0.5, 0.1, null, null, slurm);
+        ProviderConfig.Slurm slurm = new ProviderConfig.Slurm(
+                "debug",
+                null,
+                null,
+                null,
+                false,
+                1,
+                null,
+                null,
+                null,
+                "00:10:00",
+                "date +%s%N > " + started,
+                null,
+                new LauncherConfig.Srun(null));
+        PilotConfig cfg =
+                new PilotConfig(1, null, null, 0, 1.0, 4.0, null, 0, 0, 1, 1, 1.0, 0.5, 0.1, null, null, slurm);
         Timed provider = new Timed(slurm.create());
         long[] total = new long[rounds];
         long[] scheduler = new long[rounds];
@@ -79,14 +92,18 @@ public final class SlurmColdStartBench {
             ServiceClient http = ServiceClient.of(service.credentials());
             PilotEngine engine = new PilotEngine(cfg, dir.tasksDir(), provider);
             try (EndpointAgent ep = new EndpointAgent(dir, new EndpointConfig("slurm-bench", cfg, 5), http, engine);
-                    ComputeExecutor ex = ComputeExecutor.builder().client(new Client(http)).endpointId(ep.start()).build()) {
+                    ComputeExecutor ex = ComputeExecutor.builder()
+                            .client(new Client(http))
+                            .endpointId(ep.start())
+                            .build()) {
                 for (int r = -1; r < rounds; r++) {
                     Files.deleteIfExists(started);
                     long t0 = System.nanoTime();
                     long wall0 = System.currentTimeMillis() * 1_000_000L;
                     NoOp.submit(ex, r).join();
                     long t1 = System.nanoTime();
-                    long jobStartNanos = Long.parseLong(Files.readString(started).strip()) - wall0 + t0;
+                    long jobStartNanos =
+                            Long.parseLong(Files.readString(started).strip()) - wall0 + t0;
                     if (r >= 0) { // round -1 warms up the service, the SDK and the function's first shipment
                         total[r] = t1 - t0;
                         scheduler[r] = jobStartNanos - provider.lastSubmitNanos;
@@ -104,8 +121,10 @@ public final class SlurmColdStartBench {
         Arrays.sort(total);
         Arrays.sort(scheduler);
         Arrays.sort(gantry);
-        System.out.printf("Slurm, no block running, %d rounds (median): submit to first result %.2f s; sbatch to job start"
-                + " %.2f s (the scheduler); the rest %.2f s (Gantry: strategy period 0.1 s, manager JVM start, run,"
-                + " result)%n", rounds, total[rounds / 2] / 1e9, scheduler[rounds / 2] / 1e9, gantry[rounds / 2] / 1e9);
+        System.out.printf(
+                "Slurm, no block running, %d rounds (median): submit to first result %.2f s; sbatch to job start"
+                        + " %.2f s (the scheduler); the rest %.2f s (Gantry: strategy period 0.1 s, manager JVM start, run,"
+                        + " result)%n",
+                rounds, total[rounds / 2] / 1e9, scheduler[rounds / 2] / 1e9, gantry[rounds / 2] / 1e9);
     }
 }

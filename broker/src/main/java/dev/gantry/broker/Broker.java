@@ -43,8 +43,8 @@ public interface Broker extends AutoCloseable {
      * result fan-out, under a task-group id no real group has (a name-based UUID).
      */
     static TaskGroupId controlTopic(EndpointId endpoint) {
-        return new TaskGroupId(java.util.UUID.nameUUIDFromBytes(("gantry-control:" + endpoint)
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return new TaskGroupId(java.util.UUID.nameUUIDFromBytes(
+                ("gantry-control:" + endpoint).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     /** True when queued tasks survive a service restart (so the service need not re-queue them itself). */

@@ -1,6 +1,5 @@
 package dev.gantry.broker;
 
-
 import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.GantryException;
 

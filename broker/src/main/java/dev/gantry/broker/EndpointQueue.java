@@ -1,7 +1,7 @@
 package dev.gantry.broker;
 
-import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.ApiError;
+import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.channel.TaskMessage;
 import java.time.Duration;
@@ -33,9 +33,11 @@ final class EndpointQueue {
         lock.lock();
         try {
             if (queued.size() + unacked.size() + tasks.size() > capacity) {
-                throw new BrokerException(ApiError.ENDPOINT_QUEUE_FULL, "endpoint " + endpoint + " has "
-                        + (queued.size() + unacked.size()) + " tasks queued, the limit is " + capacity
-                        + "; submit again when it has worked through some");
+                throw new BrokerException(
+                        ApiError.ENDPOINT_QUEUE_FULL,
+                        "endpoint " + endpoint + " has "
+                                + (queued.size() + unacked.size()) + " tasks queued, the limit is " + capacity
+                                + "; submit again when it has worked through some");
             }
             tasks.forEach(t -> queued.add(new Delivery(t, again)));
             ready.signalAll();

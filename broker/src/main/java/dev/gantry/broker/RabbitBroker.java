@@ -6,8 +6,8 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
-import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.ApiError;
+import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.Json;
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.api.TaskStatus;
@@ -38,11 +38,14 @@ public final class RabbitBroker implements Broker {
     static final int CHUNK = 100;
     private static final int PUBLISH_CHANNELS = 4;
     private static final AMQP.BasicProperties PERSISTENT = new AMQP.BasicProperties.Builder()
-            .contentType("application/json").deliveryMode(2).build();
+            .contentType("application/json")
+            .deliveryMode(2)
+            .build();
     /** A header on tasks published again ({@link #publishAgain}): consumers treat them as redelivered. */
     static final String AGAIN = "gantry-again";
-    private static final AMQP.BasicProperties PERSISTENT_AGAIN = PERSISTENT.builder()
-            .headers(Map.of(AGAIN, true)).build();
+
+    private static final AMQP.BasicProperties PERSISTENT_AGAIN =
+            PERSISTENT.builder().headers(Map.of(AGAIN, true)).build();
 
     private final String prefix;
     private final int capacity;
@@ -71,8 +74,9 @@ public final class RabbitBroker implements Broker {
             }
             fanOut = new ResultFanOut(connection, prefix + ".results");
         } catch (Exception e) {
-            throw new BrokerException(ApiError.SERVICE_UNAVAILABLE, "cannot connect to RabbitMQ at "
-                    + redact(url) + ": " + e.getMessage());
+            throw new BrokerException(
+                    ApiError.SERVICE_UNAVAILABLE,
+                    "cannot connect to RabbitMQ at " + redact(url) + ": " + e.getMessage());
         }
         ((Recoverable) connection).addRecoveryListener(new RecoveryListener() {
             @Override
@@ -121,8 +125,9 @@ public final class RabbitBroker implements Broker {
                 c.basicPublish("", q, false, props, body);
             }
             if (!c.waitForConfirms(30_000)) {
-                throw new BrokerException(ApiError.ENDPOINT_QUEUE_FULL, "RabbitMQ refused tasks for endpoint "
-                        + endpoint + ": its queue is full");
+                throw new BrokerException(
+                        ApiError.ENDPOINT_QUEUE_FULL,
+                        "RabbitMQ refused tasks for endpoint " + endpoint + ": its queue is full");
             }
         } catch (IOException | java.util.concurrent.TimeoutException | com.rabbitmq.client.ShutdownSignalException e) {
             declared.remove(queueName(endpoint));

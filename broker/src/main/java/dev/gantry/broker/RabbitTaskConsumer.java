@@ -47,9 +47,14 @@ final class RabbitTaskConsumer implements TaskConsumer {
             @Override
             public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
                 TaskChunk c = Json.read(body, TaskChunk.class);
-                boolean again = env.isRedeliver() || (props.getHeaders() != null
-                        && Boolean.TRUE.equals(props.getHeaders().get(RabbitBroker.AGAIN)));
-                arrived.add(new Chunk(env.getDeliveryTag(), again, c.tasks(), new AtomicInteger(c.tasks().size())));
+                boolean again = env.isRedeliver()
+                        || (props.getHeaders() != null
+                                && Boolean.TRUE.equals(props.getHeaders().get(RabbitBroker.AGAIN)));
+                arrived.add(new Chunk(
+                        env.getDeliveryTag(),
+                        again,
+                        c.tasks(),
+                        new AtomicInteger(c.tasks().size())));
             }
         });
     }
@@ -67,7 +72,8 @@ final class RabbitTaskConsumer implements TaskConsumer {
         long deadline = System.nanoTime() + wait.toNanos();
         while (open && out.size() < max) {
             if (leftover.isEmpty()) {
-                Chunk c = out.isEmpty() ? arrived.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+                Chunk c = out.isEmpty()
+                        ? arrived.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
                         : arrived.poll();
                 if (c == null) {
                     break;

@@ -26,7 +26,10 @@ final class ResultFanOut {
     private final String exchange;
     private final String instance = java.util.UUID.randomUUID().toString();
     private final AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
-            .contentType("application/json").deliveryMode(1).appId(instance).build();
+            .contentType("application/json")
+            .deliveryMode(1)
+            .appId(instance)
+            .build();
     private final Watchers watchers = new Watchers();
     private Channel publish;
     private Channel subscribe;
@@ -46,11 +49,12 @@ final class ResultFanOut {
         queue = subscribe.queueDeclare().getQueue();
         DeliverCallback deliver = (tag, msg) -> {
             if (!instance.equals(msg.getProperties().getAppId())) {
-                watchers.dispatch(TaskGroupId.of(msg.getEnvelope().getRoutingKey()),
+                watchers.dispatch(
+                        TaskGroupId.of(msg.getEnvelope().getRoutingKey()),
                         Arrays.asList(Json.read(msg.getBody(), TaskStatus[].class)));
             }
         };
-        subscribe.basicConsume(queue, true, deliver, tag -> { });
+        subscribe.basicConsume(queue, true, deliver, tag -> {});
         for (TaskGroupId g : watchers.groups()) {
             subscribe.queueBind(queue, exchange, g.toString());
         }

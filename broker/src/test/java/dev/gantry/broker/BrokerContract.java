@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.ApiError;
+import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.TaskId;
@@ -45,7 +45,9 @@ abstract class BrokerContract {
     static List<TaskMessage> tasks(int n) {
         TaskGroupId g = TaskGroupId.random();
         FunctionId f = FunctionId.random();
-        return IntStream.range(0, n).mapToObj(i -> new TaskMessage(TaskId.random(), g, 1, f, "p" + i)).toList();
+        return IntStream.range(0, n)
+                .mapToObj(i -> new TaskMessage(TaskId.random(), g, 1, f, "p" + i))
+                .toList();
     }
 
     static List<TaskId> ids(List<TaskMessage> m) {
@@ -84,7 +86,9 @@ abstract class BrokerContract {
         broker.publishTasks(endpoint, fresh);
         broker.publishAgain(endpoint, again);
         List<Delivery> got = pollAll(broker.consume(endpoint), 4);
-        assertThat(delivered(got)).isEqualTo(java.util.stream.Stream.concat(ids(fresh).stream(), ids(again).stream()).toList());
+        assertThat(delivered(got))
+                .isEqualTo(java.util.stream.Stream.concat(ids(fresh).stream(), ids(again).stream())
+                        .toList());
         assertThat(got).extracting(Delivery::redelivered).containsExactly(false, false, true, true);
     }
 
@@ -122,10 +126,12 @@ abstract class BrokerContract {
     @Test
     void aFullQueueRefusesFurtherTasks() {
         assertThatThrownBy(() -> {
-            for (int i = 0; i <= CAPACITY; i++) {
-                broker.publishTasks(endpoint, tasks(1));
-            }
-        }).isInstanceOfSatisfying(BrokerException.class, e -> assertThat(e.code()).isEqualTo(ApiError.ENDPOINT_QUEUE_FULL));
+                    for (int i = 0; i <= CAPACITY; i++) {
+                        broker.publishTasks(endpoint, tasks(1));
+                    }
+                })
+                .isInstanceOfSatisfying(
+                        BrokerException.class, e -> assertThat(e.code()).isEqualTo(ApiError.ENDPOINT_QUEUE_FULL));
         assertThat(broker.depth(endpoint)).isEqualTo(CAPACITY);
     }
 

@@ -7,8 +7,8 @@ import dev.gantry.endpoint.EndpointDir;
 import dev.gantry.endpoint.EndpointMain;
 import dev.gantry.endpoint.manager.ManagerConfig;
 import dev.gantry.endpoint.manager.ManagerFiles;
-import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.ApiError;
+import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.GantryHome;
 import dev.gantry.protocol.api.EndpointStatus;
@@ -27,11 +27,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code gantry endpoint} (alias {@code gep}): configure, start, stop and list local endpoints. */
-@Command(name = "endpoint", aliases = "gep", description = "Manage the endpoints of this machine.",
-        subcommands = {EndpointCommand.Configure.class, EndpointCommand.Start.class, EndpointCommand.Stop.class,
-                EndpointCommand.ListCmd.class, EndpointCommand.Status.class, ManagerCommands.Render.class,
-                ManagerCommands.EnableOnBoot.class, ManagerCommands.DisableOnBoot.class,
-                ManagerCommands.StartUserEndpoint.class})
+@Command(
+        name = "endpoint",
+        aliases = "gep",
+        description = "Manage the endpoints of this machine.",
+        subcommands = {
+            EndpointCommand.Configure.class,
+            EndpointCommand.Start.class,
+            EndpointCommand.Stop.class,
+            EndpointCommand.ListCmd.class,
+            EndpointCommand.Status.class,
+            ManagerCommands.Render.class,
+            ManagerCommands.EnableOnBoot.class,
+            ManagerCommands.DisableOnBoot.class,
+            ManagerCommands.StartUserEndpoint.class
+        })
 final class EndpointCommand {
 
     static EndpointDir dir(String name) {
@@ -42,13 +52,17 @@ final class EndpointCommand {
     static EndpointDir configured(String name) {
         EndpointDir d = dir(name);
         if (!d.exists()) {
-            throw new GantryException(ApiError.SEMANTICALLY_INVALID, "endpoint " + name
-                    + " is not configured: run gantry endpoint configure " + name);
+            throw new GantryException(
+                    ApiError.SEMANTICALLY_INVALID,
+                    "endpoint " + name + " is not configured: run gantry endpoint configure " + name);
         }
         return d;
     }
 
-    @Command(name = "configure", mixinStandardHelpOptions = true, description = "Create an endpoint's directory and config.yaml.")
+    @Command(
+            name = "configure",
+            mixinStandardHelpOptions = true,
+            description = "Create an endpoint's directory and config.yaml.")
     static final class Configure implements Callable<Integer> {
         @Parameters(index = "0", defaultValue = "default", description = "Endpoint name (default: ${DEFAULT-VALUE}).")
         String name;
@@ -59,8 +73,10 @@ final class EndpointCommand {
         @Option(names = "--max-workers", description = "Workers; 0 = one per core (default ${DEFAULT-VALUE}).")
         int maxWorkers = 0;
 
-        @Option(names = "--manager", description = "An endpoint manager: it starts a user endpoint per submitter from a"
-                + " template (for anyone its identity mapping accepts when run as root, else for you only).")
+        @Option(
+                names = "--manager",
+                description = "An endpoint manager: it starts a user endpoint per submitter from a"
+                        + " template (for anyone its identity mapping accepts when run as root, else for you only).")
         boolean manager;
 
         @Option(names = "--multi-user", description = "An endpoint manager for many users, run as root (public: true).")
@@ -70,7 +86,8 @@ final class EndpointCommand {
         public Integer call() throws IOException {
             EndpointDir d = dir(name);
             if (d.exists()) {
-                throw new GantryException(ApiError.SEMANTICALLY_INVALID, "endpoint " + name + " is already configured at " + d.dir());
+                throw new GantryException(
+                        ApiError.SEMANTICALLY_INVALID, "endpoint " + name + " is already configured at " + d.dir());
             }
             if (!List.of("thread", "process", "pilot").contains(engine)) {
                 throw new GantryException(ApiError.SEMANTICALLY_INVALID, "--engine must be thread, process or pilot");
@@ -79,13 +96,18 @@ final class EndpointCommand {
             if (manager || multiUser) {
                 ManagerFiles.write(d, multiUser);
                 System.out.println("Created endpoint manager " + name + " in " + d.dir() + ": edit config.yaml and "
-                        + ManagerConfig.TEMPLATE + (multiUser ? ", write "
-                        + ManagerConfig.IDENTITY_MAPPING
-                        + " (see example_identity_mapping_config.json)" : "") + ", then run: gantry endpoint start " + name);
+                        + ManagerConfig.TEMPLATE
+                        + (multiUser
+                                ? ", write "
+                                        + ManagerConfig.IDENTITY_MAPPING
+                                        + " (see example_identity_mapping_config.json)"
+                                : "")
+                        + ", then run: gantry endpoint start " + name);
                 return 0;
             }
             GantryHome.writePrivate(d.config(), EndpointConfig.template(engine, maxWorkers));
-            System.out.println("Created endpoint " + name + ": edit " + d.config() + ", then run: gantry endpoint start " + name);
+            System.out.println(
+                    "Created endpoint " + name + ": edit " + d.config() + ", then run: gantry endpoint start " + name);
             return 0;
         }
     }
@@ -102,7 +124,10 @@ final class EndpointCommand {
         public Integer call() throws Exception {
             EndpointDir d = configured(name);
             if (d.running().isPresent()) {
-                throw new GantryException(ApiError.SEMANTICALLY_INVALID, "endpoint " + name + " is already running (pid " + d.running().get().pid() + ")");
+                throw new GantryException(
+                        ApiError.SEMANTICALLY_INVALID,
+                        "endpoint " + name + " is already running (pid "
+                                + d.running().get().pid() + ")");
             }
             if (detach) {
                 return detached(d);
@@ -116,17 +141,26 @@ final class EndpointCommand {
             if (new File("/usr/bin/setsid").canExecute()) {
                 cmd.add("/usr/bin/setsid");
             }
-            cmd.addAll(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                    System.getProperty("java.class.path"), Main.class.getName(), "endpoint", "start", name));
+            cmd.addAll(List.of(
+                    ProcessHandle.current().info().command().orElse("java"),
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    Main.class.getName(),
+                    "endpoint",
+                    "start",
+                    name));
             long offset = Files.exists(d.log()) ? Files.size(d.log()) : 0;
-            Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            Process p = new ProcessBuilder(cmd)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(d.log().toFile()))
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < deadline && p.isAlive()) {
                 String line = registrationLine(d, offset);
                 if (line != null) {
-                    System.out.println(line + " (running in the background as pid " + p.pid() + ", log: " + d.log() + ")");
+                    System.out.println(
+                            line + " (running in the background as pid " + p.pid() + ", log: " + d.log() + ")");
                     return 0;
                 }
                 p.waitFor(100, TimeUnit.MILLISECONDS);
@@ -137,9 +171,15 @@ final class EndpointCommand {
 
         private static String registrationLine(EndpointDir d, long offset) throws IOException {
             byte[] all = Files.readAllBytes(d.log());
-            String added = new String(all, (int) Math.min(offset, all.length), (int) Math.max(0, all.length - offset),
+            String added = new String(
+                    all,
+                    (int) Math.min(offset, all.length),
+                    (int) Math.max(0, all.length - offset),
                     java.nio.charset.StandardCharsets.UTF_8);
-            return added.lines().filter(l -> l.startsWith(">>> Endpoint ID:")).findFirst().orElse(null);
+            return added.lines()
+                    .filter(l -> l.startsWith(">>> Endpoint ID:"))
+                    .findFirst()
+                    .orElse(null);
         }
     }
 
@@ -169,8 +209,11 @@ final class EndpointCommand {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true,
-            description = "Show what the service last heard from an endpoint: workers, tasks, and a pilot engine's blocks.")
+    @Command(
+            name = "status",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Show what the service last heard from an endpoint: workers, tasks, and a pilot engine's blocks.")
     static final class Status implements Callable<Integer> {
         @Parameters(index = "0", defaultValue = "default", description = "Endpoint name.")
         String name;
@@ -178,16 +221,23 @@ final class EndpointCommand {
         @Override
         public Integer call() {
             EndpointDir d = dir(name);
-            EndpointId id = d.endpointId().orElseThrow(() -> new GantryException(ApiError.ENDPOINT_NOT_FOUND,
-                    "endpoint " + name + " has never registered (start it first)"));
+            EndpointId id = d.endpointId()
+                    .orElseThrow(() -> new GantryException(
+                            ApiError.ENDPOINT_NOT_FOUND,
+                            "endpoint " + name + " has never registered (start it first)"));
             EndpointStatus s = new dev.gantry.sdk.Client(ServiceClient.fromEnvironment()).getEndpointStatus(id);
             System.out.println("Endpoint " + name + " (" + id + "): " + s.status());
             StatusReport r = s.details();
             if (r != null && "manager".equals(r.engineType())) {
                 System.out.printf("endpoint manager: %d user endpoints running%n", r.managers());
             } else if (r != null) {
-                System.out.printf("engine %s: %d managers, %d workers (%d idle); %d tasks pending, %d outstanding%n",
-                        r.engineType(), r.managers(), r.totalWorkers(), r.idleWorkers(), r.pendingTasks(),
+                System.out.printf(
+                        "engine %s: %d managers, %d workers (%d idle); %d tasks pending, %d outstanding%n",
+                        r.engineType(),
+                        r.managers(),
+                        r.totalWorkers(),
+                        r.idleWorkers(),
+                        r.pendingTasks(),
                         r.outstandingTasks());
                 if (!r.blocks().isEmpty()) {
                     System.out.printf("%-16s  %-20s  %s%n", "Block", "Job", "State");
@@ -216,7 +266,9 @@ final class EndpointCommand {
                         continue;
                     }
                     String id = d.endpointId().map(Object::toString).orElse("-");
-                    String status = d.running().isPresent() ? "Running" : d.endpointId().isPresent() ? "Stopped" : "Initialized";
+                    String status = d.running().isPresent()
+                            ? "Running"
+                            : d.endpointId().isPresent() ? "Stopped" : "Initialized";
                     System.out.printf("%-36s  %-11s  %s%n", id, status, d.name());
                 }
             }

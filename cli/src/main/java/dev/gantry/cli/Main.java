@@ -5,9 +5,18 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of the {@code gantry} command. */
-@Command(name = "gantry", mixinStandardHelpOptions = true, version = "gantry 0.1.0",
+@Command(
+        name = "gantry",
+        mixinStandardHelpOptions = true,
+        version = "gantry 0.1.0",
         description = "Gantry: run functions on any resource, from a laptop to a supercomputer.",
-        subcommands = {ServiceCommand.class, EndpointCommand.class, TaskCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            ServiceCommand.class,
+            EndpointCommand.class,
+            TaskCommand.class,
+            DemoCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main {
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("demo") && System.getProperty("gantry.log.level") == null) {

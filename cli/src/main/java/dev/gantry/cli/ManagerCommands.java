@@ -26,7 +26,10 @@ import picocli.CommandLine.Parameters;
 final class ManagerCommands {
     private ManagerCommands() {}
 
-    @Command(name = "_start-user-endpoint", hidden = true, description = "Run a user endpoint (started by its manager).")
+    @Command(
+            name = "_start-user-endpoint",
+            hidden = true,
+            description = "Run a user endpoint (started by its manager).")
     static final class StartUserEndpoint implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
@@ -34,25 +37,37 @@ final class ManagerCommands {
         }
     }
 
-    @Command(name = "render-user-config", mixinStandardHelpOptions = true,
+    @Command(
+            name = "render-user-config",
+            mixinStandardHelpOptions = true,
             description = "Render a user endpoint config from a template, offline, as the current user.")
     static final class Render implements Callable<Integer> {
-        @Option(names = {"-e", "--endpoint"}, description = "Endpoint manager whose template and schema to use.")
+        @Option(
+                names = {"-e", "--endpoint"},
+                description = "Endpoint manager whose template and schema to use.")
         String endpoint;
 
-        @Option(names = {"-t", "--template"}, description = "Template file (instead of the endpoint's).")
+        @Option(
+                names = {"-t", "--template"},
+                description = "Template file (instead of the endpoint's).")
         Path template;
 
-        @Option(names = {"-o", "--user-options"}, description = "JSON file of user_endpoint_config values.")
+        @Option(
+                names = {"-o", "--user-options"},
+                description = "JSON file of user_endpoint_config values.")
         Path options;
 
-        @Option(names = {"-s", "--user-schema"}, description = "JSON Schema file (instead of the endpoint's).")
+        @Option(
+                names = {"-s", "--user-schema"},
+                description = "JSON Schema file (instead of the endpoint's).")
         Path schema;
 
         @Option(names = "--user-runtime", description = "JSON file of user_runtime (default: this JVM's).")
         Path runtime;
 
-        @Option(names = "--mapped-identity", description = "Local account name to render for (default: the current user).")
+        @Option(
+                names = "--mapped-identity",
+                description = "Local account name to render for (default: the current user).")
         String account;
 
         @Override
@@ -63,15 +78,25 @@ final class ManagerCommands {
             EndpointDir d = endpoint == null ? null : EndpointCommand.dir(endpoint);
             ManagerConfig cfg = d == null ? null : ManagerConfig.read(d.config());
             Path t = template != null ? template : cfg.template(d.dir());
-            Path s = schema != null ? schema : cfg != null && Files.isRegularFile(cfg.schema(d.dir())) ? cfg.schema(d.dir()) : null;
+            Path s = schema != null
+                    ? schema
+                    : cfg != null && Files.isRegularFile(cfg.schema(d.dir())) ? cfg.schema(d.dir()) : null;
             String who = account != null ? account : System.getProperty("user.name");
-            LocalUser user = new LocalAccounts().byName(who).orElseThrow(() -> new GantryException(
-                    ApiError.SEMANTICALLY_INVALID, "no local account named " + who));
+            LocalUser user = new LocalAccounts()
+                    .byName(who)
+                    .orElseThrow(
+                            () -> new GantryException(ApiError.SEMANTICALLY_INVALID, "no local account named " + who));
             JsonNode rt = runtime != null ? json(runtime) : Json.mapper().valueToTree(UserRuntime.current());
-            UserConfigTemplate tpl = new UserConfigTemplate(Files.readString(t), t.toAbsolutePath().getParent(),
+            UserConfigTemplate tpl = new UserConfigTemplate(
+                    Files.readString(t),
+                    t.toAbsolutePath().getParent(),
                     s == null ? null : UserConfigSchema.parse(Files.readString(s)));
-            System.out.print(tpl.render(new TemplateInputs(options == null ? null : json(options), rt, user,
-                    "00000000-0000-0000-0000-000000000000", cfg == null ? Map.of() : cfg.forTemplates(false))));
+            System.out.print(tpl.render(new TemplateInputs(
+                    options == null ? null : json(options),
+                    rt,
+                    user,
+                    "00000000-0000-0000-0000-000000000000",
+                    cfg == null ? Map.of() : cfg.forTemplates(false))));
             return 0;
         }
 
@@ -80,7 +105,9 @@ final class ManagerCommands {
         }
     }
 
-    @Command(name = "enable-on-boot", mixinStandardHelpOptions = true,
+    @Command(
+            name = "enable-on-boot",
+            mixinStandardHelpOptions = true,
             description = "Write a systemd unit that starts this endpoint at boot.")
     static final class EnableOnBoot implements Callable<Integer> {
         @Parameters(index = "0", defaultValue = "default", description = "Endpoint name.")
@@ -93,24 +120,32 @@ final class ManagerCommands {
         public Integer call() throws IOException {
             EndpointDir d = EndpointCommand.configured(name);
             if (d.running().isPresent()) {
-                throw new GantryException(ApiError.SEMANTICALLY_INVALID, "endpoint " + name
-                        + " is running; stop it first, then let systemd start it");
+                throw new GantryException(
+                        ApiError.SEMANTICALLY_INVALID,
+                        "endpoint " + name + " is running; stop it first, then let systemd start it");
             }
             Path unit = unitDir.resolve(SystemdUnit.fileName(name));
             if (Files.exists(unit)) {
                 throw new GantryException(ApiError.SEMANTICALLY_INVALID, unit + " exists already");
             }
             Files.createDirectories(unitDir);
-            Files.writeString(unit, SystemdUnit.text(name, ProcessHandle.current().info().command().orElse("java"),
-                    System.getProperty("java.class.path"), dev.gantry.protocol.GantryHome.resolve().dir(),
-                    System.getProperty("user.name")));
+            Files.writeString(
+                    unit,
+                    SystemdUnit.text(
+                            name,
+                            ProcessHandle.current().info().command().orElse("java"),
+                            System.getProperty("java.class.path"),
+                            dev.gantry.protocol.GantryHome.resolve().dir(),
+                            System.getProperty("user.name")));
             System.out.println("Wrote " + unit + ". Now run: systemctl daemon-reload && systemctl enable --now "
                     + SystemdUnit.fileName(name));
             return 0;
         }
     }
 
-    @Command(name = "disable-on-boot", mixinStandardHelpOptions = true,
+    @Command(
+            name = "disable-on-boot",
+            mixinStandardHelpOptions = true,
             description = "Remove the systemd unit written by enable-on-boot.")
     static final class DisableOnBoot implements Callable<Integer> {
         @Parameters(index = "0", defaultValue = "default", description = "Endpoint name.")

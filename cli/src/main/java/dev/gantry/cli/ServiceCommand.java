@@ -14,13 +14,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code gantry service start}: runs the service in the foreground until it is stopped; {@code add-identity}. */
-@Command(name = "service", description = "Run the Gantry service.",
+@Command(
+        name = "service",
+        description = "Run the Gantry service.",
         subcommands = {ServiceCommand.Start.class, ServiceCommand.AddIdentity.class})
 final class ServiceCommand {
 
-    @Command(name = "add-identity", mixinStandardHelpOptions = true, description = {
-        "Add an identity to the service (you must be its administrator: the local credentials of the service's",
-        "home), or give an existing one a new token. Prints the identity id and the token."})
+    @Command(
+            name = "add-identity",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Add an identity to the service (you must be its administrator: the local credentials of the service's",
+                "home), or give an existing one a new token. Prints the identity id and the token."
+            })
     static final class AddIdentity implements Callable<Integer> {
         @picocli.CommandLine.Parameters(index = "0", description = "Username, such as alice@example.org.")
         String username;
@@ -29,19 +35,23 @@ final class ServiceCommand {
 
         @Override
         public Integer call() {
-            Issued i = dev.gantry.client.ServiceClient.fromEnvironment().post("/v3/identities",
-                    java.util.Map.of("username", username), Issued.class);
+            Issued i = dev.gantry.client.ServiceClient.fromEnvironment()
+                    .post("/v3/identities", java.util.Map.of("username", username), Issued.class);
             System.out.println("identity " + i.identityId() + " " + i.username());
             System.out.println("token " + i.token());
             return 0;
         }
     }
 
-    @Command(name = "start", mixinStandardHelpOptions = true, description = {
-        "Start the service. Without --db-url and --broker-url it is the embedded default: an H2 database under",
-        "the Gantry home and an in-process broker. Every option can also be set as the environment variable",
-        "GANTRY_<NAME> (GANTRY_DB_URL, ...) or as the key <name> (db_url, ...) of service.yaml in the Gantry home;",
-        "an option wins over the environment, which wins over the file."})
+    @Command(
+            name = "start",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Start the service. Without --db-url and --broker-url it is the embedded default: an H2 database under",
+                "the Gantry home and an in-process broker. Every option can also be set as the environment variable",
+                "GANTRY_<NAME> (GANTRY_DB_URL, ...) or as the key <name> (db_url, ...) of service.yaml in the Gantry home;",
+                "an option wins over the environment, which wins over the file."
+            })
     static final class Start implements Callable<Integer> {
         @Option(names = "--config", description = "Settings file (default: service.yaml in the Gantry home, if any).")
         Path config;

@@ -9,7 +9,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code gantry task}: look at and cancel tasks, with the local credentials. */
-@Command(name = "task", description = "Show or cancel tasks.", mixinStandardHelpOptions = true,
+@Command(
+        name = "task",
+        description = "Show or cancel tasks.",
+        mixinStandardHelpOptions = true,
         subcommands = {TaskCommand.Status.class, TaskCommand.Cancel.class})
 final class TaskCommand {
 
@@ -33,8 +36,8 @@ final class TaskCommand {
 
         @Override
         public Integer call() {
-            TaskStatus s = ServiceClient.fromEnvironment().post("/v3/tasks/" + TaskId.of(task) + "/cancel",
-                    java.util.Map.of(), TaskStatus.class);
+            TaskStatus s = ServiceClient.fromEnvironment()
+                    .post("/v3/tasks/" + TaskId.of(task) + "/cancel", java.util.Map.of(), TaskStatus.class);
             System.out.println("task " + s.taskId() + ": " + s.status());
             return 0;
         }

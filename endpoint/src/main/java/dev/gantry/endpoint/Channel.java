@@ -6,8 +6,8 @@ import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.channel.ChannelMessage;
 import dev.gantry.protocol.channel.TaskResult;
 import java.net.http.WebSocket;
-import java.util.ArrayList;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -39,8 +39,13 @@ public final class Channel {
     private final Clock clock;
     private volatile long lastHeardMs;
 
-    public Channel(Queue<TaskId> accepted, Queue<TaskId> waitingForNodes, Queue<TaskResult> results,
-            Supplier<ChannelMessage.Status> status, int heartbeatPeriodMs, Clock clock) {
+    public Channel(
+            Queue<TaskId> accepted,
+            Queue<TaskId> waitingForNodes,
+            Queue<TaskResult> results,
+            Supplier<ChannelMessage.Status> status,
+            int heartbeatPeriodMs,
+            Clock clock) {
         this.clock = clock;
         this.lastHeardMs = clock.millis();
         this.accepted = accepted;
@@ -120,7 +125,9 @@ public final class Channel {
                     nextHeartbeat = now + heartbeatPeriodMs;
                 }
                 if (now - lastHeardMs > 3L * heartbeatPeriodMs + 2000) {
-                    log.warn("endpoint channel: nothing heard from the service for {} ms; reconnecting", now - lastHeardMs);
+                    log.warn(
+                            "endpoint channel: nothing heard from the service for {} ms; reconnecting",
+                            now - lastHeardMs);
                     ws.abort();
                     return;
                 }

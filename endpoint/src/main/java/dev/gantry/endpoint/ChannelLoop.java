@@ -2,8 +2,8 @@ package dev.gantry.endpoint;
 
 import dev.gantry.client.ServiceClient;
 import dev.gantry.protocol.channel.ChannelMessage;
-import java.time.Clock;
 import dev.gantry.protocol.channel.TaskResult;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -47,7 +47,8 @@ public final class ChannelLoop {
         return first;
     }
 
-    public static void run(ServiceClient client, String path, BooleanSupplier open, String who, Session s, Clock clock) {
+    public static void run(
+            ServiceClient client, String path, BooleanSupplier open, String who, Session s, Clock clock) {
         int attempt = 0;
         while (open.getAsBoolean()) {
             long connectedAt = clock.millis();

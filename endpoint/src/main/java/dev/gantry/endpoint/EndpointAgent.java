@@ -1,24 +1,21 @@
 package dev.gantry.endpoint;
 
-import dev.gantry.worker.TaskRunner;
 import dev.gantry.client.ServiceClient;
 import dev.gantry.engines.Engine;
 import dev.gantry.protocol.EndpointId;
-
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.LogKeys;
 import dev.gantry.protocol.RecentTasks;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.EndpointRegistered;
-import dev.gantry.protocol.api.EndpointRegistration;
 import dev.gantry.protocol.api.FunctionDoc;
 import dev.gantry.protocol.channel.ChannelMessage;
 import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.protocol.channel.TaskResult;
-import java.util.ArrayList;
+import dev.gantry.worker.TaskRunner;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -57,6 +55,7 @@ public final class EndpointAgent implements AutoCloseable {
     private final Queue<TaskId> waitingForNodes = new ConcurrentLinkedQueue<>();
     /** Tasks cancelled before they arrived here (the cancel overtook them): never run. Bounded, oldest dropped. */
     private final RecentTasks cancelledEarly = new RecentTasks(10_000);
+
     private final Queue<TaskResult> fresh = new ConcurrentLinkedQueue<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicLong activity = new AtomicLong();
@@ -82,8 +81,10 @@ public final class EndpointAgent implements AutoCloseable {
         // start then; the others' tasks count as started when they take them
         this.startsReported = engine.reportStarts(accepted::add);
         engine.reportNodeWaits(waitingForNodes::add);
-        this.checks = new TaskChecks(cfg.allowedStrategies(),
-                cfg.allowedFunctions() == null ? null : Set.copyOf(cfg.allowedFunctions()), () -> id);
+        this.checks = new TaskChecks(
+                cfg.allowedStrategies(),
+                cfg.allowedFunctions() == null ? null : Set.copyOf(cfg.allowedFunctions()),
+                () -> id);
         this.outbox = new ResultOutbox(dir.outboxDir());
     }
 
@@ -115,42 +116,64 @@ public final class EndpointAgent implements AutoCloseable {
     }
 
     private void register() {
-        EndpointRegistration body = new EndpointRegistration(dir.name(), cfg.displayName(), VERSION, false, false,
-                Registration.metadata(engine.status().engineType()), false, cfg.allowedFunctions());
-        EndpointRegistered r = Registration.register(client, dir, body, () -> open);
+        EndpointRegistered r = Registration.register(
+                client,
+                dir,
+                Registration.endpoint(dir.name(), cfg, engine.status().engineType()),
+                () -> open);
         id = r.endpointId();
         channelPath = r.channelPath();
     }
 
     private void connectLoop() {
         MDC.put(LogKeys.ENDPOINT, id.toString());
-        ChannelLoop.run(client, channelPath, () -> open, "endpoint " + id, new ChannelLoop.Session() {
-            @Override
-            public Channel newChannel() {
-                return new Channel(accepted, waitingForNodes, fresh, EndpointAgent.this::status, cfg.heartbeatPeriodMs(), clock);
-            }
+        ChannelLoop.run(
+                client,
+                channelPath,
+                () -> open,
+                "endpoint " + id,
+                new ChannelLoop.Session() {
+                    @Override
+                    public Channel newChannel() {
+                        return new Channel(
+                                accepted,
+                                waitingForNodes,
+                                fresh,
+                                EndpointAgent.this::status,
+                                cfg.heartbeatPeriodMs(),
+                                clock);
+                    }
 
-            @Override
-            public List<ChannelMessage> first() {
-                fresh.clear();
-                List<TaskId> holding = new ArrayList<>(running);
-                holding.addAll(outbox.tasks());
-                return ChannelLoop.firstFrames(new ChannelMessage.Hello(id, instance, VERSION, holding, cfg.credit(),
-                        cfg.heartbeatPeriodMs(), cfg.engine().maxRetries()), outbox.values());
-            }
+                    @Override
+                    public List<ChannelMessage> first() {
+                        fresh.clear();
+                        List<TaskId> holding = new ArrayList<>(running);
+                        holding.addAll(outbox.tasks());
+                        return ChannelLoop.firstFrames(
+                                new ChannelMessage.Hello(
+                                        id,
+                                        instance,
+                                        VERSION,
+                                        holding,
+                                        cfg.credit(),
+                                        cfg.heartbeatPeriodMs(),
+                                        cfg.engine().maxRetries()),
+                                outbox.values());
+                    }
 
-            @Override
-            public void onMessage(ChannelMessage m) {
-                try (MDC.MDCCloseable c = MDC.putCloseable(LogKeys.ENDPOINT, id.toString())) {
-                    EndpointAgent.this.onMessage(m);
-                }
-            }
+                    @Override
+                    public void onMessage(ChannelMessage m) {
+                        try (MDC.MDCCloseable c = MDC.putCloseable(LogKeys.ENDPOINT, id.toString())) {
+                            EndpointAgent.this.onMessage(m);
+                        }
+                    }
 
-            @Override
-            public void current(Channel ch) {
-                channel = ch;
-            }
-        }, clock);
+                    @Override
+                    public void current(Channel ch) {
+                        channel = ch;
+                    }
+                },
+                clock);
     }
 
     private void onMessage(ChannelMessage m) {
@@ -164,13 +187,14 @@ public final class EndpointAgent implements AutoCloseable {
                 activity.incrementAndGet();
                 outbox.ack(a.tasks());
             }
-            case ChannelMessage.Cancel c -> c.tasks().forEach(t -> {
-                if (engine.cancel(t)) {
-                    log.info("task {} cancelled", t);
-                } else {
-                    cancelledEarly.add(t); // its task frame may still be on the way
-                }
-            });
+            case ChannelMessage.Cancel c ->
+                c.tasks().forEach(t -> {
+                    if (engine.cancel(t)) {
+                        log.info("task {} cancelled", t);
+                    } else {
+                        cancelledEarly.add(t); // its task frame may still be on the way
+                    }
+                });
             case ChannelMessage.Stop s -> {
                 log.warn("the service asked endpoint {} to stop: {}", id, s.reason());
                 Thread.ofVirtual().start(this::close);
@@ -249,7 +273,10 @@ public final class EndpointAgent implements AutoCloseable {
             }
         }
         if (!running.isEmpty()) {
-            log.warn("endpoint {}: stopping with {} tasks unfinished; they run again after a restart", id, running.size());
+            log.warn(
+                    "endpoint {}: stopping with {} tasks unfinished; they run again after a restart",
+                    id,
+                    running.size());
         }
         close();
     }

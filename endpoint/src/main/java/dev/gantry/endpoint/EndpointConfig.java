@@ -1,11 +1,11 @@
 package dev.gantry.endpoint;
 
-import dev.gantry.protocol.Yaml;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import dev.gantry.engines.EngineConfig;
 import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
+import dev.gantry.protocol.Yaml;
 import dev.gantry.protocol.api.EndpointRegistration;
 import dev.gantry.protocol.payload.Strategy;
 import java.io.IOException;
@@ -25,10 +25,19 @@ import java.nio.file.Path;
  * @param endpointSetup shell commands run in the endpoint's directory before it starts; failing, they stop it
  * @param endpointTeardown shell commands run there when it stops (see {@link EndpointHooks})
  */
-public record EndpointConfig(String displayName, EngineConfig engine, double heartbeatPeriod, String serviceUrl,
-        Integer prefetch, java.util.List<String> serviceUrls, java.util.List<String> allowedSerializers,
-        Integer idleHeartbeatsSoft, Integer idleHeartbeatsHard, java.util.List<FunctionId> allowedFunctions,
-        String endpointSetup, String endpointTeardown) {
+public record EndpointConfig(
+        String displayName,
+        EngineConfig engine,
+        double heartbeatPeriod,
+        String serviceUrl,
+        Integer prefetch,
+        java.util.List<String> serviceUrls,
+        java.util.List<String> allowedSerializers,
+        Integer idleHeartbeatsSoft,
+        Integer idleHeartbeatsHard,
+        java.util.List<FunctionId> allowedFunctions,
+        String endpointSetup,
+        String endpointTeardown) {
     public static final double DEFAULT_HEARTBEAT = 30;
 
     public EndpointConfig {
@@ -48,7 +57,9 @@ public record EndpointConfig(String displayName, EngineConfig engine, double hea
         if (idleHeartbeatsSoft != null && idleHeartbeatsSoft < 0) {
             throw invalid("idle_heartbeats_soft must be 0 or more, got " + idleHeartbeatsSoft);
         }
-        if (idleHeartbeatsHard != null && idleHeartbeatsSoft != null && idleHeartbeatsSoft > 0
+        if (idleHeartbeatsHard != null
+                && idleHeartbeatsSoft != null
+                && idleHeartbeatsSoft > 0
                 && idleHeartbeatsHard <= idleHeartbeatsSoft) {
             throw invalid("idle_heartbeats_hard must be more than idle_heartbeats_soft");
         }
@@ -65,8 +76,19 @@ public record EndpointConfig(String displayName, EngineConfig engine, double hea
 
     /** This configuration with {@code ids} as its allowed functions. */
     public EndpointConfig withAllowedFunctions(java.util.List<FunctionId> ids) {
-        return new EndpointConfig(displayName, engine, heartbeatPeriod, serviceUrl, prefetch, serviceUrls,
-                allowedSerializers, idleHeartbeatsSoft, idleHeartbeatsHard, ids, endpointSetup, endpointTeardown);
+        return new EndpointConfig(
+                displayName,
+                engine,
+                heartbeatPeriod,
+                serviceUrl,
+                prefetch,
+                serviceUrls,
+                allowedSerializers,
+                idleHeartbeatsSoft,
+                idleHeartbeatsHard,
+                ids,
+                endpointSetup,
+                endpointTeardown);
     }
 
     public int idleSoft() {
@@ -80,7 +102,8 @@ public record EndpointConfig(String displayName, EngineConfig engine, double hea
     /** The function strategies this endpoint runs. */
     public java.util.Set<Strategy> allowedStrategies() {
         if (allowedSerializers == null) {
-            return java.util.EnumSet.of(Strategy.JAVA_BUNDLE, Strategy.JAVA_SOURCE, Strategy.PYTHON_SOURCE, Strategy.SHELL);
+            return java.util.EnumSet.of(
+                    Strategy.JAVA_BUNDLE, Strategy.JAVA_SOURCE, Strategy.PYTHON_SOURCE, Strategy.SHELL);
         }
         java.util.Set<Strategy> out = java.util.EnumSet.noneOf(Strategy.class);
         allowedSerializers.forEach(s -> out.add(strategy(s)));
@@ -140,8 +163,10 @@ public record EndpointConfig(String displayName, EngineConfig engine, double hea
     public static GantryException mappingError(String where, JsonMappingException e) {
         StringBuilder path = new StringBuilder();
         for (JsonMappingException.Reference r : e.getPath()) {
-            path.append(r.getFieldName() != null ? (path.length() == 0 ? "" : ".") + r.getFieldName()
-                    : "[" + r.getIndex() + "]");
+            path.append(
+                    r.getFieldName() != null
+                            ? (path.length() == 0 ? "" : ".") + r.getFieldName()
+                            : "[" + r.getIndex() + "]");
         }
         String cause = e.getCause() instanceof GantryException g ? g.getMessage() : e.getOriginalMessage();
         return invalid(where + ": " + (path.length() == 0 ? "" : "at " + path + ": ") + cause);

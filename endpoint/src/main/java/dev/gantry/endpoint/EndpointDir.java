@@ -1,7 +1,7 @@
 package dev.gantry.endpoint;
 
-import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.ApiError;
+import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.GantryHome;
 import dev.gantry.protocol.Json;
@@ -18,9 +18,14 @@ public record EndpointDir(String name, Path dir) {
     private static final Pattern UUID_LIKE = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-.*");
 
     public static EndpointDir of(GantryHome home, String name) {
-        if (name == null || !NAME.matcher(name).matches() || name.contains("..") || UUID_LIKE.matcher(name).matches()) {
-            throw new GantryException(ApiError.SEMANTICALLY_INVALID, "'" + name + "' is not a valid endpoint name:"
-                    + " use 1-128 letters, digits and _.@+- , not starting with a dot and not a UUID");
+        if (name == null
+                || !NAME.matcher(name).matches()
+                || name.contains("..")
+                || UUID_LIKE.matcher(name).matches()) {
+            throw new GantryException(
+                    ApiError.SEMANTICALLY_INVALID,
+                    "'" + name + "' is not a valid endpoint name:"
+                            + " use 1-128 letters, digits and _.@+- , not starting with a dot and not a UUID");
         }
         return new EndpointDir(name, home.endpointsDir().resolve(name));
     }
@@ -60,7 +65,8 @@ public record EndpointDir(String name, Path dir) {
             return Optional.empty();
         }
         try {
-            return Optional.of(Json.read(Files.readString(endpointJson()), Registration.class).endpointId());
+            return Optional.of(Json.read(Files.readString(endpointJson()), Registration.class)
+                    .endpointId());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -24,6 +24,7 @@ public final class EndpointHooks {
     private static final Logger log = LoggerFactory.getLogger(EndpointHooks.class);
     /** The exit code of an endpoint whose setup failed (sysexits' EX_CONFIG, as Globus Compute's). */
     public static final int EX_CONFIG = 78;
+
     private static final int TAIL_LINES = 10;
     private static final int MAX_LINE = 200;
 
@@ -71,10 +72,14 @@ public final class EndpointHooks {
     private Outcome run(String key, String script) {
         log.info("running {}", key);
         try {
-            Process p = new ProcessBuilder("/bin/sh", "-c", script).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            Process p = new ProcessBuilder("/bin/sh", "-c", script)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
             Deque<String> tail = new ArrayDeque<>();
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader out =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = out.readLine()) != null; ) {
                     log.info("[{}] {}", key, line);
                     tail.addLast(line.length() > MAX_LINE ? line.substring(0, MAX_LINE) + "..." : line);

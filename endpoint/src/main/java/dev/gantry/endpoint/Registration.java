@@ -2,11 +2,11 @@ package dev.gantry.endpoint;
 
 import dev.gantry.client.ApiException;
 import dev.gantry.client.ServiceClient;
+import dev.gantry.protocol.Backoff;
 import dev.gantry.protocol.api.EndpointMetadata;
 import dev.gantry.protocol.api.EndpointRegistered;
 import dev.gantry.protocol.api.EndpointRegistration;
 import java.net.InetAddress;
-import dev.gantry.protocol.Backoff;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -22,8 +22,8 @@ public final class Registration {
     private Registration() {}
 
     /** Registers {@code body} for {@code dir} and saves the id; gives up when {@code open} turns false. */
-    public static EndpointRegistered register(ServiceClient client, EndpointDir dir, EndpointRegistration body,
-            BooleanSupplier open) {
+    public static EndpointRegistered register(
+            ServiceClient client, EndpointDir dir, EndpointRegistration body, BooleanSupplier open) {
         for (int attempt = 0; ; attempt++) {
             try {
                 EndpointRegistered r = dir.endpointId()
@@ -42,9 +42,23 @@ public final class Registration {
         }
     }
 
+    /** What an endpoint (not a manager) named {@code name} registers: its config's name, functions and engine. */
+    public static EndpointRegistration endpoint(String name, EndpointConfig cfg, String engineType) {
+        return new EndpointRegistration(
+                name,
+                cfg.displayName(),
+                EndpointAgent.VERSION,
+                false,
+                false,
+                metadata(engineType),
+                false,
+                cfg.allowedFunctions());
+    }
+
     /** What an endpoint says of its host. */
     public static EndpointMetadata metadata(String engineType) {
-        return new EndpointMetadata(hostname(), System.getProperty("user.name"), EndpointAgent.VERSION, engineType, null);
+        return new EndpointMetadata(
+                hostname(), System.getProperty("user.name"), EndpointAgent.VERSION, engineType, null);
     }
 
     private static final Backoff RECONNECT = new Backoff(500, 10_000, true);

@@ -67,7 +67,9 @@ final class ResultOutbox implements AutoCloseable {
 
     private void load() {
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".jsonl")).sorted().toList()) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".jsonl"))
+                    .sorted()
+                    .toList()) {
                 Segment seg = new Segment(f);
                 seg.full = true;
                 try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {

@@ -25,7 +25,8 @@ final class TaskChecks {
     record Refusal(FailureCode code, String why) {
         /** The refused task's result, at {@code nowMs}. */
         TaskResult result(TaskMessage task, long nowMs) {
-            return new TaskResult(task.task(), task.attempt(), why, new TaskResult.Failure(code, why, null), nowMs, nowMs);
+            return new TaskResult(
+                    task.task(), task.attempt(), why, new TaskResult.Failure(code, why, null), nowMs, nowMs);
         }
     }
 
@@ -44,11 +45,14 @@ final class TaskChecks {
     /** Why {@code task}, whose function's code is {@code fn} (null if it did not arrive), is refused; or none. */
     Optional<Refusal> check(TaskMessage task, FunctionDoc fn) {
         if (allowedFunctions != null && !allowedFunctions.contains(task.function())) {
-            return refused(FailureCode.FUNCTION_NOT_ALLOWED, "function " + task.function() + " is not permitted on"
-                    + " endpoint " + endpoint.get() + ": it is not in the endpoint's allowed_functions");
+            return refused(
+                    FailureCode.FUNCTION_NOT_ALLOWED,
+                    "function " + task.function() + " is not permitted on" + " endpoint " + endpoint.get()
+                            + ": it is not in the endpoint's allowed_functions");
         }
         if (fn == null) {
-            return refused(FailureCode.COULD_NOT_EXECUTE_TASK, "the code of function " + task.function() + " did not arrive");
+            return refused(
+                    FailureCode.COULD_NOT_EXECUTE_TASK, "the code of function " + task.function() + " did not arrive");
         }
         String why = verdicts.computeIfAbsent(fn.functionUuid(), k -> Optional.ofNullable(codeRefusal(fn)))
                 .orElseGet(() -> dataRefusal(task.payload()));
@@ -62,8 +66,11 @@ final class TaskChecks {
     private String codeRefusal(FunctionDoc fn) {
         try {
             Strategy s = Strategy.of(Buffers.unpack(fn.functionCode()).get(0).substring(0, 2));
-            return allowed.contains(s) ? null : "endpoint " + endpoint.get() + " does not run functions serialized as "
-                    + s.name().toLowerCase(Locale.ROOT) + " ('" + s.id() + "'); its allowed_serializers are " + allowed;
+            return allowed.contains(s)
+                    ? null
+                    : "endpoint " + endpoint.get() + " does not run functions serialized as "
+                            + s.name().toLowerCase(Locale.ROOT) + " ('" + s.id() + "'); its allowed_serializers are "
+                            + allowed;
         } catch (RuntimeException e) {
             return "the function's code is malformed: " + e.getMessage();
         }
@@ -72,9 +79,12 @@ final class TaskChecks {
     private String dataRefusal(String payload) {
         try {
             Strategy s = Buffers.firstStrategy(payload);
-            return s == Strategy.JSON || allowed.contains(s) ? null : "endpoint " + endpoint.get() + " does not decode"
-                    + " arguments serialized as " + s.name().toLowerCase(Locale.ROOT) + " ('" + s.id() + "'); its"
-                    + " allowed_serializers are " + allowed;
+            return s == Strategy.JSON || allowed.contains(s)
+                    ? null
+                    : "endpoint " + endpoint.get() + " does not decode"
+                            + " arguments serialized as " + s.name().toLowerCase(Locale.ROOT) + " ('" + s.id()
+                            + "'); its"
+                            + " allowed_serializers are " + allowed;
         } catch (RuntimeException e) {
             return null; // malformed: the worker fails the task with COULD_NOT_EXECUTE_TASK and the reason
         }

@@ -42,13 +42,15 @@ class EndpointConfigTest {
         assertThat(c.engine()).isInstanceOf(PilotConfig.class);
         assertThat(((PilotConfig) c.engine()).provider()).isInstanceOf(ProviderConfig.Local.class);
         try (var files = Files.list(Path.of("../docs/endpoint-configs"))) {
-            List<Path> examples = files.filter(f -> f.toString().endsWith(".yaml")).toList();
+            List<Path> examples =
+                    files.filter(f -> f.toString().endsWith(".yaml")).toList();
             assertThat(examples).hasSizeGreaterThanOrEqualTo(3);
             for (Path f : examples) {
                 assertThat(EndpointConfig.read(f).engine()).as(f.toString()).isInstanceOf(PilotConfig.class);
             }
         }
-        PilotConfig slurm = (PilotConfig) EndpointConfig.read(Path.of("../docs/endpoint-configs/slurm.yaml")).engine();
+        PilotConfig slurm = (PilotConfig) EndpointConfig.read(Path.of("../docs/endpoint-configs/slurm.yaml"))
+                .engine();
         assertThat(slurm.provider()).isInstanceOf(ProviderConfig.Slurm.class);
         assertThat(slurm.provider().launcher()).isEqualTo(new LauncherConfig.Srun("--cpu-bind=none"));
     }
@@ -58,17 +60,23 @@ class EndpointConfigTest {
         String id = "6f1c7a4e-2b8d-4c55-9a43-0d3e5f8b1c27";
         assertThat(read("allowed_functions: [" + id + ", " + id + "]\n").allowedFunctions())
                 .containsExactly(dev.gantry.protocol.FunctionId.of(id));
-        assertThat(read("allowed_functions: []\n").allowedFunctions()).as("runs nothing").isEmpty();
-        assertThat(read("display_name: x\n").allowedFunctions()).as("runs anything").isNull();
+        assertThat(read("allowed_functions: []\n").allowedFunctions())
+                .as("runs nothing")
+                .isEmpty();
+        assertThat(read("display_name: x\n").allowedFunctions())
+                .as("runs anything")
+                .isNull();
         assertThatThrownBy(() -> read("allowed_functions: [" + id + ", not-an-id]\n"))
-                .isInstanceOf(GantryException.class).hasMessageContaining("allowed_functions[1]")
+                .isInstanceOf(GantryException.class)
+                .hasMessageContaining("allowed_functions[1]")
                 .hasMessageContaining("not-an-id");
     }
 
     @Test
     void badPilotKeysAreRefusedWithTheirNames() {
         String head = "engine:\n  type: pilot\n";
-        assertThatThrownBy(() -> read(head + "  min_blocks: 3\n  max_blocks: 2\n")).hasMessageContaining("min_blocks");
+        assertThatThrownBy(() -> read(head + "  min_blocks: 3\n  max_blocks: 2\n"))
+                .hasMessageContaining("min_blocks");
         assertThatThrownBy(() -> read(head + "  heartbeat_period: 10\n  heartbeat_threshold: 15\n"))
                 .hasMessageContaining("heartbeat_threshold");
         assertThatThrownBy(() -> read(head + "  provider:\n    type: slurm\n    partition: \"a b\"\n"))
@@ -81,26 +89,33 @@ class EndpointConfigTest {
     @Test
     void unknownKeysAndBadValuesNameTheirPath() {
         assertThatThrownBy(() -> read("engine:\n  type: thread\n  max_wrkers: 2\n"))
-                .isInstanceOf(GantryException.class).hasMessageContaining("at engine").hasMessageContaining("max_wrkers");
+                .isInstanceOf(GantryException.class)
+                .hasMessageContaining("at engine")
+                .hasMessageContaining("max_wrkers");
         assertThatThrownBy(() -> read("engine:\n  type: gpu\n")).hasMessageContaining("engine");
         assertThatThrownBy(() -> read("heartbeat_period: 0.01\n")).hasMessageContaining("heartbeat_period");
-        assertThatThrownBy(() -> read("engine:\n  type: thread\n  max_workers: -1\n")).hasMessageContaining("max_workers");
+        assertThatThrownBy(() -> read("engine:\n  type: thread\n  max_workers: -1\n"))
+                .hasMessageContaining("max_workers");
     }
 
     @Test
     void allowedSerializersAreNamesOrIdsAndUnknownOnesAreRefused() throws Exception {
         EndpointConfig c = read("allowed_serializers: [python_source, \"sh\"]\n");
-        assertThat(c.allowedStrategies()).containsExactlyInAnyOrder(dev.gantry.protocol.payload.Strategy.PYTHON_SOURCE,
-                dev.gantry.protocol.payload.Strategy.SHELL);
+        assertThat(c.allowedStrategies())
+                .containsExactlyInAnyOrder(
+                        dev.gantry.protocol.payload.Strategy.PYTHON_SOURCE, dev.gantry.protocol.payload.Strategy.SHELL);
         assertThat(read("display_name: x\n").allowedStrategies()).hasSize(4);
-        assertThatThrownBy(() -> read("allowed_serializers: [pickle]\n")).hasMessageContaining("unknown strategy 'pickle'");
+        assertThatThrownBy(() -> read("allowed_serializers: [pickle]\n"))
+                .hasMessageContaining("unknown strategy 'pickle'");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"../evil", "a/b", ".hidden", "has space", "", "00000000-0000-4000-8000-000000000000",
-            "quote\"d"})
+    @ValueSource(
+            strings = {"../evil", "a/b", ".hidden", "has space", "", "00000000-0000-4000-8000-000000000000", "quote\"d"
+            })
     void endpointNamesAreCheckedBeforeTheyBecomePaths(String name) {
-        assertThatThrownBy(() -> EndpointDir.of(new GantryHome(dir), name)).isInstanceOf(GantryException.class)
+        assertThatThrownBy(() -> EndpointDir.of(new GantryHome(dir), name))
+                .isInstanceOf(GantryException.class)
                 .hasMessageContaining("not a valid endpoint name");
     }
 

@@ -20,7 +20,8 @@ class EndpointHooksTest {
     void setupRunsInTheEndpointsDirectoryAndTeardownRunsOnce() throws Exception {
         EndpointHooks h = hooks("endpoint_setup: pwd > setup.out\nendpoint_teardown: echo x >> teardown.out\n");
         h.setup();
-        assertThat(Files.readString(dir.resolve("setup.out")).strip()).isEqualTo(dir.toRealPath().toString());
+        assertThat(Files.readString(dir.resolve("setup.out")).strip())
+                .isEqualTo(dir.toRealPath().toString());
         h.teardown();
         h.teardown(); // the shutdown hook and the normal stop both call it
         assertThat(Files.readString(dir.resolve("teardown.out"))).isEqualTo("x\n");
@@ -33,9 +34,11 @@ class EndpointHooksTest {
             many.append("echo line").append(i).append("; ");
         }
         EndpointHooks h = hooks("endpoint_setup: '" + many + "echo no java >&2; exit 3'\n");
-        assertThatThrownBy(h::setup).isInstanceOf(EndpointHooks.SetupFailed.class)
+        assertThatThrownBy(h::setup)
+                .isInstanceOf(EndpointHooks.SetupFailed.class)
                 .hasMessageStartingWith("endpoint_setup exited with code 3")
-                .hasMessageContaining("line30 | no java").hasMessageNotContaining("line20 ");
+                .hasMessageContaining("line30 | no java")
+                .hasMessageNotContaining("line20 ");
     }
 
     @Test

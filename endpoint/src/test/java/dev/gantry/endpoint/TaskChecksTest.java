@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 class TaskChecksTest {
     static final EndpointId EP = EndpointId.random();
     final FunctionId shell = FunctionId.random();
-    final FunctionDoc shellCode = new FunctionDoc(shell, "f", Buffers.pack(List.of(Strategy.SHELL.tag("{\"cmd\":\"true\"}"))),
-            null, null);
+    final FunctionDoc shellCode =
+            new FunctionDoc(shell, "f", Buffers.pack(List.of(Strategy.SHELL.tag("{\"cmd\":\"true\"}"))), null, null);
 
     TaskMessage task(FunctionId fn, String payload) {
         return new TaskMessage(TaskId.random(), TaskGroupId.random(), 1, fn, payload, null);
@@ -29,7 +29,8 @@ class TaskChecksTest {
     @Test
     void aListedFunctionInAnAllowedSerializationWithJsonArgumentsRuns() {
         TaskChecks checks = new TaskChecks(EnumSet.of(Strategy.SHELL), Set.of(shell), () -> EP);
-        assertThat(checks.check(task(shell, Buffers.pack(List.of(Strategy.JSON.tag("[1]")))), shellCode)).isEmpty();
+        assertThat(checks.check(task(shell, Buffers.pack(List.of(Strategy.JSON.tag("[1]")))), shellCode))
+                .isEmpty();
     }
 
     @Test
@@ -37,11 +38,14 @@ class TaskChecksTest {
         TaskChecks listed = new TaskChecks(EnumSet.of(Strategy.SHELL), Set.of(FunctionId.random()), () -> EP);
         assertThat(listed.check(task(shell, ""), shellCode)).hasValueSatisfying(r -> {
             assertThat(r.code()).isEqualTo(FailureCode.FUNCTION_NOT_ALLOWED);
-            assertThat(r.why()).contains(shell.toString()).contains(EP.toString()).contains("allowed_functions");
+            assertThat(r.why())
+                    .contains(shell.toString())
+                    .contains(EP.toString())
+                    .contains("allowed_functions");
         });
         TaskChecks any = new TaskChecks(EnumSet.of(Strategy.JAVA_BUNDLE), null, () -> EP);
-        assertThat(any.check(task(shell, ""), null)).hasValueSatisfying(r ->
-                assertThat(r.code()).isEqualTo(FailureCode.COULD_NOT_EXECUTE_TASK));
+        assertThat(any.check(task(shell, ""), null))
+                .hasValueSatisfying(r -> assertThat(r.code()).isEqualTo(FailureCode.COULD_NOT_EXECUTE_TASK));
         assertThat(any.check(task(shell, ""), shellCode)).hasValueSatisfying(r -> {
             assertThat(r.code()).isEqualTo(FailureCode.SERIALIZER_NOT_ALLOWED);
             assertThat(r.why()).contains("serialized as shell ('sh')");

@@ -51,7 +51,8 @@ public sealed interface EngineConfig permits EngineConfig.Thread, EngineConfig.P
 
     private static void checkRetries(Integer n) {
         if (n != null && (n < 0 || n > 100)) {
-            throw new IllegalArgumentException("engine.max_retries_on_system_failure must be between 0 and 100, got " + n);
+            throw new IllegalArgumentException(
+                    "engine.max_retries_on_system_failure must be between 0 and 100, got " + n);
         }
     }
 

@@ -8,23 +8,41 @@ import dev.gantry.engines.pilot.ScalingStrategy;
  * seconds. {@code working_dir}: where tasks run on the nodes (relative to the endpoint's directory; by default
  * the endpoint's task directory).
  */
-public record PilotConfig(Integer maxWorkersPerNode, Double coresPerWorker, Double memPerWorker, Integer prefetchCapacity,
-        Double heartbeatPeriod, Double heartbeatThreshold, Integer maxRetriesOnSystemFailure, Integer initBlocks,
-        Integer minBlocks, Integer maxBlocks, Integer nodesPerBlock, Double parallelism, Double maxIdletime,
-        Double strategyPeriod, String address, String workingDir, ProviderConfig provider) implements EngineConfig {
+public record PilotConfig(
+        Integer maxWorkersPerNode,
+        Double coresPerWorker,
+        Double memPerWorker,
+        Integer prefetchCapacity,
+        Double heartbeatPeriod,
+        Double heartbeatThreshold,
+        Integer maxRetriesOnSystemFailure,
+        Integer initBlocks,
+        Integer minBlocks,
+        Integer maxBlocks,
+        Integer nodesPerBlock,
+        Double parallelism,
+        Double maxIdletime,
+        Double strategyPeriod,
+        String address,
+        String workingDir,
+        ProviderConfig provider)
+        implements EngineConfig {
     public PilotConfig {
         maxWorkersPerNode = maxWorkersPerNode == null ? 0 : maxWorkersPerNode;
         if (maxWorkersPerNode < 0 || maxWorkersPerNode > 4096) {
-            throw new IllegalArgumentException("engine.max_workers_per_node must be between 1 and 4096, got " + maxWorkersPerNode);
+            throw new IllegalArgumentException(
+                    "engine.max_workers_per_node must be between 1 and 4096, got " + maxWorkersPerNode);
         }
         coresPerWorker = coresPerWorker == null ? 1.0 : coresPerWorker;
         memPerWorker = memPerWorker == null ? 0.0 : memPerWorker;
         if (coresPerWorker <= 0 || memPerWorker < 0) {
-            throw new IllegalArgumentException("engine.cores_per_worker must be positive and mem_per_worker not negative");
+            throw new IllegalArgumentException(
+                    "engine.cores_per_worker must be positive and mem_per_worker not negative");
         }
         prefetchCapacity = prefetchCapacity == null ? 0 : prefetchCapacity;
         if (prefetchCapacity < 0 || prefetchCapacity > 100_000) {
-            throw new IllegalArgumentException("engine.prefetch_capacity must be between 0 and 100000, got " + prefetchCapacity);
+            throw new IllegalArgumentException(
+                    "engine.prefetch_capacity must be between 0 and 100000, got " + prefetchCapacity);
         }
         heartbeatPeriod = heartbeatPeriod == null ? 30.0 : heartbeatPeriod;
         heartbeatThreshold = heartbeatThreshold == null ? 120.0 : heartbeatThreshold;
@@ -42,7 +60,8 @@ public record PilotConfig(Integer maxWorkersPerNode, Double coresPerWorker, Doub
         maxIdletime = maxIdletime == null ? 120.0 : maxIdletime;
         strategyPeriod = strategyPeriod == null ? 1.0 : strategyPeriod;
         if (initBlocks < 0 || initBlocks > maxBlocks) {
-            throw new IllegalArgumentException("engine.init_blocks must be between 0 and max_blocks, got " + initBlocks);
+            throw new IllegalArgumentException(
+                    "engine.init_blocks must be between 0 and max_blocks, got " + initBlocks);
         }
         if (strategyPeriod < 0.05) {
             throw new IllegalArgumentException("engine.strategy_period must be at least 0.05 s");
@@ -56,14 +75,20 @@ public record PilotConfig(Integer maxWorkersPerNode, Double coresPerWorker, Doub
     }
 
     public ScalingStrategy.Limits limits() {
-        return new ScalingStrategy.Limits(minBlocks, maxBlocks, nodesPerBlock, Math.max(1, maxWorkersPerNode),
-                parallelism, Math.round(maxIdletime * 1000));
+        return new ScalingStrategy.Limits(
+                minBlocks,
+                maxBlocks,
+                nodesPerBlock,
+                Math.max(1, maxWorkersPerNode),
+                parallelism,
+                Math.round(maxIdletime * 1000));
     }
 
     /** As many workers as the blocks can have at once (for the endpoint's credit). */
     @Override
     public int maxWorkers() {
-        int perNode = maxWorkersPerNode > 0 ? maxWorkersPerNode : Runtime.getRuntime().availableProcessors();
+        int perNode =
+                maxWorkersPerNode > 0 ? maxWorkersPerNode : Runtime.getRuntime().availableProcessors();
         return Math.min(4096, perNode * nodesPerBlock * maxBlocks);
     }
 }

@@ -3,12 +3,12 @@ package dev.gantry.engines;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.gantry.engines.provider.BatchOptions;
+import dev.gantry.engines.provider.KubernetesProvider;
 import dev.gantry.engines.provider.LocalCommandRunner;
 import dev.gantry.engines.provider.LocalProvider;
 import dev.gantry.engines.provider.PbsProProvider;
 import dev.gantry.engines.provider.Provider;
 import dev.gantry.engines.provider.SlurmProvider;
-import dev.gantry.engines.provider.KubernetesProvider;
 import java.util.List;
 
 /** The pilot engine's {@code provider} block; {@code type} names the scheduler. */
@@ -43,48 +43,121 @@ public sealed interface ProviderConfig {
     }
 
     /** Blocks as Slurm jobs ({@code sbatch}). */
-    record Slurm(String partition, String account, String qos, String constraint, Boolean exclusive,
-            Integer coresPerNode, Integer memPerNode, Integer gpusPerNode, String schedulerOptions, String walltime,
-            String workerInit, Integer cmdTimeout, LauncherConfig launcher) implements ProviderConfig {
+    record Slurm(
+            String partition,
+            String account,
+            String qos,
+            String constraint,
+            Boolean exclusive,
+            Integer coresPerNode,
+            Integer memPerNode,
+            Integer gpusPerNode,
+            String schedulerOptions,
+            String walltime,
+            String workerInit,
+            Integer cmdTimeout,
+            LauncherConfig launcher)
+            implements ProviderConfig {
         public Slurm {
-            options(partition, account, qos, constraint, exclusive, coresPerNode, memPerNode, gpusPerNode,
-                    schedulerOptions, walltime, workerInit, cmdTimeout); // checked when the config is read
+            options(
+                    partition,
+                    account,
+                    qos,
+                    constraint,
+                    exclusive,
+                    coresPerNode,
+                    memPerNode,
+                    gpusPerNode,
+                    schedulerOptions,
+                    walltime,
+                    workerInit,
+                    cmdTimeout); // checked when the config is read
         }
 
-        private static SlurmProvider.Options options(String partition, String account, String qos, String constraint,
-                Boolean exclusive, Integer coresPerNode, Integer memPerNode, Integer gpusPerNode, String schedulerOptions,
-                String walltime, String workerInit, Integer cmdTimeout) {
-            BatchOptions batch = new BatchOptions(walltime, schedulerOptions, workerInit, cmdTimeout == null ? 0 : cmdTimeout);
+        private static SlurmProvider.Options options(
+                String partition,
+                String account,
+                String qos,
+                String constraint,
+                Boolean exclusive,
+                Integer coresPerNode,
+                Integer memPerNode,
+                Integer gpusPerNode,
+                String schedulerOptions,
+                String walltime,
+                String workerInit,
+                Integer cmdTimeout) {
+            BatchOptions batch =
+                    new BatchOptions(walltime, schedulerOptions, workerInit, cmdTimeout == null ? 0 : cmdTimeout);
             batch.directives("#SBATCH");
-            return new SlurmProvider.Options(partition, account, qos, constraint, exclusive, coresPerNode, memPerNode,
-                    gpusPerNode, batch);
+            return new SlurmProvider.Options(
+                    partition, account, qos, constraint, exclusive, coresPerNode, memPerNode, gpusPerNode, batch);
         }
 
         @Override
         public Provider create() {
-            return new SlurmProvider(options(partition, account, qos, constraint, exclusive, coresPerNode, memPerNode,
-                    gpusPerNode, schedulerOptions, walltime, workerInit, cmdTimeout), new LocalCommandRunner());
+            return new SlurmProvider(
+                    options(
+                            partition,
+                            account,
+                            qos,
+                            constraint,
+                            exclusive,
+                            coresPerNode,
+                            memPerNode,
+                            gpusPerNode,
+                            schedulerOptions,
+                            walltime,
+                            workerInit,
+                            cmdTimeout),
+                    new LocalCommandRunner());
         }
     }
 
     /** Blocks as PBS Pro jobs ({@code qsub}). */
-    record PbsPro(String queue, String account, String selectOptions, Integer cpusPerNode, String schedulerOptions,
-            String walltime, String workerInit, Integer cmdTimeout, LauncherConfig launcher) implements ProviderConfig {
+    record PbsPro(
+            String queue,
+            String account,
+            String selectOptions,
+            Integer cpusPerNode,
+            String schedulerOptions,
+            String walltime,
+            String workerInit,
+            Integer cmdTimeout,
+            LauncherConfig launcher)
+            implements ProviderConfig {
         public PbsPro {
             options(queue, account, selectOptions, cpusPerNode, schedulerOptions, walltime, workerInit, cmdTimeout);
         }
 
-        private static PbsProProvider.Options options(String queue, String account, String selectOptions,
-                Integer cpusPerNode, String schedulerOptions, String walltime, String workerInit, Integer cmdTimeout) {
-            BatchOptions batch = new BatchOptions(walltime, schedulerOptions, workerInit, cmdTimeout == null ? 0 : cmdTimeout);
+        private static PbsProProvider.Options options(
+                String queue,
+                String account,
+                String selectOptions,
+                Integer cpusPerNode,
+                String schedulerOptions,
+                String walltime,
+                String workerInit,
+                Integer cmdTimeout) {
+            BatchOptions batch =
+                    new BatchOptions(walltime, schedulerOptions, workerInit, cmdTimeout == null ? 0 : cmdTimeout);
             batch.directives("#PBS");
             return new PbsProProvider.Options(queue, account, selectOptions, cpusPerNode, batch);
         }
 
         @Override
         public Provider create() {
-            return new PbsProProvider(options(queue, account, selectOptions, cpusPerNode, schedulerOptions, walltime,
-                    workerInit, cmdTimeout), new LocalCommandRunner());
+            return new PbsProProvider(
+                    options(
+                            queue,
+                            account,
+                            selectOptions,
+                            cpusPerNode,
+                            schedulerOptions,
+                            walltime,
+                            workerInit,
+                            cmdTimeout),
+                    new LocalCommandRunner());
         }
     }
 
@@ -93,26 +166,77 @@ public sealed interface ProviderConfig {
      * manager starts as {@code java -cp <classpath>} (default {@code /opt/gantry/lib/*}); {@code address} must be
      * an address of the endpoint that pods reach.
      */
-    record Kubernetes(String image, String namespace, String initCpu, String maxCpu, String initMem, String maxMem,
-            String serviceAccountName, Long userId, Long groupId, Boolean runAsNonRoot, String workerInit, String java,
-            String classpath) implements ProviderConfig {
+    record Kubernetes(
+            String image,
+            String namespace,
+            String initCpu,
+            String maxCpu,
+            String initMem,
+            String maxMem,
+            String serviceAccountName,
+            Long userId,
+            Long groupId,
+            Boolean runAsNonRoot,
+            String workerInit,
+            String java,
+            String classpath)
+            implements ProviderConfig {
         public Kubernetes {
-            options(image, namespace, initCpu, maxCpu, initMem, maxMem, serviceAccountName, userId, groupId,
-                    runAsNonRoot, workerInit);
+            options(
+                    image,
+                    namespace,
+                    initCpu,
+                    maxCpu,
+                    initMem,
+                    maxMem,
+                    serviceAccountName,
+                    userId,
+                    groupId,
+                    runAsNonRoot,
+                    workerInit);
             java = java == null ? "java" : java;
             classpath = classpath == null ? "/opt/gantry/lib/*" : classpath;
         }
 
         KubernetesProvider.Options options() {
-            return options(image, namespace, initCpu, maxCpu, initMem, maxMem, serviceAccountName, userId, groupId,
-                    runAsNonRoot, workerInit);
+            return options(
+                    image,
+                    namespace,
+                    initCpu,
+                    maxCpu,
+                    initMem,
+                    maxMem,
+                    serviceAccountName,
+                    userId,
+                    groupId,
+                    runAsNonRoot,
+                    workerInit);
         }
 
-        private static KubernetesProvider.Options options(String image, String namespace, String initCpu, String maxCpu,
-                String initMem, String maxMem, String serviceAccountName, Long userId, Long groupId, Boolean runAsNonRoot,
+        private static KubernetesProvider.Options options(
+                String image,
+                String namespace,
+                String initCpu,
+                String maxCpu,
+                String initMem,
+                String maxMem,
+                String serviceAccountName,
+                Long userId,
+                Long groupId,
+                Boolean runAsNonRoot,
                 String workerInit) {
-            return new KubernetesProvider.Options(image, namespace, initCpu, maxCpu, initMem, maxMem, serviceAccountName,
-                    userId, groupId, runAsNonRoot, workerInit);
+            return new KubernetesProvider.Options(
+                    image,
+                    namespace,
+                    initCpu,
+                    maxCpu,
+                    initMem,
+                    maxMem,
+                    serviceAccountName,
+                    userId,
+                    groupId,
+                    runAsNonRoot,
+                    workerInit);
         }
 
         @Override
@@ -127,7 +251,8 @@ public sealed interface ProviderConfig {
 
         @Override
         public Provider create() {
-            return new KubernetesProvider(options(), new io.fabric8.kubernetes.client.KubernetesClientBuilder().build());
+            return new KubernetesProvider(
+                    options(), new io.fabric8.kubernetes.client.KubernetesClientBuilder().build());
         }
     }
 }

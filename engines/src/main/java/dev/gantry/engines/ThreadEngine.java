@@ -40,12 +40,13 @@ public final class ThreadEngine implements Engine {
     private final Map<TaskId, RunningTask> byId = new ConcurrentHashMap<>();
 
     private record RunningTask(TaskMessage task, Consumer<TaskResult> once) {}
+
     private ExecutorService pool;
 
     private final Consumer<TaskId> onStart;
 
     public ThreadEngine(int workers, Path workDir) {
-        this(workers, workDir, dev.gantry.worker.MpiLauncher.localMpiexec(), t -> { });
+        this(workers, workDir, dev.gantry.worker.MpiLauncher.localMpiexec(), t -> {});
     }
 
     /** An engine whose MPI tasks start through {@code mpi}, telling {@code onStart} when each task starts. */
@@ -118,11 +119,16 @@ public final class ThreadEngine implements Engine {
             return null;
         }
         long started = System.currentTimeMillis();
-        return TIMERS.schedule(() -> {
-            log.warn("task {} ignored its timeout's interrupt; it is failed, and its thread stays busy until it"
-                    + " returns", task.task());
-            once.accept(TaskRunner.timedOut(task, started, runner.timeout()));
-        }, runner.timeout().plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
+        return TIMERS.schedule(
+                () -> {
+                    log.warn(
+                            "task {} ignored its timeout's interrupt; it is failed, and its thread stays busy until it"
+                                    + " returns",
+                            task.task());
+                    once.accept(TaskRunner.timedOut(task, started, runner.timeout()));
+                },
+                runner.timeout().plus(GRACE).toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -1,8 +1,8 @@
 package dev.gantry.engines;
 
-import dev.gantry.protocol.LogKeys;
 import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.FunctionId;
+import dev.gantry.protocol.LogKeys;
 import dev.gantry.protocol.channel.TaskResult;
 import dev.gantry.worker.Frames;
 import dev.gantry.worker.TaskRunner;
@@ -83,8 +83,13 @@ final class WorkerProcess {
             }
             running.incrementAndGet();
             poolTask.runningOn = this;
-            try (MDC.MDCCloseable m = MDC.putCloseable(LogKeys.TASK, poolTask.task().task().toString())) {
-                poolTask.onDone().accept(poolTask.cancelled ? TaskRunner.cancelled(poolTask.task(), System.currentTimeMillis()) : run(poolTask));
+            try (MDC.MDCCloseable m =
+                    MDC.putCloseable(LogKeys.TASK, poolTask.task().task().toString())) {
+                poolTask.onDone()
+                        .accept(
+                                poolTask.cancelled
+                                        ? TaskRunner.cancelled(poolTask.task(), System.currentTimeMillis())
+                                        : run(poolTask));
             } finally {
                 poolTask.runningOn = null;
                 running.decrementAndGet();
@@ -95,11 +100,19 @@ final class WorkerProcess {
     private TaskResult run(ProcessEngine.PoolTask poolTask) {
         long started = System.currentTimeMillis();
         AtomicBoolean killed = new AtomicBoolean();
-        ScheduledFuture<?> hardStop = timeout == null ? null : TIMERS.schedule(() -> {
-            killed.set(true);
-            log.warn("task {} ignored its timeout; killing worker process {}", poolTask.task().task(), pid());
-            kill();
-        }, timeout.plus(ThreadEngine.GRACE).toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> hardStop = timeout == null
+                ? null
+                : TIMERS.schedule(
+                        () -> {
+                            killed.set(true);
+                            log.warn(
+                                    "task {} ignored its timeout; killing worker process {}",
+                                    poolTask.task().task(),
+                                    pid());
+                            kill();
+                        },
+                        timeout.plus(ThreadEngine.GRACE).toMillis(),
+                        TimeUnit.MILLISECONDS);
         try {
             boolean first = functionsSent.add(poolTask.function().functionUuid());
             Frames.write(toWorker, new WorkerRequest.Run(poolTask.task(), first ? poolTask.function() : null));
@@ -124,15 +137,21 @@ final class WorkerProcess {
         }
         String why = "worker process " + pid() + " exited while running the task" + exitCode();
         kill();
-        return new TaskResult(poolTask.task().task(), poolTask.task().attempt(), why,
-                new TaskResult.Failure(FailureCode.WORKER_LOST, why, "WorkerLost"), started,
+        return new TaskResult(
+                poolTask.task().task(),
+                poolTask.task().attempt(),
+                why,
+                new TaskResult.Failure(FailureCode.WORKER_LOST, why, "WorkerLost"),
+                started,
                 System.currentTimeMillis());
     }
 
     private String exitCode() {
         try {
             Process p = process;
-            return p != null && p.waitFor(1, java.util.concurrent.TimeUnit.SECONDS) ? " (exit code " + p.exitValue() + ")" : "";
+            return p != null && p.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)
+                    ? " (exit code " + p.exitValue() + ")"
+                    : "";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "";
@@ -141,9 +160,17 @@ final class WorkerProcess {
 
     private void launch() throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = List.of(java, "-XX:+UseSerialGC", "-Xshare:auto",
-                "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName(), workDir.toString());
-        process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<String> cmd = List.of(
+                java,
+                "-XX:+UseSerialGC",
+                "-Xshare:auto",
+                "-cp",
+                System.getProperty("java.class.path"),
+                WorkerMain.class.getName(),
+                workDir.toString());
+        process = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         toWorker = new DataOutputStream(new BufferedOutputStream(process.getOutputStream()));
         fromWorker = new DataInputStream(new BufferedInputStream(process.getInputStream()));
         functionsSent.clear();
@@ -152,7 +179,10 @@ final class WorkerProcess {
     /** Kills this worker (and what it started) if it is still running {@code poolTask}: the poolTask was cancelled. */
     void killFor(ProcessEngine.PoolTask poolTask) {
         if (poolTask.runningOn == this) {
-            log.info("task {} cancelled; killing worker process {}", poolTask.task().task(), pid());
+            log.info(
+                    "task {} cancelled; killing worker process {}",
+                    poolTask.task().task(),
+                    pid());
             kill();
         }
     }

@@ -29,8 +29,15 @@ public class ProcessEngineTest {
 
     static TaskResult run(Engine e, FunctionDoc f) throws Exception {
         CompletableFuture<TaskResult> done = new CompletableFuture<>();
-        e.submit(new TaskMessage(TaskId.random(), TaskGroupId.random(), 1, f.functionUuid(),
-                Arguments.of(List.of()).pack()), f, done::complete);
+        e.submit(
+                new TaskMessage(
+                        TaskId.random(),
+                        TaskGroupId.random(),
+                        1,
+                        f.functionUuid(),
+                        Arguments.of(List.of()).pack()),
+                f,
+                done::complete);
         return done.get(60, TimeUnit.SECONDS);
     }
 
@@ -44,7 +51,9 @@ public class ProcessEngineTest {
             assertThat(lost.error().code()).isEqualTo(FailureCode.WORKER_LOST);
             assertThat(lost.error().exceptionType()).isEqualTo("WorkerLost");
             assertThat(lost.data()).contains("exited while running the task");
-            assertThat(run(engine, ok).failed()).as("a fresh worker takes the next task").isFalse();
+            assertThat(run(engine, ok).failed())
+                    .as("a fresh worker takes the next task")
+                    .isFalse();
             assertThat(engine.status().totalWorkers()).isEqualTo(1);
         }
     }

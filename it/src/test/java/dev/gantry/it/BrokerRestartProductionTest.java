@@ -8,13 +8,13 @@ import dev.gantry.protocol.GantryHome;
 import dev.gantry.sdk.Client;
 import dev.gantry.sdk.ComputeExecutor;
 import dev.gantry.sdk.ComputeFuture;
+import dev.gantry.service.TestBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import dev.gantry.service.TestBackend;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,8 +35,10 @@ class BrokerRestartProductionTest {
 
     @Test
     void tasksQueuedOrSubmittedWhileRabbitMqRestartsAllComplete() throws Exception {
-        assertThat(TestBackend.production()).as("this test needs PostgreSQL and RabbitMQ: it runs in Maven's"
-                + " production-backends execution (mvn verify), not alone with -Dtest").isTrue();
+        assertThat(TestBackend.production())
+                .as("this test needs PostgreSQL and RabbitMQ: it runs in Maven's"
+                        + " production-backends execution (mvn verify), not alone with -Dtest")
+                .isTrue();
         try (GantryProcesses g = new GantryProcesses()) {
             g.start("service.log", "service", "start", "--port", "0", "--housekeeping-seconds", "1");
             g.await("service.log", "listening on (http://\\S+)", Duration.ofSeconds(60));
@@ -47,14 +49,17 @@ class BrokerRestartProductionTest {
             EndpointId id = EndpointId.of(g.await("endpoint-1.log", ">>> Endpoint ID: (\\S+)", Duration.ofSeconds(60)));
             endpoint.destroyForcibly().waitFor();
 
-            GantryHome.Credentials creds = new GantryHome(g.home).readCredentials().orElseThrow();
+            GantryHome.Credentials creds =
+                    new GantryHome(g.home).readCredentials().orElseThrow();
             Client client = new Client(creds.serviceUrl(), creds.token());
             List<ComputeFuture<Integer>> futures = new ArrayList<>();
-            try (ComputeExecutor ex = ComputeExecutor.builder().client(client).endpointId(id).build()) {
+            try (ComputeExecutor ex =
+                    ComputeExecutor.builder().client(client).endpointId(id).build()) {
                 for (int i = 0; i < 300; i++) {
                     futures.add(ex.submit(ItFns.SQUARE, i));
                 }
-                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                org.awaitility.Awaitility.await()
+                        .atMost(Duration.ofSeconds(30))
                         .until(() -> futures.stream().allMatch(f -> f.taskId() != null));
                 boolean stopped = false;
                 try {
@@ -63,7 +68,8 @@ class BrokerRestartProductionTest {
                     for (int i = 300; i < 400; i++) {
                         futures.add(ex.submit(ItFns.SQUARE, i));
                     }
-                    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
+                    org.awaitility.Awaitility.await()
+                            .atMost(Duration.ofSeconds(60))
                             .until(() -> futures.stream().allMatch(f -> f.taskId() != null || f.isDone()));
                 } finally {
                     if (stopped) {
@@ -83,8 +89,14 @@ class BrokerRestartProductionTest {
                         // counted as lost below
                     }
                 }
-                FaultLedger.record("R7 RabbitMQ stopped and started (stop_app/start_app) with 300 tasks queued and 100"
-                        + " submitted while it is down", futures.size(), ended, futures.size() - ended, wrong, 0,
+                FaultLedger.record(
+                        "R7 RabbitMQ stopped and started (stop_app/start_app) with 300 tasks queued and 100"
+                                + " submitted while it is down",
+                        futures.size(),
+                        ended,
+                        futures.size() - ended,
+                        wrong,
+                        0,
                         "all done " + (System.nanoTime() - restarted) / 1_000_000 + " ms after the endpoint came back");
                 assertThat(ended).isEqualTo(futures.size());
                 assertThat(wrong).isZero();

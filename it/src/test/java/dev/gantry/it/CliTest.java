@@ -18,7 +18,8 @@ class CliTest {
             g.start("service.log", "service", "start", "--port", "0");
             g.await("service.log", "listening on (http://\\S+)", Duration.ofSeconds(60));
             assertThat(g.run("endpoint", "configure", "cli-ep")).contains("Created endpoint cli-ep");
-            assertThat(Files.readString(g.home.resolve("endpoints/cli-ep/config.yaml"))).contains("type: process");
+            assertThat(Files.readString(g.home.resolve("endpoints/cli-ep/config.yaml")))
+                    .contains("type: process");
             assertThat(g.run("gep", "list")).containsPattern("-\\s+Initialized\\s+cli-ep");
             String started = g.run("endpoint", "start", "cli-ep", "--detach");
             assertThat(started).containsPattern(">>> Endpoint ID: [0-9a-f-]{36} <<<");
@@ -35,8 +36,10 @@ class CliTest {
             g.await("service.log", "listening on (http://\\S+)", Duration.ofSeconds(60));
             g.run("endpoint", "configure", "hooked", "--engine", "thread");
             Path dir = g.home.resolve("endpoints/hooked");
-            Files.writeString(dir.resolve("config.yaml"), "endpoint_setup: echo set up > setup.out\n"
-                    + "endpoint_teardown: echo torn down > teardown.out\n", StandardOpenOption.APPEND);
+            Files.writeString(
+                    dir.resolve("config.yaml"),
+                    "endpoint_setup: echo set up > setup.out\n" + "endpoint_teardown: echo torn down > teardown.out\n",
+                    StandardOpenOption.APPEND);
             assertThat(g.run("endpoint", "start", "hooked", "--detach")).contains(">>> Endpoint ID:");
             assertThat(dir.resolve("setup.out")).hasContent("set up");
             assertThat(dir.resolve("teardown.out")).doesNotExist();
@@ -44,8 +47,10 @@ class CliTest {
             assertThat(dir.resolve("teardown.out")).hasContent("torn down");
 
             g.run("endpoint", "configure", "broken", "--engine", "thread");
-            Files.writeString(g.home.resolve("endpoints/broken/config.yaml"),
-                    "endpoint_setup: echo module java/99 not found; exit 3\n", StandardOpenOption.APPEND);
+            Files.writeString(
+                    g.home.resolve("endpoints/broken/config.yaml"),
+                    "endpoint_setup: echo module java/99 not found; exit 3\n",
+                    StandardOpenOption.APPEND);
             Process p = g.start("broken.log", "endpoint", "start", "broken");
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(p.exitValue()).isEqualTo(78);
@@ -73,52 +78,77 @@ class CliTest {
         try (GantryProcesses g = new GantryProcesses()) {
             g.start("service.log", "service", "start", "--port", "0");
             g.await("service.log", "listening on (http://\\S+)", Duration.ofSeconds(60));
-            assertThat(g.run("endpoint", "configure", "site", "--multi-user")).contains("Created endpoint manager site")
+            assertThat(g.run("endpoint", "configure", "site", "--multi-user"))
+                    .contains("Created endpoint manager site")
                     .contains("identity_mapping.json");
             java.nio.file.Path dir = g.home.resolve("endpoints/site");
-            assertThat(Files.readString(dir.resolve("config.yaml"))).contains("public: true").doesNotContain("engine");
-            for (String f : new String[] {"user_config_template.yaml.j2", "user_config_schema.json", "user_environment.yaml",
-                    "example_identity_mapping_config.json"}) {
+            assertThat(Files.readString(dir.resolve("config.yaml")))
+                    .contains("public: true")
+                    .doesNotContain("engine");
+            for (String f : new String[] {
+                "user_config_template.yaml.j2",
+                "user_config_schema.json",
+                "user_environment.yaml",
+                "example_identity_mapping_config.json"
+            }) {
                 assertThat(dir.resolve(f)).exists();
-                assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
-                        dir.resolve(f)))).isEqualTo("rw-------");
+                assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                                Files.getPosixFilePermissions(dir.resolve(f))))
+                        .isEqualTo("rw-------");
             }
             assertThat(g.run("endpoint", "configure", "mine", "--manager")).doesNotContain("identity_mapping.json");
-            assertThat(Files.readString(g.home.resolve("endpoints/mine/config.yaml"))).contains("public: false");
+            assertThat(Files.readString(g.home.resolve("endpoints/mine/config.yaml")))
+                    .contains("public: false");
 
             java.nio.file.Path opts = g.home.resolve("opts.json");
             Files.writeString(opts, "{\"max_workers\": 3}");
             String rendered = g.run("endpoint", "render-user-config", "-e", "site", "-o", opts.toString());
-            assertThat(rendered).contains("max_workers: 3").contains("type: process").contains("idle_heartbeats_soft: 10");
+            assertThat(rendered)
+                    .contains("max_workers: 3")
+                    .contains("type: process")
+                    .contains("idle_heartbeats_soft: 10");
             Files.writeString(opts, "{\"max_workers\": \"lots\"}");
-            Process bad = g.start("render-bad.log", "endpoint", "render-user-config", "-e", "site", "-o", opts.toString());
+            Process bad =
+                    g.start("render-bad.log", "endpoint", "render-user-config", "-e", "site", "-o", opts.toString());
             assertThat(bad.waitFor()).isEqualTo(2);
-            assertThat(Files.readString(g.home.resolve("render-bad.log"))).contains("schema").contains("max_workers");
+            assertThat(Files.readString(g.home.resolve("render-bad.log")))
+                    .contains("schema")
+                    .contains("max_workers");
             java.nio.file.Path tpl = g.home.resolve("t.yaml.j2");
             Files.writeString(tpl, "account: {{ mapped_identity.local.uname }}\njava: {{ user_runtime.java_major }}\n");
             assertThat(g.run("endpoint", "render-user-config", "-t", tpl.toString()))
-                    .contains("account: " + System.getProperty("user.name")).contains("java: " + Runtime.version().feature());
+                    .contains("account: " + System.getProperty("user.name"))
+                    .contains("java: " + Runtime.version().feature());
 
             java.nio.file.Path units = g.home.resolve("units");
             assertThat(g.run("endpoint", "enable-on-boot", "site", "--unit-dir", units.toString()))
                     .contains("systemctl daemon-reload && systemctl enable --now gantry-endpoint-site.service");
             String unit = Files.readString(units.resolve("gantry-endpoint-site.service"));
-            assertThat(unit).contains("ExecStart=").contains("dev.gantry.cli.Main endpoint start site")
-                    .contains("Environment=GANTRY_HOME=" + g.home).contains("Restart=always")
+            assertThat(unit)
+                    .contains("ExecStart=")
+                    .contains("dev.gantry.cli.Main endpoint start site")
+                    .contains("Environment=GANTRY_HOME=" + g.home)
+                    .contains("Restart=always")
                     .contains("WantedBy=multi-user.target");
             Process twice = g.start("twice.log", "endpoint", "enable-on-boot", "site", "--unit-dir", units.toString());
             assertThat(twice.waitFor()).isEqualTo(2);
-            assertThat(g.run("endpoint", "disable-on-boot", "site", "--unit-dir", units.toString())).contains("Removed");
+            assertThat(g.run("endpoint", "disable-on-boot", "site", "--unit-dir", units.toString()))
+                    .contains("Removed");
             assertThat(units.resolve("gantry-endpoint-site.service")).doesNotExist();
 
             String added = g.run("service", "add-identity", "alice@example.org");
-            assertThat(added).containsPattern("identity [0-9a-f-]{36} alice@example.org").containsPattern("token gty_\\S+");
+            assertThat(added)
+                    .containsPattern("identity [0-9a-f-]{36} alice@example.org")
+                    .containsPattern("token gty_\\S+");
 
-            if ("root".equals(System.getProperty("user.name"))) { // as root the manager is multi-user and needs a mapping
+            if ("root"
+                    .equals(System.getProperty("user.name"))) { // as root the manager is multi-user and needs a mapping
                 Process noMapping = g.start("no-mapping.log", "endpoint", "start", "site");
-                assertThat(noMapping.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                assertThat(noMapping.waitFor(60, java.util.concurrent.TimeUnit.SECONDS))
+                        .isTrue();
                 assertThat(noMapping.exitValue()).isEqualTo(2);
-                assertThat(Files.readString(g.home.resolve("no-mapping.log"))).contains("cannot read the identity mapping");
+                assertThat(Files.readString(g.home.resolve("no-mapping.log")))
+                        .contains("cannot read the identity mapping");
             }
         }
     }

@@ -56,9 +56,11 @@ class EndToEndTest {
     void tasksRunInWorkerProcessesSurviveAnEndpointKillAndResumeAfterRestart() throws Exception {
         Process endpoint = startEndpoint("endpoint-1.log");
         EndpointId id = endpointId();
-        await().atMost(Duration.ofSeconds(10)).until(() -> client.getEndpointStatus(id).status().equals("online"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> client.getEndpointStatus(id).status().equals("online"));
 
-        try (ComputeExecutor ex = ComputeExecutor.builder().client(client).endpointId(id).build()) {
+        try (ComputeExecutor ex =
+                ComputeExecutor.builder().client(client).endpointId(id).build()) {
             List<ComputeFuture<Integer>> squares = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
                 squares.add(ex.submit(ItFns.SQUARE, i));
@@ -68,9 +70,11 @@ class EndToEndTest {
             }
             Set<String> workerPids = new HashSet<>();
             for (int i = 0; i < 20; i++) {
-                workerPids.add(ex.submit(ItFns.WHERE, i).get(60, TimeUnit.SECONDS).split(":")[0]);
+                workerPids.add(
+                        ex.submit(ItFns.WHERE, i).get(60, TimeUnit.SECONDS).split(":")[0]);
             }
-            assertThat(workerPids).as("tasks ran in worker JVMs, not in the endpoint")
+            assertThat(workerPids)
+                    .as("tasks ran in worker JVMs, not in the endpoint")
                     .doesNotContain(Long.toString(endpoint.pid()));
             var status = client.getEndpointStatus(id);
             assertThat(status.details().totalWorkers()).isEqualTo(2);
@@ -78,7 +82,8 @@ class EndToEndTest {
 
             endpoint.destroyForcibly();
             long killed = System.nanoTime();
-            await().atMost(Duration.ofMillis((long) (2 * HEARTBEAT_S * 1000))).pollInterval(Duration.ofMillis(50))
+            await().atMost(Duration.ofMillis((long) (2 * HEARTBEAT_S * 1000)))
+                    .pollInterval(Duration.ofMillis(50))
                     .until(() -> client.getEndpointStatus(id).status().equals("offline"));
             System.out.printf("offline %d ms after kill -9%n", (System.nanoTime() - killed) / 1_000_000);
 
@@ -86,17 +91,20 @@ class EndToEndTest {
             for (int i = 0; i < 50; i++) {
                 whileDown.add(ex.submit(ItFns.SQUARE, 1000 + i));
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> whileDown.stream().allMatch(f -> f.taskId() != null));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> whileDown.stream().allMatch(f -> f.taskId() != null));
             assertThat(client.getTask(whileDown.get(0).taskId()).status()).isEqualTo("waiting-for-ep");
             assertThat(whileDown).noneMatch(ComputeFuture::isDone);
 
             startEndpoint("endpoint-2.log");
             assertThat(gantry.await("endpoint-2.log", ">>> Endpoint ID: (\\S+)", Duration.ofSeconds(1)))
-                    .as("the endpoint keeps its id across restarts").isEqualTo(id.toString());
+                    .as("the endpoint keeps its id across restarts")
+                    .isEqualTo(id.toString());
             for (int i = 0; i < whileDown.size(); i++) {
                 assertThat(whileDown.get(i).get(60, TimeUnit.SECONDS)).isEqualTo((1000 + i) * (1000 + i));
             }
-            await().atMost(Duration.ofSeconds(5)).until(() -> client.getEndpointStatus(id).status().equals("online"));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> client.getEndpointStatus(id).status().equals("online"));
         }
     }
 }

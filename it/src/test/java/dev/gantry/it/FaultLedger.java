@@ -48,11 +48,12 @@ final class FaultLedger {
     }
 
     /** Adds or replaces the row of {@code fault} on this run's backend. */
-    static synchronized void record(String fault, long submitted, long ended, long lost, long duplicates, long reRun,
-            String figure) {
+    static synchronized void record(
+            String fault, long submitted, long ended, long lost, long duplicates, long reRun, String figure) {
         String backend = dev.gantry.service.TestBackend.production() ? "PostgreSQL + RabbitMQ" : "embedded";
         String row = "| " + fault + " | " + backend + " | " + submitted + " | " + ended + " | " + lost + " | "
-                + duplicates + " | " + reRun + " | " + figure + " | " + Instant.now().toString().substring(0, 10) + " |";
+                + duplicates + " | " + reRun + " | " + figure + " | "
+                + Instant.now().toString().substring(0, 10) + " |";
         Path file = report();
         Map<String, String> rows = new TreeMap<>();
         try {

@@ -61,7 +61,8 @@ final class FaultProxy implements AutoCloseable {
 
     private void pump(Socket from, Socket to, boolean answers) {
         byte[] buf = new byte[64 * 1024];
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        try (InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream()) {
             for (int n; (n = in.read(buf)) >= 0; ) {
                 while (blackhole) {
                     Thread.sleep(20);

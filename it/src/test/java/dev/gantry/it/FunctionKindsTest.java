@@ -1,14 +1,14 @@
 package dev.gantry.it;
 
+import static dev.gantry.it.Outcomes.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static dev.gantry.it.Outcomes.failure;
 import static org.awaitility.Awaitility.await;
 
 import dev.gantry.it.fixtures.KindFns;
 import dev.gantry.it.fixtures.MathFns;
-import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.ApiError;
+import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
@@ -66,7 +66,11 @@ class FunctionKindsTest {
         gantry = new GantryProcesses();
         GantryHome.Credentials creds = gantry.startService("service.log", "--port", "0");
         client = new Client(creds.serviceUrl(), creds.token());
-        gantry.configureEndpoint("kinds", "process", 2, 30,
+        gantry.configureEndpoint(
+                "kinds",
+                "process",
+                2,
+                30,
                 "allowed_serializers: [java_bundle, java_source, python_source, shell, java_native]");
         gantry.configureEndpoint("strict", "process", 0, 30, "allowed_serializers: [java_bundle, shell]");
         Map<String, String> env = new HashMap<>(Map.of("GANTRY_TASK_TIMEOUT", TIMEOUT_S));
@@ -95,14 +99,19 @@ class FunctionKindsTest {
     @Test
     void javaLambdasMethodReferencesAndObjectsRunAndCanBeRunByIdFromAnotherClient() throws Exception {
         assertThat(get(ex.submit(KindFns.adder(40), 2))).isEqualTo(42);
-        assertThat(get(ex.submit(KindFns.adder(-1), 2))).as("another captured value, another function").isEqualTo(1);
+        assertThat(get(ex.submit(KindFns.adder(-1), 2)))
+                .as("another captured value, another function")
+                .isEqualTo(1);
         assertThat(get(ex.submit(KindFns.UPPER, "gantry"))).isEqualTo("GANTRY");
         assertThat(get(ex.submit(new KindFns.Scale(3), 5))).isEqualTo(15);
         FunctionId id = ex.registerFunction(new KindFns.Scale(7));
         GantryHome.Credentials creds = gantry.gantryHome().readCredentials().orElseThrow();
-        try (ComputeExecutor other = ComputeExecutor.builder().client(new Client(creds.serviceUrl(), creds.token()))
-                .endpointId(endpoint).build()) {
-            assertThat(get(other.submitToRegisteredFunction(id, Integer.class, 6))).isEqualTo(42);
+        try (ComputeExecutor other = ComputeExecutor.builder()
+                .client(new Client(creds.serviceUrl(), creds.token()))
+                .endpointId(endpoint)
+                .build()) {
+            assertThat(get(other.submitToRegisteredFunction(id, Integer.class, 6)))
+                    .isEqualTo(42);
         }
         String where = get(ex.submit(KindFns.WHERE));
         String[] parts = where.split(" ");
@@ -113,7 +122,9 @@ class FunctionKindsTest {
     void twoVersionsOfOneClassRunSideBySide() throws Exception {
         RemoteFunction0<String> v1 = versioned("v1");
         RemoteFunction0<String> v2 = versioned("v2");
-        assertThat(v1.getClass().getName()).isNotEqualTo(v2.getClass().getName()).startsWith("iso.Job");
+        assertThat(v1.getClass().getName())
+                .isNotEqualTo(v2.getClass().getName())
+                .startsWith("iso.Job");
         List<ComputeFuture<String>> results = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             results.add(ex.submit(v1));
@@ -128,36 +139,51 @@ class FunctionKindsTest {
     private static RemoteFunction0<String> versioned(String version) throws Exception {
         Path dir = Files.createTempDirectory(gantry.home, "iso-" + version);
         Path src = Files.createDirectories(dir.resolve("src/iso"));
-        Files.writeString(src.resolve("Greeter.java"), "package iso;\npublic class Greeter {\n"
-                + "  public static String hello() { return \"" + version + "\"; }\n}\n");
-        Files.writeString(src.resolve("Job.java"), "package iso;\nimport dev.gantry.sdk.RemoteFunction0;\n"
-                + "public class Job {\n  public static RemoteFunction0<String> fn() { return () -> Greeter.hello(); }\n}\n");
+        Files.writeString(
+                src.resolve("Greeter.java"),
+                "package iso;\npublic class Greeter {\n" + "  public static String hello() { return \"" + version
+                        + "\"; }\n}\n");
+        Files.writeString(
+                src.resolve("Job.java"),
+                "package iso;\nimport dev.gantry.sdk.RemoteFunction0;\n"
+                        + "public class Job {\n  public static RemoteFunction0<String> fn() { return () -> Greeter.hello(); }\n}\n");
         Path out = Files.createDirectories(dir.resolve("classes"));
-        int rc = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", out.toString(), "-cp",
-                System.getProperty("java.class.path"), src.resolve("Greeter.java").toString(),
-                src.resolve("Job.java").toString());
+        int rc = ToolProvider.getSystemJavaCompiler()
+                .run(
+                        null,
+                        null,
+                        null,
+                        "-d",
+                        out.toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        src.resolve("Greeter.java").toString(),
+                        src.resolve("Job.java").toString());
         assertThat(rc).isZero();
-        URLClassLoader loader = new URLClassLoader("user-" + version, new URL[] {out.toUri().toURL()},
-                FunctionKindsTest.class.getClassLoader());
+        URLClassLoader loader = new URLClassLoader(
+                "user-" + version, new URL[] {out.toUri().toURL()}, FunctionKindsTest.class.getClassLoader());
         @SuppressWarnings("unchecked")
-        RemoteFunction0<String> fn = (RemoteFunction0<String>) loader.loadClass("iso.Job").getMethod("fn").invoke(null);
+        RemoteFunction0<String> fn = (RemoteFunction0<String>)
+                loader.loadClass("iso.Job").getMethod("fn").invoke(null);
         return fn;
     }
 
     @Test
     void aFunctionUsingAThirdPartyJarTheEndpointLacksRuns() throws Exception {
-        assertThat(get(ex.submit(KindFns.MATH3_ON_WORKER))).as("commons-math3 is not on the worker's class path")
+        assertThat(get(ex.submit(KindFns.MATH3_ON_WORKER)))
+                .as("commons-math3 is not on the worker's class path")
                 .isFalse();
         assertThat(get(ex.submit(MathFns.NEXT_PRIME, 90))).isEqualTo(97);
     }
 
     @Test
     void javaSourceIsCompiledOnTheEndpointAndACompileErrorShowsTheDiagnostics() throws Exception {
-        FunctionId ok = ex.registerSourceCode("package demo;\npublic class Sq {\n  public static long sq(long x) {"
-                + " return x * x; }\n}\n", "demo.Sq::sq");
+        FunctionId ok = ex.registerSourceCode(
+                "package demo;\npublic class Sq {\n  public static long sq(long x) {" + " return x * x; }\n}\n",
+                "demo.Sq::sq");
         assertThat(get(ex.submitToRegisteredFunction(ok, Long.class, 12L))).isEqualTo(144L);
-        FunctionId bad = ex.registerSourceCode("public class Bad {\n  public static int f() { return \"x\"; }\n}\n",
-                "Bad::f");
+        FunctionId bad =
+                ex.registerSourceCode("public class Bad {\n  public static int f() { return \"x\"; }\n}\n", "Bad::f");
         TaskExecutionFailed e = failure(ex.submitToRegisteredFunction(bad, Integer.class));
         assertThat(e.code()).isEqualTo(FailureCode.COMPILE_ERROR);
         assertThat(e.remoteStackTrace()).contains("Bad.java:2").contains("incompatible types");
@@ -166,16 +192,20 @@ class FunctionKindsTest {
     @Test
     void shellFunctionsFillPlaceholdersAppendOutputFilesAndAreKilledAtTheirWalltime() throws Exception {
         Path log = gantry.home.resolve("shell-out/run.log");
-        ShellFunction echo = new ShellFunction("echo {greeting} $GANTRY_TASK_ID; pwd; exit 3", log.toString(), null,
-                0, 1000, "greet", false);
+        ShellFunction echo = new ShellFunction(
+                "echo {greeting} $GANTRY_TASK_ID; pwd; exit 3", log.toString(), null, 0, 1000, "greet", false);
         ShellResult first = get(ex.submit(echo, Map.of("greeting", "hello")));
         ShellResult second = get(ex.submit(echo, Map.of("greeting", "again")));
         assertThat(first.returncode()).as("a non-zero exit is a result").isEqualTo(3);
         assertThat(first.exceptionName()).isEqualTo("subprocess.CalledProcessError");
-        assertThat(second.stdout()).as("the snippet is the file's last lines").startsWith("hello ").contains("\nagain ");
+        assertThat(second.stdout())
+                .as("the snippet is the file's last lines")
+                .startsWith("hello ")
+                .contains("\nagain ");
         assertThat(Files.readString(log).lines().filter(l -> l.startsWith("hello") || l.startsWith("again")))
                 .hasSize(2);
-        assertThat(client.getFunction(client.registerFunction(echo)).functionName()).isEqualTo("greet");
+        assertThat(client.getFunction(client.registerFunction(echo)).functionName())
+                .isEqualTo("greet");
 
         long start = System.nanoTime();
         ShellResult killed = get(ex.submit(new ShellFunction("sleep 30", 1, 10)));
@@ -187,8 +217,10 @@ class FunctionKindsTest {
     @Test
     void aTwoRankOpenMpiProgramRunsUnderTheLauncher() throws Exception {
         for (String tool : List.of("mpicc", "mpiexec")) {
-            assertThat(onPath(tool)).as(tool + " (OpenMPI: openmpi-bin, libopenmpi-dev) is missing; .ci/system-packages"
-                    + " installs it").isTrue();
+            assertThat(onPath(tool))
+                    .as(tool + " (OpenMPI: openmpi-bin, libopenmpi-dev) is missing; .ci/system-packages"
+                            + " installs it")
+                    .isTrue();
         }
         Path dir = Files.createTempDirectory(gantry.home, "mpi");
         Files.writeString(dir.resolve("ranks.c"), """
@@ -206,11 +238,16 @@ class FunctionKindsTest {
                   return 0;
                 }
                 """);
-        Process cc = new ProcessBuilder("mpicc", "-o", "ranks", "ranks.c").directory(dir.toFile()).inheritIO().start();
+        Process cc = new ProcessBuilder("mpicc", "-o", "ranks", "ranks.c")
+                .directory(dir.toFile())
+                .inheritIO()
+                .start();
         assertThat(cc.waitFor()).isZero();
 
-        try (ComputeExecutor mpi = ComputeExecutor.builder().client(client).endpointId(endpoint).build()) {
-            assertThatThrownBy(() -> mpi.submit(new MPIFunction("true"))).hasMessageContaining("resource specification");
+        try (ComputeExecutor mpi =
+                ComputeExecutor.builder().client(client).endpointId(endpoint).build()) {
+            assertThatThrownBy(() -> mpi.submit(new MPIFunction("true")))
+                    .hasMessageContaining("resource specification");
             mpi.resourceSpecification(Map.of("num_ranks", 2));
             ShellResult r = get(mpi.submit(new MPIFunction(dir.resolve("ranks") + "")));
             assertThat(r.returncode()).as(r.stderr()).isZero();
@@ -222,10 +259,19 @@ class FunctionKindsTest {
             assertThat(twoNodes.code()).isEqualTo(FailureCode.COULD_NOT_EXECUTE_TASK);
             assertThat(twoNodes.getMessage() + twoNodes.remoteStackTrace()).contains("asks for 2 nodes");
         }
-        SubmitRequest bad = new SubmitRequest(null, true, Map.of(client.registerFunction(new MPIFunction("true"))
-                .toString(), List.of(dev.gantry.protocol.payload.Arguments.of(List.of()).pack())), null,
-                dev.gantry.protocol.Json.mapper().readTree("{\"num_ranks\": 2, \"cores\": 4}"), null, null);
-        assertThatThrownBy(() -> client.batchRun(endpoint, bad)).isInstanceOf(GantryException.class)
+        SubmitRequest bad = new SubmitRequest(
+                null,
+                true,
+                Map.of(
+                        client.registerFunction(new MPIFunction("true")).toString(),
+                        List.of(dev.gantry.protocol.payload.Arguments.of(List.of())
+                                .pack())),
+                null,
+                dev.gantry.protocol.Json.mapper().readTree("{\"num_ranks\": 2, \"cores\": 4}"),
+                null,
+                null);
+        assertThatThrownBy(() -> client.batchRun(endpoint, bad))
+                .isInstanceOf(GantryException.class)
                 .hasMessageContaining("unknown key 'cores'")
                 .satisfies(e -> assertThat(((GantryException) e).code()).isEqualTo(ApiError.SEMANTICALLY_INVALID));
     }
@@ -240,10 +286,11 @@ class FunctionKindsTest {
     void aPythonSourceVectorRunsUnchanged() throws Exception {
         String code = "39\nst\nadd:def add(a, b):\n    return a + b\n";
         FunctionId add = client.register(new FunctionRegistration("add", code, null, null));
-        Map<String, List<String>> tasks = Map.of(add.toString(), List.of("9\n11\n[2, 3]5\n11\n{}",
-                "8\n11\n[\"x\"]13\n11\n{\"b\": \"y\"}"));
+        Map<String, List<String>> tasks =
+                Map.of(add.toString(), List.of("9\n11\n[2, 3]5\n11\n{}", "8\n11\n[\"x\"]13\n11\n{\"b\": \"y\"}"));
         List<TaskId> ids = client.batchRun(endpoint, new SubmitRequest(null, true, tasks, null, null, null, null))
-                .tasks().get(add.toString());
+                .tasks()
+                .get(add.toString());
         assertThat(awaitDone(ids.get(0)).result()).isEqualTo("11\n5");
         assertThat(awaitDone(ids.get(1)).result()).isEqualTo("11\n\"xy\"");
         PythonFunction fails = new PythonFunction("def f(x):\n    return 1 / x\n", "f");
@@ -253,7 +300,8 @@ class FunctionKindsTest {
     }
 
     private static TaskStatus awaitDone(TaskId id) {
-        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+        return await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> client.getTask(id), s -> !s.pending());
     }
 
@@ -267,11 +315,16 @@ class FunctionKindsTest {
         TaskExecutionFailed lost = failure(halted);
         assertThat(lost.code()).isEqualTo(FailureCode.WORKER_LOST);
         assertThat(lost.remoteType()).isEqualTo("WorkerLost");
-        List<TaskStatus.Attempt> attempts = client.getTask(halted.taskId()).details().attempts();
-        assertThat(attempts).as("a poison task stops after the default 2 retries, each attempt in its history")
-                .extracting(TaskStatus.Attempt::attempt).containsExactly(1, 2);
+        List<TaskStatus.Attempt> attempts =
+                client.getTask(halted.taskId()).details().attempts();
+        assertThat(attempts)
+                .as("a poison task stops after the default 2 retries, each attempt in its history")
+                .extracting(TaskStatus.Attempt::attempt)
+                .containsExactly(1, 2);
         assertThat(attempts).allMatch(a -> a.errorCode() == FailureCode.WORKER_LOST);
-        assertThat(get(ex.submit(KindFns.adder(1), 1))).as("the worker was replaced").isEqualTo(2);
+        assertThat(get(ex.submit(KindFns.adder(1), 1)))
+                .as("the worker was replaced")
+                .isEqualTo(2);
     }
 
     @Test
@@ -291,10 +344,14 @@ class FunctionKindsTest {
         String tail = "\"]}}";
         String body = head + "x".repeat(10_000_001 - head.length() - tail.length()) + tail;
         assertThat(body.length()).isEqualTo(10_000_001);
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(creds.serviceUrl() + "/v3/endpoints/" + endpoint + "/submit"))
-                .header("Authorization", "Bearer " + creds.token()).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(creds.serviceUrl() + "/v3/endpoints/" + endpoint + "/submit"))
+                                .header("Authorization", "Bearer " + creds.token())
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(413);
         assertThat(r.body()).contains("TASK_PAYLOAD_TOO_LARGE");
 
@@ -307,32 +364,45 @@ class FunctionKindsTest {
 
     @Test
     void anEndpointRefusesFunctionsAndArgumentsOfAKindItDoesNotAllowBeforeDecodingThem() throws Exception {
-        try (ComputeExecutor s = ComputeExecutor.builder().client(client).endpointId(strict).build();
-                ComputeExecutor sNative = ComputeExecutor.builder().client(client).endpointId(strict)
-                        .javaSerialization(true).build()) {
-            FunctionId source = s.registerSourceCode("public class One {\n  public static int f() { return 1; }\n}\n",
-                    "One::f");
+        try (ComputeExecutor s = ComputeExecutor.builder()
+                        .client(client)
+                        .endpointId(strict)
+                        .build();
+                ComputeExecutor sNative = ComputeExecutor.builder()
+                        .client(client)
+                        .endpointId(strict)
+                        .javaSerialization(true)
+                        .build()) {
+            FunctionId source =
+                    s.registerSourceCode("public class One {\n  public static int f() { return 1; }\n}\n", "One::f");
             TaskExecutionFailed e = failure(s.submitToRegisteredFunction(source, Integer.class));
             assertThat(e.code()).isEqualTo(FailureCode.SERIALIZER_NOT_ALLOWED);
             assertThat(e.getMessage() + e.remoteStackTrace()).contains("'js'");
-            TaskExecutionFailed py = failure(s.submit(new PythonFunction("def two():\n    return 2\n", "two"),
-                    Integer.class));
+            TaskExecutionFailed py =
+                    failure(s.submit(new PythonFunction("def two():\n    return 2\n", "two"), Integer.class));
             assertThat(py.code()).isEqualTo(FailureCode.SERIALIZER_NOT_ALLOWED);
             TaskExecutionFailed nat = failure(sNative.submit(KindFns.adder(1), 1));
             assertThat(nat.code()).isEqualTo(FailureCode.SERIALIZER_NOT_ALLOWED);
             assertThat(nat.getMessage() + nat.remoteStackTrace()).contains("'jn'");
-            assertThat(get(s.submit(KindFns.adder(1), 1))).as("JSON arguments pass").isEqualTo(2);
-            assertThat(get(s.submit(new ShellFunction("echo allowed"))).stdout()).isEqualTo("allowed\n");
+            assertThat(get(s.submit(KindFns.adder(1), 1)))
+                    .as("JSON arguments pass")
+                    .isEqualTo(2);
+            assertThat(get(s.submit(new ShellFunction("echo allowed"))).stdout())
+                    .isEqualTo("allowed\n");
         }
     }
 
     @Test
     void javaNativeSerializationCarriesWhatJsonCannotWhereBothEndsOptIn() throws Exception {
         KindFns.Opaque value = new KindFns.Opaque(21);
-        assertThatThrownBy(() -> ex.submit(KindFns.DOUBLE_OPAQUE, value)).as("JSON cannot carry it")
+        assertThatThrownBy(() -> ex.submit(KindFns.DOUBLE_OPAQUE, value))
+                .as("JSON cannot carry it")
                 .isInstanceOf(RuntimeException.class);
-        try (ComputeExecutor nat = ComputeExecutor.builder().client(client).endpointId(endpoint)
-                .javaSerialization(true).build()) {
+        try (ComputeExecutor nat = ComputeExecutor.builder()
+                .client(client)
+                .endpointId(endpoint)
+                .javaSerialization(true)
+                .build()) {
             assertThat(get(nat.submit(KindFns.DOUBLE_OPAQUE, value))).isEqualTo(new KindFns.Opaque(42));
             assertThat(get(nat.submit(KindFns.adder(1), 1))).isEqualTo(2);
         }

@@ -43,11 +43,16 @@ final class GantryProcesses implements AutoCloseable {
 
     /** As {@link #startIn}, with {@code env} added to the process's environment. */
     Process startWith(Path gantryHome, Map<String, String> env, String log, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(), "-cp",
-                gantryClassPath(), Main.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElseThrow(),
+                "-cp",
+                gantryClassPath(),
+                Main.class.getName()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve(log).toFile()));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(
+                        ProcessBuilder.Redirect.appendTo(home.resolve(log).toFile()));
         pb.environment().putAll(backend.environment());
         pb.environment().putAll(env);
         pb.environment().put("GANTRY_HOME", gantryHome.toString());
@@ -105,7 +110,8 @@ final class GantryProcesses implements AutoCloseable {
         String log = "cli-" + System.nanoTime() + ".log";
         Process p = start(log, args);
         if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new AssertionError("gantry " + String.join(" ", args) + " failed:\n" + Files.readString(home.resolve(log)));
+            throw new AssertionError(
+                    "gantry " + String.join(" ", args) + " failed:\n" + Files.readString(home.resolve(log)));
         }
         return Files.readString(home.resolve(log));
     }
@@ -113,7 +119,10 @@ final class GantryProcesses implements AutoCloseable {
     /** Waits for a line matching {@code regex} in a log and returns its first group. */
     String await(String log, String regex, Duration within) {
         Pattern p = Pattern.compile(regex);
-        return org.awaitility.Awaitility.await().atMost(within).pollInterval(Duration.ofMillis(50)).until(() -> find(log, p), Optional::isPresent)
+        return org.awaitility.Awaitility.await()
+                .atMost(within)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> find(log, p), Optional::isPresent)
                 .orElseThrow();
     }
 
@@ -128,10 +137,14 @@ final class GantryProcesses implements AutoCloseable {
 
     /** Copies the processes' logs to {@code target/it-logs/<home>/}, for reading after a failure. */
     private void keepLogs() throws IOException {
-        Path to = Files.createDirectories(Path.of("target", "it-logs", home.getFileName().toString()));
+        Path to = Files.createDirectories(
+                Path.of("target", "it-logs", home.getFileName().toString()));
         try (Stream<Path> all = Files.walk(home)) {
-            for (Path f : all.filter(p -> p.getFileName().toString().endsWith(".log")).toList()) {
-                Files.copy(f, to.resolve(home.relativize(f).toString().replace('/', '_')),
+            for (Path f :
+                    all.filter(p -> p.getFileName().toString().endsWith(".log")).toList()) {
+                Files.copy(
+                        f,
+                        to.resolve(home.relativize(f).toString().replace('/', '_')),
                         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }

@@ -18,48 +18,91 @@ class ModuleRulesTest {
 
     @BeforeAll
     static void load() {
-        main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        main = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.gantry");
     }
 
     @Test
     void theProtocolDependsOnNoOtherModule() {
-        noClasses().that().resideInAPackage("dev.gantry.protocol..").should().dependOnClassesThat()
-                .resideInAnyPackage("dev.gantry.client..", "dev.gantry.broker..", "dev.gantry.service..",
-                        "dev.gantry.worker..", "dev.gantry.engines..", "dev.gantry.endpoint..", "dev.gantry.sdk..",
-                        "dev.gantry.cli..", "dev.gantry.bench..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.gantry.protocol..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.gantry.client..",
+                        "dev.gantry.broker..",
+                        "dev.gantry.service..",
+                        "dev.gantry.worker..",
+                        "dev.gantry.engines..",
+                        "dev.gantry.endpoint..",
+                        "dev.gantry.sdk..",
+                        "dev.gantry.cli..",
+                        "dev.gantry.bench..")
                 .check(main);
     }
 
     @Test
     void nothingButTheCliAndTheBenchmarksDependsOnTheSdk() {
-        noClasses().that().resideOutsideOfPackages("dev.gantry.sdk..", "dev.gantry.cli..", "dev.gantry.bench..")
-                .should().dependOnClassesThat().resideInAPackage("dev.gantry.sdk..").check(main);
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("dev.gantry.sdk..", "dev.gantry.cli..", "dev.gantry.bench..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.gantry.sdk..")
+                .check(main);
     }
 
     @Test
     void theServiceNeverDependsOnEndpointCode() {
-        noClasses().that().resideInAPackage("dev.gantry.service..").should().dependOnClassesThat()
-                .resideInAnyPackage("dev.gantry.endpoint..", "dev.gantry.engines..", "dev.gantry.worker..",
-                        "dev.gantry.client..", "dev.gantry.cli..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.gantry.service..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.gantry.endpoint..",
+                        "dev.gantry.engines..",
+                        "dev.gantry.worker..",
+                        "dev.gantry.client..",
+                        "dev.gantry.cli..")
                 .check(main);
     }
 
     @Test
     void theWorkerDependsOnTheProtocolAlone() {
-        noClasses().that().resideInAPackage("dev.gantry.worker..").should().dependOnClassesThat()
-                .resideInAnyPackage("dev.gantry.client..", "dev.gantry.broker..", "dev.gantry.service..",
-                        "dev.gantry.engines..", "dev.gantry.endpoint..", "dev.gantry.cli..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.gantry.worker..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.gantry.client..",
+                        "dev.gantry.broker..",
+                        "dev.gantry.service..",
+                        "dev.gantry.engines..",
+                        "dev.gantry.endpoint..",
+                        "dev.gantry.cli..")
                 .check(main);
     }
 
     @Test
     void enginesAndEndpointsKnowNothingOfTheServiceOrTheCli() {
-        noClasses().that().resideInAnyPackage("dev.gantry.engines..", "dev.gantry.endpoint..", "dev.gantry.broker..",
-                "dev.gantry.client..").should().dependOnClassesThat()
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "dev.gantry.engines..", "dev.gantry.endpoint..", "dev.gantry.broker..", "dev.gantry.client..")
+                .should()
+                .dependOnClassesThat()
                 .resideInAnyPackage("dev.gantry.service..", "dev.gantry.cli..")
                 .check(main);
-        noClasses().that().resideInAPackage("dev.gantry.engines..").should().dependOnClassesThat()
-                .resideInAPackage("dev.gantry.endpoint..").check(main);
+        noClasses()
+                .that()
+                .resideInAPackage("dev.gantry.engines..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.gantry.endpoint..")
+                .check(main);
     }
 }

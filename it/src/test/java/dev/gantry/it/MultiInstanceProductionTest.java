@@ -11,6 +11,7 @@ import dev.gantry.protocol.api.TaskStatus;
 import dev.gantry.sdk.Client;
 import dev.gantry.sdk.ComputeExecutor;
 import dev.gantry.sdk.ComputeFuture;
+import dev.gantry.service.TestBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import dev.gantry.service.TestBackend;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,8 +31,10 @@ class MultiInstanceProductionTest {
 
     @Test
     void anEndpointOnAServesAClientOnBAndSurvivesTheDeathOfA() throws Exception {
-        assertThat(TestBackend.production()).as("this test needs PostgreSQL and RabbitMQ: it runs in Maven's"
-                + " production-backends execution (mvn verify), not alone with -Dtest").isTrue();
+        assertThat(TestBackend.production())
+                .as("this test needs PostgreSQL and RabbitMQ: it runs in Maven's"
+                        + " production-backends execution (mvn verify), not alone with -Dtest")
+                .isTrue();
         try (GantryProcesses g = new GantryProcesses()) {
             Path homeA = Files.createDirectories(g.home.resolve("a"));
             Path homeB = Files.createDirectories(g.home.resolve("b"));
@@ -43,8 +45,10 @@ class MultiInstanceProductionTest {
 
             g.run("endpoint", "configure", "multi", "--engine", "thread", "--max-workers", "2");
             Path config = g.home.resolve("endpoints/multi/config.yaml");
-            Files.writeString(config, Files.readString(config).replace("heartbeat_period: 30", "heartbeat_period: 1")
-                    + "service_urls: [" + urlA + ", " + urlB + "]\n");
+            Files.writeString(
+                    config,
+                    Files.readString(config).replace("heartbeat_period: 30", "heartbeat_period: 1") + "service_urls: ["
+                            + urlA + ", " + urlB + "]\n");
             Files.copy(homeA.resolve("credentials.json"), g.home.resolve("credentials.json"));
             g.start("endpoint.log", "endpoint", "start", "multi");
             EndpointId id = EndpointId.of(g.await("endpoint.log", ">>> Endpoint ID: (\\S+)", Duration.ofSeconds(60)));
@@ -53,11 +57,13 @@ class MultiInstanceProductionTest {
             GantryHome.Credentials onB = new GantryHome(homeB).readCredentials().orElseThrow();
             Client client = new Client(onB.serviceUrl(), onB.token());
             List<ComputeFuture<Integer>> futures = new ArrayList<>();
-            try (ComputeExecutor ex = ComputeExecutor.builder().client(client).endpointId(id).build()) {
+            try (ComputeExecutor ex =
+                    ComputeExecutor.builder().client(client).endpointId(id).build()) {
                 for (int i = 0; i < TASKS; i++) {
                     futures.add(ex.submit(ItFns.SLEEPY, i, 2L));
                 }
-                await().atMost(Duration.ofSeconds(60)).until(() -> futures.stream().filter(f -> f.isDone()).count() >= 300);
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> futures.stream().filter(f -> f.isDone()).count() >= 300);
                 long doneBeforeKill = futures.stream().filter(f -> f.isDone()).count();
                 a.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 System.out.printf("killed instance A after %d of %d results%n", doneBeforeKill, TASKS);
@@ -75,7 +81,8 @@ class MultiInstanceProductionTest {
             }
             assertThat(stored).hasSize(TASKS);
             assertThat(stored.values()).allMatch(s -> s.status().equals("success"));
-            assertThat(stored.values().stream().map(TaskStatus::result).distinct()).hasSize(TASKS);
+            assertThat(stored.values().stream().map(TaskStatus::result).distinct())
+                    .hasSize(TASKS);
         }
     }
 }

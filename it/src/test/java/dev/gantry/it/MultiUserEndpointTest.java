@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gantry.client.ServiceClient;
 import dev.gantry.it.fixtures.MultiUserFns;
-import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.ApiError;
+import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
@@ -74,10 +74,13 @@ class MultiUserEndpointTest {
     static EndpointId startManager(String name, String extraConfig) throws Exception {
         gantry.run("endpoint", "configure", name, "--multi-user");
         Path dir = gantry.home.resolve("endpoints/" + name);
-        String config = Files.readString(dir.resolve("config.yaml")).replace("heartbeat_period: 30", "heartbeat_period: 1")
+        String config = Files.readString(dir.resolve("config.yaml"))
+                .replace("heartbeat_period: 30", "heartbeat_period: 1")
                 .replace("mu_child_ep_grace_period_s: 30", "mu_child_ep_grace_period_s: 5");
-        Files.writeString(dir.resolve("config.yaml"), config + "user_endpoint_classpath: " + classpath + "/*\n"
-                + "user_endpoint_jvm_options: [-XX:+UseSerialGC, -Xshare:auto]\n" + extraConfig);
+        Files.writeString(
+                dir.resolve("config.yaml"),
+                config + "user_endpoint_classpath: " + classpath + "/*\n"
+                        + "user_endpoint_jvm_options: [-XX:+UseSerialGC, -Xshare:auto]\n" + extraConfig);
         Files.writeString(dir.resolve("user_config_template.yaml.j2"), """
                 heartbeat_period: 1
                 idle_heartbeats_soft: {{ idle|default(60) }}
@@ -159,7 +162,10 @@ class MultiUserEndpointTest {
             if (!Files.exists(src)) {
                 continue;
             }
-            Path to = dir.resolve(String.format("%03d-", i++) + (Files.isDirectory(src) ? "classes.jar" : src.getFileName().toString()));
+            Path to = dir.resolve(String.format("%03d-", i++)
+                    + (Files.isDirectory(src)
+                            ? "classes.jar"
+                            : src.getFileName().toString()));
             if (Files.isDirectory(src)) {
                 jar(src, to);
             } else {
@@ -171,9 +177,11 @@ class MultiUserEndpointTest {
     }
 
     private static void jar(Path classes, Path to) throws IOException {
-        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(to)); Stream<Path> all = Files.walk(classes)) {
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(to));
+                Stream<Path> all = Files.walk(classes)) {
             for (Path f : all.filter(Files::isRegularFile).toList()) {
-                out.putNextEntry(new java.util.jar.JarEntry(classes.relativize(f).toString()));
+                out.putNextEntry(
+                        new java.util.jar.JarEntry(classes.relativize(f).toString()));
                 Files.copy(f, out);
                 out.closeEntry();
             }
@@ -181,13 +189,17 @@ class MultiUserEndpointTest {
     }
 
     static Client clientOf(String username) {
-        Issued i = new ServiceClient(admin.serviceUrl(), admin.token()).post("/v3/identities",
-                Map.of("username", username), Issued.class);
+        Issued i = new ServiceClient(admin.serviceUrl(), admin.token())
+                .post("/v3/identities", Map.of("username", username), Issued.class);
         return new Client(admin.serviceUrl(), i.token());
     }
 
     static ComputeExecutor executor(Client c, Map<String, ?> userConfig) {
-        return ComputeExecutor.builder().client(c).endpointId(manager).userEndpointConfig(userConfig).build();
+        return ComputeExecutor.builder()
+                .client(c)
+                .endpointId(manager)
+                .userEndpointConfig(userConfig)
+                .build();
     }
 
     /** The pid in the daemon.pid of {@code account}'s user endpoint of the manager. */
@@ -202,9 +214,11 @@ class MultiUserEndpointTest {
             return Optional.empty();
         }
         try (Stream<Path> dirs = Files.list(eps)) {
-            for (Path d : dirs.filter(p -> p.getFileName().toString().startsWith("uep." + manager + ".")).toList()) {
+            for (Path d : dirs.filter(p -> p.getFileName().toString().startsWith("uep." + manager + "."))
+                    .toList()) {
                 Path pid = d.resolve("daemon.pid");
-                if (Files.exists(pid) && Files.readString(d.resolve("config.yaml")).contains(configText)) {
+                if (Files.exists(pid)
+                        && Files.readString(d.resolve("config.yaml")).contains(configText)) {
                     long n = Long.parseLong(Files.readString(pid).trim());
                     if (ProcessHandle.of(n).map(ProcessHandle::isAlive).orElse(false)) {
                         return Optional.of(n);
@@ -238,12 +252,13 @@ class MultiUserEndpointTest {
     static List<String> openFiles(long pid) throws IOException {
         try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
             return fds.map(fd -> {
-                try {
-                    return Files.readSymbolicLink(fd).toString();
-                } catch (IOException e) {
-                    return "";
-                }
-            }).toList();
+                        try {
+                            return Files.readSymbolicLink(fd).toString();
+                        } catch (IOException e) {
+                            return "";
+                        }
+                    })
+                    .toList();
         }
     }
 
@@ -271,14 +286,18 @@ class MultiUserEndpointTest {
         Process p = new ProcessBuilder("id", "-G", account).start();
         String out = new String(p.getInputStream().readAllBytes()).strip();
         p.waitFor(10, TimeUnit.SECONDS);
-        return String.join(" ", new TreeSet<>(List.of(out.split(" "))).stream()
-                .sorted(Comparator.comparingInt(Integer::parseInt)).toList());
+        return String.join(
+                " ",
+                new TreeSet<>(List.of(out.split(" ")))
+                        .stream()
+                                .sorted(Comparator.comparingInt(Integer::parseInt))
+                                .toList());
     }
 
     @Test
     void twoIdentitiesGetTwoUserEndpointsRunningAsTheirAccountsWithPrivilegesDropped() throws Exception {
-        Map<String, Client> clients = Map.of("gantry-alice", clientOf("alice@example.org"),
-                "gantry-bob", clientOf("bob@example.org"));
+        Map<String, Client> clients =
+                Map.of("gantry-alice", clientOf("alice@example.org"), "gantry-bob", clientOf("bob@example.org"));
         for (Map.Entry<String, Client> e : clients.entrySet()) {
             String account = e.getKey();
             String answer;
@@ -290,7 +309,8 @@ class MultiUserEndpointTest {
             assertThat(f[0]).as("the task's uids").isEqualTo("Uid: " + uid + " " + uid + " " + uid + " " + uid);
             Path file = Path.of(f[1]);
             assertThat(Files.getOwner(file).getName()).isEqualTo(account);
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                    .isEqualTo("rw-------");
             assertThat(f[3]).isEqualTo(System.getProperty("java.version") + "/0.1.0");
 
             long pid = userEndpointPid(account).orElseThrow(() -> new AssertionError("no user endpoint of " + account));
@@ -304,25 +324,41 @@ class MultiUserEndpointTest {
             assertThat(st.get("CapPrm")).isEqualTo("0000000000000000");
             assertThat(st.get("CapBnd")).isEqualTo("0000000000000000");
             assertThat(st.get("Umask")).isEqualTo("0077");
-            assertThat(environmentNames(pid)).containsExactlyInAnyOrder("HOME", "USER", "PATH", "SITE_SCRATCH",
-                    "GANTRY_USER_JAVA_VERSION", "GANTRY_USER_SDK_VERSION");
+            assertThat(environmentNames(pid))
+                    .containsExactlyInAnyOrder(
+                            "HOME",
+                            "USER",
+                            "PATH",
+                            "SITE_SCRATCH",
+                            "GANTRY_USER_JAVA_VERSION",
+                            "GANTRY_USER_SDK_VERSION");
             assertThat(environ(pid, "HOME")).isEqualTo("/home/" + account);
-            assertThat(openFiles(pid)).as("no descriptor of the manager's files").noneMatch(target -> target.startsWith(gantry.home.toString()));
+            assertThat(openFiles(pid))
+                    .as("no descriptor of the manager's files")
+                    .noneMatch(target -> target.startsWith(gantry.home.toString()));
             assertThat(environ(pid, "USER")).isEqualTo(account);
             Path uepDir = Path.of("/home", account, ".gantry", "endpoints");
             try (Stream<Path> dirs = Files.list(uepDir)) {
-                Path d = dirs.filter(p -> p.getFileName().toString().startsWith("uep." + manager)).findFirst().orElseThrow();
+                Path d = dirs.filter(p -> p.getFileName().toString().startsWith("uep." + manager))
+                        .findFirst()
+                        .orElseThrow();
                 assertThat(Files.getOwner(d).getName()).isEqualTo(account);
-                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(d))).isEqualTo("rwx------");
-                assertThat(Files.readString(d.resolve("config.yaml"))).contains(
-                        "display_name: " + (account.equals("gantry-alice") ? "gpu-" : "cpu-") + account);
-                assertThat(d.resolve("setup-ran")).as("endpoint_setup ran as the account").hasContent(account);
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(d)))
+                        .isEqualTo("rwx------");
+                assertThat(Files.readString(d.resolve("config.yaml")))
+                        .contains("display_name: " + (account.equals("gantry-alice") ? "gpu-" : "cpu-") + account);
+                assertThat(d.resolve("setup-ran"))
+                        .as("endpoint_setup ran as the account")
+                        .hasContent(account);
                 assertThat(Files.getOwner(d.resolve("setup-ran")).getName()).isEqualTo(account);
             }
         }
         assertThat(userEndpointPid("gantry-alice")).isNotEqualTo(userEndpointPid("gantry-bob"));
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gantry.run("endpoint", "status", "site"),
-                out -> out.matches("(?s).*endpoint manager: [2-9] user endpoints running.*"));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> gantry.run("endpoint", "status", "site"),
+                        out -> out.matches("(?s).*endpoint manager: [2-9] user endpoints running.*"));
     }
 
     @Test
@@ -333,41 +369,61 @@ class MultiUserEndpointTest {
                 "mallory@nowhere.org", "is not mapped to a local account",
                 "homeless@example.org", "cannot create its user endpoint's directory in /nonexistent");
         ProcessHandle managerProcess = gantry.process("manager.log").toHandle();
-        Set<Long> before = managerProcess.descendants().map(ProcessHandle::pid).collect(java.util.stream.Collectors.toSet());
+        Set<Long> before =
+                managerProcess.descendants().map(ProcessHandle::pid).collect(java.util.stream.Collectors.toSet());
         for (Map.Entry<String, String> e : reasons.entrySet()) {
             Client c = clientOf(e.getKey());
             try (ComputeExecutor ex = executor(c, Map.of())) {
-                assertThatThrownBy(() -> ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS))
-                        .isInstanceOf(ExecutionException.class).cause().isInstanceOf(GantryException.class)
+                assertThatThrownBy(() ->
+                                ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS))
+                        .isInstanceOf(ExecutionException.class)
+                        .cause()
+                        .isInstanceOf(GantryException.class)
                         .hasMessageContaining(e.getValue())
-                        .satisfies(t -> assertThat(((GantryException) t).code()).isEqualTo(ApiError.USER_ENDPOINT_START_FAILED));
+                        .satisfies(t -> assertThat(((GantryException) t).code())
+                                .isEqualTo(ApiError.USER_ENDPOINT_START_FAILED));
             }
         }
         // the homeless account's user endpoint ran only to say why it cannot; nothing stays running
-        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(managerProcess.descendants()
-                .map(ProcessHandle::pid)).as("nothing left running").allMatch(before::contains));
-        assertThat(Files.readString(gantry.home.resolve("manager.log"))).contains("refused uid 0 for root")
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(managerProcess.descendants().map(ProcessHandle::pid))
+                        .as("nothing left running")
+                        .allMatch(before::contains));
+        assertThat(Files.readString(gantry.home.resolve("manager.log")))
+                .contains("refused uid 0 for root")
                 .contains("no identity mapping rule matched");
-        assertThat(Path.of("/root/.gantry/endpoints")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> {
-            try (Stream<Path> s = Files.list(p)) {
-                assertThat(s.filter(d -> d.getFileName().toString().startsWith("uep." + manager))).isEmpty();
-            }
-        });
+        assertThat(Path.of("/root/.gantry/endpoints"))
+                .satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> {
+                    try (Stream<Path> s = Files.list(p)) {
+                        assertThat(s.filter(d -> d.getFileName().toString().startsWith("uep." + manager)))
+                                .isEmpty();
+                    }
+                });
     }
 
     @Test
     void aSchemaViolationOrAFailedSetupReachesTheSubmitterAsTheEndpointsReason() throws Exception {
         Client c = clientOf("alice@example.org");
-        Map<Map<String, ?>, String> reasons = Map.of(Map.of("max_workers", 99), "max_workers",
-                Map.of("max_workers", "x\nallowed_serializers: []"), "max_workers",
-                Map.of("parent_config", "x"), "parent_config",
-                Map.of("setup_exit", 3), "endpoint_setup exited with code 3");
+        Map<Map<String, ?>, String> reasons = Map.of(
+                Map.of("max_workers", 99),
+                "max_workers",
+                Map.of("max_workers", "x\nallowed_serializers: []"),
+                "max_workers",
+                Map.of("parent_config", "x"),
+                "parent_config",
+                Map.of("setup_exit", 3),
+                "endpoint_setup exited with code 3");
         for (Map.Entry<Map<String, ?>, String> bad : reasons.entrySet()) {
             try (ComputeExecutor ex = executor(c, bad.getKey())) {
-                assertThatThrownBy(() -> ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS))
-                        .cause().isInstanceOf(GantryException.class).hasMessageContaining("could not start your user endpoint")
+                assertThatThrownBy(() ->
+                                ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS))
+                        .cause()
+                        .isInstanceOf(GantryException.class)
+                        .hasMessageContaining("could not start your user endpoint")
                         .hasMessageContaining(bad.getValue())
-                        .satisfies(t -> assertThat(((GantryException) t).code()).isEqualTo(ApiError.USER_ENDPOINT_START_FAILED));
+                        .satisfies(t -> assertThat(((GantryException) t).code())
+                                .isEqualTo(ApiError.USER_ENDPOINT_START_FAILED));
             }
         }
     }
@@ -380,26 +436,38 @@ class MultiUserEndpointTest {
         Client alice = clientOf("alice@example.org");
         String aliceUid = "Uid: " + uid("gantry-alice") + " ";
         Map<String, ?> otherList = Map.of("allowed", List.of(FunctionId.random().toString()));
-        try (ComputeExecutor ex = ComputeExecutor.builder().client(alice).endpointId(guarded)
-                .userEndpointConfig(otherList).build()) {
+        try (ComputeExecutor ex = ComputeExecutor.builder()
+                .client(alice)
+                .endpointId(guarded)
+                .userEndpointConfig(otherList)
+                .build()) {
             // her own copy of the function is another function: refused before anything starts
-            assertThatThrownBy(() -> ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS))
-                    .cause().isInstanceOf(GantryException.class).hasMessageContaining("allowed_functions")
-                    .satisfies(t -> assertThat(((GantryException) t).code()).isEqualTo(ApiError.FUNCTION_NOT_PERMITTED));
-            assertThat(guardedProcess.descendants()).as("no user endpoint started").isEmpty();
+            assertThatThrownBy(
+                            () -> ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS))
+                    .cause()
+                    .isInstanceOf(GantryException.class)
+                    .hasMessageContaining("allowed_functions")
+                    .satisfies(
+                            t -> assertThat(((GantryException) t).code()).isEqualTo(ApiError.FUNCTION_NOT_PERMITTED));
+            assertThat(guardedProcess.descendants())
+                    .as("no user endpoint started")
+                    .isEmpty();
             // the offered one runs, although her values name another list: the manager's replaces it
-            assertThat(ex.submitToRegisteredFunction(offered, String.class, shared.toString()).get(60, TimeUnit.SECONDS))
+            assertThat(ex.submitToRegisteredFunction(offered, String.class, shared.toString())
+                            .get(60, TimeUnit.SECONDS))
                     .startsWith(aliceUid);
         }
         // under a manager without a list, the template's is the user endpoint's own, and it alone refuses
         try (ComputeExecutor ex = executor(alice, Map.of("allowed", List.of(offered.toString())))) {
             var own = ex.submit(MultiUserFns.WHO, shared.toString());
-            assertThatThrownBy(() -> own.get(60, TimeUnit.SECONDS)).cause()
+            assertThatThrownBy(() -> own.get(60, TimeUnit.SECONDS))
+                    .cause()
                     .isInstanceOfSatisfying(dev.gantry.sdk.TaskExecutionFailed.class, e -> {
                         assertThat(e.code()).isEqualTo(FailureCode.FUNCTION_NOT_ALLOWED);
                         assertThat(e.remoteStackTrace()).contains("is not permitted on endpoint");
                     });
-            assertThat(ex.submitToRegisteredFunction(offered, String.class, shared.toString()).get(60, TimeUnit.SECONDS))
+            assertThat(ex.submitToRegisteredFunction(offered, String.class, shared.toString())
+                            .get(60, TimeUnit.SECONDS))
                     .startsWith(aliceUid);
         }
     }
@@ -412,47 +480,76 @@ class MultiUserEndpointTest {
         try (ComputeExecutor ex = executor(c, cfg)) {
             ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS);
             first = userEndpointPid("gantry-bob", "idle_heartbeats_soft: 2").orElseThrow();
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(first).isEmpty()
-                    || !ProcessHandle.of(first).get().isAlive());
-            assertThat(ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS)).startsWith("Uid: "
-                    + uid("gantry-bob"));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> ProcessHandle.of(first).isEmpty()
+                            || !ProcessHandle.of(first).get().isAlive());
+            assertThat(ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS))
+                    .startsWith("Uid: " + uid("gantry-bob"));
         }
-        assertThat(userEndpointPid("gantry-bob", "idle_heartbeats_soft: 2")).isPresent().get().isNotEqualTo(first);
+        assertThat(userEndpointPid("gantry-bob", "idle_heartbeats_soft: 2"))
+                .isPresent()
+                .get()
+                .isNotEqualTo(first);
     }
 
     @Test
     void aPersonalManagerRunAsAnOrdinaryAccountServesItsOwnerOnly() throws Exception {
-        Issued owner = new ServiceClient(admin.serviceUrl(), admin.token()).post("/v3/identities",
-                Map.of("username", "mgr@example.org"), Issued.class);
+        Issued owner = new ServiceClient(admin.serviceUrl(), admin.token())
+                .post("/v3/identities", Map.of("username", "mgr@example.org"), Issued.class);
         Path home = Files.createTempDirectory("gantry-mu-personal-");
         Process manager = null;
         try {
             new GantryHome(home).writeCredentials(new GantryHome.Credentials(admin.serviceUrl(), owner.token()));
             chown(home, "gantry-mgr");
             String java = ProcessHandle.current().info().command().orElseThrow();
-            List<String> asMgr = List.of("setpriv", "--reuid=gantry-mgr", "--regid=gantry-mgr", "--init-groups", "--",
-                    "env", "GANTRY_HOME=" + home, java, "-cp", classpath + "/*", "dev.gantry.cli.Main", "endpoint");
-            Process configure = new ProcessBuilder(concat(asMgr, "configure", "personal", "--manager")).inheritIO().start();
-            assertThat(configure.waitFor(60, TimeUnit.SECONDS) && configure.exitValue() == 0).isTrue();
+            List<String> asMgr = List.of(
+                    "setpriv",
+                    "--reuid=gantry-mgr",
+                    "--regid=gantry-mgr",
+                    "--init-groups",
+                    "--",
+                    "env",
+                    "GANTRY_HOME=" + home,
+                    java,
+                    "-cp",
+                    classpath + "/*",
+                    "dev.gantry.cli.Main",
+                    "endpoint");
+            Process configure = new ProcessBuilder(concat(asMgr, "configure", "personal", "--manager"))
+                    .inheritIO()
+                    .start();
+            assertThat(configure.waitFor(60, TimeUnit.SECONDS) && configure.exitValue() == 0)
+                    .isTrue();
             Path cfg = home.resolve("endpoints/personal/config.yaml");
-            Files.writeString(cfg, Files.readString(cfg).replace("heartbeat_period: 30", "heartbeat_period: 1")
-                    + "user_endpoint_classpath: " + classpath + "/*\n");
+            Files.writeString(
+                    cfg,
+                    Files.readString(cfg).replace("heartbeat_period: 30", "heartbeat_period: 1")
+                            + "user_endpoint_classpath: " + classpath + "/*\n");
             Path log = gantry.home.resolve("personal-manager.log");
-            manager = new ProcessBuilder(concat(asMgr, "start", "personal")).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            manager = new ProcessBuilder(concat(asMgr, "start", "personal"))
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             EndpointId personal = gantry.endpointId("personal-manager.log", Duration.ofSeconds(60));
             assertThat(Files.readString(log)).contains("personal, as uid " + uid("gantry-mgr"));
 
             Client mine = new Client(admin.serviceUrl(), owner.token());
-            try (ComputeExecutor ex = ComputeExecutor.builder().client(mine).endpointId(personal).build()) {
+            try (ComputeExecutor ex =
+                    ComputeExecutor.builder().client(mine).endpointId(personal).build()) {
                 assertThat(ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS))
                         .startsWith("Uid: " + uid("gantry-mgr") + " ");
             }
-            try (ComputeExecutor ex = ComputeExecutor.builder().client(clientOf("alice@example.org"))
-                    .endpointId(personal).build()) {
-                assertThatThrownBy(() -> ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS))
-                        .cause().isInstanceOf(GantryException.class)
-                        .satisfies(t -> assertThat(((GantryException) t).code()).isEqualTo(ApiError.ENDPOINT_NOT_FOUND));
+            try (ComputeExecutor ex = ComputeExecutor.builder()
+                    .client(clientOf("alice@example.org"))
+                    .endpointId(personal)
+                    .build()) {
+                assertThatThrownBy(() ->
+                                ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS))
+                        .cause()
+                        .isInstanceOf(GantryException.class)
+                        .satisfies(
+                                t -> assertThat(((GantryException) t).code()).isEqualTo(ApiError.ENDPOINT_NOT_FOUND));
             }
         } finally {
             if (manager != null) {
@@ -471,16 +568,26 @@ class MultiUserEndpointTest {
         Client trudy = clientOf("trudy@nowhere.org");
         try {
             try (ComputeExecutor ex = executor(trudy, Map.of())) {
-                assertThatThrownBy(() -> ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS))
-                        .cause().hasMessageContaining("is not mapped");
+                assertThatThrownBy(() ->
+                                ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS))
+                        .cause()
+                        .hasMessageContaining("is not mapped");
             }
-            Files.writeString(mapping, MAPPING.replace("\"mappings\": [", "\"mappings\": [\n   {\"source\": \"{username}\","
-                    + " \"match\": \"trudy@nowhere.org\", \"output\": \"gantry-bob\", \"literal\": true},"));
+            Files.writeString(
+                    mapping,
+                    MAPPING.replace(
+                            "\"mappings\": [",
+                            "\"mappings\": [\n   {\"source\": \"{username}\","
+                                    + " \"match\": \"trudy@nowhere.org\", \"output\": \"gantry-bob\", \"literal\": true},"));
             assertThat(Files.readString(mapping)).contains("trudy");
-            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptions()
                     .until(() -> {
                         try (ComputeExecutor ex = executor(trudy, Map.of())) {
-                            return ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS)
+                            return ex.submit(MultiUserFns.WHO, shared.toString())
+                                    .get(60, TimeUnit.SECONDS)
                                     .startsWith("Uid: " + uid("gantry-bob") + " ");
                         }
                     });
@@ -489,13 +596,17 @@ class MultiUserEndpointTest {
             Files.writeString(mapping, "[{\"DATA_TYPE\": \"expression_identity_mapping#1.0.0\", \"mappings\": [");
             // each new user endpoint is mapped again; the manager looks at the file at most once a second
             int[] workers = {2};
-            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                try (ComputeExecutor ex = executor(trudy, Map.of("max_workers", workers[0]++))) {
-                    assertThat(ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS))
-                            .startsWith("Uid: " + uid("gantry-bob") + " ");
-                }
-                return keptRules(log) > kept;
-            });
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        try (ComputeExecutor ex = executor(trudy, Map.of("max_workers", workers[0]++))) {
+                            assertThat(ex.submit(MultiUserFns.WHO, shared.toString())
+                                            .get(60, TimeUnit.SECONDS))
+                                    .startsWith("Uid: " + uid("gantry-bob") + " ");
+                        }
+                        return keptRules(log) > kept;
+                    });
         } finally {
             Files.writeString(mapping, before);
         }
@@ -505,7 +616,9 @@ class MultiUserEndpointTest {
     void userEndpointsStopWhenTheirManagerIsKilled() throws Exception {
         EndpointId doomed = startManager("doomed");
         ProcessHandle managerProcess = gantry.process("doomed.log").toHandle();
-        try (ComputeExecutor ex = ComputeExecutor.builder().client(clientOf("alice@example.org")).endpointId(doomed)
+        try (ComputeExecutor ex = ComputeExecutor.builder()
+                .client(clientOf("alice@example.org"))
+                .endpointId(doomed)
                 .build()) {
             assertThat(ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS))
                     .startsWith("Uid: " + uid("gantry-alice") + " ");
@@ -513,8 +626,9 @@ class MultiUserEndpointTest {
         List<ProcessHandle> children = managerProcess.children().toList();
         assertThat(children).isNotEmpty();
         managerProcess.destroyForcibly();
-        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(children).noneMatch(ProcessHandle::isAlive));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(children).noneMatch(ProcessHandle::isAlive));
     }
 
     @Test
@@ -526,26 +640,39 @@ class MultiUserEndpointTest {
             for (int i = 0; i < 6; i++) {
                 naps.add(ex.submit(MultiUserFns.NAP, 1500L));
             }
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
-                    userEndpointPid("gantry-bob", "idle_heartbeats_soft: 30").isPresent());
-            long first = userEndpointPid("gantry-bob", "idle_heartbeats_soft: 30").orElseThrow();
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> naps.stream().anyMatch(f -> f.taskId() != null
-                    && "running".equals(bob.getTask(f.taskId()).status()))); // started, and leased
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> userEndpointPid("gantry-bob", "idle_heartbeats_soft: 30")
+                            .isPresent());
+            long first =
+                    userEndpointPid("gantry-bob", "idle_heartbeats_soft: 30").orElseThrow();
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> naps.stream()
+                            .anyMatch(f -> f.taskId() != null
+                                    && "running".equals(bob.getTask(f.taskId()).status()))); // started, and leased
             ProcessHandle uep = ProcessHandle.of(first).orElseThrow();
             uep.descendants().forEach(ProcessHandle::destroyForcibly);
             uep.destroyForcibly();
             for (var f : naps) {
                 assertThat(f.get(90, TimeUnit.SECONDS)).isPositive();
             }
-            assertThat(userEndpointPid("gantry-bob", "idle_heartbeats_soft: 30")).isPresent().get().isNotEqualTo(first);
+            assertThat(userEndpointPid("gantry-bob", "idle_heartbeats_soft: 30"))
+                    .isPresent()
+                    .get()
+                    .isNotEqualTo(first);
         }
         assertThat(Files.readString(gantry.home.resolve("service.log"))).contains("asking endpoint manager");
     }
 
     /** How often the manager's log says a changed mapping file was refused and its rules kept. */
     static long keptRules(Path log) throws java.io.IOException {
-        return Files.exists(log) ? Files.readString(log).lines().filter(l -> l.contains("the previous rules stay in force"))
-                .count() : 0;
+        return Files.exists(log)
+                ? Files.readString(log)
+                        .lines()
+                        .filter(l -> l.contains("the previous rules stay in force"))
+                        .count()
+                : 0;
     }
 
     static List<String> concat(List<String> head, String... tail) {
@@ -555,7 +682,9 @@ class MultiUserEndpointTest {
     }
 
     static void chown(Path p, String account) throws Exception {
-        Process c = new ProcessBuilder("chown", "-R", account + ":" + account, p.toString()).inheritIO().start();
+        Process c = new ProcessBuilder("chown", "-R", account + ":" + account, p.toString())
+                .inheritIO()
+                .start();
         assertThat(c.waitFor(30, TimeUnit.SECONDS) && c.exitValue() == 0).isTrue();
     }
 

@@ -1,7 +1,7 @@
 package dev.gantry.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static dev.gantry.it.Outcomes.failure;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.gantry.it.fixtures.FaultFns;
@@ -112,7 +112,8 @@ class ReliabilityTest {
         if (!Files.exists(marks)) {
             return 0;
         }
-        Map<String, Long> runs = Files.readAllLines(marks).stream().filter(l -> !l.isBlank())
+        Map<String, Long> runs = Files.readAllLines(marks).stream()
+                .filter(l -> !l.isBlank())
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
         return runs.values().stream().filter(n -> n > 1).count();
     }
@@ -162,15 +163,21 @@ class ReliabilityTest {
             for (int i = 0; i < 500; i++) {
                 futures.add(ex.submit(FaultFns.MARK, dir.toString(), 200L));
             }
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> marks(dir) >= 150);
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> marks(dir) >= 150);
             kill9(ep);
             long killed = System.nanoTime();
             long doneAtKill = futures.stream().filter(ComputeFuture::isDone).count();
             startEndpoint("r1", "r1-b.log");
             Tally t = awaitAll(futures, Duration.ofSeconds(120));
             long recoverMs = (System.nanoTime() - killed) / 1_000_000;
-            record("R1 kill -9 of the endpoint while 500 tasks of 200 ms run (thread engine, 64 workers)", futures, t,
-                    dir, doneAtKill + " done at the kill; all done " + recoverMs + " ms after it (restart included)");
+            record(
+                    "R1 kill -9 of the endpoint while 500 tasks of 200 ms run (thread engine, 64 workers)",
+                    futures,
+                    t,
+                    dir,
+                    doneAtKill + " done at the kill; all done " + recoverMs + " ms after it (restart included)");
         }
     }
 
@@ -182,30 +189,49 @@ class ReliabilityTest {
         Path dir = marksDir("r2");
         for (int retries : new int[] {2, 0}) {
             ComputeExecutor ex = executor(client(), id, retries);
-        {
+            {
                 ComputeFuture<String> victim = ex.submit(FaultFns.PID, dir.toString(), 3000L);
-                await().atMost(Duration.ofSeconds(30)).until(() -> victim.taskId() != null
-                        && Files.exists(dir.resolve(victim.taskId() + ".pid")));
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> victim.taskId() != null && Files.exists(dir.resolve(victim.taskId() + ".pid")));
                 long pid = Long.parseLong(Files.readString(dir.resolve(victim.taskId() + ".pid")));
                 ComputeFuture<String> bystander = ex.submit(FaultFns.MARK, dir.toString(), 10L);
                 long start = System.nanoTime();
                 ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
                 List<TaskStatus.Attempt> attempts;
                 if (retries > 0) {
-                    assertThat(victim.get(60, TimeUnit.SECONDS)).isEqualTo(victim.taskId().toString());
+                    assertThat(victim.get(60, TimeUnit.SECONDS))
+                            .isEqualTo(victim.taskId().toString());
                     attempts = client().getTask(victim.taskId()).details().attempts();
-                    assertThat(attempts).extracting(TaskStatus.Attempt::errorCode).containsExactly(FailureCode.WORKER_LOST);
-                    FaultLedger.record("R2 kill -9 of a worker mid-task, retries 2", 2, 2, 0, 0, 1, "succeeded at"
-                            + " attempt 2, " + (System.nanoTime() - start) / 1_000_000 + " ms after the kill;"
-                            + " attempt 1 in its history as WORKER_LOST");
+                    assertThat(attempts)
+                            .extracting(TaskStatus.Attempt::errorCode)
+                            .containsExactly(FailureCode.WORKER_LOST);
+                    FaultLedger.record(
+                            "R2 kill -9 of a worker mid-task, retries 2",
+                            2,
+                            2,
+                            0,
+                            0,
+                            1,
+                            "succeeded at"
+                                    + " attempt 2, " + (System.nanoTime() - start) / 1_000_000 + " ms after the kill;"
+                                    + " attempt 1 in its history as WORKER_LOST");
                 } else {
                     TaskExecutionFailed e = failure(victim);
                     assertThat(e.code()).isEqualTo(FailureCode.WORKER_LOST);
                     assertThat(e.remoteStackTrace()).contains("exited while running the task");
-                    FaultLedger.record("R3 kill -9 of a worker mid-task, retries 0", 2, 2, 0, 0, 0, "failed with"
-                            + " WORKER_LOST " + (System.nanoTime() - start) / 1_000_000 + " ms after the kill");
+                    FaultLedger.record(
+                            "R3 kill -9 of a worker mid-task, retries 0",
+                            2,
+                            2,
+                            0,
+                            0,
+                            0,
+                            "failed with" + " WORKER_LOST " + (System.nanoTime() - start) / 1_000_000
+                                    + " ms after the kill");
                 }
-                assertThat(bystander.get(60, TimeUnit.SECONDS)).as("other tasks go on").isNotNull();
+                assertThat(bystander.get(60, TimeUnit.SECONDS))
+                        .as("other tasks go on")
+                        .isNotNull();
             }
         }
     }
@@ -222,12 +248,25 @@ class ReliabilityTest {
             long ms = (System.nanoTime() - start) / 1_000_000;
             assertThat(e.code()).isEqualTo(FailureCode.WORKER_LOST);
             assertThat(e.remoteStackTrace()).contains("exit code 3");
-            List<TaskStatus.Attempt> attempts = client().getTask(poison.taskId()).details().attempts();
+            List<TaskStatus.Attempt> attempts =
+                    client().getTask(poison.taskId()).details().attempts();
             assertThat(attempts).extracting(TaskStatus.Attempt::attempt).containsExactly(1, 2);
             assertThat(ex.submit(KindFns.adder(1), 1).get(60, TimeUnit.SECONDS)).isEqualTo(2);
-            FaultLedger.record("R4 worker exits (Runtime.halt(3)) in user code", 1, 1, 0, 0, 0,
+            FaultLedger.record(
+                    "R4 worker exits (Runtime.halt(3)) in user code",
+                    1,
+                    1,
+                    0,
+                    0,
+                    0,
                     "WORKER_LOST with 'exit code 3'; the worker is replaced");
-            FaultLedger.record("R5 poison task that kills its worker every time, retries 2", 1, 1, 0, 0, 1,
+            FaultLedger.record(
+                    "R5 poison task that kills its worker every time, retries 2",
+                    1,
+                    1,
+                    0,
+                    0,
+                    1,
                     "failed after 3 attempts in " + ms + " ms, each in its history");
         }
     }
@@ -251,8 +290,12 @@ class ReliabilityTest {
             long whileDown = futures.stream().filter(f -> !f.isDone()).count();
             startEndpoint("r14", "r14-b.log");
             Tally t = awaitAll(futures, Duration.ofSeconds(120));
-            record("R13/R14 SIGTERM of the endpoint during a 300-task burst; the rest submitted while it is down",
-                    futures, t, dir, whileDown + " tasks waited for the endpoint's return");
+            record(
+                    "R13/R14 SIGTERM of the endpoint during a 300-task burst; the rest submitted while it is down",
+                    futures,
+                    t,
+                    dir,
+                    whileDown + " tasks waited for the endpoint's return");
         }
     }
 
@@ -264,7 +307,7 @@ class ReliabilityTest {
             EndpointId id = idOf("r15.log");
             Path dir = marksDir("r15");
             ComputeExecutor ex = executor(client(), id, 3);
-        {
+            {
                 List<ComputeFuture<String>> futures = new ArrayList<>();
                 for (int i = 0; i < 40; i++) {
                     futures.add(ex.submit(FaultFns.MARK, dir.toString(), 1500L));
@@ -272,17 +315,32 @@ class ReliabilityTest {
                 await().atMost(Duration.ofSeconds(30)).until(() -> marks(dir) >= 32);
                 proxy.blackhole(true);
                 long cut = System.nanoTime();
-                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                await().atMost(Duration.ofSeconds(10))
+                        .pollInterval(Duration.ofMillis(50))
                         .until(() -> client().getEndpointStatus(id).status().equals("offline"));
                 long offlineMs = (System.nanoTime() - cut) / 1_000_000;
                 // the service takes the tasks back once the lease expires
-                await().atMost(Duration.ofSeconds(60)).until(() -> futures.stream().anyMatch(f -> f.taskId() != null
-                        && !client().getTask(f.taskId()).details().attempts().isEmpty()));
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> futures.stream()
+                                .anyMatch(f -> f.taskId() != null
+                                        && !client().getTask(f.taskId())
+                                                .details()
+                                                .attempts()
+                                                .isEmpty()));
                 proxy.blackhole(false);
                 Tally t = awaitAll(futures, Duration.ofSeconds(120));
-                long takenBack = futures.stream().filter(f -> f.taskId() != null
-                        && !client().getTask(f.taskId()).details().attempts().isEmpty()).count();
-                record("R12/R15 partition endpoint-service without a close until leases expire (heartbeat 0.5 s)", futures, t, dir,
+                long takenBack = futures.stream()
+                        .filter(f -> f.taskId() != null
+                                && !client().getTask(f.taskId())
+                                        .details()
+                                        .attempts()
+                                        .isEmpty())
+                        .count();
+                record(
+                        "R12/R15 partition endpoint-service without a close until leases expire (heartbeat 0.5 s)",
+                        futures,
+                        t,
+                        dir,
                         "offline " + offlineMs + " ms after the cut; " + takenBack + " tasks taken back when their"
                                 + " lease expired, each ended once after the heal");
                 assertThat(takenBack).as("leases expired during the partition").isPositive();
@@ -306,9 +364,15 @@ class ReliabilityTest {
             Tally t = awaitAll(futures, Duration.ofSeconds(60));
             TaskGroupId group = ex.taskGroupId();
             int stored = client().getTaskGroup(group).tasks().size();
-            assertThat(stored).as("tasks stored for 10 submitted, one reply lost").isEqualTo(10);
-            record("R11 the reply to a committed submit is lost; the SDK retries with its idempotency key", futures,
-                    t, dir, stored + " tasks stored for 10 submitted");
+            assertThat(stored)
+                    .as("tasks stored for 10 submitted, one reply lost")
+                    .isEqualTo(10);
+            record(
+                    "R11 the reply to a committed submit is lost; the SDK retries with its idempotency key",
+                    futures,
+                    t,
+                    dir,
+                    stored + " tasks stored for 10 submitted");
         }
     }
 
@@ -318,7 +382,8 @@ class ReliabilityTest {
         startEndpoint("r17", "r17.log");
         EndpointId id = idOf("r17.log");
         Path dir = marksDir("r17");
-        ComputeExecutor gone = ComputeExecutor.builder().client(client()).endpointId(id).build();
+        ComputeExecutor gone =
+                ComputeExecutor.builder().client(client()).endpointId(id).build();
         for (int i = 0; i < 50; i++) {
             gone.submit(FaultFns.MARK, dir.toString(), 100L);
         }
@@ -330,7 +395,11 @@ class ReliabilityTest {
             List<ComputeFuture<String>> futures = later.reloadTasks(group, String.class);
             Tally t = awaitAll(futures, Duration.ofSeconds(60));
             assertThat(futures).hasSize(50);
-            record("R17 the submitting client goes away; a new client reloads the task group", futures, t, dir,
+            record(
+                    "R17 the submitting client goes away; a new client reloads the task group",
+                    futures,
+                    t,
+                    dir,
                     "a fresh Client and executor: reloadTasks(group) gave all " + futures.size() + " results");
         }
     }
@@ -346,15 +415,18 @@ class ReliabilityTest {
             for (int i = 0; i < 200; i++) {
                 futures.add(ex.submit(FaultFns.MARK, dir.toString(), 100L));
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> marks(dir) >= 30
-                    && futures.stream().allMatch(f -> f.taskId() != null));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> marks(dir) >= 30 && futures.stream().allMatch(f -> f.taskId() != null));
             kill9(gantry.process("service.log"));
             long killed = System.nanoTime();
             startService("service-2.log");
             Tally t = awaitAll(futures, Duration.ofSeconds(120));
-            record("R9 kill -9 of the service with tasks queued and running (embedded: its in-process queue is lost too)",
-                    futures, t, dir, "all done " + (System.nanoTime() - killed) / 1_000_000
-                            + " ms after the kill (restart included)");
+            record(
+                    "R9 kill -9 of the service with tasks queued and running (embedded: its in-process queue is lost too)",
+                    futures,
+                    t,
+                    dir,
+                    "all done " + (System.nanoTime() - killed) / 1_000_000 + " ms after the kill (restart included)");
         }
     }
 }

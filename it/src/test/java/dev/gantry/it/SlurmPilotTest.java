@@ -50,9 +50,13 @@ class SlurmPilotTest {
     static void requireSlurm() throws Exception {
         String why = null;
         try {
-            Process p = new ProcessBuilder("sinfo", "-h", "-o", "%T").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("sinfo", "-h", "-o", "%T")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes()).strip();
-            if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0 || !out.matches("(?s).*(idle|mixed|allocated).*")) {
+            if (!p.waitFor(20, TimeUnit.SECONDS)
+                    || p.exitValue() != 0
+                    || !out.matches("(?s).*(idle|mixed|allocated).*")) {
                 why = "sinfo shows no usable node: '" + out + "'";
             }
         } catch (java.io.IOException e) {
@@ -130,24 +134,34 @@ class SlurmPilotTest {
         EndpointId id = pilotEndpoint("slurm-scale", 1, 2);
         Path dir = Files.createDirectories(gantry.home.resolve("marks-scale"));
         assertThat(gantryJobs(false)).as("no block before any task").isEmpty();
-        try (ComputeExecutor ex = ComputeExecutor.builder().client(new Client(creds.serviceUrl(), creds.token()))
-                .endpointId(id).build()) {
+        try (ComputeExecutor ex = ComputeExecutor.builder()
+                .client(new Client(creds.serviceUrl(), creds.token()))
+                .endpointId(id)
+                .build()) {
             List<ComputeFuture<String>> futures = submit(ex, dir, 300, 100);
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> gantryJobs(true).size() == 2);
             // the endpoint's status report names its blocks, their Slurm job ids and states
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() ->
-                    gantry.run("endpoint", "status", "slurm-scale").lines().filter(l -> l.matches("block-\\d+\\s+\\d+\\s+running"))
-                            .count() == 2);
+            await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> gantry.run("endpoint", "status", "slurm-scale")
+                                    .lines()
+                                    .filter(l -> l.matches("block-\\d+\\s+\\d+\\s+running"))
+                                    .count()
+                            == 2);
             for (ComputeFuture<String> f : futures) {
                 assertThat(f.get(120, TimeUnit.SECONDS)).isEqualTo(f.taskId().toString());
             }
             // the first task waited for the blocks to start (Slurm takes over a second): its history says so
             java.util.Map<String, Double> times = new Client(creds.serviceUrl(), creds.token())
-                    .getTask(futures.get(0).taskId()).details().taskTransitions();
+                    .getTask(futures.get(0).taskId())
+                    .details()
+                    .taskTransitions();
             assertThat(times).containsKeys("waiting-for-launch", "waiting-for-nodes", "running", "success");
             assertThat(times.get("waiting-for-nodes")).isLessThanOrEqualTo(times.get("running"));
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(250))
                     .until(() -> gantryJobs(false).isEmpty());
         }
     }
@@ -157,14 +171,17 @@ class SlurmPilotTest {
         Client client = new Client(creds.serviceUrl(), creds.token());
         for (int retries : new int[] {1, 0}) {
             cancelLeftoverBlocks(); // the last round's idle block must not be the one cancelled
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> gantryJobs(false).isEmpty());
             // one block at a time: once a task has started, the running block is busy for sure
             EndpointId id = pilotEndpoint("slurm-scancel-" + retries, retries, 1);
             Path dir = Files.createDirectories(gantry.home.resolve("marks-scancel-" + retries));
-            try (ComputeExecutor ex = ComputeExecutor.builder().client(client).endpointId(id).build()) {
+            try (ComputeExecutor ex =
+                    ComputeExecutor.builder().client(client).endpointId(id).build()) {
                 List<ComputeFuture<String>> futures = submit(ex, dir, 300, 100);
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                await().atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(100))
                         .until(() -> !gantryJobs(true).isEmpty() && Files.exists(dir.resolve("marks")));
                 String busy = gantryJobs(true).get(0);
                 new ProcessBuilder("scancel", busy).start().waitFor(20, TimeUnit.SECONDS);
@@ -172,7 +189,8 @@ class SlurmPilotTest {
                 int blockEnded = 0;
                 for (ComputeFuture<String> f : futures) {
                     try {
-                        assertThat(f.get(180, TimeUnit.SECONDS)).isEqualTo(f.taskId().toString());
+                        assertThat(f.get(180, TimeUnit.SECONDS))
+                                .isEqualTo(f.taskId().toString());
                         ok++;
                     } catch (ExecutionException e) {
                         assertThat(e.getCause()).isInstanceOf(TaskExecutionFailed.class);
@@ -183,7 +201,9 @@ class SlurmPilotTest {
                 if (retries == 1) {
                     assertThat(ok).as("with a retry every task succeeds, once").isEqualTo(300);
                 } else {
-                    assertThat(blockEnded).as("without retries the cancelled block's tasks fail").isPositive();
+                    assertThat(blockEnded)
+                            .as("without retries the cancelled block's tasks fail")
+                            .isPositive();
                     assertThat(ok + blockEnded).isEqualTo(300);
                 }
             }

@@ -17,8 +17,8 @@ public record GantryHome(Path dir) {
 
     public static GantryHome resolve() {
         String env = System.getenv("GANTRY_HOME");
-        return new GantryHome(env != null && !env.isBlank()
-                ? Path.of(env) : Path.of(System.getProperty("user.home"), ".gantry"));
+        return new GantryHome(
+                env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".gantry"));
     }
 
     /** The service URL and bearer token a client uses. */

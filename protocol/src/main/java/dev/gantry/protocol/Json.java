@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
 
 /**
@@ -39,13 +39,17 @@ public final class Json {
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .withCoercionConfig(LogicalType.Textual, c -> c
-                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+                .withCoercionConfig(
+                        LogicalType.Textual,
+                        c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
                 .build();
-        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(MAX_NESTING_DEPTH).maxStringLength(Integer.MAX_VALUE).build());
+        mapper.getFactory()
+                .setStreamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(MAX_NESTING_DEPTH)
+                        .maxStringLength(Integer.MAX_VALUE)
+                        .build());
         return mapper;
     }
 
@@ -53,7 +57,8 @@ public final class Json {
         try {
             return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new GantryException(ApiError.INTERNAL_ERROR, "cannot encode " + value.getClass().getSimpleName(), e);
+            throw new GantryException(
+                    ApiError.INTERNAL_ERROR, "cannot encode " + value.getClass().getSimpleName(), e);
         }
     }
 
@@ -61,7 +66,8 @@ public final class Json {
         try {
             return MAPPER.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
-            throw new GantryException(ApiError.INTERNAL_ERROR, "cannot encode " + value.getClass().getSimpleName(), e);
+            throw new GantryException(
+                    ApiError.INTERNAL_ERROR, "cannot encode " + value.getClass().getSimpleName(), e);
         }
     }
 
@@ -86,7 +92,8 @@ public final class Json {
             }
             return tree;
         } catch (IOException e) {
-            throw new GantryException(ApiError.INVALID_JSON, "the body is not valid JSON: " + firstLine(e.getMessage()));
+            throw new GantryException(
+                    ApiError.INVALID_JSON, "the body is not valid JSON: " + firstLine(e.getMessage()));
         }
     }
 
@@ -101,7 +108,8 @@ public final class Json {
 
     private static <T> T require(T value, Class<T> type) {
         if (value == null) {
-            throw new GantryException(ApiError.SEMANTICALLY_INVALID, "expected a JSON " + describe(type) + ", got null");
+            throw new GantryException(
+                    ApiError.SEMANTICALLY_INVALID, "expected a JSON " + describe(type) + ", got null");
         }
         return value;
     }
@@ -112,7 +120,8 @@ public final class Json {
         }
         if (e instanceof JsonMappingException m) {
             String where = m.getPathReference() == null ? "" : " at " + path(m);
-            return new GantryException(ApiError.SEMANTICALLY_INVALID,
+            return new GantryException(
+                    ApiError.SEMANTICALLY_INVALID,
                     "the JSON does not fit a " + describe(type) + where + ": " + plain(m.getOriginalMessage()));
         }
         return new GantryException(ApiError.INVALID_JSON, "the body is not valid JSON: " + firstLine(e.getMessage()));

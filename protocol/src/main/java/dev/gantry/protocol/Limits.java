@@ -35,8 +35,8 @@ public final class Limits {
     /** {@code value} if it lies in {@code [min, max]}; else a {@code SEMANTICALLY_INVALID} naming {@code what}. */
     public static long within(String what, long value, long min, long max) {
         if (value < min || value > max) {
-            throw new GantryException(ApiError.SEMANTICALLY_INVALID,
-                    what + " must be between " + min + " and " + max + ", got " + value);
+            throw new GantryException(
+                    ApiError.SEMANTICALLY_INVALID, what + " must be between " + min + " and " + max + ", got " + value);
         }
         return value;
     }
@@ -44,8 +44,8 @@ public final class Limits {
     /** Refuses a list longer than {@code max}, or one with a null entry. */
     public static void atMost(String what, Collection<?> items, int max) {
         if (items != null && items.size() > max) {
-            throw new GantryException(ApiError.SEMANTICALLY_INVALID,
-                    what + " may hold at most " + max + " entries, got " + items.size());
+            throw new GantryException(
+                    ApiError.SEMANTICALLY_INVALID, what + " may hold at most " + max + " entries, got " + items.size());
         }
         if (items != null && items.stream().anyMatch(java.util.Objects::isNull)) {
             throw new GantryException(ApiError.SEMANTICALLY_INVALID, what + " may not hold null");

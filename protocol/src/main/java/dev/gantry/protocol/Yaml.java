@@ -32,8 +32,11 @@ public final class Yaml {
         loader.setCodePointLimit(MAX_BYTES);
         loader.setNestingDepthLimit(Json.MAX_NESTING_DEPTH);
         loader.setAllowDuplicateKeys(false);
-        YAMLFactory factory = YAMLFactory.builder().loaderOptions(loader)
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(Json.MAX_NESTING_DEPTH).build())
+        YAMLFactory factory = YAMLFactory.builder()
+                .loaderOptions(loader)
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(Json.MAX_NESTING_DEPTH)
+                        .build())
                 .build();
         return JsonMapper.builder(factory)
                 .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -50,8 +53,9 @@ public final class Yaml {
     public static byte[] bytes(Path file) throws IOException {
         long size = Files.size(file);
         if (size > MAX_BYTES) {
-            throw new GantryException(ApiError.SEMANTICALLY_INVALID, file + " is " + size + " bytes; a configuration"
-                    + " file may be at most " + MAX_BYTES + " bytes");
+            throw new GantryException(
+                    ApiError.SEMANTICALLY_INVALID,
+                    file + " is " + size + " bytes; a configuration" + " file may be at most " + MAX_BYTES + " bytes");
         }
         return Files.readAllBytes(file);
     }

@@ -31,20 +31,23 @@ class JsonTest {
         assertThat(codeOf("null", FunctionRegistration.class)).isEqualTo(ApiError.SEMANTICALLY_INVALID);
         assertThat(codeOf("{\"tasks\": {}}", SubmitRequest.class)).isEqualTo(ApiError.SEMANTICALLY_INVALID);
         assertThat(codeOf("{\"tasks\": {\"f\": [1]}}", SubmitRequest.class)).isEqualTo(ApiError.SEMANTICALLY_INVALID);
-        assertThat(codeOf("{\"task_ids\": [\"not-a-uuid\"]}", BatchStatusRequest.class)).isEqualTo(ApiError.INVALID_UUID);
+        assertThat(codeOf("{\"task_ids\": [\"not-a-uuid\"]}", BatchStatusRequest.class))
+                .isEqualTo(ApiError.INVALID_UUID);
     }
 
     @Test
     void deepNestingIsRefusedBeforeItCostsAnything() {
         String deep = "[".repeat(10_000) + "]".repeat(10_000);
-        assertThat(codeOf("{\"tasks\": " + deep + "}", SubmitRequest.class)).isIn(ApiError.INVALID_JSON,
-                ApiError.SEMANTICALLY_INVALID);
+        assertThat(codeOf("{\"tasks\": " + deep + "}", SubmitRequest.class))
+                .isIn(ApiError.INVALID_JSON, ApiError.SEMANTICALLY_INVALID);
     }
 
     @Test
     void fieldNamesAreSnakeCaseAndChannelMessagesCarryTheirType() {
-        String json = Json.write(new ChannelMessage.Accepted(List.of(TaskId.of("00000000-0000-0000-0000-000000000001")), 7));
-        assertThat(json).isEqualTo("{\"type\":\"accepted\",\"tasks\":[\"00000000-0000-0000-0000-000000000001\"],\"at_ms\":7}");
+        String json =
+                Json.write(new ChannelMessage.Accepted(List.of(TaskId.of("00000000-0000-0000-0000-000000000001")), 7));
+        assertThat(json)
+                .isEqualTo("{\"type\":\"accepted\",\"tasks\":[\"00000000-0000-0000-0000-000000000001\"],\"at_ms\":7}");
         assertThat(Json.read(json, ChannelMessage.class)).isInstanceOf(ChannelMessage.Accepted.class);
         assertThat(Json.read("{\"type\":\"stop\",\"reason\":\"x\",\"future_field\":1}", ChannelMessage.class))
                 .isEqualTo(new ChannelMessage.Stop("x"));
@@ -52,8 +55,9 @@ class JsonTest {
 
     @Test
     void idsAreParsedNotNormalised() {
-        assertThatThrownBy(() -> TaskId.of("../../etc/passwd")).isInstanceOfSatisfying(GantryException.class,
-                e -> assertThat(e.code()).isEqualTo(ApiError.INVALID_UUID));
+        assertThatThrownBy(() -> TaskId.of("../../etc/passwd"))
+                .isInstanceOfSatisfying(
+                        GantryException.class, e -> assertThat(e.code()).isEqualTo(ApiError.INVALID_UUID));
         assertThatThrownBy(() -> TaskId.of("1-1-1-1-1")).isInstanceOf(GantryException.class);
     }
 }

@@ -34,9 +34,12 @@ class TaskStateTest {
 
     @Test
     void sourcesAreTheStatesTheTableLetsMove() {
-        assertThat(TaskState.sources(TaskState.RUNNING)).isEqualTo(EnumSet.of(TaskState.WAITING_FOR_EP,
-                TaskState.WAITING_FOR_NODES, TaskState.WAITING_FOR_LAUNCH));
+        assertThat(TaskState.sources(TaskState.RUNNING))
+                .isEqualTo(EnumSet.of(
+                        TaskState.WAITING_FOR_EP, TaskState.WAITING_FOR_NODES, TaskState.WAITING_FOR_LAUNCH));
         assertThat(TaskState.sources(TaskState.CANCELLED)).isEqualTo(TaskState.live());
-        assertThat(TaskState.live()).doesNotContain(TaskState.SUCCESS, TaskState.EXPIRED).contains(TaskState.RUNNING);
+        assertThat(TaskState.live())
+                .doesNotContain(TaskState.SUCCESS, TaskState.EXPIRED)
+                .contains(TaskState.RUNNING);
     }
 }

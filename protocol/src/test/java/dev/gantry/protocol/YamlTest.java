@@ -29,18 +29,36 @@ class YamlTest {
         StringBuilder bomb = new StringBuilder("a: &a [x, x, x, x, x, x, x, x, x]\n");
         for (char c = 'b'; c <= 'k'; c++) {
             char p = (char) (c - 1);
-            bomb.append(c).append(": &").append(c).append(" [*").append(p).append(", *").append(p).append(", *")
-                    .append(p).append(", *").append(p).append(", *").append(p).append(", *").append(p).append("]\n");
+            bomb.append(c)
+                    .append(": &")
+                    .append(c)
+                    .append(" [*")
+                    .append(p)
+                    .append(", *")
+                    .append(p)
+                    .append(", *")
+                    .append(p)
+                    .append(", *")
+                    .append(p)
+                    .append(", *")
+                    .append(p)
+                    .append(", *")
+                    .append(p)
+                    .append("]\n");
         }
         // Jackson does not expand aliases: the tree holds the anchors' names, not 9 * 6^10 strings
         assertThat(Yaml.mapper().readTree(bomb.toString()).toString()).hasSizeLessThan(10_000);
         assertThatThrownBy(() -> Yaml.mapper().readTree("engine: thread\nengine: process\n"))
-                .isInstanceOf(IOException.class).hasMessageContaining("engine");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("engine");
     }
 
     @Test
     void ordinaryConfigurationReads() throws IOException {
-        assertThat(Yaml.mapper().readTree("engine:\n  type: thread\n  max_workers: 2\n").at("/engine/max_workers").asInt())
+        assertThat(Yaml.mapper()
+                        .readTree("engine:\n  type: thread\n  max_workers: 2\n")
+                        .at("/engine/max_workers")
+                        .asInt())
                 .isEqualTo(2);
     }
 }

@@ -1,8 +1,8 @@
 package dev.gantry.sdk;
 
 import dev.gantry.client.ServiceClient;
-import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.ApiError;
+import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.TaskGroupId;
@@ -98,13 +98,20 @@ public final class Client {
      */
     public FunctionId registerSourceCode(String source, String entryPoint) {
         JavaSource js = new JavaSource(source, entryPoint);
-        return register(new FunctionRegistration(js.className() + "." + js.methodName(), js.functionCode(), null,
-                new dev.gantry.protocol.api.FunctionMeta(FunctionPacker.SDK_VERSION, Runtime.version().toString(),
-                        null, dev.gantry.protocol.payload.Strategy.JAVA_SOURCE.id())));
+        return register(new FunctionRegistration(
+                js.className() + "." + js.methodName(),
+                js.functionCode(),
+                null,
+                new dev.gantry.protocol.api.FunctionMeta(
+                        FunctionPacker.SDK_VERSION,
+                        Runtime.version().toString(),
+                        null,
+                        dev.gantry.protocol.payload.Strategy.JAVA_SOURCE.id())));
     }
 
     public FunctionId register(FunctionRegistration registration) {
-        return http.post("/v3/functions", registration, FunctionRegistered.class).functionUuid();
+        return http.post("/v3/functions", registration, FunctionRegistered.class)
+                .functionUuid();
     }
 
     public FunctionDoc getFunction(FunctionId id) {
@@ -142,8 +149,16 @@ public final class Client {
 
     /** Runs a registered function once with positional arguments; returns the task id. */
     public TaskId run(EndpointId endpoint, FunctionId function, Object... args) {
-        SubmitRequest r = new SubmitRequest(null, false, Map.of(function.toString(),
-                List.of(Arguments.of(Arrays.asList(args)).pack())), null, null, null, null);
+        SubmitRequest r = new SubmitRequest(
+                null,
+                false,
+                Map.of(
+                        function.toString(),
+                        List.of(Arguments.of(Arrays.asList(args)).pack())),
+                null,
+                null,
+                null,
+                null);
         return batchRun(endpoint, r).tasks().get(function.toString()).get(0);
     }
 
@@ -172,8 +187,8 @@ public final class Client {
     }
 
     public Map<TaskId, TaskStatus> getBatchResult(Collection<TaskId> ids) {
-        BatchStatusResponse r = http.post("/v2/batch_status", new BatchStatusRequest(List.copyOf(ids)),
-                BatchStatusResponse.class);
+        BatchStatusResponse r =
+                http.post("/v2/batch_status", new BatchStatusRequest(List.copyOf(ids)), BatchStatusResponse.class);
         Map<TaskId, TaskStatus> out = new LinkedHashMap<>();
         r.results().forEach((k, v) -> out.put(TaskId.of(k), v));
         return out;

@@ -3,11 +3,11 @@ package dev.gantry.sdk;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.FunctionId;
+import dev.gantry.protocol.Json;
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.TaskId;
-import dev.gantry.protocol.api.TaskGroupDoc;
-import dev.gantry.protocol.Json;
 import dev.gantry.protocol.api.ResourceSpec;
+import dev.gantry.protocol.api.TaskGroupDoc;
 import dev.gantry.protocol.payload.Arguments;
 import dev.gantry.sdk.internal.FunctionPacker;
 import dev.gantry.sdk.internal.PackedFunction;
@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ComputeExecutor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ComputeExecutor.class);
+
     private record Registered(FunctionId id, Class<?> resultType) {}
 
     private final Client client;
@@ -48,9 +49,13 @@ public final class ComputeExecutor implements AutoCloseable {
         this.endpoint = Objects.requireNonNull(b.endpoint, "endpoint id");
         this.javaNative = b.javaNative;
         this.watcher = new ResultWatcher(client.http(), javaNative);
-        JsonNode userConfig = b.userEndpointConfig == null ? null : Json.mapper().valueToTree(b.userEndpointConfig);
+        JsonNode userConfig =
+                b.userEndpointConfig == null ? null : Json.mapper().valueToTree(b.userEndpointConfig);
         JsonNode runtime = Json.mapper().valueToTree(UserRuntime.current());
-        this.submitter = new Submitter(endpoint, b.taskGroup, b.batchSize,
+        this.submitter = new Submitter(
+                endpoint,
+                b.taskGroup,
+                b.batchSize,
                 new Submitter.RetryPolicy(b.maxRetries, b.retryUserErrors),
                 request -> client.batchRun(endpoint, request.forUser(userConfig, runtime)));
     }
@@ -115,16 +120,18 @@ public final class ComputeExecutor implements AutoCloseable {
 
     /** Runs Python source on the endpoint; arguments and the result travel as JSON. */
     public <R> ComputeFuture<R> submit(PythonFunction fn, Class<R> resultType, Object... args) {
-        Registered r = functions.computeIfAbsent("py:" + fn.name() + ":" + fn.source(),
-                k -> new Registered(client.registerFunction(fn), resultType));
+        Registered r = functions.computeIfAbsent(
+                "py:" + fn.name() + ":" + fn.source(), k -> new Registered(client.registerFunction(fn), resultType));
         return submitPacked(new Registered(r.id(), resultType), Arrays.asList(args));
     }
 
-
     /** Registers Java source once (by source and entry point); run it with {@link #submitToRegisteredFunction}. */
     public FunctionId registerSourceCode(String source, String entryPoint) {
-        return functions.computeIfAbsent("js:" + entryPoint + ":" + source,
-                k -> new Registered(client.registerSourceCode(source, entryPoint), Object.class)).id();
+        return functions
+                .computeIfAbsent(
+                        "js:" + entryPoint + ":" + source,
+                        k -> new Registered(client.registerSourceCode(source, entryPoint), Object.class))
+                .id();
     }
 
     /** Runs an already registered function (perhaps someone else's) with positional arguments. */
@@ -143,8 +150,8 @@ public final class ComputeExecutor implements AutoCloseable {
     }
 
     private Registered register(PackedFunction p) {
-        return functions.computeIfAbsent(p.key(), k -> new Registered(client.register(p.registration()),
-                p.resultType()));
+        return functions.computeIfAbsent(
+                p.key(), k -> new Registered(client.register(p.registration()), p.resultType()));
     }
 
     @SuppressWarnings("unchecked")

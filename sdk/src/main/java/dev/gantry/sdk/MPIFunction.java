@@ -7,8 +7,8 @@ package dev.gantry.sdk;
  * multi-line command the prefix applies once; write {@code $GANTRY_MPI_PREFIX} before each other MPI line. The
  * other fields are as in {@link ShellFunction}.
  */
-public record MPIFunction(String cmd, String stdout, String stderr, double walltimeS, int snippetLines, String name,
-        boolean returnDict) {
+public record MPIFunction(
+        String cmd, String stdout, String stderr, double walltimeS, int snippetLines, String name, boolean returnDict) {
     public MPIFunction {
         cmd = ShellFunctions.checkCommand(cmd);
         snippetLines = ShellFunctions.checkSnippetLines(snippetLines);

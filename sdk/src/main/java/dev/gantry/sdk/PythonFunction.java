@@ -23,8 +23,14 @@ public record PythonFunction(String source, String name) {
 
     FunctionRegistration registration() {
         String code = Buffers.pack(List.of(Strategy.PYTHON_SOURCE.tag(name + ":" + source)));
-        return new FunctionRegistration(name, code, null,
-                new FunctionMeta(dev.gantry.sdk.internal.FunctionPacker.SDK_VERSION, Runtime.version().toString(), null,
+        return new FunctionRegistration(
+                name,
+                code,
+                null,
+                new FunctionMeta(
+                        dev.gantry.sdk.internal.FunctionPacker.SDK_VERSION,
+                        Runtime.version().toString(),
+                        null,
                         Strategy.PYTHON_SOURCE.id()));
     }
 }

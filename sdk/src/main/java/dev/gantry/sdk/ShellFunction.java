@@ -13,8 +13,8 @@ package dev.gantry.sdk;
  * reads as a {@link ShellResult}, and {@code submitToRegisteredFunction(id, Map.class)} as a map; the flag is
  * kept so that code ported from Python reads the same.
  */
-public record ShellFunction(String cmd, String stdout, String stderr, double walltimeS, int snippetLines, String name,
-        boolean returnDict) {
+public record ShellFunction(
+        String cmd, String stdout, String stderr, double walltimeS, int snippetLines, String name, boolean returnDict) {
     public ShellFunction {
         cmd = ShellFunctions.checkCommand(cmd);
         snippetLines = ShellFunctions.checkSnippetLines(snippetLines);

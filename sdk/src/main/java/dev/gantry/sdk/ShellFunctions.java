@@ -32,8 +32,8 @@ final class ShellFunctions {
             return dflt;
         }
         if (!name.matches("[A-Za-z_][A-Za-z0-9_]{0,127}")) {
-            throw new IllegalArgumentException("a shell function's name is an identifier (letters, digits, _), got '"
-                    + name + "'");
+            throw new IllegalArgumentException(
+                    "a shell function's name is an identifier (letters, digits, _), got '" + name + "'");
         }
         return name;
     }

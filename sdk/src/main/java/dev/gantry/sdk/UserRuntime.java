@@ -12,7 +12,13 @@ public record UserRuntime(String javaVersion, int javaMajor, String sdkVersion, 
     public record Platform(String os, String osVersion, String arch) {}
 
     public static UserRuntime current() {
-        return new UserRuntime(System.getProperty("java.version"), Runtime.version().feature(), SDK_VERSION,
-                new Platform(System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("os.arch")));
+        return new UserRuntime(
+                System.getProperty("java.version"),
+                Runtime.version().feature(),
+                SDK_VERSION,
+                new Platform(
+                        System.getProperty("os.name"),
+                        System.getProperty("os.version"),
+                        System.getProperty("os.arch")));
     }
 }

@@ -41,12 +41,15 @@ class CancelAndReloadTest {
             assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
             long start = System.nanoTime();
             assertThat(f.cancel(true)).isTrue();
-            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+            await().atMost(Duration.ofSeconds(1))
+                    .pollInterval(Duration.ofMillis(20))
                     .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
-            System.out.printf("cancelled shell task's process gone %d ms after cancel%n",
+            System.out.printf(
+                    "cancelled shell task's process gone %d ms after cancel%n",
                     (System.nanoTime() - start) / 1_000_000);
             assertThatThrownBy(() -> f.get(1, TimeUnit.SECONDS)).isInstanceOf(CancellationException.class);
-            await().atMost(Duration.ofSeconds(5)).until(() -> gantry.client.getTask(f.taskId()).status().equals("cancelled"));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> gantry.client.getTask(f.taskId()).status().equals("cancelled"));
             assertThat(gantry.client.getTask(f.taskId()).errorCode()).isEqualTo(FailureCode.TASK_CANCELLED);
         }
     }
@@ -74,7 +77,8 @@ class CancelAndReloadTest {
     @Test
     void anotherExecutorReloadsEveryTaskOfAGroupDoneOrNot() throws Exception {
         List<Integer> expected = new ArrayList<>();
-        try (ComputeExecutor ex = gantry.executor(); ComputeExecutor later = gantry.executor()) {
+        try (ComputeExecutor ex = gantry.executor();
+                ComputeExecutor later = gantry.executor()) {
             List<ComputeFuture<Integer>> sums = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 sums.add(ex.submit(dev.gantry.sdk.fixtures.Fns.ADD, i, 1));

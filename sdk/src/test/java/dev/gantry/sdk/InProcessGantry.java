@@ -47,12 +47,25 @@ final class InProcessGantry implements AutoCloseable {
     }
 
     /** ... and only the given functions (all when null). */
-    EndpointAgent endpoint(String name, java.util.List<String> allowedSerializers,
+    EndpointAgent endpoint(
+            String name,
+            java.util.List<String> allowedSerializers,
             java.util.List<dev.gantry.protocol.FunctionId> allowedFunctions) {
         ServiceClient http = ServiceClient.of(service.credentials());
         EndpointDir dir = EndpointDir.of(new GantryHome(home), name);
-        EndpointConfig cfg = new EndpointConfig(name, new EngineConfig.Thread(1), 1, null, null, null, allowedSerializers,
-                null, null, allowedFunctions, null, null);
+        EndpointConfig cfg = new EndpointConfig(
+                name,
+                new EngineConfig.Thread(1),
+                1,
+                null,
+                null,
+                null,
+                allowedSerializers,
+                null,
+                null,
+                allowedFunctions,
+                null,
+                null);
         return new EndpointAgent(dir, cfg, http, Engines.create(cfg.engine(), dir.tasksDir()));
     }
 

@@ -6,11 +6,12 @@ import dev.gantry.broker.RabbitBroker;
 import dev.gantry.protocol.GantryHome;
 import dev.gantry.service.channel.EndpointChannels;
 import dev.gantry.service.channel.FanOut;
+import dev.gantry.service.channel.Recovery;
 import dev.gantry.service.channel.ResultStreams;
 import dev.gantry.service.channel.ResultWriter;
 import dev.gantry.service.http.Auth;
-import dev.gantry.service.http.IdentityRoutes;
 import dev.gantry.service.http.HttpServer;
+import dev.gantry.service.http.IdentityRoutes;
 import dev.gantry.service.http.Routes;
 import dev.gantry.service.store.Database;
 import dev.gantry.service.store.EndpointStore;
@@ -18,10 +19,9 @@ import dev.gantry.service.store.FunctionStore;
 import dev.gantry.service.store.Identity;
 import dev.gantry.service.store.IdentityStore;
 import dev.gantry.service.store.StartRequests;
-import dev.gantry.service.store.TaskLeases;
 import dev.gantry.service.store.TaskCommits;
+import dev.gantry.service.store.TaskLeases;
 import dev.gantry.service.store.TaskStore;
-import dev.gantry.service.channel.Recovery;
 import io.javalin.Javalin;
 import java.time.Clock;
 import java.util.UUID;
@@ -53,7 +53,8 @@ public final class GantryService implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         EndpointStore endpoints = new EndpointStore(db, clock);
         TaskStore tasks = new TaskStore(db);
-        broker = cfg.embeddedBroker() ? new InProcessBroker(cfg.queueCapacity())
+        broker = cfg.embeddedBroker()
+                ? new InProcessBroker(cfg.queueCapacity())
                 : new RabbitBroker(cfg.brokerUrl(), cfg.brokerPrefix(), cfg.queueCapacity());
         leases = new TaskLeases(db);
         housekeeper = new Housekeeper(tasks, leases, broker, cfg.retention(), clock);
@@ -61,8 +62,19 @@ public final class GantryService implements AutoCloseable {
         writer = ResultWriter.create(new TaskCommits(db)::commit, new FanOut(tasks, broker), recovery, clock);
         Auth auth = new Auth(identities, clock);
         StartRequests starts = new StartRequests(db);
-        channels = new EndpointChannels(instance, auth, endpoints, functions, tasks, leases, recovery, broker, writer,
-                starts, identities, clock);
+        channels = new EndpointChannels(
+                instance,
+                auth,
+                endpoints,
+                functions,
+                tasks,
+                leases,
+                recovery,
+                broker,
+                writer,
+                starts,
+                identities,
+                clock);
         streams = new ResultStreams(auth, tasks, broker);
         if (!broker.durable()) {
             tasks.unqueueWaiting();
@@ -72,15 +84,23 @@ public final class GantryService implements AutoCloseable {
             housekeeper.requeueSoon();
             streams.replayAll();
         });
-        UserEndpointStarts userEndpoints = new UserEndpointStarts(endpoints, starts, broker, clock,
-                START_WAIT_MS);
+        UserEndpointStarts userEndpoints = new UserEndpointStarts(endpoints, starts, broker, clock, START_WAIT_MS);
         channels.onEndpointLost(userEndpoints::userEndpointLost);
         housekeeper.onRequeued(userEndpoints::tasksRequeued);
-        Submissions submissions = new Submissions(endpoints, functions, tasks, broker, cfg.queueCapacity(),
-                userEndpoints, clock);
+        Submissions submissions =
+                new Submissions(endpoints, functions, tasks, broker, cfg.queueCapacity(), userEndpoints, clock);
         http = HttpServer.create(cfg.host(), auth, cfg.maxBodyBytes());
-        new Routes(functions, endpoints, tasks, leases, submissions, new Cancellations(tasks, broker, clock),
-                cfg.maxBodyBytes(), cfg.heartbeatPeriodMs(), clock).register(http);
+        new Routes(
+                        functions,
+                        endpoints,
+                        tasks,
+                        leases,
+                        submissions,
+                        new Cancellations(tasks, broker, clock),
+                        cfg.maxBodyBytes(),
+                        cfg.heartbeatPeriodMs(),
+                        clock)
+                .register(http);
         channels.register(http);
         streams.register(http);
         String token = localToken(cfg, identities);
@@ -93,7 +113,10 @@ public final class GantryService implements AutoCloseable {
         if (cfg.writeCredentials()) {
             cfg.home().writeCredentials(credentials);
         }
-        log.info("Gantry service {} listening on {} (database {}, broker {})", instance, url,
+        log.info(
+                "Gantry service {} listening on {} (database {}, broker {})",
+                instance,
+                url,
                 cfg.jdbcUrl().replaceAll("password=[^;&]*", "password=***"),
                 cfg.embeddedBroker() ? "in-process" : RabbitBroker.redact(cfg.brokerUrl()));
     }
@@ -115,7 +138,8 @@ public final class GantryService implements AutoCloseable {
             local = identities.findOrCreate(user); // another instance created it at the same moment
         }
         Identity me = local;
-        return cfg.home().readCredentials()
+        return cfg.home()
+                .readCredentials()
                 .map(GantryHome.Credentials::token)
                 .filter(t -> identities.byToken(t).map(me::equals).orElse(false))
                 .orElseGet(() -> identities.issueToken(me));

@@ -4,8 +4,8 @@ import dev.gantry.broker.Broker;
 import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.channel.TaskMessage;
-import dev.gantry.service.store.QueuedTask;
 import dev.gantry.service.channel.Recovery;
+import dev.gantry.service.store.QueuedTask;
 import dev.gantry.service.store.TaskLeases;
 import dev.gantry.service.store.TaskStore;
 import java.time.Clock;
@@ -102,12 +102,17 @@ final class Housekeeper implements AutoCloseable {
         do {
             page = tasks.unqueued(PAGE);
             Map<EndpointId, List<TaskMessage>> byEndpoint = new LinkedHashMap<>();
-            page.forEach(t -> byEndpoint.computeIfAbsent(t.endpoint(), e -> new ArrayList<>()).add(t.message()));
+            page.forEach(t -> byEndpoint
+                    .computeIfAbsent(t.endpoint(), e -> new ArrayList<>())
+                    .add(t.message()));
             for (Map.Entry<EndpointId, List<TaskMessage>> e : byEndpoint.entrySet()) {
                 try {
                     broker.publishAgain(e.getKey(), e.getValue()); // they may have been sent before
                 } catch (RuntimeException ex) {
-                    log.info("{} tasks of endpoint {} still cannot be queued: {}", e.getValue().size(), e.getKey(),
+                    log.info(
+                            "{} tasks of endpoint {} still cannot be queued: {}",
+                            e.getValue().size(),
+                            e.getKey(),
                             ex.getMessage());
                     return;
                 }

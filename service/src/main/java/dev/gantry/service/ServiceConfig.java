@@ -13,9 +13,21 @@ import java.time.Duration;
  * @param brokerPrefix prefix of every queue and exchange this deployment declares
  * @param retention how long tasks and results are kept after submission; then they answer {@code expired}
  */
-public record ServiceConfig(GantryHome home, String host, int port, String jdbcUrl, String dbUser, String dbPassword,
-        String brokerUrl, String brokerPrefix, int heartbeatPeriodMs, long maxBodyBytes, int queueCapacity,
-        Duration retention, Duration housekeepingPeriod, boolean writeCredentials) {
+public record ServiceConfig(
+        GantryHome home,
+        String host,
+        int port,
+        String jdbcUrl,
+        String dbUser,
+        String dbPassword,
+        String brokerUrl,
+        String brokerPrefix,
+        int heartbeatPeriodMs,
+        long maxBodyBytes,
+        int queueCapacity,
+        Duration retention,
+        Duration housekeepingPeriod,
+        boolean writeCredentials) {
     public static final int DEFAULT_PORT = 8740;
     public static final long MAX_BODY = 10L * 1000 * 1000;
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(14);
@@ -27,7 +39,10 @@ public record ServiceConfig(GantryHome home, String host, int port, String jdbcU
         if (heartbeatPeriodMs < 100) {
             throw new IllegalArgumentException("heartbeat period must be at least 100 ms");
         }
-        if (retention.isNegative() || retention.isZero() || housekeepingPeriod.isNegative() || housekeepingPeriod.isZero()) {
+        if (retention.isNegative()
+                || retention.isZero()
+                || housekeepingPeriod.isNegative()
+                || housekeepingPeriod.isZero()) {
             throw new IllegalArgumentException("retention and housekeeping period must be positive");
         }
         if (brokerPrefix == null || !brokerPrefix.matches("[A-Za-z0-9_.-]{1,64}")) {
@@ -38,8 +53,21 @@ public record ServiceConfig(GantryHome home, String host, int port, String jdbcU
     /** The embedded default: H2 under {@code home}, in-process broker, loopback only, local credentials written. */
     public static ServiceConfig embedded(GantryHome home, int port) {
         String url = Database.h2Url(home.serviceDir().resolve("gantry"));
-        return new ServiceConfig(home, "127.0.0.1", port, url, "sa", "", null, "gantry", 30_000, MAX_BODY, 200_000,
-                DEFAULT_RETENTION, Duration.ofMinutes(1), true);
+        return new ServiceConfig(
+                home,
+                "127.0.0.1",
+                port,
+                url,
+                "sa",
+                "",
+                null,
+                "gantry",
+                30_000,
+                MAX_BODY,
+                200_000,
+                DEFAULT_RETENTION,
+                Duration.ofMinutes(1),
+                true);
     }
 
     public boolean embeddedBroker() {
@@ -47,22 +75,74 @@ public record ServiceConfig(GantryHome home, String host, int port, String jdbcU
     }
 
     public ServiceConfig withPort(int p) {
-        return new ServiceConfig(home, host, p, jdbcUrl, dbUser, dbPassword, brokerUrl, brokerPrefix,
-                heartbeatPeriodMs, maxBodyBytes, queueCapacity, retention, housekeepingPeriod, writeCredentials);
+        return new ServiceConfig(
+                home,
+                host,
+                p,
+                jdbcUrl,
+                dbUser,
+                dbPassword,
+                brokerUrl,
+                brokerPrefix,
+                heartbeatPeriodMs,
+                maxBodyBytes,
+                queueCapacity,
+                retention,
+                housekeepingPeriod,
+                writeCredentials);
     }
 
     public ServiceConfig withBackends(String jdbc, String user, String password, String broker, String prefix) {
-        return new ServiceConfig(home, host, port, jdbc, user, password, broker, prefix, heartbeatPeriodMs,
-                maxBodyBytes, queueCapacity, retention, housekeepingPeriod, writeCredentials);
+        return new ServiceConfig(
+                home,
+                host,
+                port,
+                jdbc,
+                user,
+                password,
+                broker,
+                prefix,
+                heartbeatPeriodMs,
+                maxBodyBytes,
+                queueCapacity,
+                retention,
+                housekeepingPeriod,
+                writeCredentials);
     }
 
     public ServiceConfig withRetention(Duration keep, Duration every) {
-        return new ServiceConfig(home, host, port, jdbcUrl, dbUser, dbPassword, brokerUrl, brokerPrefix,
-                heartbeatPeriodMs, maxBodyBytes, queueCapacity, keep, every, writeCredentials);
+        return new ServiceConfig(
+                home,
+                host,
+                port,
+                jdbcUrl,
+                dbUser,
+                dbPassword,
+                brokerUrl,
+                brokerPrefix,
+                heartbeatPeriodMs,
+                maxBodyBytes,
+                queueCapacity,
+                keep,
+                every,
+                writeCredentials);
     }
 
     public ServiceConfig withHost(String h) {
-        return new ServiceConfig(home, h, port, jdbcUrl, dbUser, dbPassword, brokerUrl, brokerPrefix,
-                heartbeatPeriodMs, maxBodyBytes, queueCapacity, retention, housekeepingPeriod, writeCredentials);
+        return new ServiceConfig(
+                home,
+                h,
+                port,
+                jdbcUrl,
+                dbUser,
+                dbPassword,
+                brokerUrl,
+                brokerPrefix,
+                heartbeatPeriodMs,
+                maxBodyBytes,
+                queueCapacity,
+                retention,
+                housekeepingPeriod,
+                writeCredentials);
     }
 }

@@ -1,10 +1,10 @@
 package dev.gantry.service;
 
-import dev.gantry.protocol.Yaml;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.GantryHome;
+import dev.gantry.protocol.Yaml;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +21,15 @@ import java.util.Map;
  */
 public final class ServiceSettings {
     public enum Key {
-        HOST, PORT, DB_URL, DB_USER, DB_PASSWORD, BROKER_URL, BROKER_PREFIX, RETENTION_SECONDS, HOUSEKEEPING_SECONDS;
+        HOST,
+        PORT,
+        DB_URL,
+        DB_USER,
+        DB_PASSWORD,
+        BROKER_URL,
+        BROKER_PREFIX,
+        RETENTION_SECONDS,
+        HOUSEKEEPING_SECONDS;
 
         public String flag() {
             return "--" + name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -52,15 +60,21 @@ public final class ServiceSettings {
         }
         v.putAll(flags);
         ServiceConfig base = ServiceConfig.embedded(home, ServiceConfig.DEFAULT_PORT);
-        ServiceConfig c = base.withPort(intValue(v, Key.PORT, base.port()))
-                .withHost(v.getOrDefault(Key.HOST, base.host()));
+        ServiceConfig c =
+                base.withPort(intValue(v, Key.PORT, base.port())).withHost(v.getOrDefault(Key.HOST, base.host()));
         if (v.containsKey(Key.DB_URL) || v.containsKey(Key.BROKER_URL)) {
-            c = c.withBackends(v.getOrDefault(Key.DB_URL, base.jdbcUrl()), v.getOrDefault(Key.DB_USER,
-                    v.containsKey(Key.DB_URL) ? "gantry" : base.dbUser()), v.getOrDefault(Key.DB_PASSWORD, ""),
-                    v.get(Key.BROKER_URL), v.getOrDefault(Key.BROKER_PREFIX, base.brokerPrefix()));
+            c = c.withBackends(
+                    v.getOrDefault(Key.DB_URL, base.jdbcUrl()),
+                    v.getOrDefault(Key.DB_USER, v.containsKey(Key.DB_URL) ? "gantry" : base.dbUser()),
+                    v.getOrDefault(Key.DB_PASSWORD, ""),
+                    v.get(Key.BROKER_URL),
+                    v.getOrDefault(Key.BROKER_PREFIX, base.brokerPrefix()));
         }
-        return c.withRetention(Duration.ofSeconds(intValue(v, Key.RETENTION_SECONDS, (int) base.retention().toSeconds())),
-                Duration.ofSeconds(intValue(v, Key.HOUSEKEEPING_SECONDS, (int) base.housekeepingPeriod().toSeconds())));
+        return c.withRetention(
+                Duration.ofSeconds(intValue(
+                        v, Key.RETENTION_SECONDS, (int) base.retention().toSeconds())),
+                Duration.ofSeconds(intValue(v, Key.HOUSEKEEPING_SECONDS, (int)
+                        base.housekeepingPeriod().toSeconds())));
     }
 
     private static Map<Key, String> readYaml(Path file) {

@@ -1,8 +1,8 @@
 package dev.gantry.service;
 
 import dev.gantry.broker.Broker;
-import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.ApiError;
+import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Ids;
@@ -46,8 +46,14 @@ public final class Submissions {
     private final UserEndpointStarts userEndpoints;
     private final Clock clock;
 
-    public Submissions(EndpointStore endpoints, FunctionStore functions, TaskStore tasks, Broker broker,
-            long queueCapacity, UserEndpointStarts userEndpoints, Clock clock) {
+    public Submissions(
+            EndpointStore endpoints,
+            FunctionStore functions,
+            TaskStore tasks,
+            Broker broker,
+            long queueCapacity,
+            UserEndpointStarts userEndpoints,
+            Clock clock) {
         this.clock = clock;
         this.userEndpoints = userEndpoints;
         this.endpoints = endpoints;
@@ -63,8 +69,10 @@ public final class Submissions {
      * first if need be); the reply names it as {@code endpoint_id}.
      */
     public SubmitResponse submit(Identity who, EndpointId to, SubmitRequest request) {
-        EndpointStore.Target target = endpoints.target(to).filter(t -> t.usableBy(who)).orElseThrow(() ->
-                new GantryException(ApiError.ENDPOINT_NOT_FOUND, "endpoint " + to + " not found"));
+        EndpointStore.Target target = endpoints
+                .target(to)
+                .filter(t -> t.usableBy(who))
+                .orElseThrow(() -> new GantryException(ApiError.ENDPOINT_NOT_FOUND, "endpoint " + to + " not found"));
         ResourceSpec resources = ResourceSpec.parse(request.resourceSpecification());
         List<NewTask> batch = new ArrayList<>(request.taskCount());
         Map<UUID, FunctionId> fnIds = new LinkedHashMap<>();
@@ -78,32 +86,48 @@ public final class Submissions {
         requireFunctions(who, fnIds);
         for (FunctionId fn : fnIds.values()) {
             if (!target.permits(fn)) {
-                throw new GantryException(ApiError.FUNCTION_NOT_PERMITTED, "function " + fn + " is not permitted on"
-                        + " endpoint " + to + ": it is not in the endpoint's allowed_functions");
+                throw new GantryException(
+                        ApiError.FUNCTION_NOT_PERMITTED,
+                        "function " + fn + " is not permitted on" + " endpoint " + to
+                                + ": it is not in the endpoint's allowed_functions");
             }
         }
         EndpointId endpoint = target.manager() ? userEndpoints.userEndpointFor(who, target, request) : to;
         long depth = depth(endpoint);
         if (depth + batch.size() > queueCapacity) {
-            throw new GantryException(ApiError.ENDPOINT_QUEUE_FULL, "endpoint " + endpoint + " has " + depth
-                    + " tasks queued and the limit is " + queueCapacity + "; submit again when it has caught up");
+            throw new GantryException(
+                    ApiError.ENDPOINT_QUEUE_FULL,
+                    "endpoint " + endpoint + " has " + depth + " tasks queued and the limit is " + queueCapacity
+                            + "; submit again when it has caught up");
         }
-        NewBatch nb = new NewBatch(request.taskGroupId(), batch, resources, request.maxRetries(),
-                request.retryUserErrors(), request.idempotencyKey(),
+        NewBatch nb = new NewBatch(
+                request.taskGroupId(),
+                batch,
+                resources,
+                request.maxRetries(),
+                request.retryUserErrors(),
+                request.idempotencyKey(),
                 request.idempotencyKey() == null ? null : sha256(Json.write(request)));
         UUID requestId = UUID.randomUUID();
-        TaskSubmits.Submitted stored = submits.submit(who, endpoint, nb,
-                s -> new SubmitResponse(requestId, s.group(), endpoint, byFunction(s)));
+        TaskSubmits.Submitted stored = submits.submit(
+                who, endpoint, nb, s -> new SubmitResponse(requestId, s.group(), endpoint, byFunction(s)));
         if (stored.replay() != null) {
-            log.info("submit with idempotency key {} was seen before: same {} tasks", request.idempotencyKey(),
-                    stored.replay().tasks().values().stream().mapToInt(List::size).sum());
+            log.info(
+                    "submit with idempotency key {} was seen before: same {} tasks",
+                    request.idempotencyKey(),
+                    stored.replay().tasks().values().stream()
+                            .mapToInt(List::size)
+                            .sum());
             return stored.replay();
         }
         try {
             broker.publishTasks(endpoint, stored.tasks());
         } catch (RuntimeException e) {
-            log.warn("{} tasks for endpoint {} are stored but not queued; the housekeeper queues them later: {}",
-                    stored.tasks().size(), endpoint, e.getMessage());
+            log.warn(
+                    "{} tasks for endpoint {} are stored but not queued; the housekeeper queues them later: {}",
+                    stored.tasks().size(),
+                    endpoint,
+                    e.getMessage());
             tasks.setQueued(stored.tasks().stream().map(TaskMessage::task).toList(), false);
         }
         return new SubmitResponse(requestId, stored.group(), endpoint, byFunction(stored));
@@ -111,8 +135,9 @@ public final class Submissions {
 
     private static String sha256(String s) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -144,7 +169,9 @@ public final class Submissions {
 
     private static Map<String, List<TaskId>> byFunction(TaskSubmits.Submitted stored) {
         Map<String, List<TaskId>> out = new LinkedHashMap<>();
-        stored.tasks().forEach(t -> out.computeIfAbsent(t.function().toString(), k -> new ArrayList<>()).add(t.task()));
+        stored.tasks()
+                .forEach(t -> out.computeIfAbsent(t.function().toString(), k -> new ArrayList<>())
+                        .add(t.task()));
         return out;
     }
 }

@@ -3,8 +3,8 @@ package dev.gantry.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.gantry.broker.Broker;
-import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.ApiError;
+import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Json;
 import dev.gantry.protocol.TaskId;
@@ -34,10 +34,12 @@ public final class UserEndpointStarts {
     private static final Logger log = LoggerFactory.getLogger(UserEndpointStarts.class);
     /** The control notice that asks a manager's channel to send it a start request (whose id is the task id). */
     public static final String START_NOTICE = "start-user-endpoint";
+
     private static final long ONLINE_CACHE_MS = 1000;
     private static final long POLL_MS = 20;
     /** A start request is waited for for seconds; its row is kept an hour, for the administrator. */
     private static final long KEEP_REQUESTS_MS = 3_600_000;
+
     private static final int MAX_CACHED = 10_000;
     /** At most one start request without a submit per user endpoint in this long. */
     private static final long RESTART_EVERY_MS = 5_000;
@@ -51,7 +53,8 @@ public final class UserEndpointStarts {
     private final java.util.concurrent.atomic.AtomicLong starts = new java.util.concurrent.atomic.AtomicLong();
     private final Map<EndpointId, Long> restartedAt = new ConcurrentHashMap<>();
 
-    public UserEndpointStarts(EndpointStore endpoints, StartRequests requests, Broker broker, Clock clock, long waitMs) {
+    public UserEndpointStarts(
+            EndpointStore endpoints, StartRequests requests, Broker broker, Clock clock, long waitMs) {
         this.endpoints = endpoints;
         this.requests = requests;
         this.broker = broker;
@@ -74,19 +77,30 @@ public final class UserEndpointStarts {
             return uep;
         }
         if (!manager.online(now)) {
-            throw new GantryException(ApiError.ENDPOINT_MANAGER_OFFLINE, "endpoint " + manager.id()
-                    + " is offline: its manager must run to start your user endpoint");
+            throw new GantryException(
+                    ApiError.ENDPOINT_MANAGER_OFFLINE,
+                    "endpoint " + manager.id() + " is offline: its manager must run to start your user endpoint");
         }
         endpoints.ensureUserEndpoint(uep, manager, who, r.userEndpointConfig(), r.userRuntime());
-        UUID request = ask(new StartRequests.Request(UUID.randomUUID(), uep, manager.id(), who.id(),
-                r.userEndpointConfig(), r.userRuntime(), now));
+        UUID request = ask(new StartRequests.Request(
+                UUID.randomUUID(), uep, manager.id(), who.id(), r.userEndpointConfig(), r.userRuntime(), now));
         StartRequests.Answer a = await(request);
         if (a.error() != null) {
-            log.info("endpoint {} refused to start user endpoint {} for {}: {}", manager.id(), uep, who.username(), a.error());
-            throw new GantryException(ApiError.USER_ENDPOINT_START_FAILED, "endpoint " + manager.id()
-                    + " could not start your user endpoint: " + a.error());
+            log.info(
+                    "endpoint {} refused to start user endpoint {} for {}: {}",
+                    manager.id(),
+                    uep,
+                    who.username(),
+                    a.error());
+            throw new GantryException(
+                    ApiError.USER_ENDPOINT_START_FAILED,
+                    "endpoint " + manager.id() + " could not start your user endpoint: " + a.error());
         }
-        log.info("endpoint {} started user endpoint {} for {} in {} ms", manager.id(), uep, who.username(),
+        log.info(
+                "endpoint {} started user endpoint {} for {} in {} ms",
+                manager.id(),
+                uep,
+                who.username(),
                 a.answeredAt() - now);
         return uep;
     }
@@ -138,8 +152,8 @@ public final class UserEndpointStarts {
             }
             onlineUntil.remove(endpoint);
             log.info("asking endpoint manager {} for user endpoint {} again: {}", in.manager(), endpoint, why);
-            ask(new StartRequests.Request(UUID.randomUUID(), endpoint, in.manager(), in.identity(), in.config(),
-                    in.runtime(), now));
+            ask(new StartRequests.Request(
+                    UUID.randomUUID(), endpoint, in.manager(), in.identity(), in.config(), in.runtime(), now));
         });
     }
 
@@ -157,8 +171,9 @@ public final class UserEndpointStarts {
                 break;
             }
         }
-        throw new GantryException(ApiError.SERVICE_UNAVAILABLE, "the endpoint manager did not answer within "
-                + waitMs / 1000 + " s; submit again later");
+        throw new GantryException(
+                ApiError.SERVICE_UNAVAILABLE,
+                "the endpoint manager did not answer within " + waitMs / 1000 + " s; submit again later");
     }
 
     static TaskStatus notice(UUID request) {
@@ -170,7 +185,8 @@ public final class UserEndpointStarts {
      * sorted) of the user configuration and runtime, so equal inputs always reach the same user endpoint.
      */
     static EndpointId idOf(EndpointId manager, UUID identity, JsonNode config, JsonNode runtime) {
-        String key = "gantry-user-endpoint:" + manager + ":" + identity + ":" + canonical(config) + ":" + canonical(runtime);
+        String key =
+                "gantry-user-endpoint:" + manager + ":" + identity + ":" + canonical(config) + ":" + canonical(runtime);
         return new EndpointId(UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -180,9 +196,13 @@ public final class UserEndpointStarts {
         }
         try {
             Object plain = Json.mapper().convertValue(node, Object.class);
-            return Json.mapper().writer().with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).writeValueAsString(plain);
+            return Json.mapper()
+                    .writer()
+                    .with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+                    .writeValueAsString(plain);
         } catch (Exception e) {
-            throw new GantryException(ApiError.SEMANTICALLY_INVALID, "user_endpoint_config cannot be read: " + e.getMessage());
+            throw new GantryException(
+                    ApiError.SEMANTICALLY_INVALID, "user_endpoint_config cannot be read: " + e.getMessage());
         }
     }
 }

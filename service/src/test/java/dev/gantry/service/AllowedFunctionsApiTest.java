@@ -16,8 +16,12 @@ import org.junit.jupiter.api.Test;
  */
 class AllowedFunctionsApiTest extends AliceAndBob {
     static String function(String token, boolean isPublic) throws Exception {
-        ApiFixture.Reply r = api.call("POST", "/v3/functions", token, "{\"function_name\":\"f\",\"function_code\":"
-                + Json.write(ServiceApiTest.CODE) + ",\"public\":" + isPublic + "}");
+        ApiFixture.Reply r = api.call(
+                "POST",
+                "/v3/functions",
+                token,
+                "{\"function_name\":\"f\",\"function_code\":" + Json.write(ServiceApiTest.CODE) + ",\"public\":"
+                        + isPublic + "}");
         assertThat(r.status()).isEqualTo(200);
         return r.body().get("function_uuid").asText();
     }
@@ -31,11 +35,18 @@ class AllowedFunctionsApiTest extends AliceAndBob {
     static ApiFixture.Reply submit(String endpoint, String token, String... functions) throws Exception {
         StringBuilder tasks = new StringBuilder();
         for (String f : functions) {
-            tasks.append(tasks.length() == 0 ? "" : ",").append('"').append(f).append("\":[")
-                    .append(Json.write(ServiceApiTest.PAYLOAD)).append(']');
+            tasks.append(tasks.length() == 0 ? "" : ",")
+                    .append('"')
+                    .append(f)
+                    .append("\":[")
+                    .append(Json.write(ServiceApiTest.PAYLOAD))
+                    .append(']');
         }
-        return api.call("POST", "/v3/endpoints/" + endpoint + "/submit", token, "{\"tasks\":{" + tasks
-                + "},\"user_endpoint_config\":{},\"user_runtime\":{\"java_version\":\"21\"}}");
+        return api.call(
+                "POST",
+                "/v3/endpoints/" + endpoint + "/submit",
+                token,
+                "{\"tasks\":{" + tasks + "},\"user_endpoint_config\":{},\"user_runtime\":{\"java_version\":\"21\"}}");
     }
 
     @Test
@@ -45,41 +56,53 @@ class AllowedFunctionsApiTest extends AliceAndBob {
         String ep = endpoint("guarded", ",\"allowed_functions\":[\"" + allowed + "\"]");
         long tasks = api.count("tasks");
 
-        for (ApiFixture.Reply r : new ApiFixture.Reply[] {submit(ep, api.token(), other),
-                submit(ep, api.token(), allowed, other)}) {
+        for (ApiFixture.Reply r :
+                new ApiFixture.Reply[] {submit(ep, api.token(), other), submit(ep, api.token(), allowed, other)}) {
             assertThat(r.status()).isEqualTo(403);
             assertThat(r.code()).isEqualTo("FUNCTION_NOT_PERMITTED");
             assertThat(r.body().get("detail").asText()).contains(other).contains("allowed_functions");
         }
-        assertThat(api.count("tasks")).as("nothing of a refused batch is stored").isEqualTo(tasks);
+        assertThat(api.count("tasks"))
+                .as("nothing of a refused batch is stored")
+                .isEqualTo(tasks);
         assertThat(submit(ep, api.token(), allowed).status()).isEqualTo(200);
         assertThat(api.count("tasks")).isEqualTo(tasks + 1);
 
         ApiFixture.Reply list = api.call("GET", "/v3/endpoints/" + ep + "/allowed_functions", null);
         assertThat(list.body().get("restricted").asBoolean()).isTrue();
-        assertThat(list.body().get("functions")).singleElement().satisfies(f -> assertThat(f.asText()).isEqualTo(allowed));
+        assertThat(list.body().get("functions"))
+                .singleElement()
+                .satisfies(f -> assertThat(f.asText()).isEqualTo(allowed));
 
         // registered again without a list, the endpoint runs anything
-        assertThat(api.call("PUT", "/v3/endpoints/" + ep, "{\"endpoint_name\":\"guarded\"}").status()).isEqualTo(200);
-        assertThat(api.call("GET", "/v3/endpoints/" + ep + "/allowed_functions", null).body().get("restricted")
-                .asBoolean()).isFalse();
+        assertThat(api.call("PUT", "/v3/endpoints/" + ep, "{\"endpoint_name\":\"guarded\"}")
+                        .status())
+                .isEqualTo(200);
+        assertThat(api.call("GET", "/v3/endpoints/" + ep + "/allowed_functions", null)
+                        .body()
+                        .get("restricted")
+                        .asBoolean())
+                .isFalse();
         assertThat(submit(ep, api.token(), other).status()).isEqualTo(200);
-        assertThat(api.call("GET", "/v3/endpoints/" + ep + "/allowed_functions", alice, null).status())
-                .as("someone who may not submit there does not see it").isEqualTo(404);
+        assertThat(api.call("GET", "/v3/endpoints/" + ep + "/allowed_functions", alice, null)
+                        .status())
+                .as("someone who may not submit there does not see it")
+                .isEqualTo(404);
     }
 
     @Test
     void aBadListIsRefusedAndNothingIsRegistered() throws Exception {
         long endpoints = api.count("endpoints");
-        ApiFixture.Reply notUuid = api.call("POST", "/v3/endpoints",
-                "{\"endpoint_name\":\"bad\",\"allowed_functions\":[\"../../etc/passwd\"]}");
+        ApiFixture.Reply notUuid = api.call(
+                "POST", "/v3/endpoints", "{\"endpoint_name\":\"bad\",\"allowed_functions\":[\"../../etc/passwd\"]}");
         assertThat(notUuid.status()).isEqualTo(400);
         assertThat(notUuid.code()).isEqualTo("INVALID_UUID");
-        ApiFixture.Reply notList = api.call("POST", "/v3/endpoints", "{\"endpoint_name\":\"bad\",\"allowed_functions\":7}");
+        ApiFixture.Reply notList =
+                api.call("POST", "/v3/endpoints", "{\"endpoint_name\":\"bad\",\"allowed_functions\":7}");
         assertThat(notList.status()).isBetween(400, 422);
         String many = String.join(",", Collections.nCopies(10_001, "\"" + UUID.randomUUID() + "\""));
-        ApiFixture.Reply tooMany = api.call("POST", "/v3/endpoints", "{\"endpoint_name\":\"bad\",\"allowed_functions\":["
-                + many + "]}");
+        ApiFixture.Reply tooMany =
+                api.call("POST", "/v3/endpoints", "{\"endpoint_name\":\"bad\",\"allowed_functions\":[" + many + "]}");
         assertThat(tooMany.status()).isEqualTo(422);
         assertThat(tooMany.body().get("detail").asText()).contains("at most 10000");
         assertThat(api.count("endpoints")).isEqualTo(endpoints);
@@ -88,14 +111,17 @@ class AllowedFunctionsApiTest extends AliceAndBob {
     @Test
     void aManagersListIsCheckedBeforeAnythingStartsAndHoldsForItsUserEndpoints() throws Exception {
         String offered = function(api.token(), true);
-        String m = endpoint("site", ",\"multi_user\":true,\"manager\":true,\"allowed_functions\":[\"" + offered + "\"]");
+        String m =
+                endpoint("site", ",\"multi_user\":true,\"manager\":true,\"allowed_functions\":[\"" + offered + "\"]");
         String own = function(alice, false);
         try (ScriptedChannel ch = api.channel(m, api.token())) {
             long starts = api.count("user_endpoint_starts");
             ApiFixture.Reply refused = submit(m, alice, own);
             assertThat(refused.status()).isEqualTo(403);
             assertThat(refused.code()).isEqualTo("FUNCTION_NOT_PERMITTED");
-            assertThat(api.count("user_endpoint_starts")).as("no user endpoint was asked for").isEqualTo(starts);
+            assertThat(api.count("user_endpoint_starts"))
+                    .as("no user endpoint was asked for")
+                    .isEqualTo(starts);
 
             CompletableFuture<ApiFixture.Reply> reply = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -104,7 +130,8 @@ class AllowedFunctionsApiTest extends AliceAndBob {
                     throw new IllegalStateException(e);
                 }
             });
-            ChannelMessage.StartUserEndpoint s = ch.next(ChannelMessage.StartUserEndpoint.class, Duration.ofSeconds(10));
+            ChannelMessage.StartUserEndpoint s =
+                    ch.next(ChannelMessage.StartUserEndpoint.class, Duration.ofSeconds(10));
             ch.send(new ChannelMessage.StartAnswer(s.requestId(), s.userEndpoint(), null, true));
             ApiFixture.Reply ok = reply.get();
             assertThat(ok.status()).isEqualTo(200);
@@ -113,8 +140,12 @@ class AllowedFunctionsApiTest extends AliceAndBob {
             // submitted straight to the user endpoint, the manager's list still holds
             assertThat(submit(uep, alice, own).code()).isEqualTo("FUNCTION_NOT_PERMITTED");
             ApiFixture.Reply list = api.call("GET", "/v3/endpoints/" + uep + "/allowed_functions", alice, null);
-            assertThat(list.body().get("functions")).singleElement().satisfies(f -> assertThat(f.asText()).isEqualTo(offered));
-            assertThat(api.call("GET", "/v3/endpoints/" + uep + "/allowed_functions", bob, null).status()).isEqualTo(404);
+            assertThat(list.body().get("functions"))
+                    .singleElement()
+                    .satisfies(f -> assertThat(f.asText()).isEqualTo(offered));
+            assertThat(api.call("GET", "/v3/endpoints/" + uep + "/allowed_functions", bob, null)
+                            .status())
+                    .isEqualTo(404);
         }
     }
 
@@ -122,14 +153,17 @@ class AllowedFunctionsApiTest extends AliceAndBob {
     void aPublicFunctionIsReadAndRunByAnyoneAndDeletedByItsOwnerOnly() throws Exception {
         String shared = function(alice, true);
         String mine = function(alice, false);
-        assertThat(api.call("GET", "/v2/functions/" + shared, bob, null).status()).isEqualTo(200);
+        assertThat(api.call("GET", "/v2/functions/" + shared, bob, null).status())
+                .isEqualTo(200);
         assertThat(api.call("GET", "/v2/functions/" + mine, bob, null).code()).isEqualTo("FUNCTION_NOT_FOUND");
         ApiFixture.Reply reg = api.call("POST", "/v3/endpoints", bob, "{\"endpoint_name\":\"bobs\"}");
         String ep = reg.body().get("endpoint_id").asText();
         assertThat(submit(ep, bob, shared).status()).isEqualTo(200);
         assertThat(submit(ep, bob, mine).code()).isEqualTo("FUNCTION_NOT_FOUND");
-        assertThat(api.call("DELETE", "/v2/functions/" + shared, bob, null).status()).isEqualTo(404);
-        assertThat(api.call("DELETE", "/v2/functions/" + shared, alice, null).status()).isEqualTo(200);
+        assertThat(api.call("DELETE", "/v2/functions/" + shared, bob, null).status())
+                .isEqualTo(404);
+        assertThat(api.call("DELETE", "/v2/functions/" + shared, alice, null).status())
+                .isEqualTo(200);
         assertThat(submit(ep, bob, shared).code()).isEqualTo("FUNCTION_NOT_FOUND");
     }
 }

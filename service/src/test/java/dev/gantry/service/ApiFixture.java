@@ -25,7 +25,8 @@ final class ApiFixture implements AutoCloseable {
     final Path home;
     final TestBackend backend = TestBackend.create();
     final GantryService service;
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     ApiFixture() throws IOException {
         home = Files.createTempDirectory("gantry-api-");
@@ -44,13 +45,17 @@ final class ApiFixture implements AutoCloseable {
 
     Reply call(String method, String path, String token, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(service.url() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json");
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        return new Reply(r.statusCode(), r.body().isEmpty() ? Json.mapper().nullNode() : Json.mapper().readTree(r.body()));
+        return new Reply(
+                r.statusCode(),
+                r.body().isEmpty() ? Json.mapper().nullNode() : Json.mapper().readTree(r.body()));
     }
 
     Reply call(String method, String path, String body) throws Exception {
@@ -81,7 +86,8 @@ final class ApiFixture implements AutoCloseable {
 
     long count(String table) {
         return service.database().tx(c -> {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
                 rs.next();
                 return rs.getLong(1);
             }

@@ -27,20 +27,37 @@ class CleanStopTest {
         events.start();
         ApiFixture api = new ApiFixture();
         try {
-            String endpoint = api.call("POST", "/v3/endpoints", "{\"endpoint_name\":\"busy\"}").body()
-                    .get("endpoint_id").asText();
-            String function = api.call("POST", "/v3/functions", "{\"function_name\":\"f\",\"function_code\":"
-                    + ServiceApiTest.quote(ServiceApiTest.CODE) + "}").body().get("function_uuid").asText();
+            String endpoint = api.call("POST", "/v3/endpoints", "{\"endpoint_name\":\"busy\"}")
+                    .body()
+                    .get("endpoint_id")
+                    .asText();
+            String function = api.call(
+                            "POST",
+                            "/v3/functions",
+                            "{\"function_name\":\"f\",\"function_code\":" + ServiceApiTest.quote(ServiceApiTest.CODE)
+                                    + "}")
+                    .body()
+                    .get("function_uuid")
+                    .asText();
             ScriptedChannel ch = api.channel(endpoint, api.token(), 100);
-            var reply = api.call("POST", "/v3/endpoints/" + endpoint + "/submit", ServiceApiTest.submitBody(function, 300))
+            var reply = api.call(
+                            "POST", "/v3/endpoints/" + endpoint + "/submit", ServiceApiTest.submitBody(function, 300))
                     .body();
-            WebSocket stream = api.http.newWebSocketBuilder().header("Authorization", "Bearer " + api.token())
-                    .buildAsync(URI.create(api.service.url().replace("http://", "ws://") + "/v3/stream"),
-                            new WebSocket.Listener() {}).get(10, TimeUnit.SECONDS);
-            stream.sendText("{\"type\":\"subscribe\",\"task_group_id\":\"" + reply.get("task_group_id").asText()
-                    + "\",\"replay\":true}", true).get(10, TimeUnit.SECONDS);
+            WebSocket stream = api.http
+                    .newWebSocketBuilder()
+                    .header("Authorization", "Bearer " + api.token())
+                    .buildAsync(
+                            URI.create(api.service.url().replace("http://", "ws://") + "/v3/stream"),
+                            new WebSocket.Listener() {})
+                    .get(10, TimeUnit.SECONDS);
+            stream.sendText(
+                            "{\"type\":\"subscribe\",\"task_group_id\":\""
+                                    + reply.get("task_group_id").asText() + "\",\"replay\":true}",
+                            true)
+                    .get(10, TimeUnit.SECONDS);
             List<TaskResult> results = new ArrayList<>();
-            for (TaskMessage t : ch.next(ChannelMessage.Tasks.class, Duration.ofSeconds(10)).tasks()) {
+            for (TaskMessage t :
+                    ch.next(ChannelMessage.Tasks.class, Duration.ofSeconds(10)).tasks()) {
                 long now = System.currentTimeMillis();
                 results.add(new TaskResult(t.task(), t.attempt(), "11\n1", null, now, now));
             }
@@ -54,7 +71,9 @@ class CleanStopTest {
             root.detachAppender(events);
             api.close();
         }
-        assertThat(events.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
-                .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
+        assertThat(events.list)
+                .filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                .extracting(ILoggingEvent::getFormattedMessage)
+                .isEmpty();
     }
 }

@@ -27,17 +27,34 @@ class RetentionTest {
                         .withRetention(Duration.ofMillis(1500), Duration.ofMillis(200)))) {
             HttpClient http = HttpClient.newHttpClient();
             String token = s.credentials().token();
-            String ep = call(http, s, token, "POST", "/v3/endpoints", "{\"endpoint_name\":\"r\"}").get("endpoint_id").asText();
+            String ep = call(http, s, token, "POST", "/v3/endpoints", "{\"endpoint_name\":\"r\"}")
+                    .get("endpoint_id")
+                    .asText();
             String code = Json.write(new ShellCommand("true", 0, 1).functionCode());
-            String fn = call(http, s, token, "POST", "/v3/functions", "{\"function_name\":\"f\",\"function_code\":" + code + "}")
-                    .get("function_uuid").asText();
-            String body = "{\"tasks\":{\"" + fn + "\":[" + Json.write(Arguments.of(List.of()).pack()) + "]}}";
-            String task = call(http, s, token, "POST", "/v3/endpoints/" + ep + "/submit", body).get("tasks").get(fn)
-                    .get(0).asText();
-            assertThat(call(http, s, token, "GET", "/v2/tasks/" + task, null).get("status").asText())
+            String fn = call(
+                            http,
+                            s,
+                            token,
+                            "POST",
+                            "/v3/functions",
+                            "{\"function_name\":\"f\",\"function_code\":" + code + "}")
+                    .get("function_uuid")
+                    .asText();
+            String body = "{\"tasks\":{\"" + fn + "\":["
+                    + Json.write(Arguments.of(List.of()).pack()) + "]}}";
+            String task = call(http, s, token, "POST", "/v3/endpoints/" + ep + "/submit", body)
+                    .get("tasks")
+                    .get(fn)
+                    .get(0)
+                    .asText();
+            assertThat(call(http, s, token, "GET", "/v2/tasks/" + task, null)
+                            .get("status")
+                            .asText())
                     .isEqualTo("waiting-for-ep");
-            JsonNode expired = await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> call(http, s, token, "GET", "/v2/tasks/" + task, null),
+            JsonNode expired = await().atMost(Duration.ofSeconds(15))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(
+                            () -> call(http, s, token, "GET", "/v2/tasks/" + task, null),
                             t -> t.get("status").asText().equals("expired"));
             assertThat(expired.get("pending").asBoolean()).isFalse();
             assertThat(expired.get("error_code").asText()).isEqualTo("TASK_EXPIRED");
@@ -47,14 +64,19 @@ class RetentionTest {
         }
     }
 
-    private static JsonNode call(HttpClient http, GantryService s, String token, String method, String path,
-            String body) throws Exception {
-        HttpRequest r = HttpRequest.newBuilder(URI.create(s.url() + path)).header("Authorization", "Bearer " + token)
+    private static JsonNode call(
+            HttpClient http, GantryService s, String token, String method, String path, String body) throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(URI.create(s.url() + path))
+                .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .build();
         HttpResponse<String> resp = http.send(r, HttpResponse.BodyHandlers.ofString());
-        assertThat(resp.statusCode()).as(method + " " + path + ": " + resp.body()).isEqualTo(200);
+        assertThat(resp.statusCode())
+                .as(method + " " + path + ": " + resp.body())
+                .isEqualTo(200);
         return Json.mapper().readTree(resp.body());
     }
 }

@@ -20,8 +20,10 @@ final class ScriptedChannel implements AutoCloseable {
 
     ScriptedChannel(HttpClient http, String serviceUrl, String endpoint, String token) throws Exception {
         StringBuilder partial = new StringBuilder();
-        ws = http.newWebSocketBuilder().header("Authorization", "Bearer " + token)
-                .buildAsync(URI.create(serviceUrl.replace("http://", "ws://") + "/v3/endpoints/" + endpoint + "/channel"),
+        ws = http.newWebSocketBuilder()
+                .header("Authorization", "Bearer " + token)
+                .buildAsync(
+                        URI.create(serviceUrl.replace("http://", "ws://") + "/v3/endpoints/" + endpoint + "/channel"),
                         new WebSocket.Listener() {
                             @Override
                             public CompletionStage<?> onClose(WebSocket w, int status, String reason) {
@@ -39,7 +41,8 @@ final class ScriptedChannel implements AutoCloseable {
                                 w.request(1);
                                 return null;
                             }
-                        }).get(10, TimeUnit.SECONDS);
+                        })
+                .get(10, TimeUnit.SECONDS);
     }
 
     void send(ChannelMessage m) throws Exception {

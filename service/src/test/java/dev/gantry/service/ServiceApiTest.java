@@ -25,9 +25,14 @@ class ServiceApiTest {
     @BeforeAll
     static void start() throws Exception {
         api = new ApiFixture();
-        endpoint = api.call("POST", "/v3/endpoints", "{\"endpoint_name\":\"ep\"}").body().get("endpoint_id").asText();
-        function = api.call("POST", "/v3/functions", "{\"function_name\":\"f\",\"function_code\":" + quote(CODE)
-                + "}").body().get("function_uuid").asText();
+        endpoint = api.call("POST", "/v3/endpoints", "{\"endpoint_name\":\"ep\"}")
+                .body()
+                .get("endpoint_id")
+                .asText();
+        function = api.call("POST", "/v3/functions", "{\"function_name\":\"f\",\"function_code\":" + quote(CODE) + "}")
+                .body()
+                .get("function_uuid")
+                .asText();
     }
 
     @AfterAll
@@ -50,7 +55,11 @@ class ServiceApiTest {
     @Test
     void versionNeedsNoTokenEverythingElseDoes() throws Exception {
         assertThat(api.call("GET", "/v2/version", null, null).body().asText()).isEqualTo("0.1.0");
-        assertThat(api.call("GET", "/v2/version?service=all", null, null).body().get("api").asText()).isEqualTo("0.1.0");
+        assertThat(api.call("GET", "/v2/version?service=all", null, null)
+                        .body()
+                        .get("api")
+                        .asText())
+                .isEqualTo("0.1.0");
         for (String token : new String[] {null, "", "gty_wrong"}) {
             ApiFixture.Reply r = api.call("GET", "/v2/endpoints", token, null);
             assertThat(r.status()).as("token " + token).isEqualTo(401);
@@ -66,19 +75,25 @@ class ServiceApiTest {
         JsonNode ids = r.body().get("tasks").get(function);
         assertThat(ids).hasSize(5);
         String group = r.body().get("task_group_id").asText();
-        JsonNode members = api.call("GET", "/v2/taskgroup/" + group, null).body().get("tasks");
+        JsonNode members =
+                api.call("GET", "/v2/taskgroup/" + group, null).body().get("tasks");
         for (int i = 0; i < 5; i++) {
             assertThat(members.get(i).get("id").asText()).isEqualTo(ids.get(i).asText());
         }
-        JsonNode task = api.call("GET", "/v2/tasks/" + ids.get(0).asText(), null).body();
+        JsonNode task =
+                api.call("GET", "/v2/tasks/" + ids.get(0).asText(), null).body();
         assertThat(task.get("status").asText()).isEqualTo("waiting-for-ep");
         assertThat(task.get("pending").asBoolean()).isTrue();
         JsonNode batch = api.call("POST", "/v2/batch_status", "{\"task_ids\":[" + ids.get(1) + "," + ids.get(2) + "]}")
                 .body();
         assertThat(batch.get("response").asText()).isEqualTo("batch");
         assertThat(batch.get("results").size()).isEqualTo(2);
-        JsonNode more = api.call("POST", "/v3/endpoints/" + endpoint + "/submit",
-                "{\"task_group_id\":\"" + group + "\"," + submitBody(function, 2).substring(1)).body();
+        JsonNode more = api.call(
+                        "POST",
+                        "/v3/endpoints/" + endpoint + "/submit",
+                        "{\"task_group_id\":\"" + group + "\","
+                                + submitBody(function, 2).substring(1))
+                .body();
         assertThat(more.get("task_group_id").asText()).isEqualTo(group);
     }
 
@@ -93,11 +108,20 @@ class ServiceApiTest {
         assertError("POST", path, "{\"tasks\": {\"" + function + "\": [1, 2]}}", 422, "SEMANTICALLY_INVALID");
         assertError("POST", path, "{\"tasks\": []}", 422, "SEMANTICALLY_INVALID");
         assertError("POST", path, "{\"tasks\": {}}", 422, "SEMANTICALLY_INVALID");
-        assertError("POST", path, "{\"tasks\": {\"" + function + "\": [\"x\"]}, \"create_queue\": \"yes\"}", 422,
+        assertError(
+                "POST",
+                path,
+                "{\"tasks\": {\"" + function + "\": [\"x\"]}, \"create_queue\": \"yes\"}",
+                422,
                 "SEMANTICALLY_INVALID");
         assertError("POST", path, submitBody(unknown, 1), 404, "FUNCTION_NOT_FOUND");
         assertError("POST", path, submitBody("not-a-uuid", 1), 400, "INVALID_UUID");
-        assertError("POST", path, "{\"task_group_id\":\"" + unknown + "\"," + submitBody(function, 1).substring(1), 404,
+        assertError(
+                "POST",
+                path,
+                "{\"task_group_id\":\"" + unknown + "\","
+                        + submitBody(function, 1).substring(1),
+                404,
                 "TASK_GROUP_NOT_FOUND");
         assertError("POST", "/v3/endpoints/" + unknown + "/submit", submitBody(function, 1), 404, "ENDPOINT_NOT_FOUND");
         assertError("POST", "/v3/endpoints/nope/submit", submitBody(function, 1), 400, "INVALID_UUID");
@@ -111,16 +135,22 @@ class ServiceApiTest {
     void aRetriedSubmitWithTheSameIdempotencyKeyGetsTheSameTasksAndCreatesNone() throws Exception {
         String path = "/v3/endpoints/" + endpoint + "/submit";
         String key = "key-" + System.nanoTime();
-        String body = "{\"idempotency_key\":\"" + key + "\"," + submitBody(function, 3).substring(1);
+        String body = "{\"idempotency_key\":\"" + key + "\","
+                + submitBody(function, 3).substring(1);
         long tasks = api.count("tasks");
         JsonNode first = api.call("POST", path, body).body();
         JsonNode again = api.call("POST", path, body).body();
         assertThat(again.get("tasks")).isEqualTo(first.get("tasks"));
         assertThat(again.get("task_group_id")).isEqualTo(first.get("task_group_id"));
         assertThat(api.count("tasks") - tasks).isEqualTo(3);
-        String other = "{\"idempotency_key\":\"" + key + "\"," + submitBody(function, 2).substring(1);
+        String other = "{\"idempotency_key\":\"" + key + "\","
+                + submitBody(function, 2).substring(1);
         assertError("POST", path, other, 409, "IDEMPOTENCY_KEY_REUSED");
-        assertError("POST", path, "{\"idempotency_key\":\"no spaces\"," + submitBody(function, 1).substring(1), 422,
+        assertError(
+                "POST",
+                path,
+                "{\"idempotency_key\":\"no spaces\"," + submitBody(function, 1).substring(1),
+                422,
                 "SEMANTICALLY_INVALID");
         assertThat(api.count("tasks") - tasks).isEqualTo(3);
     }
@@ -128,13 +158,23 @@ class ServiceApiTest {
     @Test
     void badRegistrationsAndLookupsGetStableCodes() throws Exception {
         long functions = api.count("functions");
-        assertError("POST", "/v3/functions", "{\"function_name\": 7, \"function_code\": \"x\"}", 422, "SEMANTICALLY_INVALID");
+        assertError(
+                "POST",
+                "/v3/functions",
+                "{\"function_name\": 7, \"function_code\": \"x\"}",
+                422,
+                "SEMANTICALLY_INVALID");
         assertError("POST", "/v3/functions", "{\"function_name\": \"f\"}", 422, "SEMANTICALLY_INVALID");
         assertError("POST", "/v3/functions", "[", 400, "INVALID_JSON");
         assertThat(api.count("functions")).isEqualTo(functions);
         long endpoints = api.count("endpoints");
         assertError("POST", "/v3/endpoints", "{\"endpoint_name\": \"\"}", 422, "SEMANTICALLY_INVALID");
-        assertError("POST", "/v3/endpoints", "{\"endpoint_name\": \"x\", \"public\": \"true\"}", 422, "SEMANTICALLY_INVALID");
+        assertError(
+                "POST",
+                "/v3/endpoints",
+                "{\"endpoint_name\": \"x\", \"public\": \"true\"}",
+                422,
+                "SEMANTICALLY_INVALID");
         assertThat(api.count("endpoints")).isEqualTo(endpoints);
         String unknown = "00000000-0000-4000-8000-000000000000";
         assertError("GET", "/v2/functions/" + unknown, null, 404, "FUNCTION_NOT_FOUND");
@@ -150,12 +190,21 @@ class ServiceApiTest {
 
     @Test
     void functionsCanBeFetchedAndDeleted() throws Exception {
-        String id = api.call("POST", "/v3/functions", "{\"function_name\":\"g\",\"function_code\":" + quote(CODE)
-                + ",\"description\":\"d\"}").body().get("function_uuid").asText();
+        String id = api.call(
+                        "POST",
+                        "/v3/functions",
+                        "{\"function_name\":\"g\",\"function_code\":" + quote(CODE) + ",\"description\":\"d\"}")
+                .body()
+                .get("function_uuid")
+                .asText();
         JsonNode doc = api.call("GET", "/v2/functions/" + id, null).body();
         assertThat(doc.get("function_name").asText()).isEqualTo("g");
         assertThat(doc.get("function_code").asText()).isEqualTo(CODE);
-        assertThat(api.call("DELETE", "/v2/functions/" + id, null).body().get("result").asInt()).isEqualTo(302);
+        assertThat(api.call("DELETE", "/v2/functions/" + id, null)
+                        .body()
+                        .get("result")
+                        .asInt())
+                .isEqualTo(302);
         assertError("GET", "/v2/functions/" + id, null, 404, "FUNCTION_NOT_FOUND");
         assertError("DELETE", "/v2/functions/" + id, null, 404, "FUNCTION_NOT_FOUND");
         assertError("POST", "/v3/endpoints/" + endpoint + "/submit", submitBody(id, 1), 404, "FUNCTION_NOT_FOUND");
@@ -164,17 +213,24 @@ class ServiceApiTest {
     private static String bundle(String instanceClass, byte[]... classFiles) {
         List<JavaBundle.ClassFile> files = new ArrayList<>();
         for (int i = 0; i < classFiles.length; i++) {
-            files.add(new JavaBundle.ClassFile("demo.C" + i, sha256(classFiles[i]),
+            files.add(new JavaBundle.ClassFile(
+                    "demo.C" + i,
+                    sha256(classFiles[i]),
                     java.util.Base64.getEncoder().encodeToString(classFiles[i])));
         }
-        JavaBundle b = new JavaBundle(files, null, new JavaBundle.Instance(instanceClass,
-                dev.gantry.protocol.Json.mapper().createObjectNode()));
+        JavaBundle b = new JavaBundle(
+                files,
+                null,
+                new JavaBundle.Instance(
+                        instanceClass, dev.gantry.protocol.Json.mapper().createObjectNode()));
         return Buffers.pack(List.of(Strategy.JAVA_BUNDLE.tag(dev.gantry.protocol.Json.write(b))));
     }
 
     private static String sha256(byte[] b) throws RuntimeException {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b));
+            return java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(b));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -188,29 +244,58 @@ class ServiceApiTest {
         long blobs = api.count("blobs");
         String code1 = bundle("demo.C0", shared, own1);
         String code2 = bundle("demo.C0", shared, own2);
-        String id1 = api.call("POST", "/v3/functions", "{\"function_name\":\"j1\",\"function_code\":" + quote(code1)
-                + "}").body().get("function_uuid").asText();
-        String id2 = api.call("POST", "/v3/functions", "{\"function_name\":\"j2\",\"function_code\":" + quote(code2)
-                + "}").body().get("function_uuid").asText();
-        assertThat(api.count("blobs") - blobs).as("three distinct class files among four shipped").isEqualTo(3);
-        assertThat(api.call("GET", "/v2/functions/" + id1, null).body().get("function_code").asText()).isEqualTo(code1);
-        assertThat(api.call("GET", "/v2/functions/" + id2, null).body().get("function_code").asText()).isEqualTo(code2);
+        String id1 = api.call(
+                        "POST", "/v3/functions", "{\"function_name\":\"j1\",\"function_code\":" + quote(code1) + "}")
+                .body()
+                .get("function_uuid")
+                .asText();
+        String id2 = api.call(
+                        "POST", "/v3/functions", "{\"function_name\":\"j2\",\"function_code\":" + quote(code2) + "}")
+                .body()
+                .get("function_uuid")
+                .asText();
+        assertThat(api.count("blobs") - blobs)
+                .as("three distinct class files among four shipped")
+                .isEqualTo(3);
+        assertThat(api.call("GET", "/v2/functions/" + id1, null)
+                        .body()
+                        .get("function_code")
+                        .asText())
+                .isEqualTo(code1);
+        assertThat(api.call("GET", "/v2/functions/" + id2, null)
+                        .body()
+                        .get("function_code")
+                        .asText())
+                .isEqualTo(code2);
 
         String forged = code1.replace(sha256(own1), sha256(own2));
         long functions = api.count("functions");
-        assertError("POST", "/v3/functions", "{\"function_name\":\"j3\",\"function_code\":" + quote(forged) + "}",
-                422, "SEMANTICALLY_INVALID");
+        assertError(
+                "POST",
+                "/v3/functions",
+                "{\"function_name\":\"j3\",\"function_code\":" + quote(forged) + "}",
+                422,
+                "SEMANTICALLY_INVALID");
         assertThat(api.count("functions")).isEqualTo(functions);
     }
 
     @Test
     void endpointsAreListedWithStatusAndCanBeDeleted() throws Exception {
-        String id = api.call("POST", "/v3/endpoints", "{\"endpoint_name\":\"other\",\"display_name\":\"Other\"}").body()
-                .get("endpoint_id").asText();
+        String id = api.call("POST", "/v3/endpoints", "{\"endpoint_name\":\"other\",\"display_name\":\"Other\"}")
+                .body()
+                .get("endpoint_id")
+                .asText();
         JsonNode list = api.call("GET", "/v2/endpoints", null).body();
         assertThat(list.findValuesAsText("uuid")).contains(id, endpoint);
-        assertThat(api.call("GET", "/v2/endpoints/" + id, null).body().get("display_name").asText()).isEqualTo("Other");
-        assertThat(api.call("GET", "/v2/endpoints/" + id + "/status", null).body().get("status").asText())
+        assertThat(api.call("GET", "/v2/endpoints/" + id, null)
+                        .body()
+                        .get("display_name")
+                        .asText())
+                .isEqualTo("Other");
+        assertThat(api.call("GET", "/v2/endpoints/" + id + "/status", null)
+                        .body()
+                        .get("status")
+                        .asText())
                 .isEqualTo("offline");
         assertThat(api.call("DELETE", "/v2/endpoints/" + id, null).status()).isEqualTo(200);
         assertError("GET", "/v2/endpoints/" + id, null, 404, "ENDPOINT_NOT_FOUND");
@@ -219,17 +304,28 @@ class ServiceApiTest {
     /** S4: a modified endpoint that skips the worker's check still cannot store a result over 10 MiB. */
     @Test
     void anEndpointThatSkipsItsResultCheckStillCannotStoreMoreThanTheLimit() throws Exception {
-        String ep = api.call("POST", "/v3/endpoints", "{\"endpoint_name\":\"rogue\"}").body().get("endpoint_id").asText();
-        String task = api.call("POST", "/v3/endpoints/" + ep + "/submit", submitBody(function, 1)).body().get("tasks")
-                .get(function).get(0).asText();
+        String ep = api.call("POST", "/v3/endpoints", "{\"endpoint_name\":\"rogue\"}")
+                .body()
+                .get("endpoint_id")
+                .asText();
+        String task = api.call("POST", "/v3/endpoints/" + ep + "/submit", submitBody(function, 1))
+                .body()
+                .get("tasks")
+                .get(function)
+                .get(0)
+                .asText();
         java.util.concurrent.BlockingQueue<String> frames = new java.util.concurrent.LinkedBlockingQueue<>();
         StringBuilder partial = new StringBuilder();
-        java.net.http.WebSocket ws = api.http.newWebSocketBuilder().header("Authorization", "Bearer " + api.token())
-                .buildAsync(java.net.URI.create(api.service.url().replace("http://", "ws://") + "/v3/endpoints/" + ep
-                        + "/channel"), new java.net.http.WebSocket.Listener() {
+        java.net.http.WebSocket ws = api.http
+                .newWebSocketBuilder()
+                .header("Authorization", "Bearer " + api.token())
+                .buildAsync(
+                        java.net.URI.create(
+                                api.service.url().replace("http://", "ws://") + "/v3/endpoints/" + ep + "/channel"),
+                        new java.net.http.WebSocket.Listener() {
                             @Override
-                            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w,
-                                    CharSequence data, boolean last) {
+                            public java.util.concurrent.CompletionStage<?> onText(
+                                    java.net.http.WebSocket w, CharSequence data, boolean last) {
                                 partial.append(data);
                                 if (last) {
                                     frames.add(partial.toString());
@@ -238,19 +334,35 @@ class ServiceApiTest {
                                 w.request(1);
                                 return null;
                             }
-                        }).get(10, java.util.concurrent.TimeUnit.SECONDS);
-        ws.sendText(dev.gantry.protocol.Json.write(new dev.gantry.protocol.channel.ChannelMessage.Hello(
-                dev.gantry.protocol.EndpointId.of(ep), java.util.UUID.randomUUID(), "rogue", List.of(), 10, 1000, 2)), true)
+                        })
                 .get(10, java.util.concurrent.TimeUnit.SECONDS);
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        ws.sendText(
+                        dev.gantry.protocol.Json.write(new dev.gantry.protocol.channel.ChannelMessage.Hello(
+                                dev.gantry.protocol.EndpointId.of(ep),
+                                java.util.UUID.randomUUID(),
+                                "rogue",
+                                List.of(),
+                                10,
+                                1000,
+                                2)),
+                        true)
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
                 .until(() -> frames.stream().anyMatch(f -> f.contains("\"type\":\"tasks\"") && f.contains(task)));
         long now = System.currentTimeMillis();
         String tooBig = "11\n\"" + "x".repeat(dev.gantry.protocol.Limits.MAX_RESULT_CHARS) + "\"";
-        ws.sendText(dev.gantry.protocol.Json.write(new dev.gantry.protocol.channel.ChannelMessage.Results(List.of(
-                new dev.gantry.protocol.channel.TaskResult(dev.gantry.protocol.TaskId.of(task), 1, tooBig, null, now, now)))),
-                true).get(30, java.util.concurrent.TimeUnit.SECONDS);
-        JsonNode status = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
-                .until(() -> api.call("GET", "/v2/tasks/" + task, null).body(), s -> !s.get("pending").asBoolean());
+        ws.sendText(
+                        dev.gantry.protocol.Json.write(new dev.gantry.protocol.channel.ChannelMessage.Results(
+                                List.of(new dev.gantry.protocol.channel.TaskResult(
+                                        dev.gantry.protocol.TaskId.of(task), 1, tooBig, null, now, now)))),
+                        true)
+                .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        JsonNode status = org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
+                .until(
+                        () -> api.call("GET", "/v2/tasks/" + task, null).body(),
+                        s -> !s.get("pending").asBoolean());
         assertThat(status.get("status").asText()).isEqualTo("failed");
         assertThat(status.get("error_code").asText()).isEqualTo("MAX_RESULT_SIZE_EXCEEDED");
         assertThat(status.has("result")).isFalse();
@@ -261,14 +373,22 @@ class ServiceApiTest {
     void anotherIdentitySeesNothingOfMine() throws Exception {
         IdentityStore ids = new IdentityStore(api.service.database());
         String other = ids.issueToken(ids.findOrCreate("someone-else"));
-        String task = api.call("POST", "/v3/endpoints/" + endpoint + "/submit", submitBody(function, 1)).body()
-                .get("tasks").get(function).get(0).asText();
-        assertThat(api.call("GET", "/v2/functions/" + function, other, null).status()).isEqualTo(404);
-        assertThat(api.call("GET", "/v2/endpoints/" + endpoint, other, null).status()).isEqualTo(404);
-        assertThat(api.call("GET", "/v2/tasks/" + task, other, null).status()).isEqualTo(404);
-        assertThat(api.call("POST", "/v3/endpoints/" + endpoint + "/submit", other, submitBody(function, 1)).status())
+        String task = api.call("POST", "/v3/endpoints/" + endpoint + "/submit", submitBody(function, 1))
+                .body()
+                .get("tasks")
+                .get(function)
+                .get(0)
+                .asText();
+        assertThat(api.call("GET", "/v2/functions/" + function, other, null).status())
                 .isEqualTo(404);
-        assertThat(api.call("PUT", "/v3/endpoints/" + endpoint, other, "{\"endpoint_name\":\"mine\"}").code())
+        assertThat(api.call("GET", "/v2/endpoints/" + endpoint, other, null).status())
+                .isEqualTo(404);
+        assertThat(api.call("GET", "/v2/tasks/" + task, other, null).status()).isEqualTo(404);
+        assertThat(api.call("POST", "/v3/endpoints/" + endpoint + "/submit", other, submitBody(function, 1))
+                        .status())
+                .isEqualTo(404);
+        assertThat(api.call("PUT", "/v3/endpoints/" + endpoint, other, "{\"endpoint_name\":\"mine\"}")
+                        .code())
                 .isEqualTo("FORBIDDEN");
         assertThat(api.call("GET", "/v2/endpoints", other, null).body()).isEmpty();
     }

@@ -35,7 +35,10 @@ class ServiceSettingsTest {
                 port: 9001
                 retention_seconds: 60
                 """);
-        ServiceConfig c = ServiceSettings.load(new GantryHome(home), null, Map.of(Key.PORT, "9003"),
+        ServiceConfig c = ServiceSettings.load(
+                new GantryHome(home),
+                null,
+                Map.of(Key.PORT, "9003"),
                 Map.of("GANTRY_PORT", "9002", "GANTRY_DB_USER", "fromenv"));
         assertThat(c.port()).isEqualTo(9003);
         assertThat(c.dbUser()).isEqualTo("fromenv");
@@ -52,10 +55,12 @@ class ServiceSettingsTest {
         Path f = home.resolve("s.yaml");
         Files.writeString(f, "db_uri: x\n");
         assertThatThrownBy(() -> ServiceSettings.load(new GantryHome(home), f, Map.of(), Map.of()))
-                .isInstanceOf(GantryException.class).hasMessageContaining("unknown key 'db_uri'");
+                .isInstanceOf(GantryException.class)
+                .hasMessageContaining("unknown key 'db_uri'");
         assertThatThrownBy(() -> ServiceSettings.load(new GantryHome(home), null, Map.of(Key.PORT, "eighty"), Map.of()))
                 .hasMessageContaining("port must be a whole number");
-        assertThatThrownBy(() -> ServiceSettings.load(new GantryHome(home), home.resolve("none.yaml"), Map.of(), Map.of()))
+        assertThatThrownBy(
+                        () -> ServiceSettings.load(new GantryHome(home), home.resolve("none.yaml"), Map.of(), Map.of()))
                 .hasMessageContaining("cannot read");
     }
 }

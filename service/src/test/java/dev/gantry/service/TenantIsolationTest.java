@@ -45,14 +45,17 @@ class TenantIsolationTest extends AliceAndBob {
     }
 
     static String endpoint(String token, String name) throws Exception {
-        return api.call("POST", "/v3/endpoints", token, "{\"endpoint_name\":\"" + name + "\"}").body()
-                .get("endpoint_id").asText();
+        return api.call("POST", "/v3/endpoints", token, "{\"endpoint_name\":\"" + name + "\"}")
+                .body()
+                .get("endpoint_id")
+                .asText();
     }
 
     /** Submits {@code n} tasks and returns their ids, in order, and the group's id last. */
     static List<String> submit(String token, String endpoint, String function, int n) throws Exception {
-        JsonNode r = api.call("POST", "/v3/endpoints/" + endpoint + "/submit", token,
-                ServiceApiTest.submitBody(function, n)).body();
+        JsonNode r = api.call(
+                        "POST", "/v3/endpoints/" + endpoint + "/submit", token, ServiceApiTest.submitBody(function, n))
+                .body();
         List<String> out = new ArrayList<>();
         r.get("tasks").get(function).forEach(t -> out.add(t.asText()));
         out.add(r.get("task_group_id").asText());
@@ -78,7 +81,8 @@ class TenantIsolationTest extends AliceAndBob {
 
     static TaskResult lost(TaskId task, int attempt) {
         long now = System.currentTimeMillis();
-        return new TaskResult(task, attempt, "lost", new TaskResult.Failure(FailureCode.WORKER_LOST, "lost", null), now, now);
+        return new TaskResult(
+                task, attempt, "lost", new TaskResult.Failure(FailureCode.WORKER_LOST, "lost", null), now, now);
     }
 
     /** Sends {@code result} on {@code ch} and waits for its acknowledgement: everything sent before is handled. */
@@ -114,7 +118,8 @@ class TenantIsolationTest extends AliceAndBob {
 
     @Test
     void anotherTenantsEndpointCannotReportOnATaskInAnyFrameKind() throws Exception {
-        try (ScriptedChannel a = api.channel(aliceEndpoint, alice, 10); ScriptedChannel b = api.channel(bobEndpoint, bob, 10)) {
+        try (ScriptedChannel a = api.channel(aliceEndpoint, alice, 10);
+                ScriptedChannel b = api.channel(bobEndpoint, bob, 10)) {
             String task = submit(alice, aliceEndpoint, aliceFunction, 1).get(0);
             TaskMessage sent = received(a, task);
             long rejectedBefore = api.service.rejectedReports();
@@ -132,8 +137,10 @@ class TenantIsolationTest extends AliceAndBob {
 
             assertThat(api.service.rejectedReports() - rejectedBefore).isEqualTo(6);
             channels.detachAppender(logged);
-            assertThat(logged.list).as("logged once, with the sender's endpoint in the logging context")
-                    .filteredOn(e -> e.getFormattedMessage().contains("not dispatched to it")).singleElement()
+            assertThat(logged.list)
+                    .as("logged once, with the sender's endpoint in the logging context")
+                    .filteredOn(e -> e.getFormattedMessage().contains("not dispatched to it"))
+                    .singleElement()
                     .satisfies(e -> assertThat(e.getMDCPropertyMap()).containsEntry("endpoint", bobEndpoint));
             JsonNode s = status(alice, task);
             assertThat(s.get("pending").asBoolean()).isTrue();
@@ -157,8 +164,8 @@ class TenantIsolationTest extends AliceAndBob {
             // bob's endpoint says hello holding alice's task: only tasks dispatched to it count as held
             ScriptedChannel b = new ScriptedChannel(api.http, api.service.url(), bobEndpoint, bob);
             try (b) {
-                b.send(new ChannelMessage.Hello(EndpointId.of(bobEndpoint), UUID.randomUUID(), "t", List.of(sent.task()),
-                        10, 1000, 0));
+                b.send(new ChannelMessage.Hello(
+                        EndpointId.of(bobEndpoint), UUID.randomUUID(), "t", List.of(sent.task()), 10, 1000, 0));
                 b.next(ChannelMessage.Welcome.class, WAIT);
                 List<String> own = submit(bob, bobEndpoint, bobFunction, 1);
                 b.send(new ChannelMessage.Results(List.of(success(sent, "11\n\"forged\""))));
@@ -179,8 +186,13 @@ class TenantIsolationTest extends AliceAndBob {
             assertThat(raw.closed().get(10, TimeUnit.SECONDS)).isEqualTo(1008);
         }
         // a row written before the bound (or by hand) cannot overflow the expiry query either
-        api.service.database().update("UPDATE endpoints SET heartbeat_period_ms = ?, last_heartbeat_at = ? WHERE id = ?",
-                Integer.MAX_VALUE, System.currentTimeMillis(), UUID.fromString(bobEndpoint));
+        api.service
+                .database()
+                .update(
+                        "UPDATE endpoints SET heartbeat_period_ms = ?, last_heartbeat_at = ? WHERE id = ?",
+                        Integer.MAX_VALUE,
+                        System.currentTimeMillis(),
+                        UUID.fromString(bobEndpoint));
         api.service.leases().expire(System.currentTimeMillis(), 10);
         aliceRoundTripIsQuick();
     }
@@ -189,14 +201,18 @@ class TenantIsolationTest extends AliceAndBob {
     void aStreamThatSubscribesThousandsOfTimesAndNeverReadsStallsNoOne() throws Exception {
         List<String> own = submit(bob, bobEndpoint, bobFunction, 200);
         String group = own.get(own.size() - 1);
-        WebSocket stream = api.http.newWebSocketBuilder().header("Authorization", "Bearer " + bob)
-                .buildAsync(URI.create(api.service.url().replace("http://", "ws://") + "/v3/stream"),
+        WebSocket stream = api.http
+                .newWebSocketBuilder()
+                .header("Authorization", "Bearer " + bob)
+                .buildAsync(
+                        URI.create(api.service.url().replace("http://", "ws://") + "/v3/stream"),
                         new WebSocket.Listener() {
                             @Override
                             public void onOpen(WebSocket w) {
                                 // never requests a frame: the service's frames pile up in its queue
                             }
-                        }).get(10, TimeUnit.SECONDS);
+                        })
+                .get(10, TimeUnit.SECONDS);
         String subscribe = "{\"type\":\"subscribe\",\"task_group_id\":\"" + group + "\",\"replay\":false}";
         for (int i = 0; i < 12_000; i++) {
             stream.sendText(subscribe, true).get(10, TimeUnit.SECONDS);
@@ -224,8 +240,15 @@ class TenantIsolationTest extends AliceAndBob {
             List<String> own = submit(bob, bobEndpoint, bobFunction, 1);
             TaskMessage t = received(b, own.get(0));
             long now = System.currentTimeMillis();
-            roundTrip(b, new TaskResult(t.task(), t.attempt(), "trace", new TaskResult.Failure(
-                    FailureCode.REMOTE_EXECUTION_ERROR, "boom", "E".repeat(600)), now, now));
+            roundTrip(
+                    b,
+                    new TaskResult(
+                            t.task(),
+                            t.attempt(),
+                            "trace",
+                            new TaskResult.Failure(FailureCode.REMOTE_EXECUTION_ERROR, "boom", "E".repeat(600)),
+                            now,
+                            now));
             JsonNode s = status(bob, own.get(0));
             assertThat(s.get("status").asText()).isEqualTo("failed");
             assertThat(s.get("exception_type").asText()).hasSize(512).endsWith("...");
@@ -239,7 +262,9 @@ class TenantIsolationTest extends AliceAndBob {
             long start = System.nanoTime();
             String task = submit(alice, aliceEndpoint, aliceFunction, 1).get(0);
             roundTrip(a, success(received(a, task), "11\n\"quick\""));
-            Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> !status(alice, task).get("pending").asBoolean());
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(2))
+                    .until(() -> !status(alice, task).get("pending").asBoolean());
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
         }
     }

@@ -23,8 +23,8 @@ import java.util.UUID;
 public final class TestBackend implements AutoCloseable {
     public static final String PG_HOST = "127.0.0.1";
     public static final int PG_PORT = 5432;
-    public static final String AMQP_URL = System.getenv().getOrDefault("GANTRY_TEST_BROKER_URL",
-            "amqp://guest:guest@127.0.0.1:5672/%2f");
+    public static final String AMQP_URL =
+            System.getenv().getOrDefault("GANTRY_TEST_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672/%2f");
 
     private final String database;
     private final String prefix;
@@ -64,7 +64,8 @@ public final class TestBackend implements AutoCloseable {
 
     public static Postgres postgres() {
         require("PostgreSQL", PG_HOST, PG_PORT, "start it with: pg_ctlcluster --skip-systemctl-redirect 15 main start");
-        String db = "gantry_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String db =
+                "gantry_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         admin("CREATE DATABASE " + db);
         return new Postgres(db);
     }
@@ -76,14 +77,24 @@ public final class TestBackend implements AutoCloseable {
     /** The service configuration for a home: embedded, or this backend's database and broker prefix. */
     public ServiceConfig config(GantryHome home) {
         ServiceConfig c = ServiceConfig.embedded(home, 0);
-        return database == null ? c : c.withBackends(jdbcUrl() + "?reWriteBatchedInserts=true", "postgres", "",
-                AMQP_URL, prefix);
+        return database == null
+                ? c
+                : c.withBackends(jdbcUrl() + "?reWriteBatchedInserts=true", "postgres", "", AMQP_URL, prefix);
     }
 
     /** The same as environment variables, for services started as processes. */
     public Map<String, String> environment() {
-        return database == null ? Map.of() : Map.of("GANTRY_DB_URL", jdbcUrl() + "?reWriteBatchedInserts=true",
-                "GANTRY_DB_USER", "postgres", "GANTRY_BROKER_URL", AMQP_URL, "GANTRY_BROKER_PREFIX", prefix);
+        return database == null
+                ? Map.of()
+                : Map.of(
+                        "GANTRY_DB_URL",
+                        jdbcUrl() + "?reWriteBatchedInserts=true",
+                        "GANTRY_DB_USER",
+                        "postgres",
+                        "GANTRY_BROKER_URL",
+                        AMQP_URL,
+                        "GANTRY_BROKER_PREFIX",
+                        prefix);
     }
 
     @Override
@@ -93,7 +104,8 @@ public final class TestBackend implements AutoCloseable {
         }
         List<EndpointId> endpoints = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(jdbcUrl(), "postgres", "");
-                Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id FROM endpoints")) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT id FROM endpoints")) {
             while (rs.next()) {
                 endpoints.add(new EndpointId(rs.getObject(1, UUID.class)));
             }
@@ -107,8 +119,9 @@ public final class TestBackend implements AutoCloseable {
     }
 
     private static void admin(String sql) {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + PG_HOST + ":" + PG_PORT + "/postgres",
-                "postgres", ""); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(
+                        "jdbc:postgresql://" + PG_HOST + ":" + PG_PORT + "/postgres", "postgres", "");
+                Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (Exception e) {
             throw new AssertionError("PostgreSQL refused '" + sql + "': " + e.getMessage(), e);

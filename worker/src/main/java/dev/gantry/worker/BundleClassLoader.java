@@ -24,7 +24,9 @@ final class BundleClassLoader extends ClassLoader {
             Class<?> c = findLoadedClass(name);
             if (c == null) {
                 byte[] bytes = classes.get(name);
-                c = bytes != null ? defineClass(name, bytes, 0, bytes.length) : getParent().loadClass(name);
+                c = bytes != null
+                        ? defineClass(name, bytes, 0, bytes.length)
+                        : getParent().loadClass(name);
             }
             if (resolve) {
                 resolveClass(c);

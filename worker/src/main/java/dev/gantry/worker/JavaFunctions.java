@@ -43,9 +43,17 @@ final class JavaFunctions {
             JavaBundle.TypedValue v = l.capturedArgs().get(i);
             captured[i] = decode(v.value(), type(v.type(), loader));
         }
-        SerializedLambda sl = new SerializedLambda(capturing, l.functionalInterfaceClass(),
-                l.functionalInterfaceMethodName(), l.functionalInterfaceMethodSignature(), l.implMethodKind(),
-                l.implClass(), l.implMethodName(), l.implMethodSignature(), l.instantiatedMethodType(), captured);
+        SerializedLambda sl = new SerializedLambda(
+                capturing,
+                l.functionalInterfaceClass(),
+                l.functionalInterfaceMethodName(),
+                l.functionalInterfaceMethodSignature(),
+                l.implMethodKind(),
+                l.implClass(),
+                l.implMethodName(),
+                l.implMethodSignature(),
+                l.instantiatedMethodType(),
+                captured);
         Method deserialize = capturing.getDeclaredMethod("$deserializeLambda$", SerializedLambda.class);
         deserialize.setAccessible(true);
         Object fn = deserialize.invoke(null, sl);
@@ -79,12 +87,16 @@ final class JavaFunctions {
      * goes back the same way.
      */
     static Invocable caller(Object fn, Method target, Class<?>[] paramTypes) {
-        ClassLoader loader = fn != null ? fn.getClass().getClassLoader() : target.getDeclaringClass().getClassLoader();
+        ClassLoader loader = fn != null
+                ? fn.getClass().getClassLoader()
+                : target.getDeclaringClass().getClassLoader();
         return (args, ctx) -> {
             boolean javaNative = args.javaNative() != null;
-            Object[] values = javaNative ? nativeValues(args.javaNative(), loader, paramTypes) : jsonValues(args, paramTypes);
+            Object[] values =
+                    javaNative ? nativeValues(args.javaNative(), loader, paramTypes) : jsonValues(args, paramTypes);
             Object result = target.invoke(fn, values);
-            return javaNative ? Strategy.JAVA_NATIVE.tag(JavaNative.encode(result))
+            return javaNative
+                    ? Strategy.JAVA_NATIVE.tag(JavaNative.encode(result))
                     : Strategy.JSON.tag(JSON.writeValueAsString(result));
         };
     }
@@ -106,8 +118,9 @@ final class JavaFunctions {
         for (int i = 0; i < values.length; i++) {
             Class<?> t = MethodType.methodType(paramTypes[i]).wrap().returnType();
             if (values[i] == null ? paramTypes[i].isPrimitive() : !t.isInstance(values[i])) {
-                throw new IllegalArgumentException("argument " + i + " is " + (values[i] == null ? "null"
-                        : values[i].getClass().getName()) + ", the function takes " + paramTypes[i].getName());
+                throw new IllegalArgumentException("argument " + i + " is "
+                        + (values[i] == null ? "null" : values[i].getClass().getName()) + ", the function takes "
+                        + paramTypes[i].getName());
             }
         }
         return values;

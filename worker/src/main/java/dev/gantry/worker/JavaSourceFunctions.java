@@ -43,14 +43,15 @@ final class JavaSourceFunctions {
 
     static Invocable load(JavaSource js) throws ReflectiveOperationException {
         Map<String, byte[]> classes = COMPILED.computeIfAbsent(sha256(js.source()), h -> compile(js));
-        ClassLoader loader = new BundleClassLoader("gantry-src-" + js.className(), classes,
-                JavaSourceFunctions.class.getClassLoader());
+        ClassLoader loader = new BundleClassLoader(
+                "gantry-src-" + js.className(), classes, JavaSourceFunctions.class.getClassLoader());
         Class<?> cls = Class.forName(js.className(), true, loader);
         Method target = null;
         for (Method m : cls.getMethods()) {
             if (m.getName().equals(js.methodName()) && Modifier.isStatic(m.getModifiers())) {
                 if (target != null) {
-                    throw new NoSuchMethodException(js.entryPoint() + " is overloaded; give the entry point one method");
+                    throw new NoSuchMethodException(
+                            js.entryPoint() + " is overloaded; give the entry point one method");
                 }
                 target = m;
             }
@@ -71,9 +72,10 @@ final class JavaSourceFunctions {
         StandardJavaFileManager std = javac.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8);
         JavaFileManager files = new ForwardingJavaFileManager<>(std) {
             @Override
-            public JavaFileObject getJavaFileForOutput(Location location, String className, JavaFileObject.Kind kind,
-                    FileObject sibling) {
-                return new SimpleJavaFileObject(URI.create("mem:///" + className.replace('.', '/') + kind.extension), kind) {
+            public JavaFileObject getJavaFileForOutput(
+                    Location location, String className, JavaFileObject.Kind kind, FileObject sibling) {
+                return new SimpleJavaFileObject(
+                        URI.create("mem:///" + className.replace('.', '/') + kind.extension), kind) {
                     @Override
                     public OutputStream openOutputStream() {
                         return out.computeIfAbsent(className, c -> new ByteArrayOutputStream());
@@ -89,7 +91,8 @@ final class JavaSourceFunctions {
             }
         };
         List<String> options = List.of("-proc:none", "-classpath", System.getProperty("java.class.path"));
-        boolean ok = javac.getTask(null, files, diagnostics, options, null, List.of(unit)).call();
+        boolean ok = javac.getTask(null, files, diagnostics, options, null, List.of(unit))
+                .call();
         if (!ok) {
             throw new CompileError(diagnostics.getDiagnostics().stream()
                     .filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
@@ -103,7 +106,8 @@ final class JavaSourceFunctions {
 
     private static String sha256(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

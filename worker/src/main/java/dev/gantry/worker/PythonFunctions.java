@@ -27,10 +27,14 @@ final class PythonFunctions {
     private record Interpreter(Process process, java.io.BufferedWriter in, java.io.BufferedReader out) {
         static Interpreter start() throws IOException {
             Process p = new ProcessBuilder(List.of("python3", "-u", "-c", RUNNER))
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            return new Interpreter(p,
-                    new java.io.BufferedWriter(new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)),
-                    new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+            return new Interpreter(
+                    p,
+                    new java.io.BufferedWriter(
+                            new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)),
+                    new java.io.BufferedReader(
+                            new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
         }
 
         /** One request; null if the process died. */
@@ -78,14 +82,25 @@ final class PythonFunctions {
         return (args, ctx) -> {
             args.requireJson("Python");
             Path dir = ctx.sandbox();
-            String request = Json.write(Map.of("name", name, "source", source, "args", args.args(),
-                    "kwargs", args.kwargs(), "dir", dir.toString(), "env", ctx.environment()));
+            String request = Json.write(Map.of(
+                    "name",
+                    name,
+                    "source",
+                    source,
+                    "args",
+                    args.args(),
+                    "kwargs",
+                    args.kwargs(),
+                    "dir",
+                    dir.toString(),
+                    "env",
+                    ctx.environment()));
             JsonNode reply = run(request, ctx);
             if (reply.path("ok").asBoolean()) {
                 return Strategy.JSON.tag(reply.get("result").asText());
             }
-            throw new InvocationTargetException(new PythonException(reply.path("type").asText(),
-                    reply.path("traceback").asText()));
+            throw new InvocationTargetException(new PythonException(
+                    reply.path("type").asText(), reply.path("traceback").asText()));
         };
     }
 

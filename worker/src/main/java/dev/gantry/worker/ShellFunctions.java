@@ -84,7 +84,8 @@ final class ShellFunctions {
         Path out = outputFile(dir, cmd.stdout(), "stdout");
         Path err = outputFile(dir, cmd.stderr(), "stderr");
         String line = cmd.cmd();
-        ProcessBuilder pb = new ProcessBuilder().directory(dir.toFile())
+        ProcessBuilder pb = new ProcessBuilder()
+                .directory(dir.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()));
         pb.environment().putAll(ctx.environment());
@@ -144,7 +145,9 @@ final class ShellFunctions {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long start = Math.max(0, ch.size() - TAIL_BYTES);
             ch.position(start);
-            var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+            var decoder = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPLACE)
                     .onUnmappableCharacter(CodingErrorAction.REPLACE);
             Deque<String> last = new ArrayDeque<>();
             try (BufferedReader reader = new BufferedReader(Channels.newReader(ch, decoder, -1))) {

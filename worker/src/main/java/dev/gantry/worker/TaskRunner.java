@@ -47,13 +47,12 @@ public final class TaskRunner {
     private final Map<dev.gantry.protocol.TaskId, TaskContext> active = new java.util.concurrent.ConcurrentHashMap<>();
     private final Duration timeout;
     private final MpiLauncher mpi;
-    private final Map<FunctionId, Invocable> loaded = Collections.synchronizedMap(
-            new LinkedHashMap<>(64, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<FunctionId, Invocable> e) {
-                    return size() > CACHE;
-                }
-            });
+    private final Map<FunctionId, Invocable> loaded = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<FunctionId, Invocable> e) {
+            return size() > CACHE;
+        }
+    });
 
     /** A runner for this host, with the timeout of {@code GANTRY_TASK_TIMEOUT} in the environment (if any). */
     public TaskRunner(Path workDir) {
@@ -104,8 +103,12 @@ public final class TaskRunner {
             }
             args = Arguments.unpack(task.payload());
         } catch (JavaSourceFunctions.CompileError e) {
-            return new TaskResult(task.task(), task.attempt(), e.getMessage(), new TaskResult.Failure(
-                    FailureCode.COMPILE_ERROR, "the function's source does not compile", null), started,
+            return new TaskResult(
+                    task.task(),
+                    task.attempt(),
+                    e.getMessage(),
+                    new TaskResult.Failure(FailureCode.COMPILE_ERROR, "the function's source does not compile", null),
+                    started,
                     System.currentTimeMillis());
         } catch (Exception | LinkageError e) {
             return failed(task, started, FailureCode.COULD_NOT_EXECUTE_TASK, "the task could not start: " + e, e);
@@ -113,8 +116,8 @@ public final class TaskRunner {
         TaskContext ctx = new TaskContext(task.task(), workDir, task.resources(), mpi);
         ctx.bind(Thread.currentThread());
         active.put(task.task(), ctx);
-        ScheduledFuture<?> watchdog = timeout == null ? null
-                : TIMERS.schedule(ctx::abort, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> watchdog =
+                timeout == null ? null : TIMERS.schedule(ctx::abort, timeout.toNanos(), TimeUnit.NANOSECONDS);
         try {
             Invocable f = fn;
             String data = TaskEnv.with(ctx.environment(), ctx::sandbox, () -> f.invoke(args, ctx));
@@ -122,8 +125,12 @@ public final class TaskRunner {
                 return stopped(task, started, ctx);
             }
             if (data.length() > MAX_RESULT_CHARS) {
-                return failed(task, started, FailureCode.MAX_RESULT_SIZE_EXCEEDED, "the result has " + data.length()
-                        + " characters, the limit is " + MAX_RESULT_CHARS, null);
+                return failed(
+                        task,
+                        started,
+                        FailureCode.MAX_RESULT_SIZE_EXCEEDED,
+                        "the result has " + data.length() + " characters, the limit is " + MAX_RESULT_CHARS,
+                        null);
             }
             return new TaskResult(task.task(), task.attempt(), data, null, started, System.currentTimeMillis());
         } catch (Exception | LinkageError | StackOverflowError e) {
@@ -146,12 +153,23 @@ public final class TaskRunner {
         if (e instanceof InvocationTargetException ite) {
             Throwable cause = ite.getCause();
             if (cause instanceof PythonFunctions.PythonException py) {
-                return new TaskResult(task.task(), task.attempt(), py.getMessage(), new TaskResult.Failure(
-                        FailureCode.REMOTE_EXECUTION_ERROR, "An error occurred during the execution of this task",
-                        py.type()), started, System.currentTimeMillis());
+                return new TaskResult(
+                        task.task(),
+                        task.attempt(),
+                        py.getMessage(),
+                        new TaskResult.Failure(
+                                FailureCode.REMOTE_EXECUTION_ERROR,
+                                "An error occurred during the execution of this task",
+                                py.type()),
+                        started,
+                        System.currentTimeMillis());
             }
-            return failed(task, started, FailureCode.REMOTE_EXECUTION_ERROR,
-                    "An error occurred during the execution of this task", cause);
+            return failed(
+                    task,
+                    started,
+                    FailureCode.REMOTE_EXECUTION_ERROR,
+                    "An error occurred during the execution of this task",
+                    cause);
         }
         return failed(task, started, FailureCode.COULD_NOT_EXECUTE_TASK, "the task could not run: " + e, e);
     }
@@ -173,15 +191,25 @@ public final class TaskRunner {
     /** The result of a task cancelled by its submitter. */
     public static TaskResult cancelled(TaskMessage task, long started) {
         String why = "the task was cancelled";
-        return new TaskResult(task.task(), task.attempt(), why,
-                new TaskResult.Failure(FailureCode.TASK_CANCELLED, why, "TaskCancelled"), started, System.currentTimeMillis());
+        return new TaskResult(
+                task.task(),
+                task.attempt(),
+                why,
+                new TaskResult.Failure(FailureCode.TASK_CANCELLED, why, "TaskCancelled"),
+                started,
+                System.currentTimeMillis());
     }
 
     /** The result of a task stopped because it ran longer than the timeout. */
     public static TaskResult timedOut(TaskMessage task, long started, Duration timeout) {
         String why = "the task ran longer than " + TaskEnv.TIMEOUT + " (" + timeout.toMillis() / 1000.0 + " s)";
-        return new TaskResult(task.task(), task.attempt(), why,
-                new TaskResult.Failure(FailureCode.TASK_TIMEOUT, why, "TaskTimeout"), started, System.currentTimeMillis());
+        return new TaskResult(
+                task.task(),
+                task.attempt(),
+                why,
+                new TaskResult.Failure(FailureCode.TASK_TIMEOUT, why, "TaskTimeout"),
+                started,
+                System.currentTimeMillis());
     }
 
     private static Invocable load(FunctionDoc f) throws ReflectiveOperationException {
@@ -191,19 +219,26 @@ public final class TaskRunner {
         }
         Serialized code = Serialized.parse(buffers.get(0));
         return switch (code.strategy()) {
-            case JAVA_BUNDLE -> JavaFunctions.load(f.functionUuid().toString(), Json.read(code.body(), JavaBundle.class));
+            case JAVA_BUNDLE ->
+                JavaFunctions.load(f.functionUuid().toString(), Json.read(code.body(), JavaBundle.class));
             case SHELL -> ShellFunctions.load(Json.read(code.body(), ShellCommand.class));
             case PYTHON_SOURCE -> PythonFunctions.load(code.body());
             case JAVA_SOURCE -> JavaSourceFunctions.load(Json.read(code.body(), JavaSource.class));
-            default -> throw new IllegalArgumentException("this worker cannot run functions serialized as '"
-                    + code.strategy().id() + "'");
+            default ->
+                throw new IllegalArgumentException("this worker cannot run functions serialized as '"
+                        + code.strategy().id() + "'");
         };
     }
 
     private static TaskResult failed(TaskMessage task, long started, FailureCode code, String message, Throwable t) {
         String trace = t == null ? message : stackTrace(t);
-        return new TaskResult(task.task(), task.attempt(), trace,
-                new TaskResult.Failure(code, message, t == null ? null : t.getClass().getName()), started,
+        return new TaskResult(
+                task.task(),
+                task.attempt(),
+                trace,
+                new TaskResult.Failure(
+                        code, message, t == null ? null : t.getClass().getName()),
+                started,
                 System.currentTimeMillis());
     }
 

@@ -59,12 +59,13 @@ class TaskEnvironmentTest {
     void outputFilesAreAppendedAndTheSnippetIsTheirLastLines() throws Exception {
         Path out = work.resolve("logs/run.out");
         Path err = work.resolve("logs/run.err");
-        FunctionDoc f = fn(new ShellCommand("echo line-$N; echo warn-$N >&2", 0, 1, out.toString(), err.toString(),
-                false).functionCode());
+        FunctionDoc f =
+                fn(new ShellCommand("echo line-$N; echo warn-$N >&2", 0, 1, out.toString(), err.toString(), false)
+                        .functionCode());
         TaskRunner runner = new TaskRunner(work);
         runner.run(task(f, Arguments.of(List.of(), java.util.Map.of()).pack()), f);
-        FunctionDoc g = fn(new ShellCommand("echo second; echo again >&2", 0, 1, out.toString(), err.toString(),
-                false).functionCode());
+        FunctionDoc g = fn(new ShellCommand("echo second; echo again >&2", 0, 1, out.toString(), err.toString(), false)
+                .functionCode());
         ShellOutcome second = outcome(runner.run(task(g, NO_ARGS), g));
         assertThat(second.stdout()).isEqualTo("second\n");
         assertThat(second.stderr()).isEqualTo("again\n");
@@ -81,13 +82,19 @@ class TaskEnvironmentTest {
         TaskResult r = runner.run(t, sh);
         assertThat(r.error().code()).isEqualTo(FailureCode.TASK_TIMEOUT);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-        long pid = Long.parseLong(Files.readString(work.resolve(t.task() + "/pid")).strip());
+        long pid =
+                Long.parseLong(Files.readString(work.resolve(t.task() + "/pid")).strip());
         // SIGKILL is delivered at once, but the kernel may take a moment to reap the process
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(2))
+                .pollInterval(Duration.ofMillis(20))
                 .until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
 
-        FunctionDoc java = fn(new JavaSource("public class Slow {\n  public static int f() throws Exception {\n"
-                + "    Thread.sleep(30000);\n    return 1;\n  }\n}\n", "Slow::f").functionCode());
+        FunctionDoc java = fn(new JavaSource(
+                        "public class Slow {\n  public static int f() throws Exception {\n"
+                                + "    Thread.sleep(30000);\n    return 1;\n  }\n}\n",
+                        "Slow::f")
+                .functionCode());
         assertThat(runner.run(task(java, NO_ARGS), java).error().code()).isEqualTo(FailureCode.TASK_TIMEOUT);
         FunctionDoc py = fn(Buffers.pack(List.of("st\nnap:def nap():\n    import time\n    time.sleep(30)\n")));
         assertThat(runner.run(task(py, NO_ARGS), py).error().code()).isEqualTo(FailureCode.TASK_TIMEOUT);
@@ -99,18 +106,19 @@ class TaskEnvironmentTest {
     void anMpiCommandRunsUnderTheLauncherPrefixForItsResources() {
         MpiLauncher fake = spec -> "env LAUNCHED_RANKS=" + spec.numRanks();
         TaskRunner runner = new TaskRunner(work, null, fake);
-        FunctionDoc f = fn(new ShellCommand("sh -c 'echo $LAUNCHED_RANKS $GANTRY_NUM_RANKS $PARSL_RANKS_PER_NODE'",
-                0, 5, null, null, true).functionCode());
-        TaskMessage t = new TaskMessage(TaskId.random(), TaskGroupId.random(), 1, f.functionUuid(), NO_ARGS,
-                new ResourceSpec(1, 2, 2, ""));
+        FunctionDoc f = fn(new ShellCommand(
+                        "sh -c 'echo $LAUNCHED_RANKS $GANTRY_NUM_RANKS $PARSL_RANKS_PER_NODE'", 0, 5, null, null, true)
+                .functionCode());
+        TaskMessage t = new TaskMessage(
+                TaskId.random(), TaskGroupId.random(), 1, f.functionUuid(), NO_ARGS, new ResourceSpec(1, 2, 2, ""));
         assertThat(outcome(runner.run(t, f)).stdout()).isEqualTo("2 2 2\n");
 
         TaskResult none = runner.run(task(f, NO_ARGS), f);
         assertThat(none.error().code()).isEqualTo(FailureCode.COULD_NOT_EXECUTE_TASK);
         assertThat(none.error().userMessage()).contains("needs a resource specification");
 
-        TaskMessage twoNodes = new TaskMessage(TaskId.random(), TaskGroupId.random(), 1, f.functionUuid(), NO_ARGS,
-                new ResourceSpec(2, 1, 2, ""));
+        TaskMessage twoNodes = new TaskMessage(
+                TaskId.random(), TaskGroupId.random(), 1, f.functionUuid(), NO_ARGS, new ResourceSpec(2, 1, 2, ""));
         TaskResult r = new TaskRunner(work).run(twoNodes, f);
         assertThat(r.error().userMessage()).contains("asks for 2 nodes");
         assertThat(MpiLauncher.localMpiexec().prefix(new ResourceSpec(1, 4, 4, "--oversubscribe")))

@@ -47,7 +47,8 @@ class TaskRunnerTest {
     @Test
     void aPythonSourceVectorRunsAsGlobusComputeWouldRunIt() {
         String code = "39\nst\nadd:def add(a, b):\n    return a + b\n";
-        assertThat(Buffers.pack(List.of("st\nadd:def add(a, b):\n    return a + b\n"))).isEqualTo(code);
+        assertThat(Buffers.pack(List.of("st\nadd:def add(a, b):\n    return a + b\n")))
+                .isEqualTo(code);
         FunctionDoc f = new FunctionDoc(FunctionId.random(), "add", code, null, null);
         TaskResult r = new TaskRunner(work).run(task(f, "9\n11\n[2, 3]5\n11\n{}"), f);
         assertThat(r.error()).isNull();
@@ -59,7 +60,8 @@ class TaskRunnerTest {
     @Test
     void aPythonExceptionIsARemoteErrorWithItsTraceback() {
         String src = "def boom(x):\n    raise ValueError('bad ' + str(x))\n";
-        FunctionDoc f = new FunctionDoc(FunctionId.random(), "boom", Buffers.pack(List.of("st\nboom:" + src)), null, null);
+        FunctionDoc f =
+                new FunctionDoc(FunctionId.random(), "boom", Buffers.pack(List.of("st\nboom:" + src)), null, null);
         TaskResult r = new TaskRunner(work).run(task(f, Arguments.of(List.of(7)).pack()), f);
         assertThat(r.error().code()).isEqualTo(FailureCode.REMOTE_EXECUTION_ERROR);
         assertThat(r.error().exceptionType()).isEqualTo("ValueError");
@@ -68,27 +70,38 @@ class TaskRunnerTest {
 
     @Test
     void aPythonFunctionThatKillsItsInterpreterFailsAloneAndTheNextTaskRuns() {
-        FunctionDoc exit = new FunctionDoc(FunctionId.random(), "die",
-                Buffers.pack(List.of("st\ndie:import os\ndef die():\n    os._exit(3)\n")), null, null);
-        FunctionDoc ok = new FunctionDoc(FunctionId.random(), "one", Buffers.pack(List.of("st\none:def one():\n    return 1\n")),
-                null, null);
+        FunctionDoc exit = new FunctionDoc(
+                FunctionId.random(),
+                "die",
+                Buffers.pack(List.of("st\ndie:import os\ndef die():\n    os._exit(3)\n")),
+                null,
+                null);
+        FunctionDoc ok = new FunctionDoc(
+                FunctionId.random(), "one", Buffers.pack(List.of("st\none:def one():\n    return 1\n")), null, null);
         TaskRunner runner = new TaskRunner(work);
         TaskResult died = runner.run(task(exit, Arguments.of(List.of()).pack()), exit);
         assertThat(died.error().code()).isEqualTo(FailureCode.COULD_NOT_EXECUTE_TASK);
         assertThat(died.error().userMessage()).contains("python3 exited while running the task");
-        assertThat(runner.run(task(ok, Arguments.of(List.of()).pack()), ok).data()).isEqualTo("11\n1");
+        assertThat(runner.run(task(ok, Arguments.of(List.of()).pack()), ok).data())
+                .isEqualTo("11\n1");
     }
 
     @Test
     void javaSourceIsCompiledOnceAndItsErrorsAreTheCompilersDiagnostics() {
-        String src = "package demo;\npublic class Adder {\n  public static long add(long a, long b) { return a + b; }\n}\n";
-        FunctionDoc f = new FunctionDoc(FunctionId.random(), "add", new JavaSource(src, "demo.Adder::add").functionCode(),
-                null, null);
+        String src =
+                "package demo;\npublic class Adder {\n  public static long add(long a, long b) { return a + b; }\n}\n";
+        FunctionDoc f = new FunctionDoc(
+                FunctionId.random(), "add", new JavaSource(src, "demo.Adder::add").functionCode(), null, null);
         TaskRunner runner = new TaskRunner(work);
-        assertThat(runner.run(task(f, Arguments.of(List.of(2, 3)).pack()), f).data()).isEqualTo("11\n5");
-        FunctionDoc bad = new FunctionDoc(FunctionId.random(), "bad",
-                new JavaSource("public class Bad {\n  public static int f() { return \"x\"; }\n}\n", "Bad::f").functionCode(),
-                null, null);
+        assertThat(runner.run(task(f, Arguments.of(List.of(2, 3)).pack()), f).data())
+                .isEqualTo("11\n5");
+        FunctionDoc bad = new FunctionDoc(
+                FunctionId.random(),
+                "bad",
+                new JavaSource("public class Bad {\n  public static int f() { return \"x\"; }\n}\n", "Bad::f")
+                        .functionCode(),
+                null,
+                null);
         TaskResult r = runner.run(task(bad, Arguments.of(List.of()).pack()), bad);
         assertThat(r.error().code()).isEqualTo(FailureCode.COMPILE_ERROR);
         assertThat(r.data()).startsWith("Bad.java:2: error:").contains("String cannot be converted to int");
@@ -97,10 +110,15 @@ class TaskRunnerTest {
     @Test
     void shellPlaceholdersComeFromKeywordArgumentsAsPythonFormatsThem() {
         FunctionDoc f = shell("echo {greeting}, {name}! {{literal}} {n}");
-        TaskMessage t = task(f, Arguments.of(List.of(), java.util.Map.of("greeting", "Hello", "name", "you", "n", 3)).pack());
+        TaskMessage t = task(
+                f,
+                Arguments.of(List.of(), java.util.Map.of("greeting", "Hello", "name", "you", "n", 3))
+                        .pack());
         TaskResult r = new TaskRunner(work).run(t, f);
-        assertThat(Json.read(r.data().substring(3), ShellOutcome.class).stdout()).isEqualTo("Hello, you! {literal} 3\n");
-        TaskResult missing = new TaskRunner(work).run(task(f, Arguments.of(List.of()).pack()), f);
+        assertThat(Json.read(r.data().substring(3), ShellOutcome.class).stdout())
+                .isEqualTo("Hello, you! {literal} 3\n");
+        TaskResult missing =
+                new TaskRunner(work).run(task(f, Arguments.of(List.of()).pack()), f);
         assertThat(missing.error().code()).isEqualTo(FailureCode.REMOTE_EXECUTION_ERROR);
         assertThat(missing.data()).contains("KeyError").contains("{greeting}");
     }
@@ -116,7 +134,8 @@ class TaskRunnerTest {
     @Test
     void badCodeOrArgumentsAreFailuresToStartNotCrashes() {
         FunctionDoc pickled = new FunctionDoc(FunctionId.random(), "p", Buffers.pack(List.of("01\ngASV")), null, null);
-        TaskResult r = new TaskRunner(work).run(task(pickled, Arguments.of(List.of()).pack()), pickled);
+        TaskResult r =
+                new TaskRunner(work).run(task(pickled, Arguments.of(List.of()).pack()), pickled);
         assertThat(r.error().code()).isEqualTo(FailureCode.COULD_NOT_EXECUTE_TASK);
         assertThat(r.error().userMessage()).contains("cannot run functions serialized as '01'");
         FunctionDoc f = shell("true");

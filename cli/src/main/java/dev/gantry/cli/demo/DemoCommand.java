@@ -23,7 +23,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code gantry demo}: Gantry end to end on the embedded default, in a scratch Gantry home. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
         description = "Run the hello example and a Monte Carlo sweep on an embedded service and a local endpoint.")
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--tasks", description = "Tasks in the sweep (default ${DEFAULT-VALUE}).")
@@ -41,8 +43,10 @@ public final class DemoCommand implements Callable<Integer> {
             int workers = Runtime.getRuntime().availableProcessors();
             EndpointConfig cfg = new EndpointConfig("demo", new EngineConfig.Thread(workers), 2);
             ServiceClient http = ServiceClient.of(service.credentials());
-            try (EndpointAgent endpoint = new EndpointAgent(dir, cfg, http, Engines.create(cfg.engine(), dir.tasksDir()))) {
-                System.out.printf("Started the embedded service at %s and endpoint %s (%d workers) in %d ms%n",
+            try (EndpointAgent endpoint =
+                    new EndpointAgent(dir, cfg, http, Engines.create(cfg.engine(), dir.tasksDir()))) {
+                System.out.printf(
+                        "Started the embedded service at %s and endpoint %s (%d workers) in %d ms%n",
                         service.url(), endpoint.start(), workers, (System.nanoTime() - t0) / 1_000_000);
                 run(new Client(http), endpoint);
             }
@@ -54,10 +58,14 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private void run(Client client, EndpointAgent endpoint) {
-        try (ComputeExecutor ex = ComputeExecutor.builder().client(client).endpointId(endpoint.id()).build()) {
+        try (ComputeExecutor ex = ComputeExecutor.builder()
+                .client(client)
+                .endpointId(endpoint.id())
+                .build()) {
             long t = System.nanoTime();
             System.out.println(DemoWorkload.submitHello(ex, "you").join());
-            System.out.printf("  (hello round trip, including registering the function: %.1f ms)%n",
+            System.out.printf(
+                    "  (hello round trip, including registering the function: %.1f ms)%n",
                     (System.nanoTime() - t) / 1e6);
             t = System.nanoTime();
             List<ComputeFuture<Double>> sweep = DemoWorkload.submitSweep(ex, tasks, samples);
@@ -67,8 +75,9 @@ public final class DemoCommand implements Callable<Integer> {
             }
             double seconds = (System.nanoTime() - t) / 1e9;
             double pi = sum / tasks;
-            System.out.printf("Monte Carlo sweep: %d tasks x %,d samples: pi ~ %.6f (error %.2e) in %.2f s"
-                    + " (%.0f tasks/s)%n", tasks, samples, pi, Math.abs(pi - Math.PI), seconds, tasks / seconds);
+            System.out.printf(
+                    "Monte Carlo sweep: %d tasks x %,d samples: pi ~ %.6f (error %.2e) in %.2f s" + " (%.0f tasks/s)%n",
+                    tasks, samples, pi, Math.abs(pi - Math.PI), seconds, tasks / seconds);
         }
     }
 

@@ -16,13 +16,19 @@ public record ExpressionMapping(String source, String match, String output, bool
     private static final Pattern GROUP = Pattern.compile("\\{(\\d+)}");
 
     public ExpressionMapping {
-        if (source == null || source.isEmpty() || match == null || match.isEmpty() || output == null || output.isEmpty()) {
+        if (source == null
+                || source.isEmpty()
+                || match == null
+                || match.isEmpty()
+                || output == null
+                || output.isEmpty()) {
             throw IdentityMapping.invalid("an expression mapping needs source, match and output");
         }
     }
 
     Pattern pattern() {
-        int flags = (ignoreCase ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0) | (literal ? Pattern.LITERAL : 0);
+        int flags =
+                (ignoreCase ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0) | (literal ? Pattern.LITERAL : 0);
         try {
             return Pattern.compile(match, flags);
         } catch (PatternSyntaxException e) {

@@ -34,18 +34,25 @@ record External(List<String> command, Duration timeout) implements IdentityMappi
 
     @Override
     public Optional<String> map(List<FederatedIdentity> identities) {
-        byte[] input = Json.writeBytes(new Input("identity_mapping_input#1.0.0",
+        byte[] input = Json.writeBytes(new Input(
+                "identity_mapping_input#1.0.0",
                 identities.stream().map(FederatedIdentity::fields).toList()));
         try {
-            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             try (OutputStream in = p.getOutputStream()) {
                 in.write(input);
             }
-            var reading = java.util.concurrent.CompletableFuture.supplyAsync(() -> readBounded(p.getInputStream()),
+            var reading = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> readBounded(p.getInputStream()),
                     java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
-                log.warn("identity mapping program {} ran past {} s; it maps nobody", command.get(0), timeout.toSeconds());
+                log.warn(
+                        "identity mapping program {} ran past {} s; it maps nobody",
+                        command.get(0),
+                        timeout.toSeconds());
                 return Optional.empty();
             }
             if (p.exitValue() != 0) {
@@ -54,19 +61,25 @@ record External(List<String> command, Duration timeout) implements IdentityMappi
             }
             Output o = Json.read(reading.get(timeout.toMillis(), TimeUnit.MILLISECONDS), Output.class);
             if (!"identity_mapping_output#1.0.0".equals(o.dataType()) || o.result() == null) {
-                log.warn("identity mapping program {} answered without DATA_TYPE identity_mapping_output#1.0.0", command.get(0));
+                log.warn(
+                        "identity mapping program {} answered without DATA_TYPE identity_mapping_output#1.0.0",
+                        command.get(0));
                 return Optional.empty();
             }
             for (FederatedIdentity id : identities) {
                 for (Mapped m : o.result()) {
-                    if (id.id().equals(m.id()) && m.output() != null && !m.output().isEmpty()) {
+                    if (id.id().equals(m.id())
+                            && m.output() != null
+                            && !m.output().isEmpty()) {
                         return Optional.of(m.output());
                     }
                 }
             }
             return Optional.empty();
-        } catch (java.io.IOException | java.util.concurrent.ExecutionException
-                | java.util.concurrent.TimeoutException | RuntimeException e) {
+        } catch (java.io.IOException
+                | java.util.concurrent.ExecutionException
+                | java.util.concurrent.TimeoutException
+                | RuntimeException e) {
             log.warn("identity mapping program {} failed: {}", command.get(0), e.getMessage());
             return Optional.empty();
         } catch (InterruptedException e) {
@@ -81,7 +94,8 @@ record External(List<String> command, Duration timeout) implements IdentityMappi
         try (in) {
             for (int n; (n = in.read(chunk)) > 0; ) {
                 if (buf.size() + n > MAX_OUTPUT) {
-                    throw new java.io.UncheckedIOException(new java.io.IOException("more than " + MAX_OUTPUT + " bytes of output"));
+                    throw new java.io.UncheckedIOException(
+                            new java.io.IOException("more than " + MAX_OUTPUT + " bytes of output"));
                 }
                 buf.write(chunk, 0, n);
             }

@@ -49,7 +49,10 @@ public final class IdentityMapping {
     }
 
     /** The JSON of one configuration; unknown fields are errors. */
-    record Doc(@JsonProperty("DATA_TYPE") String dataType, List<ExpressionMapping> mappings, List<String> command,
+    record Doc(
+            @JsonProperty("DATA_TYPE") String dataType,
+            List<ExpressionMapping> mappings,
+            List<String> command,
             Double timeout) {}
 
     /** Parses a mapping document. */
@@ -66,8 +69,10 @@ public final class IdentityMapping {
         List<Rule> rules = new ArrayList<>();
         for (int i = 0; i < root.size(); i++) {
             try {
-                rules.add(rule(Json.mapper().readerFor(Doc.class)
-                        .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(root.get(i))));
+                rules.add(rule(Json.mapper()
+                        .readerFor(Doc.class)
+                        .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                        .readValue(root.get(i))));
             } catch (Exception e) {
                 throw invalid("identity mapping [" + i + "]: " + e.getMessage());
             }
@@ -80,13 +85,16 @@ public final class IdentityMapping {
             if (d.mappings() == null || d.mappings().isEmpty() || d.command() != null) {
                 throw invalid(EXPRESSION + " needs a non-empty 'mappings' list and no 'command'");
             }
-            return new Expressions(d.mappings(), d.mappings().stream().map(ExpressionMapping::pattern).toList());
+            return new Expressions(
+                    d.mappings(),
+                    d.mappings().stream().map(ExpressionMapping::pattern).toList());
         }
         if (EXTERNAL.equals(d.dataType())) {
             if (d.command() == null || d.command().isEmpty() || d.mappings() != null) {
                 throw invalid(EXTERNAL + " needs a non-empty 'command' list and no 'mappings'");
             }
-            return new External(d.command(), Duration.ofMillis((long) ((d.timeout() == null ? 10 : d.timeout()) * 1000)));
+            return new External(
+                    d.command(), Duration.ofMillis((long) ((d.timeout() == null ? 10 : d.timeout()) * 1000)));
         }
         throw invalid("DATA_TYPE must be " + EXPRESSION + " or " + EXTERNAL + ", got " + d.dataType());
     }
@@ -98,7 +106,8 @@ public final class IdentityMapping {
             if (out.isPresent()) {
                 String name = out.get();
                 if (!ACCOUNT.matcher(name).matches()) {
-                    throw new GantryException(ApiError.SEMANTICALLY_INVALID,
+                    throw new GantryException(
+                            ApiError.SEMANTICALLY_INVALID,
                             "the identity mapping gave '" + name + "', which is not a valid local account name");
                 }
                 return out;

@@ -62,7 +62,9 @@ public final class IdentityMappingFile {
             rules = IdentityMapping.parse(Files.readString(file));
             log.info("identity mapping {} changed: its new rules are in force", file);
         } catch (IOException | RuntimeException e) {
-            log.error("identity mapping {} changed but cannot be used ({}); the previous rules stay in force", file,
+            log.error(
+                    "identity mapping {} changed but cannot be used ({}); the previous rules stay in force",
+                    file,
                     e.getMessage());
         }
     }
@@ -71,7 +73,8 @@ public final class IdentityMappingFile {
     private Object stamp() {
         try {
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            return List.of(String.valueOf(a.fileKey()), a.size(), a.lastModifiedTime().toMillis());
+            return List.of(
+                    String.valueOf(a.fileKey()), a.size(), a.lastModifiedTime().toMillis());
         } catch (IOException e) {
             return List.of("missing");
         }

@@ -51,7 +51,9 @@ public final class LocalAccounts {
 
     private static String run(String... cmd) {
         try {
-            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(cmd)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             byte[] out = p.getInputStream().readNBytes(1 << 16);
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

@@ -8,8 +8,15 @@ import java.util.List;
  * @param groups the ids of every group the account is in, its primary group first
  * @param groupNames the names of those groups, in the same order
  */
-public record LocalUser(String uname, int uid, int gid, List<Integer> groups, List<String> groupNames, String gecos,
-        String shell, String dir) {
+public record LocalUser(
+        String uname,
+        int uid,
+        int gid,
+        List<Integer> groups,
+        List<String> groupNames,
+        String gecos,
+        String shell,
+        String dir) {
     public LocalUser {
         groups = List.copyOf(groups);
         groupNames = List.copyOf(groupNames);

@@ -59,25 +59,46 @@ public final class EndpointManager implements AutoCloseable {
     public EndpointId start() {
         IdentityMappingFile mapping = privileged ? new IdentityMappingFile(cfg.identityMapping(dir.dir())) : null;
         if (!privileged && cfg.identityMappingConfigPath() != null) {
-            log.warn("identity_mapping_config_path is ignored: this manager does not run as root, so it serves its owner only");
+            log.warn(
+                    "identity_mapping_config_path is ignored: this manager does not run as root, so it serves its owner only");
         }
         EndpointRegistered r = register();
-        String java = cfg.userEndpointJava() != null ? cfg.userEndpointJava()
+        String java = cfg.userEndpointJava() != null
+                ? cfg.userEndpointJava()
                 : ProcessHandle.current().info().command().orElse("java");
-        String classpath = cfg.userEndpointClasspath() != null ? cfg.userEndpointClasspath()
+        String classpath = cfg.userEndpointClasspath() != null
+                ? cfg.userEndpointClasspath()
                 : System.getProperty("java.class.path");
-        StartPipeline.Site site = new StartPipeline.Site(dir.dir(), id, cfg, privileged, uid, r.ownerId(),
-                cfg.urls().isEmpty() ? List.of(client.serviceUrl()) : cfg.urls(), java, classpath);
+        StartPipeline.Site site = new StartPipeline.Site(
+                dir.dir(),
+                id,
+                cfg,
+                privileged,
+                uid,
+                r.ownerId(),
+                cfg.urls().isEmpty() ? List.of(client.serviceUrl()) : cfg.urls(),
+                java,
+                classpath);
         pipeline = new StartPipeline(site, new StartCheck(Clock.systemUTC()), mapping, new LocalAccounts(), children);
         Thread.ofVirtual().name("manager-channel").start(this::connectLoop);
-        log.info("endpoint manager {} ({}) registered as {}", dir.name(), privileged ? "multi-user, as root"
-                : "personal, as uid " + uid, id);
+        log.info(
+                "endpoint manager {} ({}) registered as {}",
+                dir.name(),
+                privileged ? "multi-user, as root" : "personal, as uid " + uid,
+                id);
         return id;
     }
 
     private EndpointRegistered register() {
-        EndpointRegistration body = new EndpointRegistration(dir.name(), cfg.displayName(), EndpointAgent.VERSION,
-                privileged, cfg.isPublic(privileged), Registration.metadata("manager"), true, cfg.allowedFunctions());
+        EndpointRegistration body = new EndpointRegistration(
+                dir.name(),
+                cfg.displayName(),
+                EndpointAgent.VERSION,
+                privileged,
+                cfg.isPublic(privileged),
+                Registration.metadata("manager"),
+                true,
+                cfg.allowedFunctions());
         EndpointRegistered r = Registration.register(client, dir, body, () -> open);
         id = r.endpointId();
         channelPath = r.channelPath();
@@ -85,35 +106,46 @@ public final class EndpointManager implements AutoCloseable {
     }
 
     private void connectLoop() {
-        ChannelLoop.run(client, channelPath, () -> open, "endpoint manager " + id, new ChannelLoop.Session() {
-            @Override
-            public Channel newChannel() {
-                return new Channel(new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>(),
-                        new ConcurrentLinkedQueue<>(), EndpointManager.this::status, cfg.heartbeatPeriodMs(), clock);
-            }
+        ChannelLoop.run(
+                client,
+                channelPath,
+                () -> open,
+                "endpoint manager " + id,
+                new ChannelLoop.Session() {
+                    @Override
+                    public Channel newChannel() {
+                        return new Channel(
+                                new ConcurrentLinkedQueue<>(),
+                                new ConcurrentLinkedQueue<>(),
+                                new ConcurrentLinkedQueue<>(),
+                                EndpointManager.this::status,
+                                cfg.heartbeatPeriodMs(),
+                                clock);
+                    }
 
-            @Override
-            public List<ChannelMessage> first() {
-                return List.of(new ChannelMessage.Hello(id, instance, EndpointAgent.VERSION, List.of(), 0,
-                        cfg.heartbeatPeriodMs(), 0));
-            }
+                    @Override
+                    public List<ChannelMessage> first() {
+                        return List.of(new ChannelMessage.Hello(
+                                id, instance, EndpointAgent.VERSION, List.of(), 0, cfg.heartbeatPeriodMs(), 0));
+                    }
 
-            @Override
-            public void onMessage(ChannelMessage m) {
-                EndpointManager.this.onMessage(m);
-            }
+                    @Override
+                    public void onMessage(ChannelMessage m) {
+                        EndpointManager.this.onMessage(m);
+                    }
 
-            @Override
-            public void current(Channel ch) {
-                channel = ch;
-            }
-        }, clock);
+                    @Override
+                    public void current(Channel ch) {
+                        channel = ch;
+                    }
+                },
+                clock);
     }
 
     private void onMessage(ChannelMessage m) {
         switch (m) {
-            case ChannelMessage.StartUserEndpoint s -> Thread.ofVirtual().name("start-" + s.userEndpoint())
-                    .start(() -> answer(s, startOne(s)));
+            case ChannelMessage.StartUserEndpoint s ->
+                Thread.ofVirtual().name("start-" + s.userEndpoint()).start(() -> answer(s, startOne(s)));
             case ChannelMessage.Stop s -> {
                 log.warn("the service asked endpoint manager {} to stop: {}", id, s.reason());
                 Thread.ofVirtual().start(this::close);
@@ -127,16 +159,23 @@ public final class EndpointManager implements AutoCloseable {
         long t0 = clock.millis();
         try {
             StartPipeline.Started p = pipeline.start(s);
-            log.info("user endpoint {} runs as pid {} ({}, {} ms)", s.userEndpoint(), p.pid(),
-                    p.fresh() ? "started" : "running already", clock.millis() - t0);
+            log.info(
+                    "user endpoint {} runs as pid {} ({}, {} ms)",
+                    s.userEndpoint(),
+                    p.pid(),
+                    p.fresh() ? "started" : "running already",
+                    clock.millis() - t0);
             return new ChannelMessage.StartAnswer(s.requestId(), s.userEndpoint(), null, p.fresh());
         } catch (StartRefused e) {
             log.warn("start of user endpoint {} refused: {}", s.userEndpoint(), e.detail());
             return new ChannelMessage.StartAnswer(s.requestId(), s.userEndpoint(), e.getMessage(), false);
         } catch (RuntimeException e) {
             log.error("start of user endpoint {} failed", s.userEndpoint(), e);
-            return new ChannelMessage.StartAnswer(s.requestId(), s.userEndpoint(),
-                    "the endpoint failed to start your user endpoint; see its administrator", false);
+            return new ChannelMessage.StartAnswer(
+                    s.requestId(),
+                    s.userEndpoint(),
+                    "the endpoint failed to start your user endpoint; see its administrator",
+                    false);
         }
     }
 

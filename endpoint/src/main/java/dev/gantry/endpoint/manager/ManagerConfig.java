@@ -1,12 +1,12 @@
 package dev.gantry.endpoint.manager;
 
-import dev.gantry.protocol.Yaml;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
+import dev.gantry.protocol.Yaml;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,11 +30,23 @@ import java.util.Map;
  * @param allowedFunctions the only functions this manager's user endpoints run (absent: any, or what each
  *     user endpoint's rendered configuration says); the service refuses others before starting anything
  */
-public record ManagerConfig(String displayName, @JsonProperty("public") Boolean isPublic, double heartbeatPeriod,
-        String serviceUrl, List<String> serviceUrls, String identityMappingConfigPath, String userConfigTemplatePath,
-        String userConfigSchemaPath, String userEnvironmentPath, Double muChildEpGracePeriodS, String userEndpointJava,
-        String userEndpointClasspath, List<String> userEndpointJvmOptions, Double startTimeoutS,
-        Boolean userEndpointClassArchive, List<FunctionId> allowedFunctions) {
+public record ManagerConfig(
+        String displayName,
+        @JsonProperty("public") Boolean isPublic,
+        double heartbeatPeriod,
+        String serviceUrl,
+        List<String> serviceUrls,
+        String identityMappingConfigPath,
+        String userConfigTemplatePath,
+        String userConfigSchemaPath,
+        String userEnvironmentPath,
+        Double muChildEpGracePeriodS,
+        String userEndpointJava,
+        String userEndpointClasspath,
+        List<String> userEndpointJvmOptions,
+        Double startTimeoutS,
+        Boolean userEndpointClassArchive,
+        List<FunctionId> allowedFunctions) {
     public static final String TEMPLATE = "user_config_template.yaml.j2";
     public static final String SCHEMA = "user_config_schema.json";
     public static final String ENVIRONMENT = "user_environment.yaml";
@@ -71,8 +83,10 @@ public record ManagerConfig(String displayName, @JsonProperty("public") Boolean 
     public static ManagerConfig read(Path file) {
         try {
             ManagerConfig c = Yaml.mapper().readValue(Yaml.bytes(file), ManagerConfig.class);
-            return c == null ? new ManagerConfig(null, null, 0, null, null, null, null, null, null, null, null, null, null,
-                    null, null, null) : c;
+            return c == null
+                    ? new ManagerConfig(
+                            null, null, 0, null, null, null, null, null, null, null, null, null, null, null, null, null)
+                    : c;
         } catch (JsonMappingException e) {
             throw dev.gantry.endpoint.EndpointConfig.mappingError(file.toString(), e);
         } catch (IOException e) {

@@ -23,8 +23,13 @@ final class StartCheck {
     }
 
     synchronized void check(StartUserEndpoint c) {
-        if (c.userEndpoint() == null || c.requestId() == null || c.identities() == null || c.identities().isEmpty()
-                || c.token() == null || c.token().isBlank() || c.channelPath() == null) {
+        if (c.userEndpoint() == null
+                || c.requestId() == null
+                || c.identities() == null
+                || c.identities().isEmpty()
+                || c.token() == null
+                || c.token().isBlank()
+                || c.channelPath() == null) {
             throw new StartRefused("the start command is incomplete", "start command lacks fields: " + c);
         }
         for (Map<String, String> id : c.identities()) {

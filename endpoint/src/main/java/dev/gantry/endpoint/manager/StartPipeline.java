@@ -25,8 +25,16 @@ import java.util.concurrent.locks.ReentrantLock;
 final class StartPipeline {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(StartPipeline.class);
     /** Where the manager runs and who it serves. */
-    record Site(Path dir, EndpointId manager, ManagerConfig config, boolean privileged, int managerUid,
-            String ownerIdentity, List<String> serviceUrls, String java, String classpath) {}
+    record Site(
+            Path dir,
+            EndpointId manager,
+            ManagerConfig config,
+            boolean privileged,
+            int managerUid,
+            String ownerIdentity,
+            List<String> serviceUrls,
+            String java,
+            String classpath) {}
 
     record Template(String text, Path dir, String schema) {}
 
@@ -41,8 +49,8 @@ final class StartPipeline {
     /** One start at a time per user endpoint: a second request waits, then finds it running. */
     private final Map<EndpointId, ReentrantLock> starting = new ConcurrentHashMap<>();
 
-    StartPipeline(Site site, StartCheck check, IdentityMappingFile mapping, LocalAccounts accounts,
-            UserEndpoints children) {
+    StartPipeline(
+            Site site, StartCheck check, IdentityMappingFile mapping, LocalAccounts accounts, UserEndpoints children) {
         this.site = site;
         this.check = check;
         this.mapping = mapping;
@@ -78,11 +86,14 @@ final class StartPipeline {
 
     /** The local account name: by the mapping for a root manager; the manager's own for its owner otherwise. */
     String mapIdentity(List<Map<String, String>> identities) {
-        List<FederatedIdentity> ids = identities.stream().map(FederatedIdentity::new).toList();
+        List<FederatedIdentity> ids =
+                identities.stream().map(FederatedIdentity::new).toList();
         if (!site.privileged()) {
             if (ids.stream().noneMatch(i -> i.id().equals(site.ownerIdentity()))) {
-                throw new StartRefused("this endpoint serves its owner only; identity " + ids.get(0).username()
-                        + " is not its owner", "ignoring a start request for untrusted identity " + ids);
+                throw new StartRefused(
+                        "this endpoint serves its owner only; identity "
+                                + ids.get(0).username() + " is not its owner",
+                        "ignoring a start request for untrusted identity " + ids);
             }
             return System.getProperty("user.name");
         }
@@ -90,11 +101,13 @@ final class StartPipeline {
         try {
             name = mapping.map(ids).orElse(null);
         } catch (RuntimeException e) {
-            throw new StartRefused("identity " + ids.get(0).username() + " could not be mapped to a local account",
+            throw new StartRefused(
+                    "identity " + ids.get(0).username() + " could not be mapped to a local account",
                     "identity mapping failed for " + ids + ": " + e.getMessage());
         }
         if (name == null) {
-            throw new StartRefused("identity " + ids.get(0).username() + " is not mapped to a local account on this endpoint",
+            throw new StartRefused(
+                    "identity " + ids.get(0).username() + " is not mapped to a local account on this endpoint",
                     "no identity mapping rule matched " + ids);
         }
         return name;
@@ -102,11 +115,14 @@ final class StartPipeline {
 
     /** The account, if it exists and is neither root nor (for a root manager) the manager's own. */
     LocalUser account(String name) {
-        LocalUser u = accounts.byName(name).orElseThrow(() -> new StartRefused(
-                "the identity maps to local user '" + name + "', which does not exist on this endpoint"));
+        LocalUser u = accounts.byName(name)
+                .orElseThrow(() -> new StartRefused(
+                        "the identity maps to local user '" + name + "', which does not exist on this endpoint"));
         if (site.privileged() && (u.uid() == 0 || u.uid() == site.managerUid())) {
-            throw new StartRefused("the identity maps to local user '" + name + "', which may not run user endpoints"
-                    + " (root or the manager's own account)", "refused uid " + u.uid() + " for " + name);
+            throw new StartRefused(
+                    "the identity maps to local user '" + name + "', which may not run user endpoints"
+                            + " (root or the manager's own account)",
+                    "refused uid " + u.uid() + " for " + name);
         }
         return u;
     }
@@ -123,36 +139,61 @@ final class StartPipeline {
             }
             return new Template(text, file.toAbsolutePath().getParent(), schema);
         } catch (IOException e) {
-            throw new StartRefused("the endpoint's user config template cannot be read; see its administrator",
+            throw new StartRefused(
+                    "the endpoint's user config template cannot be read; see its administrator",
                     "cannot read " + file + ": " + e);
         } catch (RuntimeException e) {
-            throw new StartRefused("the endpoint's user config schema is broken; see its administrator",
+            throw new StartRefused(
+                    "the endpoint's user config schema is broken; see its administrator",
                     "bad schema " + site.config().schema(site.dir()) + ": " + e.getMessage());
         }
     }
 
     /** Starts the user endpoint as {@code user} and waits for its answer (it renders its config first). */
     long launch(StartUserEndpoint c, LocalUser user, Template t) {
-        UserEndpointStart input = new UserEndpointStart(c.userEndpoint(), site.manager(), site.serviceUrls(), c.token(),
-                c.channelPath(), t.text(), t.dir().toString(), t.schema(), c.userConfig(), c.userRuntime(), user,
-                c.identities().get(0).get("id"), site.config().forTemplates(site.privileged()),
+        UserEndpointStart input = new UserEndpointStart(
+                c.userEndpoint(),
+                site.manager(),
+                site.serviceUrls(),
+                c.token(),
+                c.channelPath(),
+                t.text(),
+                t.dir().toString(),
+                t.schema(),
+                c.userConfig(),
+                c.userRuntime(),
+                user,
+                c.identities().get(0).get("id"),
+                site.config().forTemplates(site.privileged()),
                 site.config().allowedFunctions());
         List<String> options = site.config().userEndpointJvmOptions();
-        String archive = !site.config().classArchive() ? null : UserEndpointLauncher.classArchive(site.privileged()
-                ? Path.of(user.dir(), ".gantry") : dev.gantry.protocol.GantryHome.resolve().dir(), site.java(),
-                site.classpath(), options);
-        List<String> cmd = UserEndpointLauncher.command(user, site.privileged(), site.java(), site.classpath(),
-                options, archive);
-        Map<String, String> env = UserEndpointLauncher.environment(user, site.privileged(), System.getenv(),
-                UserEnvironment.read(site.config().environment(site.dir())), c.userRuntime());
+        String archive = !site.config().classArchive()
+                ? null
+                : UserEndpointLauncher.classArchive(
+                        site.privileged()
+                                ? Path.of(user.dir(), ".gantry")
+                                : dev.gantry.protocol.GantryHome.resolve().dir(),
+                        site.java(),
+                        site.classpath(),
+                        options);
+        List<String> cmd =
+                UserEndpointLauncher.command(user, site.privileged(), site.java(), site.classpath(), options, archive);
+        Map<String, String> env = UserEndpointLauncher.environment(
+                user,
+                site.privileged(),
+                System.getenv(),
+                UserEnvironment.read(site.config().environment(site.dir())),
+                c.userRuntime());
         Process p;
         try {
             p = UserEndpointLauncher.start(cmd, env, input);
         } catch (IOException e) {
-            throw new StartRefused("the user endpoint could not be started; see the endpoint's administrator",
+            throw new StartRefused(
+                    "the user endpoint could not be started; see the endpoint's administrator",
                     "cannot run " + cmd.get(0) + ": " + e.getMessage());
         }
-        UserEndpointLauncher.awaitReady(p, c.userEndpoint() + "/" + user.uname(), site.config().startTimeoutMs());
+        UserEndpointLauncher.awaitReady(
+                p, c.userEndpoint() + "/" + user.uname(), site.config().startTimeoutMs());
         children.add(c.userEndpoint(), p, user.uname(), this::startAgain);
         return p.pid();
     }

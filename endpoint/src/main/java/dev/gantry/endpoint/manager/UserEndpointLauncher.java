@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +36,10 @@ final class UserEndpointLauncher {
     static final String PATH = "/usr/local/bin:/usr/bin:/bin";
     /** The directory of class archives in a Gantry home. */
     static final String CLASS_ARCHIVES = "cds";
+
     private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z._+-]{1,64}");
-    private static final String SHELL = "umask 077; cd \"$HOME\" 2>/dev/null || cd /; unset PWD OLDPWD; exec \"$0\" \"$@\"";
+    private static final String SHELL =
+            "umask 077; cd \"$HOME\" 2>/dev/null || cd /; unset PWD OLDPWD; exec \"$0\" \"$@\"";
 
     private UserEndpointLauncher() {}
 
@@ -46,17 +48,33 @@ final class UserEndpointLauncher {
      * {@code classArchive}, the JVM keeps the classes it loaded in that file when it exits and maps them at its
      * next start (a dynamic CDS archive, the account's own: a third less time to a new user endpoint's answer).
      */
-    static List<String> command(LocalUser u, boolean dropPrivileges, String java, String classpath,
-            List<String> jvmOptions, String classArchive) {
+    static List<String> command(
+            LocalUser u,
+            boolean dropPrivileges,
+            String java,
+            String classpath,
+            List<String> jvmOptions,
+            String classArchive) {
         List<String> cmd = new ArrayList<>();
         if (dropPrivileges) {
-            cmd.addAll(List.of(tool("setsid"), tool("setpriv"), "--reuid=" + u.uid(), "--regid=" + u.gid(),
-                    "--init-groups", "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--"));
+            cmd.addAll(List.of(
+                    tool("setsid"),
+                    tool("setpriv"),
+                    "--reuid=" + u.uid(),
+                    "--regid=" + u.gid(),
+                    "--init-groups",
+                    "--no-new-privs",
+                    "--inh-caps=-all",
+                    "--bounding-set=-all",
+                    "--"));
         }
         cmd.addAll(List.of("/bin/sh", "-c", SHELL, java));
         if (classArchive != null) {
-            cmd.addAll(List.of("-XX:SharedArchiveFile=" + classArchive, "-XX:+AutoCreateSharedArchive",
-                    "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+            cmd.addAll(List.of(
+                    "-XX:SharedArchiveFile=" + classArchive,
+                    "-XX:+AutoCreateSharedArchive",
+                    "-Xlog:cds=off",
+                    "-Xlog:cds+dynamic=off"));
         }
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", classpath, "dev.gantry.cli.Main", "endpoint", "_start-user-endpoint"));
@@ -81,8 +99,10 @@ final class UserEndpointLauncher {
         String key = java + "\n" + classpath + "\n" + String.join(" ", jvmOptions);
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return gantryHome.resolve(CLASS_ARCHIVES).resolve("user-endpoint-"
-                    + HexFormat.of().formatHex(d, 0, 6) + ".jsa").toString();
+            return gantryHome
+                    .resolve(CLASS_ARCHIVES)
+                    .resolve("user-endpoint-" + HexFormat.of().formatHex(d, 0, 6) + ".jsa")
+                    .toString();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -94,8 +114,8 @@ final class UserEndpointLauncher {
      * administrator's variables. Both add {@code GANTRY_USER_JAVA_VERSION} and {@code GANTRY_USER_SDK_VERSION}
      * from the submitter's runtime, when they look like versions.
      */
-    static Map<String, String> environment(LocalUser u, boolean clear, Map<String, String> inherited,
-            Map<String, String> admin, JsonNode runtime) {
+    static Map<String, String> environment(
+            LocalUser u, boolean clear, Map<String, String> inherited, Map<String, String> admin, JsonNode runtime) {
         Map<String, String> env = new LinkedHashMap<>();
         if (!clear) {
             env.putAll(inherited);
@@ -114,12 +134,14 @@ final class UserEndpointLauncher {
     private static java.util.Optional<String> version(JsonNode runtime, String field) {
         JsonNode v = runtime == null ? null : runtime.get(field);
         return v != null && v.isTextual() && VERSION.matcher(v.textValue()).matches()
-                ? java.util.Optional.of(v.textValue()) : java.util.Optional.empty();
+                ? java.util.Optional.of(v.textValue())
+                : java.util.Optional.empty();
     }
 
     /** Starts the process and hands it its start input on standard input. */
     static Process start(List<String> command, Map<String, String> env, UserEndpointStart input) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).directory(new java.io.File("/"));
+        ProcessBuilder pb =
+                new ProcessBuilder(command).redirectErrorStream(true).directory(new java.io.File("/"));
         pb.environment().clear();
         pb.environment().putAll(env);
         Process p = pb.start();

@@ -72,8 +72,8 @@ public final class UserEndpointMain {
      * rendered ones (a template's list holds only under a manager without one).
      */
     static EndpointConfig config(String rendered, java.util.List<dev.gantry.protocol.FunctionId> managers) {
-        EndpointConfig cfg = EndpointConfig.parse(rendered.getBytes(StandardCharsets.UTF_8),
-                "the rendered user endpoint config");
+        EndpointConfig cfg =
+                EndpointConfig.parse(rendered.getBytes(StandardCharsets.UTF_8), "the rendered user endpoint config");
         return managers == null ? cfg : cfg.withAllowedFunctions(managers);
     }
 
@@ -86,22 +86,25 @@ public final class UserEndpointMain {
             GantryHome.writePrivate(dir.resolve("config.yaml"), rendered);
             return new EndpointDir(s.dirName(), dir);
         } catch (RuntimeException e) {
-            throw new IOException("the account " + s.user().uname() + " cannot create its user endpoint's directory in "
-                    + home.dir() + ": " + e.getMessage(), e);
+            throw new IOException(
+                    "the account " + s.user().uname() + " cannot create its user endpoint's directory in " + home.dir()
+                            + ": " + e.getMessage(),
+                    e);
         }
     }
 
     static String render(UserEndpointStart s) {
         UserConfigSchema schema = s.schema() == null ? null : UserConfigSchema.parse(s.schema());
-        UserConfigTemplate t = new UserConfigTemplate(s.template(), s.templateDir() == null ? null : Path.of(s.templateDir()),
-                schema);
-        return t.render(new TemplateInputs(s.userConfig(), s.userRuntime(), s.user(), s.identityId(), s.parentConfig()));
+        UserConfigTemplate t =
+                new UserConfigTemplate(s.template(), s.templateDir() == null ? null : Path.of(s.templateDir()), schema);
+        return t.render(
+                new TemplateInputs(s.userConfig(), s.userRuntime(), s.user(), s.identityId(), s.parentConfig()));
     }
 
     private static int serve(UserEndpointStart s, EndpointConfig cfg, EndpointDir dir, EndpointHooks hooks)
             throws InterruptedException {
-        EndpointAgent agent = new EndpointAgent(dir, cfg, new ServiceClient(s.serviceUrls(), s.token()),
-                Engines.create(cfg.engine(), dir.tasksDir()));
+        EndpointAgent agent = new EndpointAgent(
+                dir, cfg, new ServiceClient(s.serviceUrls(), s.token()), Engines.create(cfg.engine(), dir.tasksDir()));
         dir.writePid(ProcessHandle.current().pid());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.drainAndClose(EndpointAgent.DRAIN);
@@ -109,10 +112,17 @@ public final class UserEndpointMain {
             dir.removePid();
         }));
         agent.startRegistered(s.userEndpoint(), s.channelPath());
-        log.info("user endpoint {} of manager {} started as {} (uid {})", s.userEndpoint(), s.manager(),
-                s.user().uname(), s.user().uid());
+        log.info(
+                "user endpoint {} of manager {} started as {} (uid {})",
+                s.userEndpoint(),
+                s.manager(),
+                s.user().uname(),
+                s.user().uid());
         IdleWatch idle = new IdleWatch(cfg.idleSoft(), cfg.idleHard());
-        OptionalLong parent = ProcessHandle.current().parent().map(p -> OptionalLong.of(p.pid())).orElse(OptionalLong.empty());
+        OptionalLong parent = ProcessHandle.current()
+                .parent()
+                .map(p -> OptionalLong.of(p.pid()))
+                .orElse(OptionalLong.empty());
         while (!stopped(agent, cfg.heartbeatPeriodMs())) {
             if (idle.beat(agent.activity(), agent.outstanding())) {
                 log.info("user endpoint {}: idle for {} heartbeats; stopping", s.userEndpoint(), idle.still());
@@ -134,7 +144,10 @@ public final class UserEndpointMain {
     }
 
     private static boolean parentGone(OptionalLong parent) {
-        OptionalLong now = ProcessHandle.current().parent().map(p -> OptionalLong.of(p.pid())).orElse(OptionalLong.empty());
+        OptionalLong now = ProcessHandle.current()
+                .parent()
+                .map(p -> OptionalLong.of(p.pid()))
+                .orElse(OptionalLong.empty());
         return !now.equals(parent);
     }
 

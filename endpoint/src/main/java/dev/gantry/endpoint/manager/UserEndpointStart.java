@@ -13,9 +13,20 @@ import java.util.Map;
  * and the template's directory, which the user endpoint reads with its own rights), and the manager's
  * {@code allowed_functions}, which replace any the rendered configuration has (null: the manager has none).
  */
-public record UserEndpointStart(EndpointId userEndpoint, EndpointId manager, List<String> serviceUrls, String token,
-        String channelPath, String template, String templateDir, String schema, JsonNode userConfig,
-        JsonNode userRuntime, LocalUser user, String identityId, Map<String, Object> parentConfig,
+public record UserEndpointStart(
+        EndpointId userEndpoint,
+        EndpointId manager,
+        List<String> serviceUrls,
+        String token,
+        String channelPath,
+        String template,
+        String templateDir,
+        String schema,
+        JsonNode userConfig,
+        JsonNode userRuntime,
+        LocalUser user,
+        String identityId,
+        Map<String, Object> parentConfig,
         List<FunctionId> allowedFunctions) {
     public static final int MAX_BYTES = 4 << 20;
 

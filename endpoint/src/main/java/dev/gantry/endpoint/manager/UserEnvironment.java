@@ -1,7 +1,7 @@
 package dev.gantry.endpoint.manager;
 
-import dev.gantry.protocol.Yaml;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.protocol.Yaml;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -28,7 +28,9 @@ final class TemplateDirLocator implements ResourceLocator {
         }
         Path base = dir.toRealPath();
         Path file = base.resolve(name).normalize();
-        if (!file.startsWith(base) || !Files.isRegularFile(file) || !file.toRealPath().startsWith(base)) {
+        if (!file.startsWith(base)
+                || !Files.isRegularFile(file)
+                || !file.toRealPath().startsWith(base)) {
             throw new ResourceNotFoundException("'" + name + "' is not a file of the template's directory " + base);
         }
         if (Files.size(file) > MAX_BYTES) {

@@ -13,7 +13,11 @@ import java.util.Map;
  * @param identityId the submitter's identity id
  * @param parentConfig the endpoint manager's own configuration, as plain values
  */
-public record TemplateInputs(JsonNode userOptions, JsonNode userRuntime, LocalUser user, String identityId,
+public record TemplateInputs(
+        JsonNode userOptions,
+        JsonNode userRuntime,
+        LocalUser user,
+        String identityId,
         Map<String, Object> parentConfig) {
     public TemplateInputs {
         parentConfig = parentConfig == null ? Map.of() : parentConfig;

@@ -40,7 +40,8 @@ public final class UserConfigSchema {
     public void check(JsonNode values) {
         List<Error> errors = schema.validate(values);
         if (!errors.isEmpty()) {
-            List<String> shown = errors.stream().limit(MAX_REPORTED).map(Error::toString).toList();
+            List<String> shown =
+                    errors.stream().limit(MAX_REPORTED).map(Error::toString).toList();
             throw UserValues.invalid("user_endpoint_config does not satisfy the endpoint's schema: "
                     + String.join("; ", shown) + (errors.size() > MAX_REPORTED ? "; ..." : ""));
         }

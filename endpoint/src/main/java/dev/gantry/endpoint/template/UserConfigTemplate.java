@@ -1,6 +1,5 @@
 package dev.gantry.endpoint.template;
 
-import dev.gantry.protocol.Yaml;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.hubspot.jinjava.Jinjava;
@@ -8,6 +7,7 @@ import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import dev.gantry.endpoint.identity.LocalUser;
+import dev.gantry.protocol.Yaml;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -51,7 +51,8 @@ public final class UserConfigTemplate {
         context.put("_GC", reserved);
         RenderResult result = engine().renderForResult(text, context);
         List<TemplateError> fatal = result.getErrors().stream()
-                .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL).toList();
+                .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL)
+                .toList();
         if (!fatal.isEmpty()) {
             TemplateError first = fatal.get(0);
             throw UserValues.invalid("the user endpoint template cannot be rendered: line " + first.getLineno() + ": "

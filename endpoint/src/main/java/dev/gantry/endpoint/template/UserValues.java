@@ -16,6 +16,7 @@ import java.util.Set;
 final class UserValues {
     /** Names the template's own variables use; a user value may not take them. */
     static final Set<String> RESERVED = Set.of("parent_config", "user_runtime", "mapped_identity", "_GC");
+
     private static final int MAX_DEPTH = 16;
 
     private UserValues() {}
@@ -26,13 +27,15 @@ final class UserValues {
             return JsonNodeFactory.instance.objectNode();
         }
         if (!options.isObject()) {
-            throw invalid("user_endpoint_config must be a JSON object, got " + options.getNodeType().name().toLowerCase());
+            throw invalid("user_endpoint_config must be a JSON object, got "
+                    + options.getNodeType().name().toLowerCase());
         }
         options.properties().forEach(p -> {
             String name = p.getKey();
             if (RESERVED.contains(name)) {
                 throw invalid("user_endpoint_config may not set '" + name + "': the name is reserved for the template's"
-                        + " own variables (" + String.join(", ", RESERVED.stream().sorted().toList()) + ")");
+                        + " own variables ("
+                        + String.join(", ", RESERVED.stream().sorted().toList()) + ")");
             }
         });
         return (ObjectNode) options;

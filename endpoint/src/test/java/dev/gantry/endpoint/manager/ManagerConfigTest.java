@@ -18,10 +18,13 @@ class ManagerConfigTest {
     void aKeyGivenTwiceAndAnOversizedFileAreRefusedWithTheirFile(@TempDir Path dir) throws Exception {
         Path cfg = dir.resolve("config.yaml");
         Files.writeString(cfg, "public: true\npublic: false\n");
-        assertThatThrownBy(() -> ManagerConfig.read(cfg)).isInstanceOf(GantryException.class)
-                .hasMessageContaining(cfg.toString()).hasMessageContaining("public");
+        assertThatThrownBy(() -> ManagerConfig.read(cfg))
+                .isInstanceOf(GantryException.class)
+                .hasMessageContaining(cfg.toString())
+                .hasMessageContaining("public");
         Files.writeString(cfg, "display_name: \"" + "x".repeat(2 << 20) + "\"\n");
-        assertThatThrownBy(() -> ManagerConfig.isManager(cfg)).isInstanceOf(GantryException.class)
+        assertThatThrownBy(() -> ManagerConfig.isManager(cfg))
+                .isInstanceOf(GantryException.class)
                 .hasMessageContaining("at most");
     }
 
@@ -34,12 +37,15 @@ class ManagerConfigTest {
         ManagerConfig c = ManagerConfig.read(d.config());
         assertThat(c.isPublic(true)).isTrue();
         assertThat(c.gracePeriodMs()).isEqualTo(30_000);
-        assertThat(c.template(d.dir())).isEqualTo(d.dir().resolve("user_config_template.yaml.j2")).exists();
+        assertThat(c.template(d.dir()))
+                .isEqualTo(d.dir().resolve("user_config_template.yaml.j2"))
+                .exists();
         assertThat(c.schema(d.dir())).exists();
         assertThat(c.environment(d.dir())).exists();
         assertThat(d.dir().resolve("example_identity_mapping_config.json")).exists();
         assertThat(dev.gantry.endpoint.identity.IdentityMapping.parse(
-                Files.readString(d.dir().resolve("example_identity_mapping_config.json")))).isNotNull();
+                        Files.readString(d.dir().resolve("example_identity_mapping_config.json"))))
+                .isNotNull();
         assertThat(c.identityMapping(d.dir())).doesNotExist(); // nobody maps until the administrator says so
         Files.writeString(d.config(), "engine:\n  type: thread\n");
         assertThat(ManagerConfig.isManager(d.config())).isFalse();
@@ -56,9 +62,12 @@ class ManagerConfigTest {
         assertThatThrownBy(() -> ManagerConfig.read(f)).hasMessageContaining("allowed_functions[0]");
 
         String rendered = "engine:\n  type: thread\nallowed_functions: [" + theirs + "]\n";
-        assertThat(UserEndpointMain.config(rendered, List.of(mine)).allowedFunctions()).containsExactly(mine);
+        assertThat(UserEndpointMain.config(rendered, List.of(mine)).allowedFunctions())
+                .containsExactly(mine);
         assertThat(UserEndpointMain.config(rendered, null).allowedFunctions()).containsExactly(theirs);
-        assertThat(UserEndpointMain.config("engine:\n  type: thread\n", List.of()).allowedFunctions()).isEmpty();
+        assertThat(UserEndpointMain.config("engine:\n  type: thread\n", List.of())
+                        .allowedFunctions())
+                .isEmpty();
     }
 
     @Test
@@ -75,10 +84,12 @@ class ManagerConfigTest {
     void unknownKeysAndBadValuesNameTheirPlace(@TempDir Path home) throws Exception {
         Path f = home.resolve("config.yaml");
         Files.writeString(f, "display_name: x\nidentity_maping_config_path: typo.json\n");
-        assertThatThrownBy(() -> ManagerConfig.read(f)).isInstanceOf(GantryException.class)
+        assertThatThrownBy(() -> ManagerConfig.read(f))
+                .isInstanceOf(GantryException.class)
                 .hasMessageContaining("identity_maping_config_path");
         Files.writeString(f, "mu_child_ep_grace_period_s: -1\n");
-        assertThatThrownBy(() -> ManagerConfig.read(f)).isInstanceOf(GantryException.class)
+        assertThatThrownBy(() -> ManagerConfig.read(f))
+                .isInstanceOf(GantryException.class)
                 .hasMessageContaining("mu_child_ep_grace_period_s");
     }
 }

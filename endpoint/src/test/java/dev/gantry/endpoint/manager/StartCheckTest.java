@@ -18,26 +18,37 @@ class StartCheckTest {
     final StartCheck check = new StartCheck(Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
 
     static StartUserEndpoint command(UUID request, long issuedAt) {
-        return new StartUserEndpoint(EndpointId.random(), request, issuedAt,
-                List.of(Map.of("id", UUID.randomUUID().toString(), "username", "alice@example.org")), null, null,
-                "gty_token", "/v3/endpoints/x/channel");
+        return new StartUserEndpoint(
+                EndpointId.random(),
+                request,
+                issuedAt,
+                List.of(Map.of("id", UUID.randomUUID().toString(), "username", "alice@example.org")),
+                null,
+                null,
+                "gty_token",
+                "/v3/endpoints/x/channel");
     }
 
     @Test
     void aFreshWholeCommandPassesOnce() {
         UUID r = UUID.randomUUID();
         assertThatCode(() -> check.check(command(r, NOW - 1000))).doesNotThrowAnyException();
-        assertThatThrownBy(() -> check.check(command(r, NOW - 1000))).isInstanceOf(StartRefused.class)
+        assertThatThrownBy(() -> check.check(command(r, NOW - 1000)))
+                .isInstanceOf(StartRefused.class)
                 .hasMessageContaining("replay");
     }
 
     @Test
     void aStaleOrFutureCommandIsRefused() {
-        assertThatCode(() -> check.check(command(UUID.randomUUID(), NOW - 179_000))).doesNotThrowAnyException();
-        assertThatCode(() -> check.check(command(UUID.randomUUID(), NOW + 179_000))).doesNotThrowAnyException();
-        assertThatThrownBy(() -> check.check(command(UUID.randomUUID(), NOW - 181_000))).isInstanceOf(StartRefused.class)
+        assertThatCode(() -> check.check(command(UUID.randomUUID(), NOW - 179_000)))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> check.check(command(UUID.randomUUID(), NOW + 179_000)))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> check.check(command(UUID.randomUUID(), NOW - 181_000)))
+                .isInstanceOf(StartRefused.class)
                 .hasMessageContaining("stale");
-        assertThatThrownBy(() -> check.check(command(UUID.randomUUID(), NOW + 181_000))).isInstanceOf(StartRefused.class)
+        assertThatThrownBy(() -> check.check(command(UUID.randomUUID(), NOW + 181_000)))
+                .isInstanceOf(StartRefused.class)
                 .hasMessageContaining("future");
     }
 
@@ -48,9 +59,10 @@ class StartCheckTest {
                 new StartUserEndpoint(null, UUID.randomUUID(), NOW, whole.identities(), null, null, "t", "/p"),
                 new StartUserEndpoint(EndpointId.random(), null, NOW, whole.identities(), null, null, "t", "/p"),
                 new StartUserEndpoint(EndpointId.random(), UUID.randomUUID(), NOW, List.of(), null, null, "t", "/p"),
-                new StartUserEndpoint(EndpointId.random(), UUID.randomUUID(), NOW, List.of(Map.of("id", "x")), null,
-                        null, "t", "/p"),
-                new StartUserEndpoint(EndpointId.random(), UUID.randomUUID(), NOW, whole.identities(), null, null, " ", "/p"));
+                new StartUserEndpoint(
+                        EndpointId.random(), UUID.randomUUID(), NOW, List.of(Map.of("id", "x")), null, null, "t", "/p"),
+                new StartUserEndpoint(
+                        EndpointId.random(), UUID.randomUUID(), NOW, whole.identities(), null, null, " ", "/p"));
         for (StartUserEndpoint c : broken) {
             assertThatThrownBy(() -> check.check(c)).as(c.toString()).isInstanceOf(StartRefused.class);
         }
@@ -58,7 +70,9 @@ class StartCheckTest {
 
     @Test
     void theTokenNeverShowsInTheCommandsText() {
-        org.assertj.core.api.Assertions.assertThat(command(UUID.randomUUID(), NOW).toString())
-                .doesNotContain("gty_token").contains("<redacted>");
+        org.assertj.core.api.Assertions.assertThat(
+                        command(UUID.randomUUID(), NOW).toString())
+                .doesNotContain("gty_token")
+                .contains("<redacted>");
     }
 }

@@ -28,10 +28,21 @@ class StartPipelineTest {
                   {"source": "{username}", "match": "(.*)@example\\\\.org", "output": "{0}"}]}]""");
         Files.writeString(dir.resolve("config.yaml"), "display_name: site\n");
         ManagerConfig cfg = ManagerConfig.read(dir.resolve("config.yaml"));
-        StartPipeline.Site site = new StartPipeline.Site(dir, EndpointId.random(), cfg, privileged, managerUid, OWNER,
-                List.of("http://127.0.0.1:1"), java, "cp");
-        return new StartPipeline(site, new StartCheck(Clock.systemUTC()),
-                privileged ? new IdentityMappingFile(dir.resolve("identity_mapping.json")) : null, new LocalAccounts(),
+        StartPipeline.Site site = new StartPipeline.Site(
+                dir,
+                EndpointId.random(),
+                cfg,
+                privileged,
+                managerUid,
+                OWNER,
+                List.of("http://127.0.0.1:1"),
+                java,
+                "cp");
+        return new StartPipeline(
+                site,
+                new StartCheck(Clock.systemUTC()),
+                privileged ? new IdentityMappingFile(dir.resolve("identity_mapping.json")) : null,
+                new LocalAccounts(),
                 new UserEndpoints(Clock.systemUTC(), 0));
     }
 
@@ -43,18 +54,22 @@ class StartPipelineTest {
     void aRootManagerMapsByItsRulesAndRefusesTheUnmapped(@TempDir Path dir) throws Exception {
         StartPipeline p = pipeline(dir, true, 0);
         assertThat(p.mapIdentity(identity("x", "nobody@example.org"))).isEqualTo("nobody");
-        assertThatThrownBy(() -> p.mapIdentity(identity("x", "eve@elsewhere.org"))).isInstanceOf(StartRefused.class)
-                .hasMessageContaining("not mapped").satisfies(e -> assertThat(((StartRefused) e).detail())
-                        .contains("no identity mapping rule matched"));
+        assertThatThrownBy(() -> p.mapIdentity(identity("x", "eve@elsewhere.org")))
+                .isInstanceOf(StartRefused.class)
+                .hasMessageContaining("not mapped")
+                .satisfies(e -> assertThat(((StartRefused) e).detail()).contains("no identity mapping rule matched"));
     }
 
     @Test
     void rootTheManagersOwnAccountAndMissingAccountsAreRefused(@TempDir Path dir) throws Exception {
-        assertThatThrownBy(() -> pipeline(dir, true, 0).account("root")).isInstanceOf(StartRefused.class)
+        assertThatThrownBy(() -> pipeline(dir, true, 0).account("root"))
+                .isInstanceOf(StartRefused.class)
                 .hasMessageContaining("may not run user endpoints");
-        assertThatThrownBy(() -> pipeline(dir, true, 65534).account("nobody")).isInstanceOf(StartRefused.class)
+        assertThatThrownBy(() -> pipeline(dir, true, 65534).account("nobody"))
+                .isInstanceOf(StartRefused.class)
                 .hasMessageContaining("may not run user endpoints"); // nobody (65534) is this manager's account here
-        assertThatThrownBy(() -> pipeline(dir, true, 0).account("gantry-no-such-user")).isInstanceOf(StartRefused.class)
+        assertThatThrownBy(() -> pipeline(dir, true, 0).account("gantry-no-such-user"))
+                .isInstanceOf(StartRefused.class)
                 .hasMessageContaining("does not exist");
         assertThat(pipeline(dir, true, 0).account("nobody").uid()).isEqualTo(65534);
     }
@@ -62,9 +77,11 @@ class StartPipelineTest {
     @Test
     void aPersonalManagerServesItsOwnerOnlyAsItsOwnAccount(@TempDir Path dir) throws Exception {
         StartPipeline p = pipeline(dir, false, 1000);
-        assertThat(p.mapIdentity(List.of(Map.of("id", "other", "username", "o@x"), Map.of("id", OWNER, "username", "me@x"))))
+        assertThat(p.mapIdentity(
+                        List.of(Map.of("id", "other", "username", "o@x"), Map.of("id", OWNER, "username", "me@x"))))
                 .isEqualTo(System.getProperty("user.name"));
-        assertThatThrownBy(() -> p.mapIdentity(identity("someone-else", "eve@example.org"))).isInstanceOf(StartRefused.class)
+        assertThatThrownBy(() -> p.mapIdentity(identity("someone-else", "eve@example.org")))
+                .isInstanceOf(StartRefused.class)
                 .hasMessageContaining("serves its owner only")
                 .satisfies(e -> assertThat(((StartRefused) e).detail()).contains("untrusted identity"));
     }
@@ -72,7 +89,9 @@ class StartPipelineTest {
     @Test
     void aMissingTemplateOrBrokenSchemaIsTheAdministratorsProblem(@TempDir Path dir) throws Exception {
         StartPipeline p = pipeline(dir, true, 0);
-        assertThatThrownBy(p::readTemplate).isInstanceOf(StartRefused.class).hasMessageContaining("administrator")
+        assertThatThrownBy(p::readTemplate)
+                .isInstanceOf(StartRefused.class)
+                .hasMessageContaining("administrator")
                 .satisfies(e -> assertThat(((StartRefused) e).detail()).contains("user_config_template.yaml.j2"));
         Files.writeString(dir.resolve("user_config_template.yaml.j2"), "engine: {type: thread}\n");
         assertThat(p.readTemplate().text()).contains("thread");
@@ -92,22 +111,32 @@ class StartPipelineTest {
         List<java.util.concurrent.Future<StartPipeline.Started>> pids = new java.util.ArrayList<>();
         try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 4; i++) {
-                pids.add(pool.submit(() -> p.start(new dev.gantry.protocol.channel.ChannelMessage.StartUserEndpoint(uep,
-                        java.util.UUID.randomUUID(), System.currentTimeMillis(), identity(OWNER, "me@x"), null, null,
-                        "t", "/p"))));
+                pids.add(pool.submit(() -> p.start(new dev.gantry.protocol.channel.ChannelMessage.StartUserEndpoint(
+                        uep,
+                        java.util.UUID.randomUUID(),
+                        System.currentTimeMillis(),
+                        identity(OWNER, "me@x"),
+                        null,
+                        null,
+                        "t",
+                        "/p"))));
             }
         }
         long first = pids.get(0).get().pid();
         for (var f : pids) {
             assertThat(f.get().pid()).isEqualTo(first);
         }
-        assertThat(pids.stream().filter(f -> {
-            try {
-                return f.get().fresh();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }).count()).as("started once, found running three times").isEqualTo(1);
+        assertThat(pids.stream()
+                        .filter(f -> {
+                            try {
+                                return f.get().fresh();
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        })
+                        .count())
+                .as("started once, found running three times")
+                .isEqualTo(1);
         ProcessHandle.of(first).ifPresent(ProcessHandle::destroyForcibly);
     }
 }

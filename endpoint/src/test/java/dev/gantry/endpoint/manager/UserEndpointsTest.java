@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 class UserEndpointsTest {
     static StartUserEndpoint request(EndpointId id) {
-        return new StartUserEndpoint(id, UUID.randomUUID(), 0, List.of(Map.of("id", "i", "username", "u")), null, null,
-                "t", "/p");
+        return new StartUserEndpoint(
+                id, UUID.randomUUID(), 0, List.of(Map.of("id", "i", "username", "u")), null, null, "t", "/p");
     }
 
     @Test

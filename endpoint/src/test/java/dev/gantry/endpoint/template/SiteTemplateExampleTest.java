@@ -23,15 +23,19 @@ import org.junit.jupiter.api.Test;
 /** The multi-user example of docs/endpoint-configs: a group-dependent Slurm partition, per-user accounts. */
 class SiteTemplateExampleTest {
     static final Path DIR = Path.of("../docs/endpoint-configs/multi-user");
-    static final LocalUser ALICE = new LocalUser("alice", 1001, 1001, List.of(1001, 3000), List.of("alice", "hpc-gpu"),
-            "", "/bin/bash", "/home/alice");
-    static final LocalUser BOB = new LocalUser("bob", 1002, 1002, List.of(1002), List.of("bob"), "", "/bin/bash", "/home/bob");
+    static final LocalUser ALICE = new LocalUser(
+            "alice", 1001, 1001, List.of(1001, 3000), List.of("alice", "hpc-gpu"), "", "/bin/bash", "/home/alice");
+    static final LocalUser BOB =
+            new LocalUser("bob", 1002, 1002, List.of(1002), List.of("bob"), "", "/bin/bash", "/home/bob");
 
     static ProviderConfig.Slurm render(LocalUser user, String values) throws Exception {
-        UserConfigTemplate t = new UserConfigTemplate(Files.readString(DIR.resolve("user_config_template.yaml.j2")), DIR,
+        UserConfigTemplate t = new UserConfigTemplate(
+                Files.readString(DIR.resolve("user_config_template.yaml.j2")),
+                DIR,
                 UserConfigSchema.parse(Files.readString(DIR.resolve("user_config_schema.json"))));
         String yaml = t.render(new TemplateInputs(Json.read(values, JsonNode.class), null, user, "id", Map.of()));
-        PilotConfig p = (PilotConfig) EndpointConfig.parse(yaml.getBytes(StandardCharsets.UTF_8), "example").engine();
+        PilotConfig p = (PilotConfig) EndpointConfig.parse(yaml.getBytes(StandardCharsets.UTF_8), "example")
+                .engine();
         return (ProviderConfig.Slurm) p.provider();
     }
 
@@ -49,17 +53,21 @@ class SiteTemplateExampleTest {
 
     @Test
     void valuesOutsideTheSchemaAreRefused() {
-        assertThatThrownBy(() -> render(BOB, "{\"walltime\": \"1:00:00\\npartition: gpu\"}")).isInstanceOf(GantryException.class)
+        assertThatThrownBy(() -> render(BOB, "{\"walltime\": \"1:00:00\\npartition: gpu\"}"))
+                .isInstanceOf(GantryException.class)
                 .hasMessageContaining("walltime");
-        assertThatThrownBy(() -> render(BOB, "{\"partition\": \"gpu\"}")).isInstanceOf(GantryException.class)
+        assertThatThrownBy(() -> render(BOB, "{\"partition\": \"gpu\"}"))
+                .isInstanceOf(GantryException.class)
                 .hasMessageContaining("partition");
     }
 
     @Test
     void theExamplesMappingAndManagerConfigRead() throws Exception {
         IdentityMapping m = IdentityMapping.parse(Files.readString(DIR.resolve("identity_mapping.json")));
-        assertThat(m.map(List.of(FederatedIdentity.of("i", "Alice@UNI.example.edu")))).contains("Alice");
-        assertThat(ManagerConfig.read(DIR.resolve("config.yaml")).isPublic(true)).isTrue();
+        assertThat(m.map(List.of(FederatedIdentity.of("i", "Alice@UNI.example.edu"))))
+                .contains("Alice");
+        assertThat(ManagerConfig.read(DIR.resolve("config.yaml")).isPublic(true))
+                .isTrue();
         assertThat(ManagerConfig.isManager(DIR.resolve("config.yaml"))).isTrue();
     }
 }

@@ -19,15 +19,28 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class UserConfigTemplateTest {
-    static final LocalUser ALICE = new LocalUser("alice", 1001, 1001, List.of(1001, 2000), List.of("alice", "gpu-users"),
-            "Alice", "/bin/bash", "/home/alice");
-    static final LocalUser BOB = new LocalUser("bob", 1002, 1002, List.of(1002), List.of("bob"), "", "/bin/sh", "/home/bob");
+    static final LocalUser ALICE = new LocalUser(
+            "alice",
+            1001,
+            1001,
+            List.of(1001, 2000),
+            List.of("alice", "gpu-users"),
+            "Alice",
+            "/bin/bash",
+            "/home/alice");
+    static final LocalUser BOB =
+            new LocalUser("bob", 1002, 1002, List.of(1002), List.of("bob"), "", "/bin/sh", "/home/bob");
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     static TemplateInputs inputs(String optionsJson, LocalUser user) {
-        return new TemplateInputs(optionsJson == null ? null : Json.read(optionsJson, JsonNode.class),
-                Json.read("{\"java_version\": \"21.0.5\", \"java_major\": 21, \"sdk_version\": \"0.1.0\"}", JsonNode.class),
-                user, "5e1f0000-0000-4000-8000-000000000001", Map.of("display_name", "site"));
+        return new TemplateInputs(
+                optionsJson == null ? null : Json.read(optionsJson, JsonNode.class),
+                Json.read(
+                        "{\"java_version\": \"21.0.5\", \"java_major\": 21, \"sdk_version\": \"0.1.0\"}",
+                        JsonNode.class),
+                user,
+                "5e1f0000-0000-4000-8000-000000000001",
+                Map.of("display_name", "site"));
     }
 
     static JsonNode render(String template, String optionsJson) throws Exception {
@@ -36,7 +49,8 @@ class UserConfigTemplateTest {
 
     @Test
     void userStringsRenderAsOneQuotedScalarAndNumbersAsThemselves() throws Exception {
-        JsonNode out = render("worker_init: {{ worker_init }}\nengine:\n  max_workers: {{ workers }}\n",
+        JsonNode out = render(
+                "worker_init: {{ worker_init }}\nengine:\n  max_workers: {{ workers }}\n",
                 "{\"worker_init\": \"module load java/21\", \"workers\": 3}");
         assertThat(out.get("worker_init").asText()).isEqualTo("module load java/21");
         assertThat(out.get("engine").get("max_workers").isInt()).isTrue();
@@ -44,8 +58,16 @@ class UserConfigTemplateTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{{ 7*7 }}", "x\nallowed_serializers: [java_native]", "'; rm -rf / #",
-            "{{ ''.__class__.__mro__ }}", "{% include '/etc/passwd' %}", "\"}\nengine: {type: thread}", "a: b: c"})
+    @ValueSource(
+            strings = {
+                "{{ 7*7 }}",
+                "x\nallowed_serializers: [java_native]",
+                "'; rm -rf / #",
+                "{{ ''.__class__.__mro__ }}",
+                "{% include '/etc/passwd' %}",
+                "\"}\nengine: {type: thread}",
+                "a: b: c"
+            })
     void injectionStringsAreInertAndCannotOverrideAdminFixedKeys(String attack) throws Exception {
         String template = "allowed_serializers: [shell]\nworker_init: {{ worker_init }}\nengine:\n  type: process\n";
         JsonNode out = render(template, Json.write(Map.of("worker_init", attack)));
@@ -58,7 +80,8 @@ class UserConfigTemplateTest {
 
     @Test
     void nestedUserValuesAreInertToo() throws Exception {
-        JsonNode out = render("a: {{ opts.x }}\nb: {{ opts.list[0] }}\nc: {{ nothing }}\n",
+        JsonNode out = render(
+                "a: {{ opts.x }}\nb: {{ opts.list[0] }}\nc: {{ nothing }}\n",
                 "{\"opts\": {\"x\": \"{{ 7*7 }}\", \"list\": [\"y\\nz: 1\"]}, \"nothing\": null}");
         assertThat(out.get("a").asText()).isEqualTo("{{ 7*7 }}");
         assertThat(out.get("b").asText()).isEqualTo("y\nz: 1");
@@ -69,13 +92,17 @@ class UserConfigTemplateTest {
     @ValueSource(strings = {"parent_config", "user_runtime", "mapped_identity", "_GC"})
     void reservedNamesAreRefused(String name) {
         assertThatThrownBy(() -> render("a: 1\n", "{\"" + name + "\": \"x\"}"))
-                .isInstanceOf(GantryException.class).hasMessageContaining("'" + name + "'").hasMessageContaining("reserved");
+                .isInstanceOf(GantryException.class)
+                .hasMessageContaining("'" + name + "'")
+                .hasMessageContaining("reserved");
     }
 
     @Test
     void anUndefinedVariableIsAnErrorButDefaultStillWorks() throws Exception {
         assertThatThrownBy(() -> render("worker_init: {{ worker_init }}\n", "{}"))
-                .isInstanceOf(GantryException.class).hasMessageContaining("cannot be rendered").hasMessageContaining("worker_init");
+                .isInstanceOf(GantryException.class)
+                .hasMessageContaining("cannot be rendered")
+                .hasMessageContaining("worker_init");
         JsonNode out = render("worker_init: {{ worker_init|default('true') }}\n", "{}");
         assertThat(out.get("worker_init").asText()).isEqualTo("true");
     }
@@ -111,7 +138,8 @@ class UserConfigTemplateTest {
 
     @Test
     void shellEscapeGivesOneShellWordInOneYamlScalar() throws Exception {
-        JsonNode out = render("a: {{ v|shell_escape }}\nb: {{ w|shell_escape }}\n",
+        JsonNode out = render(
+                "a: {{ v|shell_escape }}\nb: {{ w|shell_escape }}\n",
                 "{\"v\": \"it's; rm -rf /\", \"w\": \"plain-word\"}");
         assertThat(out.get("a").asText()).isEqualTo("'it'\"'\"'s; rm -rf /'");
         assertThat(out.get("b").asText()).isEqualTo("plain-word");
@@ -125,9 +153,12 @@ class UserConfigTemplateTest {
         UserConfigTemplate t = new UserConfigTemplate("w: {{ workers }}\n", null, schema);
         assertThat(t.render(inputs("{\"workers\": 4}", ALICE))).contains("w: 4");
         assertThatThrownBy(() -> t.render(inputs("{\"workers\": 99}", ALICE)))
-                .isInstanceOf(GantryException.class).hasMessageContaining("schema").hasMessageContaining("workers");
+                .isInstanceOf(GantryException.class)
+                .hasMessageContaining("schema")
+                .hasMessageContaining("workers");
         assertThatThrownBy(() -> t.render(inputs("{\"workers\": 2, \"extra\": \"x\"}", ALICE)))
-                .isInstanceOf(GantryException.class).hasMessageContaining("extra");
+                .isInstanceOf(GantryException.class)
+                .hasMessageContaining("extra");
         assertThatThrownBy(() -> UserConfigSchema.parse("[1]")).isInstanceOf(GantryException.class);
     }
 
@@ -135,10 +166,15 @@ class UserConfigTemplateTest {
     void includesReadOnlyTheTemplatesDirectory(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("engine.yaml.j2"), "engine:\n  type: process\n  max_workers: {{ n }}\n");
         Files.writeString(dir.getParent().resolve("outside-" + dir.getFileName() + ".j2"), "secret: 1\n");
-        UserConfigTemplate ok = new UserConfigTemplate("heartbeat_period: 5\n{% include 'engine.yaml.j2' %}", dir, null);
-        assertThat(YAML.readTree(ok.render(inputs("{\"n\": 2}", ALICE))).get("engine").get("max_workers").asInt()).isEqualTo(2);
-        UserConfigTemplate escape = new UserConfigTemplate("{% include '../outside-" + dir.getFileName() + ".j2' %}",
-                dir, null);
+        UserConfigTemplate ok =
+                new UserConfigTemplate("heartbeat_period: 5\n{% include 'engine.yaml.j2' %}", dir, null);
+        assertThat(YAML.readTree(ok.render(inputs("{\"n\": 2}", ALICE)))
+                        .get("engine")
+                        .get("max_workers")
+                        .asInt())
+                .isEqualTo(2);
+        UserConfigTemplate escape =
+                new UserConfigTemplate("{% include '../outside-" + dir.getFileName() + ".j2' %}", dir, null);
         assertThatThrownBy(() -> escape.render(inputs("{}", ALICE))).isInstanceOf(GantryException.class);
         UserConfigTemplate absolute = new UserConfigTemplate("{% include '/etc/hostname' %}", dir, null);
         assertThatThrownBy(() -> absolute.render(inputs("{}", ALICE))).isInstanceOf(GantryException.class);
@@ -148,9 +184,13 @@ class UserConfigTemplateTest {
     @Test
     void extendsAndImportReadTheTemplatesDirectoryToo(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("base.yaml.j2"), "heartbeat_period: 5\n{% block engine %}{% endblock %}\n");
-        Files.writeString(dir.resolve("macros.j2"), "{% macro engine(n) %}engine:\n  type: process\n  max_workers: {{ n }}\n{% endmacro %}");
-        UserConfigTemplate t = new UserConfigTemplate("{% extends 'base.yaml.j2' %}{% block engine %}"
-                + "{% import 'macros.j2' as m %}{{ m.engine(workers) }}{% endblock %}", dir, null);
+        Files.writeString(
+                dir.resolve("macros.j2"),
+                "{% macro engine(n) %}engine:\n  type: process\n  max_workers: {{ n }}\n{% endmacro %}");
+        UserConfigTemplate t = new UserConfigTemplate(
+                "{% extends 'base.yaml.j2' %}{% block engine %}"
+                        + "{% import 'macros.j2' as m %}{{ m.engine(workers) }}{% endblock %}",
+                dir, null);
         JsonNode out = YAML.readTree(t.render(inputs("{\"workers\": 3}", ALICE)));
         assertThat(out.get("heartbeat_period").asInt()).isEqualTo(5);
         assertThat(out.get("engine").get("max_workers").asInt()).isEqualTo(3);
@@ -158,15 +198,18 @@ class UserConfigTemplateTest {
 
     @Test
     void aRenderedConfigWithAKeyTwiceOrNotAMappingIsRefused() {
-        assertThatThrownBy(() -> render("a: 1\na: 2\n", "{}")).isInstanceOf(GantryException.class)
+        assertThatThrownBy(() -> render("a: 1\na: 2\n", "{}"))
+                .isInstanceOf(GantryException.class)
                 .hasMessageContaining("not valid YAML");
-        assertThatThrownBy(() -> render("- 1\n", "{}")).isInstanceOf(GantryException.class)
+        assertThatThrownBy(() -> render("- 1\n", "{}"))
+                .isInstanceOf(GantryException.class)
                 .hasMessageContaining("mapping");
     }
 
     @Test
     void userOptionsMustBeAnObject() {
-        assertThatThrownBy(() -> render("a: 1\n", "[1, 2]")).isInstanceOf(GantryException.class)
+        assertThatThrownBy(() -> render("a: 1\n", "[1, 2]"))
+                .isInstanceOf(GantryException.class)
                 .hasMessageContaining("JSON object");
     }
 }

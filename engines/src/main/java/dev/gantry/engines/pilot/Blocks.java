@@ -47,8 +47,14 @@ final class Blocks implements AutoCloseable {
     /** {@code command} gives the job script's line that starts a block's managers, by block id. */
     private final Clock clock;
 
-    Blocks(Provider provider, ScalingStrategy.Limits limits, String label, Path dir, Function<String, String> command,
-            Map<String, String> secrets, Clock clock) {
+    Blocks(
+            Provider provider,
+            ScalingStrategy.Limits limits,
+            String label,
+            Path dir,
+            Function<String, String> command,
+            Map<String, String> secrets,
+            Clock clock) {
         this.clock = clock;
         this.secrets = secrets;
         this.provider = provider;
@@ -76,8 +82,8 @@ final class Blocks implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             String id = label + "-" + next++;
             try {
-                String job = provider.submit(new BlockJob("gantry-" + id, command.apply(id), limits.nodesPerBlock(), dir,
-                        secrets));
+                String job = provider.submit(
+                        new BlockJob("gantry-" + id, command.apply(id), limits.nodesPerBlock(), dir, secrets));
                 live.put(id, new Block(id, job, JobState.PENDING, clock.millis()));
                 refusals = 0;
                 log.info("block {} submitted to {} as job {}", id, provider.type(), job);
@@ -101,10 +107,11 @@ final class Blocks implements AutoCloseable {
         long now = clock.millis();
         List<ScalingStrategy.Block> view = new ArrayList<>();
         for (Block b : live.values()) {
-            view.add(new ScalingStrategy.Block(b.id(), b.state() == JobState.RUNNING, busy.apply(b.id()), b.submittedAtMs()));
+            view.add(new ScalingStrategy.Block(
+                    b.id(), b.state() == JobState.RUNNING, busy.apply(b.id()), b.submittedAtMs()));
         }
-        ScalingStrategy.Decision d = ScalingStrategy.decide(limits,
-                new ScalingStrategy.Snapshot(now, outstanding, view, idleSinceMs, refusals, lastRefusalMs));
+        ScalingStrategy.Decision d = ScalingStrategy.decide(
+                limits, new ScalingStrategy.Snapshot(now, outstanding, view, idleSinceMs, refusals, lastRefusalMs));
         idleSinceMs = d.idleSinceMs();
         if (d.scaleOut() > 0) {
             log.info("scaling out by {} blocks: {}", d.scaleOut(), d.reason());
@@ -163,8 +170,10 @@ final class Blocks implements AutoCloseable {
 
     /** The blocks for a status report. */
     List<StatusReport.BlockStatus> describe() {
-        return live.values().stream().map(b -> new StatusReport.BlockStatus(b.id(), b.jobId(),
-                b.state().name().toLowerCase(Locale.ROOT))).toList();
+        return live.values().stream()
+                .map(b -> new StatusReport.BlockStatus(
+                        b.id(), b.jobId(), b.state().name().toLowerCase(Locale.ROOT)))
+                .toList();
     }
 
     @Override

@@ -48,8 +48,16 @@ final class Interchange implements ManagerListener.Managers, AutoCloseable {
      * Listens on {@code address} (an ephemeral port). {@code blockEnded} tells whether a block's job has ended
      * as far as the scheduler knows; {@code onStart} hears of each task a worker starts.
      */
-    Interchange(String address, String token, int prefetch, long heartbeatPeriodMs, long heartbeatThresholdMs,
-            Predicate<String> blockEnded, Consumer<TaskId> onStart, Clock clock) throws IOException {
+    Interchange(
+            String address,
+            String token,
+            int prefetch,
+            long heartbeatPeriodMs,
+            long heartbeatThresholdMs,
+            Predicate<String> blockEnded,
+            Consumer<TaskId> onStart,
+            Clock clock)
+            throws IOException {
         this.clock = clock;
         this.onStart = onStart;
         this.prefetch = prefetch;
@@ -155,7 +163,7 @@ final class Interchange implements ManagerListener.Managers, AutoCloseable {
                 completed(m, res.results());
             }
             case PilotMessage.Ending e -> m.ending = e.reason();
-            default -> { }
+            default -> {}
         }
     }
 

@@ -29,6 +29,7 @@ final class ManagerConnection {
     final Map<TaskId, PilotTask> outstanding = new ConcurrentHashMap<>();
     /** Functions whose code went ahead of their first task on this connection; the dispatch loop's alone. */
     private final Set<FunctionId> functionsSent = new HashSet<>();
+
     private final DataOutputStream out;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Clock clock;

@@ -40,7 +40,8 @@ final class ManagerListener implements AutoCloseable {
     private final Managers managers;
     private volatile boolean open = true;
 
-    ManagerListener(String address, String token, long readTimeoutMs, Clock clock, Managers managers) throws IOException {
+    ManagerListener(String address, String token, long readTimeoutMs, Clock clock, Managers managers)
+            throws IOException {
         this.token = token;
         this.readTimeoutMs = readTimeoutMs;
         this.clock = clock;
@@ -78,12 +79,23 @@ final class ManagerListener implements AutoCloseable {
             s.setSoTimeout((int) Math.max(10_000, readTimeoutMs));
             DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 16));
             if (!(Frames.read(in, PilotMessage.class) instanceof PilotMessage.Register r) || !tokenMatches(r.token())) {
-                log.warn("interchange: refused a connection from {} without this engine's token", s.getRemoteSocketAddress());
+                log.warn(
+                        "interchange: refused a connection from {} without this engine's token",
+                        s.getRemoteSocketAddress());
                 return;
             }
-            m = new ManagerConnection(r.block(), Math.max(1, r.workers()), s,
-                    new DataOutputStream(new BufferedOutputStream(s.getOutputStream(), 1 << 16)), clock);
-            log.info("manager of block {} registered from {} (pid {}, {} workers)", r.block(), r.host(), r.pid(), r.workers());
+            m = new ManagerConnection(
+                    r.block(),
+                    Math.max(1, r.workers()),
+                    s,
+                    new DataOutputStream(new BufferedOutputStream(s.getOutputStream(), 1 << 16)),
+                    clock);
+            log.info(
+                    "manager of block {} registered from {} (pid {}, {} workers)",
+                    r.block(),
+                    r.host(),
+                    r.pid(),
+                    r.workers());
             managers.registered(m);
             for (PilotMessage f; (f = Frames.read(in, PilotMessage.class)) != null; ) {
                 m.heard();
@@ -98,8 +110,9 @@ final class ManagerListener implements AutoCloseable {
     }
 
     private boolean tokenMatches(String offered) {
-        return offered != null && MessageDigest.isEqual(offered.getBytes(StandardCharsets.UTF_8),
-                token.getBytes(StandardCharsets.UTF_8));
+        return offered != null
+                && MessageDigest.isEqual(
+                        offered.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -17,9 +17,9 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -50,11 +50,14 @@ public final class ManagerMain {
 
     /** The token argument that says: read it from {@link #TOKEN_VARIABLE}. */
     static final String TOKEN_FROM_ENV = "env";
+
     static final String TOKEN_VARIABLE = "GANTRY_PILOT_TOKEN";
 
     public static void main(String[] a) throws Exception {
         String[] hostPort = a[0].split(":");
-        String token = a[1].equals(TOKEN_FROM_ENV) ? System.getenv(TOKEN_VARIABLE) : Files.readString(Path.of(a[1])).strip();
+        String token = a[1].equals(TOKEN_FROM_ENV)
+                ? System.getenv(TOKEN_VARIABLE)
+                : Files.readString(Path.of(a[1])).strip();
         String block = a[2];
         int workers = workers(Integer.parseInt(a[3]), Double.parseDouble(a[4]), Double.parseDouble(a[5]));
         long period = Long.parseLong(a[6]);
@@ -66,10 +69,15 @@ public final class ManagerMain {
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
         DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
         ManagerMain m = new ManagerMain(out);
-        m.send(new PilotMessage.Register(token, block, InetAddress.getLocalHost().getHostName(),
-                ProcessHandle.current().pid(), workers));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> m.trySend(new PilotMessage.Ending(
-                "the manager of block " + block + " got SIGTERM: its batch job is ending"))));
+        m.send(new PilotMessage.Register(
+                token,
+                block,
+                InetAddress.getLocalHost().getHostName(),
+                ProcessHandle.current().pid(),
+                workers));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() -> m.trySend(new PilotMessage.Ending(
+                        "the manager of block " + block + " got SIGTERM: its batch job is ending"))));
         try (ThreadEngine engine = new ThreadEngine(workers, workDir, mpi, m::started)) {
             engine.start();
             Thread.ofVirtual().start(() -> m.sendLoop(period, threshold, socket));
@@ -85,8 +93,9 @@ public final class ManagerMain {
             n = Math.min(n, Math.max(1, (int) Math.floor(Runtime.getRuntime().availableProcessors() / coresPerWorker)));
         }
         if (memPerWorkerGb > 0) {
-            long total = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                    .getOperatingSystemMXBean()).getTotalMemorySize();
+            long total = ((com.sun.management.OperatingSystemMXBean)
+                            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                    .getTotalMemorySize();
             n = Math.min(n, Math.max(1, (int) Math.floor(total / (memPerWorkerGb * (1L << 30)))));
         }
         return n == Integer.MAX_VALUE ? Runtime.getRuntime().availableProcessors() : n;
@@ -109,7 +118,7 @@ public final class ManagerMain {
                         }
                     }
                     case PilotMessage.Cancel c -> c.tasks().forEach(engine::cancel);
-                    default -> { }
+                    default -> {}
                 }
             }
         } catch (IOException e) {
@@ -139,7 +148,8 @@ public final class ManagerMain {
                     lastSent = now;
                 }
                 if (now - lastHeardMs > thresholdMs) {
-                    System.err.println("gantry manager: the interchange was silent for " + thresholdMs + " ms; exiting");
+                    System.err.println(
+                            "gantry manager: the interchange was silent for " + thresholdMs + " ms; exiting");
                     Runtime.getRuntime().halt(3);
                 }
             }

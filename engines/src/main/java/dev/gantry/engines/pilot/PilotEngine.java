@@ -18,8 +18,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.time.Clock;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -72,23 +72,42 @@ public final class PilotEngine implements Engine {
     public void start() {
         try {
             GantryHome.privateDir(blocksDir);
-            String token = HexFormat.of().formatHex(SecureRandom.getInstanceStrong().generateSeed(32));
+            String token =
+                    HexFormat.of().formatHex(SecureRandom.getInstanceStrong().generateSeed(32));
             tokenFile = blocksDir.resolve("interchange.token");
             Files.deleteIfExists(tokenFile);
-            Files.createFile(tokenFile, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(
+                    tokenFile,
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
             Files.writeString(tokenFile, token);
             long period = Math.round(cfg.heartbeatPeriod() * 1000);
             long threshold = Math.round(cfg.heartbeatThreshold() * 1000);
-            blocks = new Blocks(provider, cfg.limits(), "block", blocksDir, this::managerCommand,
-                    Map.of(ManagerMain.TOKEN_VARIABLE, token), clock);
-            interchange = new Interchange(cfg.address(), token, cfg.prefetchCapacity(), period, threshold, blocks::ended,
-                    t -> onStart.accept(t), clock);
+            blocks = new Blocks(
+                    provider,
+                    cfg.limits(),
+                    "block",
+                    blocksDir,
+                    this::managerCommand,
+                    Map.of(ManagerMain.TOKEN_VARIABLE, token),
+                    clock);
+            interchange = new Interchange(
+                    cfg.address(),
+                    token,
+                    cfg.prefetchCapacity(),
+                    period,
+                    threshold,
+                    blocks::ended,
+                    t -> onStart.accept(t),
+                    clock);
             interchange.start();
         } catch (IOException | java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("cannot start the pilot engine's interchange: " + e.getMessage(), e);
         }
-        log.info("pilot engine: interchange on {}, provider {}, launcher {}", interchange.address(), provider.type(),
+        log.info(
+                "pilot engine: interchange on {}, provider {}, launcher {}",
+                interchange.address(),
+                provider.type(),
                 launcher.getClass().getSimpleName());
         if (cfg.initBlocks() > 0) {
             blocks.submit(cfg.initBlocks());
@@ -99,15 +118,28 @@ public final class PilotEngine implements Engine {
     /** The job script's line for a block: the launcher starting this JVM's manager class on each node. */
     private String managerCommand(String block) {
         List<String> image = cfg.provider().managerJava();
-        String java = image != null ? image.get(0) : ProcessHandle.current().info().command().orElse("java");
+        String java = image != null
+                ? image.get(0)
+                : ProcessHandle.current().info().command().orElse("java");
         String classpath = image != null ? image.get(1) : System.getProperty("java.class.path");
         // nodes that do not share the endpoint's files get the token in their environment (a Kubernetes Secret)
         String token = image != null ? ManagerMain.TOKEN_FROM_ENV : tokenFile.toString();
-        List<String> argv = List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classpath,
-                ManagerMain.class.getName(), interchange.address(), token, block, Integer.toString(cfg.maxWorkersPerNode()),
-                Double.toString(cfg.coresPerWorker()), Double.toString(cfg.memPerWorker()),
+        List<String> argv = List.of(
+                java,
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                classpath,
+                ManagerMain.class.getName(),
+                interchange.address(),
+                token,
+                block,
+                Integer.toString(cfg.maxWorkersPerNode()),
+                Double.toString(cfg.coresPerWorker()),
+                Double.toString(cfg.memPerWorker()),
                 Long.toString(Math.round(cfg.heartbeatPeriod() * 1000)),
-                Long.toString(Math.round(cfg.heartbeatThreshold() * 1000)), workDir.toAbsolutePath().toString(),
+                Long.toString(Math.round(cfg.heartbeatThreshold() * 1000)),
+                workDir.toAbsolutePath().toString(),
                 launcher.mpiLauncher());
         String cmd = String.join(" ", argv.stream().map(Shell::quote).toList());
         return launcher.wrap(cmd, cfg.nodesPerBlock());
@@ -118,13 +150,18 @@ public final class PilotEngine implements Engine {
         while (open) {
             try {
                 int outstanding = interchange.queuedCount()
-                        + interchange.managers().stream().mapToInt(l -> l.outstanding.size()).sum();
+                        + interchange.managers().stream()
+                                .mapToInt(l -> l.outstanding.size())
+                                .sum();
                 if (blocks.round(outstanding, this::busy)) {
-                    interchange.failQueued(FailureCode.PROVIDER_ERROR, provider.type() + " refused "
-                            + Blocks.REFUSALS_BEFORE_FAILING + " blocks in a row: " + blocks.lastError());
+                    interchange.failQueued(
+                            FailureCode.PROVIDER_ERROR,
+                            provider.type() + " refused " + Blocks.REFUSALS_BEFORE_FAILING + " blocks in a row: "
+                                    + blocks.lastError());
                 }
                 // a block that ended takes its managers with it, even those that did not say goodbye
-                interchange.managers().stream().filter(l -> blocks.ended(l.block) && l.outstanding.isEmpty())
+                interchange.managers().stream()
+                        .filter(l -> blocks.ended(l.block) && l.outstanding.isEmpty())
                         .forEach(l -> interchange.lost(l, "its block ended"));
                 Thread.sleep(periodMs);
             } catch (InterruptedException e) {
@@ -136,8 +173,10 @@ public final class PilotEngine implements Engine {
     }
 
     private int busy(String block) {
-        return interchange.managers().stream().filter(l -> l.block.equals(block))
-                .mapToInt(l -> Math.min(l.workers, l.outstanding.size())).sum();
+        return interchange.managers().stream()
+                .filter(l -> l.block.equals(block))
+                .mapToInt(l -> Math.min(l.workers, l.outstanding.size()))
+                .sum();
     }
 
     @Override
@@ -148,8 +187,8 @@ public final class PilotEngine implements Engine {
         interchange.submit(new PilotTask(task, function, onDone));
     }
 
-    private volatile Consumer<TaskId> onStart = t -> { };
-    private volatile Consumer<TaskId> onWait = t -> { };
+    private volatile Consumer<TaskId> onStart = t -> {};
+    private volatile Consumer<TaskId> onWait = t -> {};
 
     /** A task that arrives when no manager has a free slot waits for nodes (a block to start or to free up). */
     @Override
@@ -182,7 +221,9 @@ public final class PilotEngine implements Engine {
         }
         List<ManagerConnection> links = interchange.managers();
         int total = links.stream().mapToInt(l -> l.workers).sum();
-        int busy = links.stream().mapToInt(l -> Math.min(l.workers, l.outstanding.size())).sum();
+        int busy = links.stream()
+                .mapToInt(l -> Math.min(l.workers, l.outstanding.size()))
+                .sum();
         int pending = interchange.queuedCount();
         int out = links.stream().mapToInt(l -> l.outstanding.size()).sum();
         return new StatusReport(total, total - busy, pending, pending + out, links.size(), "pilot", blocks.describe());

@@ -20,8 +20,11 @@ final class PilotFailures {
      */
     static Loss managerLost(String block, String why, String ending, boolean jobEnded) {
         if (ending != null || jobEnded) {
-            return new Loss(FailureCode.BLOCK_ENDED, "block " + block + " ended"
-                    + (ending != null ? " (" + ending + ")" : " (its batch job is no longer running)"), "BlockEnded");
+            return new Loss(
+                    FailureCode.BLOCK_ENDED,
+                    "block " + block + " ended"
+                            + (ending != null ? " (" + ending + ")" : " (its batch job is no longer running)"),
+                    "BlockEnded");
         }
         return new Loss(FailureCode.WORKER_LOST, "the manager of block " + block + " was lost: " + why, "WorkerLost");
     }
@@ -32,7 +35,12 @@ final class PilotFailures {
     }
 
     static TaskResult failed(PilotTask t, Loss loss, long nowMs) {
-        return new TaskResult(t.task().task(), t.task().attempt(), loss.reason(),
-                new TaskResult.Failure(loss.code(), loss.reason(), loss.type()), nowMs, nowMs);
+        return new TaskResult(
+                t.task().task(),
+                t.task().attempt(),
+                loss.reason(),
+                new TaskResult.Failure(loss.code(), loss.reason(), loss.type()),
+                nowMs,
+                nowMs);
     }
 }

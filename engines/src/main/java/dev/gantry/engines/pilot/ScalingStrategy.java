@@ -21,12 +21,18 @@ public final class ScalingStrategy {
     private ScalingStrategy() {}
 
     /** The limits of the engine's configuration that the strategy uses. */
-    public record Limits(int minBlocks, int maxBlocks, int nodesPerBlock, int workersPerNode, double parallelism,
+    public record Limits(
+            int minBlocks,
+            int maxBlocks,
+            int nodesPerBlock,
+            int workersPerNode,
+            double parallelism,
             long maxIdleTimeMs) {
         public Limits {
             if (minBlocks < 0 || maxBlocks < minBlocks || maxBlocks < 1) {
-                throw new IllegalArgumentException("need 0 <= min_blocks <= max_blocks and max_blocks >= 1, got min_blocks "
-                        + minBlocks + ", max_blocks " + maxBlocks);
+                throw new IllegalArgumentException(
+                        "need 0 <= min_blocks <= max_blocks and max_blocks >= 1, got min_blocks " + minBlocks
+                                + ", max_blocks " + maxBlocks);
             }
             if (nodesPerBlock < 1 || workersPerNode < 1) {
                 throw new IllegalArgumentException("nodes_per_block and workers per node must be at least 1");
@@ -51,8 +57,13 @@ public final class ScalingStrategy {
      * What the strategy sees: tasks outstanding (queued in the interchange or running), live blocks, since when
      * nothing has been outstanding (null while busy), and refused submits in a row with the time of the last.
      */
-    public record Snapshot(long nowMs, int outstanding, List<Block> blocks, Long idleSinceMs,
-            int refusalsInARow, long lastRefusalMs) {}
+    public record Snapshot(
+            long nowMs,
+            int outstanding,
+            List<Block> blocks,
+            Long idleSinceMs,
+            int refusalsInARow,
+            long lastRefusalMs) {}
 
     /** Blocks to submit, blocks to cancel, the idle mark to keep, and why (for the log). */
     public record Decision(int scaleOut, List<String> scaleIn, Long idleSinceMs, String reason) {
@@ -74,7 +85,9 @@ public final class ScalingStrategy {
             }
             if (slots < wanted && live < limits.maxBlocks()) {
                 int blocks = (int) Math.ceil((wanted - slots) / limits.slotsPerBlock());
-                return out(Math.min(blocks, limits.maxBlocks() - live), s,
+                return out(
+                        Math.min(blocks, limits.maxBlocks() - live),
+                        s,
                         s.outstanding() + " tasks outstanding for " + slots + " slots");
             }
             return new Decision(0, List.of(), null, "enough blocks");
@@ -91,17 +104,24 @@ public final class ScalingStrategy {
         }
         // give back pending blocks first (they cost nothing yet), then the youngest running ones
         List<Block> order = new ArrayList<>(s.blocks());
-        order.sort(Comparator.comparing(Block::running).thenComparing(Block::busyWorkers)
+        order.sort(Comparator.comparing(Block::running)
+                .thenComparing(Block::busyWorkers)
                 .thenComparing(Comparator.comparingLong(Block::startedAtMs).reversed()));
-        List<String> in = order.subList(0, live - limits.minBlocks()).stream().map(Block::id).toList();
+        List<String> in = order.subList(0, live - limits.minBlocks()).stream()
+                .map(Block::id)
+                .toList();
         return new Decision(0, in, null, "idle for max_idletime");
     }
 
     private static Decision out(int blocks, Snapshot s, String why) {
         long wait = backoffMs(s.refusalsInARow());
         if (wait > 0 && s.nowMs() - s.lastRefusalMs() < wait) {
-            return new Decision(0, List.of(), null, "the provider refused the last " + s.refusalsInARow()
-                    + " submits; next try in " + (wait - (s.nowMs() - s.lastRefusalMs())) + " ms");
+            return new Decision(
+                    0,
+                    List.of(),
+                    null,
+                    "the provider refused the last " + s.refusalsInARow() + " submits; next try in "
+                            + (wait - (s.nowMs() - s.lastRefusalMs())) + " ms");
         }
         if (s.refusalsInARow() > 0 && blocks > 1) {
             return new Decision(1, List.of(), null, why + "; one block at a time after a refusal");
@@ -114,6 +134,5 @@ public final class ScalingStrategy {
         return refusals <= 0 ? 0 : REFUSALS.capMs(refusals);
     }
 
-    private static final Backoff REFUSALS = new Backoff(FIRST_BACKOFF_MS,
-            MAX_BACKOFF_MS, false);
+    private static final Backoff REFUSALS = new Backoff(FIRST_BACKOFF_MS, MAX_BACKOFF_MS, false);
 }

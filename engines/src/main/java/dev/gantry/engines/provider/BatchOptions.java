@@ -45,8 +45,8 @@ public record BatchOptions(String walltime, String schedulerOptions, String work
                 continue;
             }
             if (!l.startsWith(prefix + " ")) {
-                throw new IllegalArgumentException("scheduler_options lines must start with '" + prefix + " ', got '"
-                        + l + "'");
+                throw new IllegalArgumentException(
+                        "scheduler_options lines must start with '" + prefix + " ', got '" + l + "'");
             }
             out.append(l).append('\n');
         }
@@ -56,8 +56,8 @@ public record BatchOptions(String walltime, String schedulerOptions, String work
     /** A value that goes into a directive: letters, digits and {@code _.:,=+@%/-[]&|()!*} only. */
     public static String safe(String key, String value) {
         if (value != null && !DIRECTIVE_VALUE.matcher(value).matches()) {
-            throw new IllegalArgumentException(key + " may hold only letters, digits and _.:,=+@%/-[]&|()!*, got '"
-                    + value + "'");
+            throw new IllegalArgumentException(
+                    key + " may hold only letters, digits and _.:,=+@%/-[]&|()!*, got '" + value + "'");
         }
         return value;
     }
@@ -65,7 +65,8 @@ public record BatchOptions(String walltime, String schedulerOptions, String work
     /** A word that goes into a shell command line: letters, digits and {@code _.:,=+@%/-} only. */
     public static String shellWord(String key, String value) {
         if (value != null && !SHELL_WORD.matcher(value).matches()) {
-            throw new IllegalArgumentException(key + " may hold only letters, digits and _.:,=+@%/-, got '" + value + "'");
+            throw new IllegalArgumentException(
+                    key + " may hold only letters, digits and _.:,=+@%/-, got '" + value + "'");
         }
         return value;
     }

@@ -27,8 +27,18 @@ public final class KubernetesProvider implements Provider {
     static final String LABEL = "gantry-block";
 
     /** The {@code provider} block's Kubernetes keys. */
-    public record Options(String image, String namespace, String initCpu, String maxCpu, String initMem, String maxMem,
-            String serviceAccountName, Long userId, Long groupId, Boolean runAsNonRoot, String workerInit) {
+    public record Options(
+            String image,
+            String namespace,
+            String initCpu,
+            String maxCpu,
+            String initMem,
+            String maxMem,
+            String serviceAccountName,
+            Long userId,
+            Long groupId,
+            Boolean runAsNonRoot,
+            String workerInit) {
         public Options {
             if (image == null || image.isBlank()) {
                 throw new IllegalArgumentException("provider.image is required for kubernetes");
@@ -40,7 +50,8 @@ public final class KubernetesProvider implements Provider {
             }
             for (String q : new String[] {initCpu, maxCpu, initMem, maxMem}) {
                 if (q != null && !q.matches("[0-9.]+[A-Za-z]{0,2}")) {
-                    throw new IllegalArgumentException("cpu and memory must be quantities like 500m, 2 or 4Gi, got '" + q + "'");
+                    throw new IllegalArgumentException(
+                            "cpu and memory must be quantities like 500m, 2 or 4Gi, got '" + q + "'");
                 }
             }
             initCpu = initCpu == null ? "1" : initCpu;
@@ -73,9 +84,19 @@ public final class KubernetesProvider implements Provider {
     public static Pod pod(Options o, BlockJob job, int node) {
         String base = podName(job.name());
         List<EnvVar> env = new ArrayList<>();
-        new TreeMap<>(job.secrets()).keySet().forEach(k -> env.add(new EnvVarBuilder().withName(k).withNewValueFrom()
-                .withNewSecretKeyRef().withName(base + "-secrets").withKey(k).endSecretKeyRef().endValueFrom().build()));
-        Map<String, Quantity> requests = new TreeMap<>(Map.of("cpu", new Quantity(o.initCpu()), "memory", new Quantity(o.initMem())));
+        new TreeMap<>(job.secrets())
+                .keySet()
+                .forEach(k -> env.add(new EnvVarBuilder()
+                        .withName(k)
+                        .withNewValueFrom()
+                        .withNewSecretKeyRef()
+                        .withName(base + "-secrets")
+                        .withKey(k)
+                        .endSecretKeyRef()
+                        .endValueFrom()
+                        .build()));
+        Map<String, Quantity> requests =
+                new TreeMap<>(Map.of("cpu", new Quantity(o.initCpu()), "memory", new Quantity(o.initMem())));
         Map<String, Quantity> limits = new TreeMap<>();
         if (o.maxCpu() != null) {
             limits.put("cpu", new Quantity(o.maxCpu()));
@@ -85,17 +106,38 @@ public final class KubernetesProvider implements Provider {
         }
         String script = o.workerInit().isEmpty() ? job.command() : o.workerInit() + "\n" + job.command();
         return new PodBuilder()
-                .withNewMetadata().withName(base + "-" + node).withNamespace(o.namespace())
-                .addToLabels("app", "gantry").addToLabels(LABEL, base).endMetadata()
-                .withNewSpec().withRestartPolicy("Never").withServiceAccountName(o.serviceAccountName())
-                .withNewSecurityContext().withRunAsUser(o.userId()).withRunAsGroup(o.groupId())
-                .withRunAsNonRoot(o.runAsNonRoot()).endSecurityContext()
-                .withContainers(new ContainerBuilder().withName("manager").withImage(o.image())
-                        .withCommand("/bin/bash", "-c", script).withEnv(env)
-                        .withResources(new ResourceRequirementsBuilder().withRequests(requests).withLimits(limits).build())
-                        .withNewSecurityContext().withAllowPrivilegeEscalation(false).withNewCapabilities()
-                        .addToDrop("ALL").endCapabilities().endSecurityContext().build())
-                .endSpec().build();
+                .withNewMetadata()
+                .withName(base + "-" + node)
+                .withNamespace(o.namespace())
+                .addToLabels("app", "gantry")
+                .addToLabels(LABEL, base)
+                .endMetadata()
+                .withNewSpec()
+                .withRestartPolicy("Never")
+                .withServiceAccountName(o.serviceAccountName())
+                .withNewSecurityContext()
+                .withRunAsUser(o.userId())
+                .withRunAsGroup(o.groupId())
+                .withRunAsNonRoot(o.runAsNonRoot())
+                .endSecurityContext()
+                .withContainers(new ContainerBuilder()
+                        .withName("manager")
+                        .withImage(o.image())
+                        .withCommand("/bin/bash", "-c", script)
+                        .withEnv(env)
+                        .withResources(new ResourceRequirementsBuilder()
+                                .withRequests(requests)
+                                .withLimits(limits)
+                                .build())
+                        .withNewSecurityContext()
+                        .withAllowPrivilegeEscalation(false)
+                        .withNewCapabilities()
+                        .addToDrop("ALL")
+                        .endCapabilities()
+                        .endSecurityContext()
+                        .build())
+                .endSpec()
+                .build();
     }
 
     @Override
@@ -103,13 +145,22 @@ public final class KubernetesProvider implements Provider {
         String base = podName(job.name());
         try {
             if (!job.secrets().isEmpty()) {
-                Secret s = new SecretBuilder().withNewMetadata().withName(base + "-secrets").withNamespace(options.namespace())
-                        .addToLabels("app", "gantry").addToLabels(LABEL, base).endMetadata()
-                        .withData(base64(job.secrets())).build();
+                Secret s = new SecretBuilder()
+                        .withNewMetadata()
+                        .withName(base + "-secrets")
+                        .withNamespace(options.namespace())
+                        .addToLabels("app", "gantry")
+                        .addToLabels(LABEL, base)
+                        .endMetadata()
+                        .withData(base64(job.secrets()))
+                        .build();
                 client.secrets().inNamespace(options.namespace()).resource(s).create();
             }
             for (int i = 0; i < job.nodes(); i++) {
-                client.pods().inNamespace(options.namespace()).resource(pod(options, job, i)).create();
+                client.pods()
+                        .inNamespace(options.namespace())
+                        .resource(pod(options, job, i))
+                        .create();
             }
             return base;
         } catch (KubernetesClientException e) {
@@ -119,8 +170,8 @@ public final class KubernetesProvider implements Provider {
 
     private static Map<String, String> base64(Map<String, String> values) {
         Map<String, String> out = new TreeMap<>();
-        values.forEach((k, v) -> out.put(k, java.util.Base64.getEncoder().encodeToString(
-                v.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        values.forEach((k, v) -> out.put(
+                k, java.util.Base64.getEncoder().encodeToString(v.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
         return out;
     }
 
@@ -129,7 +180,11 @@ public final class KubernetesProvider implements Provider {
         Map<String, JobStatus> out = new HashMap<>();
         try {
             for (String id : jobIds) {
-                List<Pod> pods = client.pods().inNamespace(options.namespace()).withLabel(LABEL, id).list().getItems();
+                List<Pod> pods = client.pods()
+                        .inNamespace(options.namespace())
+                        .withLabel(LABEL, id)
+                        .list()
+                        .getItems();
                 out.put(id, state(pods));
             }
         } catch (KubernetesClientException e) {
@@ -146,14 +201,20 @@ public final class KubernetesProvider implements Provider {
         boolean running = false;
         boolean pending = false;
         for (Pod p : pods) {
-            String phase = p.getStatus() == null || p.getStatus().getPhase() == null ? "Pending" : p.getStatus().getPhase();
+            String phase = p.getStatus() == null || p.getStatus().getPhase() == null
+                    ? "Pending"
+                    : p.getStatus().getPhase();
             switch (phase) {
                 case "Failed" -> {
-                    return new JobStatus(JobState.FAILED, p.getMetadata().getName() + ": "
-                            + (p.getStatus().getReason() == null ? "failed" : p.getStatus().getReason()));
+                    return new JobStatus(
+                            JobState.FAILED,
+                            p.getMetadata().getName() + ": "
+                                    + (p.getStatus().getReason() == null
+                                            ? "failed"
+                                            : p.getStatus().getReason()));
                 }
                 case "Running" -> running = true;
-                case "Succeeded" -> { }
+                case "Succeeded" -> {}
                 default -> pending = true;
             }
         }
@@ -164,8 +225,14 @@ public final class KubernetesProvider implements Provider {
     public void cancel(List<String> jobIds) throws ProviderException {
         try {
             for (String id : jobIds) {
-                client.pods().inNamespace(options.namespace()).withLabel(LABEL, id).delete();
-                client.secrets().inNamespace(options.namespace()).withLabel(LABEL, id).delete();
+                client.pods()
+                        .inNamespace(options.namespace())
+                        .withLabel(LABEL, id)
+                        .delete();
+                client.secrets()
+                        .inNamespace(options.namespace())
+                        .withLabel(LABEL, id)
+                        .delete();
             }
         } catch (KubernetesClientException e) {
             throw new ProviderException("cannot delete the blocks' pods: " + e.getMessage(), e);

@@ -33,8 +33,8 @@ public final class LocalCommandRunner implements CommandRunner {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
-                throw new ProviderException(argv.get(0) + " did not answer within " + timeout.toSeconds()
-                        + " s (cmd_timeout)");
+                throw new ProviderException(
+                        argv.get(0) + " did not answer within " + timeout.toSeconds() + " s (cmd_timeout)");
             }
             return new Outcome(p.exitValue(), out.join(), err.join());
         } catch (InterruptedException e) {

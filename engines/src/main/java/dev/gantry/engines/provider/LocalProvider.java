@@ -65,8 +65,11 @@ public final class LocalProvider implements Provider {
             } else if (cancelled.containsKey(id)) {
                 out.put(id, JobStatus.of(JobState.CANCELLED));
             } else {
-                out.put(id, p.exitValue() == 0 ? JobStatus.of(JobState.COMPLETED)
-                        : new JobStatus(JobState.FAILED, "exit code " + p.exitValue()));
+                out.put(
+                        id,
+                        p.exitValue() == 0
+                                ? JobStatus.of(JobState.COMPLETED)
+                                : new JobStatus(JobState.FAILED, "exit code " + p.exitValue()));
             }
         }
         return out;

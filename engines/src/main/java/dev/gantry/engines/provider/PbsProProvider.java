@@ -134,5 +134,4 @@ public final class PbsProProvider extends BatchScheduler {
         argv.addAll(jobIds);
         return argv;
     }
-
 }

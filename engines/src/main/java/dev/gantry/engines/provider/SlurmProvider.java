@@ -14,8 +14,16 @@ import java.util.Map;
 public final class SlurmProvider extends BatchScheduler {
 
     /** The {@code provider} block's Slurm keys. */
-    public record Options(String partition, String account, String qos, String constraint, Boolean exclusive,
-            Integer coresPerNode, Integer memPerNode, Integer gpusPerNode, BatchOptions batch) {
+    public record Options(
+            String partition,
+            String account,
+            String qos,
+            String constraint,
+            Boolean exclusive,
+            Integer coresPerNode,
+            Integer memPerNode,
+            Integer gpusPerNode,
+            BatchOptions batch) {
         public Options {
             BatchOptions.safe("partition", partition);
             BatchOptions.safe("account", account);
@@ -53,8 +61,12 @@ public final class SlurmProvider extends BatchScheduler {
         Options o = options;
         StringBuilder s = new StringBuilder("#!/bin/bash\n");
         s.append("#SBATCH --job-name=").append(job.name()).append('\n');
-        s.append("#SBATCH --output=").append(job.dir().resolve(job.name() + ".stdout")).append('\n');
-        s.append("#SBATCH --error=").append(job.dir().resolve(job.name() + ".stderr")).append('\n');
+        s.append("#SBATCH --output=")
+                .append(job.dir().resolve(job.name() + ".stdout"))
+                .append('\n');
+        s.append("#SBATCH --error=")
+                .append(job.dir().resolve(job.name() + ".stderr"))
+                .append('\n');
         s.append("#SBATCH --nodes=").append(job.nodes()).append('\n');
         s.append("#SBATCH --time=").append(o.batch().walltime()).append('\n');
         s.append("#SBATCH --ntasks-per-node=1\n");
@@ -100,7 +112,8 @@ public final class SlurmProvider extends BatchScheduler {
 
     @Override
     List<String> statusArgv(List<String> jobIds) {
-        return List.of("squeue", "--noheader", "--states=all", "--format=%i|%t|%r", "--jobs=" + String.join(",", jobIds));
+        return List.of(
+                "squeue", "--noheader", "--states=all", "--format=%i|%t|%r", "--jobs=" + String.join(",", jobIds));
     }
 
     /** Lines of {@code id|state|reason}; a job not listed has ended and left Slurm's memory: completed. */

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PilotEngineFakePbsTest {
     @TempDir
     Path home;
+
     Path bin;
 
     @BeforeEach
@@ -54,10 +55,28 @@ class PilotEngineFakePbsTest {
     }
 
     PilotEngine engine(String queue) {
-        PilotConfig cfg = new PilotConfig(2, null, null, 0, 0.5, 2.0, null, 0, 0, 1, 1, 1.0, 2.0, 0.2, null, "work",
+        PilotConfig cfg = new PilotConfig(
+                2,
+                null,
+                null,
+                0,
+                0.5,
+                2.0,
+                null,
+                0,
+                0,
+                1,
+                1,
+                1.0,
+                2.0,
+                0.2,
+                null,
+                "work",
                 new ProviderConfig.Local(null, null));
-        PbsProProvider pbs = new PbsProProvider(new PbsProProvider.Options(queue, "proj", null, 2,
-                new BatchOptions("00:05:00", null, "export FAKE_PBS_INIT=1", 10)), fakePbs());
+        PbsProProvider pbs = new PbsProProvider(
+                new PbsProProvider.Options(
+                        queue, "proj", null, 2, new BatchOptions("00:05:00", null, "export FAKE_PBS_INIT=1", 10)),
+                fakePbs());
         return new PilotEngine(cfg, home.resolve("tasks"), pbs);
     }
 
@@ -73,14 +92,19 @@ class PilotEngineFakePbsTest {
             for (CompletableFuture<TaskResult> f : futures) {
                 TaskResult r = f.get(60, TimeUnit.SECONDS);
                 assertThat(r.failed()).as(r.data()).isFalse();
-                assertThat(r.data()).as("worker_init ran in the job before the manager").contains("init=1");
-                assertThat(home.resolve("work")).as("working_dir, relative to the endpoint's directory").isDirectory();
+                assertThat(r.data())
+                        .as("worker_init ran in the job before the manager")
+                        .contains("init=1");
+                assertThat(home.resolve("work"))
+                        .as("working_dir, relative to the endpoint's directory")
+                        .isDirectory();
             }
             assertThat(engine.status().blocks()).singleElement().satisfies(b -> {
                 assertThat(b.state()).isEqualTo("running");
                 assertThat(b.jobId()).contains(".fakepbs");
             });
-            await().atMost(Duration.ofSeconds(20)).until(() -> engine.status().blocks().isEmpty());
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> engine.status().blocks().isEmpty());
         }
     }
 
@@ -88,11 +112,15 @@ class PilotEngineFakePbsTest {
     void qdelOfABusyBlockFailsItsTasksWithBlockEnded() throws Exception {
         try (PilotEngine engine = engine("workq")) {
             engine.start();
-            CompletableFuture<TaskResult> task = PilotEngineLocalProviderTest.submit(engine, ProcessEngineTest.shell("sleep 30"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> engine.status().idleWorkers() < engine.status().totalWorkers());
+            CompletableFuture<TaskResult> task =
+                    PilotEngineLocalProviderTest.submit(engine, ProcessEngineTest.shell("sleep 30"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> engine.status().idleWorkers() < engine.status().totalWorkers());
             String job = engine.status().blocks().get(0).jobId();
-            assertThat(new LocalCommandRunner().run(List.of(bin.resolve("qdel").toString(), job), null,
-                    Duration.ofSeconds(10)).ok()).isTrue();
+            assertThat(new LocalCommandRunner()
+                            .run(List.of(bin.resolve("qdel").toString(), job), null, Duration.ofSeconds(10))
+                            .ok())
+                    .isTrue();
             TaskResult r = task.get(30, TimeUnit.SECONDS);
             assertThat(r.error().code()).as(r.data()).isEqualTo(FailureCode.BLOCK_ENDED);
         }
@@ -102,11 +130,14 @@ class PilotEngineFakePbsTest {
     void aQueueThatRefusesJobsFailsTheQueuedTasksWithTheSchedulersWordsAfterThreeTries() throws Exception {
         try (PilotEngine engine = engine("refuse")) {
             engine.start();
-            CompletableFuture<TaskResult> task = PilotEngineLocalProviderTest.submit(engine, ProcessEngineTest.shell("true"));
+            CompletableFuture<TaskResult> task =
+                    PilotEngineLocalProviderTest.submit(engine, ProcessEngineTest.shell("true"));
             TaskResult r = task.get(60, TimeUnit.SECONDS);
             assertThat(r.error().code()).isEqualTo(FailureCode.PROVIDER_ERROR);
             assertThat(r.data()).contains("qsub refused the block: qsub: Unknown queue");
-            assertThat(Files.readAllLines(bin.resolve("state/calls"))).as("three tries, backing off: no storm").hasSize(3);
+            assertThat(Files.readAllLines(bin.resolve("state/calls")))
+                    .as("three tries, backing off: no storm")
+                    .hasSize(3);
         }
     }
 }

@@ -29,20 +29,46 @@ class PilotEngineLocalProviderTest {
     Path home;
 
     static PilotConfig config(int maxBlocks, double maxIdle) {
-        return new PilotConfig(2, null, null, 0, 0.5, 2.0, null, 0, 0, maxBlocks, 1, 1.0, maxIdle, 0.2, null, null,
+        return new PilotConfig(
+                2,
+                null,
+                null,
+                0,
+                0.5,
+                2.0,
+                null,
+                0,
+                0,
+                maxBlocks,
+                1,
+                1.0,
+                maxIdle,
+                0.2,
+                null,
+                null,
                 new ProviderConfig.Local(null, null));
     }
 
     static CompletableFuture<TaskResult> submit(PilotEngine e, FunctionDoc f) {
         CompletableFuture<TaskResult> done = new CompletableFuture<>();
-        e.submit(new TaskMessage(TaskId.random(), TaskGroupId.random(), 1, f.functionUuid(), Arguments.of(List.of()).pack()),
-                f, done::complete);
+        e.submit(
+                new TaskMessage(
+                        TaskId.random(),
+                        TaskGroupId.random(),
+                        1,
+                        f.functionUuid(),
+                        Arguments.of(List.of()).pack()),
+                f,
+                done::complete);
         return done;
     }
 
     /** The manager JVMs of local blocks: java processes under this one (block scripts are its children). */
     static List<ProcessHandle> managers(Path home) {
-        return ProcessHandle.current().descendants().filter(p -> p.info().command().orElse("").endsWith("/java")).toList();
+        return ProcessHandle.current()
+                .descendants()
+                .filter(p -> p.info().command().orElse("").endsWith("/java"))
+                .toList();
     }
 
     @Test
@@ -58,15 +84,20 @@ class PilotEngineLocalProviderTest {
             for (int i = 0; i < 60; i++) {
                 futures.add(submit(engine, echo));
             }
-            assertThat(started).as("nothing starts before a block's manager takes it").isEmpty();
+            assertThat(started)
+                    .as("nothing starts before a block's manager takes it")
+                    .isEmpty();
             await().atMost(Duration.ofSeconds(30)).until(() -> engine.status().managers() == 2);
             for (CompletableFuture<TaskResult> f : futures) {
                 TaskResult r = f.get(60, TimeUnit.SECONDS);
                 assertThat(r.failed()).as(r.data()).isFalse();
             }
             assertThat(engine.status().blocks()).hasSize(2);
-            assertThat(started).as("each task's start was reported by its manager").hasSize(60);
-            await().atMost(Duration.ofSeconds(20)).until(() -> engine.status().blocks().isEmpty());
+            assertThat(started)
+                    .as("each task's start was reported by its manager")
+                    .hasSize(60);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> engine.status().blocks().isEmpty());
             await().atMost(Duration.ofSeconds(10)).until(() -> managers(home).isEmpty());
         }
     }
@@ -77,7 +108,8 @@ class PilotEngineLocalProviderTest {
             engine.start();
             FunctionDoc sleep = ProcessEngineTest.shell("sleep 30");
             CompletableFuture<TaskResult> first = submit(engine, sleep);
-            await().atMost(Duration.ofSeconds(30)).until(() -> engine.status().idleWorkers() < engine.status().totalWorkers());
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> engine.status().idleWorkers() < engine.status().totalWorkers());
             Optional<ProcessHandle> manager = managers(home).stream().findFirst();
             assertThat(manager).isPresent();
             manager.get().destroyForcibly();
@@ -87,8 +119,9 @@ class PilotEngineLocalProviderTest {
             // the block's job ended with its manager; a new block takes the next task, and SIGTERM (what a
             // scheduler sends when it cancels a job) makes the manager say its block is ending
             CompletableFuture<TaskResult> second = submit(engine, sleep);
-            await().atMost(Duration.ofSeconds(30)).until(() -> managers(home).size() == 1
-                    && engine.status().idleWorkers() < engine.status().totalWorkers());
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> managers(home).size() == 1
+                            && engine.status().idleWorkers() < engine.status().totalWorkers());
             managers(home).get(0).destroy();
             TaskResult ended = second.get(30, TimeUnit.SECONDS);
             assertThat(ended.error().code()).as(ended.data()).isEqualTo(FailureCode.BLOCK_ENDED);
@@ -101,16 +134,20 @@ class PilotEngineLocalProviderTest {
         try (PilotEngine engine = new PilotEngine(config(1, 60.0), home.resolve("tasks"))) {
             engine.start();
             CompletableFuture<TaskResult> task = submit(engine, ProcessEngineTest.shell("sleep 30"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> engine.status().idleWorkers() < engine.status().totalWorkers());
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> engine.status().idleWorkers() < engine.status().totalWorkers());
             ProcessHandle manager = managers(home).get(0);
             // a frozen node: the process stops answering but its connection stays open (no FIN, no RST)
-            new ProcessBuilder("kill", "-STOP", Long.toString(manager.pid())).start().waitFor();
+            new ProcessBuilder("kill", "-STOP", Long.toString(manager.pid()))
+                    .start()
+                    .waitFor();
             try {
                 long stopped = System.nanoTime();
                 TaskResult r = task.get(30, TimeUnit.SECONDS);
                 assertThat(r.error().code()).as(r.data()).isEqualTo(FailureCode.WORKER_LOST);
                 assertThat(r.data()).contains("no heartbeat");
-                assertThat(Duration.ofNanos(System.nanoTime() - stopped)).as("threshold 2 s")
+                assertThat(Duration.ofNanos(System.nanoTime() - stopped))
+                        .as("threshold 2 s")
                         .isBetween(Duration.ofMillis(1500), Duration.ofSeconds(6));
             } finally {
                 manager.destroyForcibly();
@@ -124,6 +161,8 @@ class PilotEngineLocalProviderTest {
         assertThat(ManagerMain.workers(3, 0, 0)).isEqualTo(3);
         assertThat(ManagerMain.workers(0, 1, 0)).isEqualTo(cores);
         assertThat(ManagerMain.workers(1000, 0.5, 0)).isEqualTo(cores * 2);
-        assertThat(ManagerMain.workers(1000, 0, 1_000_000)).as("a worker needs more memory than the node has: one").isEqualTo(1);
+        assertThat(ManagerMain.workers(1000, 0, 1_000_000))
+                .as("a worker needs more memory than the node has: one")
+                .isEqualTo(1);
     }
 }

@@ -16,12 +16,14 @@ class PilotFailuresTest {
                 });
         assertThat(PilotFailures.managerLost("block-2", "x", null, true).reason())
                 .isEqualTo("block block-2 ended (its batch job is no longer running)");
-        assertThat(PilotFailures.managerLost("block-3", "no heartbeat for 9000 ms", null, false)).satisfies(l -> {
-            assertThat(l.code()).isEqualTo(FailureCode.WORKER_LOST);
-            assertThat(l.code().retryable()).isTrue();
-            assertThat(l.reason()).isEqualTo("the manager of block block-3 was lost: no heartbeat for 9000 ms");
-        });
-        assertThat(PilotFailures.nowhereToRun(FailureCode.PROVIDER_ERROR, "sbatch refused").type())
+        assertThat(PilotFailures.managerLost("block-3", "no heartbeat for 9000 ms", null, false))
+                .satisfies(l -> {
+                    assertThat(l.code()).isEqualTo(FailureCode.WORKER_LOST);
+                    assertThat(l.code().retryable()).isTrue();
+                    assertThat(l.reason()).isEqualTo("the manager of block block-3 was lost: no heartbeat for 9000 ms");
+                });
+        assertThat(PilotFailures.nowhereToRun(FailureCode.PROVIDER_ERROR, "sbatch refused")
+                        .type())
                 .isEqualTo("ProviderError");
     }
 }

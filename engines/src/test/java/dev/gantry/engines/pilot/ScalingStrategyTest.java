@@ -9,9 +9,9 @@ import dev.gantry.engines.pilot.ScalingStrategy.Limits;
 import dev.gantry.engines.pilot.ScalingStrategy.Snapshot;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** The scaling strategy as a table: limits and a snapshot in, a decision out. */
 class ScalingStrategyTest {
@@ -56,15 +56,34 @@ class ScalingStrategyTest {
             three refusals, 21 s later: try again    | 0   | 2   | 1     | 4       | 1.0 | 60     | 10          |           |                  | 3        | 21            | 1   |
             refusals do not stop a scale-in          | 0   | 2   | 1     | 4       | 1.0 | 60     | 0           | R0        | 61               | 9        | 1             | 0   | b0
             """)
-    void decides(String name, int min, int max, int nodes, int workers, double parallelism, int idleS, int outstanding,
-            String blocks, Integer idleAgoS, int refusals, int refusedAgoS, int out, String in) {
+    void decides(
+            String name,
+            int min,
+            int max,
+            int nodes,
+            int workers,
+            double parallelism,
+            int idleS,
+            int outstanding,
+            String blocks,
+            Integer idleAgoS,
+            int refusals,
+            int refusedAgoS,
+            int out,
+            String in) {
         Limits limits = new Limits(min, max, nodes, workers, parallelism, idleS * 1000L);
-        Snapshot s = new Snapshot(NOW, outstanding, blocks(blocks == null ? "" : blocks),
-                idleAgoS == null ? null : NOW - idleAgoS * 1000L, refusals, NOW - refusedAgoS * 1000L);
+        Snapshot s = new Snapshot(
+                NOW,
+                outstanding,
+                blocks(blocks == null ? "" : blocks),
+                idleAgoS == null ? null : NOW - idleAgoS * 1000L,
+                refusals,
+                NOW - refusedAgoS * 1000L);
         Decision d = ScalingStrategy.decide(limits, s);
         assertThat(d.scaleOut()).as(name + ": " + d.reason()).isEqualTo(out);
-        assertThat(d.scaleIn()).as(name + ": " + d.reason()).containsExactlyInAnyOrderElementsOf(
-                in == null ? List.of() : List.of(in.split(" ")));
+        assertThat(d.scaleIn())
+                .as(name + ": " + d.reason())
+                .containsExactlyInAnyOrderElementsOf(in == null ? List.of() : List.of(in.split(" ")));
     }
 
     @Test
@@ -80,7 +99,9 @@ class ScalingStrategyTest {
 
     @Test
     void theBackoffDoublesUpToFiveMinutes() {
-        assertThat(List.of(0, 1, 2, 3, 7, 50).stream().map(ScalingStrategy::backoffMs).toList())
+        assertThat(List.of(0, 1, 2, 3, 7, 50).stream()
+                        .map(ScalingStrategy::backoffMs)
+                        .toList())
                 .containsExactly(0L, 5_000L, 10_000L, 20_000L, 300_000L, 300_000L);
     }
 

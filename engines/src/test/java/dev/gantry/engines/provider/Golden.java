@@ -21,7 +21,9 @@ final class Golden {
             Files.createDirectories(DIR);
             Files.writeString(file, actual);
         }
-        assertThat(file).as("golden file " + file + " (write it with -Dgantry.golden.update=true)").exists();
+        assertThat(file)
+                .as("golden file " + file + " (write it with -Dgantry.golden.update=true)")
+                .exists();
         assertThat(actual).isEqualTo(Files.readString(file));
     }
 }

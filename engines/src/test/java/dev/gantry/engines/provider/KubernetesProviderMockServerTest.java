@@ -21,10 +21,24 @@ import org.junit.jupiter.api.Test;
 class KubernetesProviderMockServerTest {
     static KubernetesClient client;
 
-    static final KubernetesProvider.Options ALL = new KubernetesProvider.Options("registry.example/gantry:0.1", "science",
-            "500m", "2", "1Gi", "4Gi", "gantry-runner", 1000L, 1000L, true, "export X=1");
-    static final BlockJob JOB = new BlockJob("gantry-Block_7", "java -cp '/opt/gantry/lib/*' Manager", 2,
-            Path.of("/unused"), Map.of("GANTRY_PILOT_TOKEN", "s3cret"));
+    static final KubernetesProvider.Options ALL = new KubernetesProvider.Options(
+            "registry.example/gantry:0.1",
+            "science",
+            "500m",
+            "2",
+            "1Gi",
+            "4Gi",
+            "gantry-runner",
+            1000L,
+            1000L,
+            true,
+            "export X=1");
+    static final BlockJob JOB = new BlockJob(
+            "gantry-Block_7",
+            "java -cp '/opt/gantry/lib/*' Manager",
+            2,
+            Path.of("/unused"),
+            Map.of("GANTRY_PILOT_TOKEN", "s3cret"));
 
     @Test
     void thePodOfEveryOptionMatchesItsGoldenFile() throws Exception {
@@ -36,12 +50,29 @@ class KubernetesProviderMockServerTest {
         KubernetesProvider k = new KubernetesProvider(ALL, client);
         String job = k.submit(JOB);
         assertThat(job).isEqualTo("gantry-block-7");
-        List<Pod> pods = client.pods().inNamespace("science").withLabel("gantry-block", job).list().getItems();
+        List<Pod> pods = client.pods()
+                .inNamespace("science")
+                .withLabel("gantry-block", job)
+                .list()
+                .getItems();
         assertThat(pods).extracting(p -> p.getMetadata().getName()).containsExactlyInAnyOrder(job + "-0", job + "-1");
-        assertThat(pods.get(0).getSpec().getContainers().get(0).getEnv().get(0).getValueFrom().getSecretKeyRef().getName())
+        assertThat(pods.get(0)
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getEnv()
+                        .get(0)
+                        .getValueFrom()
+                        .getSecretKeyRef()
+                        .getName())
                 .isEqualTo(job + "-secrets");
-        assertThat(client.secrets().inNamespace("science").withName(job + "-secrets").get().getData())
-                .as("the token is in the Secret, not in the pod").containsKey("GANTRY_PILOT_TOKEN");
+        assertThat(client.secrets()
+                        .inNamespace("science")
+                        .withName(job + "-secrets")
+                        .get()
+                        .getData())
+                .as("the token is in the Secret, not in the pod")
+                .containsKey("GANTRY_PILOT_TOKEN");
         assertThat(Serialization.asYaml(pods.get(0))).doesNotContain("s3cret");
         assertThat(k.status(List.of(job)).get(job).state()).isEqualTo(JobState.PENDING);
 
@@ -51,8 +82,18 @@ class KubernetesProviderMockServerTest {
         assertThat(k.status(List.of(job)).get(job).state()).isEqualTo(JobState.FAILED);
 
         k.cancel(List.of(job));
-        assertThat(client.pods().inNamespace("science").withLabel("gantry-block", job).list().getItems()).isEmpty();
-        assertThat(client.secrets().inNamespace("science").withLabel("gantry-block", job).list().getItems()).isEmpty();
+        assertThat(client.pods()
+                        .inNamespace("science")
+                        .withLabel("gantry-block", job)
+                        .list()
+                        .getItems())
+                .isEmpty();
+        assertThat(client.secrets()
+                        .inNamespace("science")
+                        .withLabel("gantry-block", job)
+                        .list()
+                        .getItems())
+                .isEmpty();
         assertThat(k.status(List.of(job)).get(job).state()).as("gone: ended").isEqualTo(JobState.COMPLETED);
     }
 
@@ -64,11 +105,14 @@ class KubernetesProviderMockServerTest {
 
     @Test
     void badOptionsAreRefused() {
-        assertThatThrownBy(() -> new KubernetesProvider.Options(null, null, null, null, null, null, null, null, null, null,
-                null)).hasMessageContaining("image");
-        assertThatThrownBy(() -> new KubernetesProvider.Options("img", "Bad_NS", null, null, null, null, null, null, null,
-                null, null)).hasMessageContaining("namespace");
-        assertThatThrownBy(() -> new KubernetesProvider.Options("img", null, "lots", null, null, null, null, null, null,
-                null, null)).hasMessageContaining("quantities");
+        assertThatThrownBy(() -> new KubernetesProvider.Options(
+                        null, null, null, null, null, null, null, null, null, null, null))
+                .hasMessageContaining("image");
+        assertThatThrownBy(() -> new KubernetesProvider.Options(
+                        "img", "Bad_NS", null, null, null, null, null, null, null, null, null))
+                .hasMessageContaining("namespace");
+        assertThatThrownBy(() -> new KubernetesProvider.Options(
+                        "img", null, "lots", null, null, null, null, null, null, null, null))
+                .hasMessageContaining("quantities");
     }
 }

@@ -24,7 +24,8 @@ class LauncherTest {
 
     @Test
     void theLocalProvidersScriptRunsWorkerInitFirst() throws Exception {
-        Golden.check("local-all-options.sh", LocalProvider.script(new BatchOptions(null, null, "module load java/21", 0),
-                SlurmProviderTest.JOB));
+        Golden.check(
+                "local-all-options.sh",
+                LocalProvider.script(new BatchOptions(null, null, "module load java/21", 0), SlurmProviderTest.JOB));
     }
 }

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /** The PBS Pro provider's pure parts against golden files: every option in the script, argv and parsers. */
 class PbsProProviderTest {
-    static final PbsProProvider PBS = new PbsProProvider(new PbsProProvider.Options(null, null, null, null, null), null);
+    static final PbsProProvider PBS =
+            new PbsProProvider(new PbsProProvider.Options(null, null, null, null, null), null);
 
     @Test
     void theScriptOfTheDefaults() throws Exception {
@@ -20,7 +21,11 @@ class PbsProProviderTest {
 
     @Test
     void theScriptWithEveryOption() throws Exception {
-        PbsProProvider.Options o = new PbsProProvider.Options("workq", "proj-42", "ngpus=1:mem=64gb", 16,
+        PbsProProvider.Options o = new PbsProProvider.Options(
+                "workq",
+                "proj-42",
+                "ngpus=1:mem=64gb",
+                16,
                 new BatchOptions("01:00:00", "#PBS -l filesystems=home\n#PBS -j oe", "source ~/env.sh", 45));
         Golden.check("pbspro-all-options.sh", new PbsProProvider(o, null).script(SlurmProviderTest.JOB));
     }
@@ -37,9 +42,11 @@ class PbsProProviderTest {
     void qsubAndQstatOutputAreParsed() throws Exception {
         assertThat(PBS.parseSubmit("1234.pbs-server\n")).isEqualTo("1234.pbs-server");
         assertThatThrownBy(() -> PBS.parseSubmit("qsub: Unknown queue")).isInstanceOf(ProviderException.class);
-        String out = new String(getClass().getResourceAsStream("/golden/qstat-output.json").readAllBytes());
+        String out = new String(
+                getClass().getResourceAsStream("/golden/qstat-output.json").readAllBytes());
         Map<String, JobStatus> s = PBS.parseStatus(out, List.of("1.pbs", "2.pbs", "3.pbs", "4.pbs", "5.pbs", "6.pbs"));
-        assertThat(s.get("1.pbs")).isEqualTo(new JobStatus(JobState.PENDING, "Not Running: Insufficient amount of resource: ncpus"));
+        assertThat(s.get("1.pbs"))
+                .isEqualTo(new JobStatus(JobState.PENDING, "Not Running: Insufficient amount of resource: ncpus"));
         assertThat(s.get("2.pbs").state()).isEqualTo(JobState.RUNNING);
         assertThat(s.get("3.pbs").state()).isEqualTo(JobState.COMPLETED);
         assertThat(s.get("4.pbs").state()).isEqualTo(JobState.CANCELLED);
@@ -49,7 +56,9 @@ class PbsProProviderTest {
 
     @Test
     void badOptionsAreRefused() {
-        assertThatThrownBy(() -> new PbsProProvider.Options("q; rm -rf /", null, null, null, null)).hasMessageContaining("queue");
-        assertThatThrownBy(() -> new PbsProProvider.Options(null, null, null, 0, null)).hasMessageContaining("cpus_per_node");
+        assertThatThrownBy(() -> new PbsProProvider.Options("q; rm -rf /", null, null, null, null))
+                .hasMessageContaining("queue");
+        assertThatThrownBy(() -> new PbsProProvider.Options(null, null, null, 0, null))
+                .hasMessageContaining("cpus_per_node");
     }
 }

@@ -10,10 +10,13 @@ import org.junit.jupiter.api.Test;
 
 /** The Slurm provider's pure parts against golden files: every option in the script, argv and parsers. */
 class SlurmProviderTest {
-    static final BlockJob JOB = new BlockJob("gantry-ep-3", "gantry-manager --interchange 10.0.0.1:5000", 2,
+    static final BlockJob JOB = new BlockJob(
+            "gantry-ep-3",
+            "gantry-manager --interchange 10.0.0.1:5000",
+            2,
             Path.of("/home/u/.gantry/endpoints/ep/blocks"));
-    static final SlurmProvider SLURM = new SlurmProvider(new SlurmProvider.Options(null, null, null, null, null, null,
-            null, null, null), null);
+    static final SlurmProvider SLURM =
+            new SlurmProvider(new SlurmProvider.Options(null, null, null, null, null, null, null, null, null), null);
 
     @Test
     void theScriptOfTheDefaults() throws Exception {
@@ -23,8 +26,20 @@ class SlurmProviderTest {
 
     @Test
     void theScriptWithEveryOption() throws Exception {
-        SlurmProvider.Options o = new SlurmProvider.Options("debug", "proj-42", "high", "haswell&ib", false, 32, 64, 4,
-                new BatchOptions("02:00:00", "#SBATCH --mail-type=NONE\n\n#SBATCH --licenses=scratch", "module load java/21\nexport X=1", 60));
+        SlurmProvider.Options o = new SlurmProvider.Options(
+                "debug",
+                "proj-42",
+                "high",
+                "haswell&ib",
+                false,
+                32,
+                64,
+                4,
+                new BatchOptions(
+                        "02:00:00",
+                        "#SBATCH --mail-type=NONE\n\n#SBATCH --licenses=scratch",
+                        "module load java/21\nexport X=1",
+                        60));
         Golden.check("slurm-all-options.sh", new SlurmProvider(o, null).script(JOB));
     }
 
@@ -41,12 +56,14 @@ class SlurmProviderTest {
         assertThat(SLURM.parseSubmit("4242\n")).isEqualTo("4242");
         assertThat(SLURM.parseSubmit("4242;cluster2\n")).isEqualTo("4242");
         assertThatThrownBy(() -> SLURM.parseSubmit("sbatch: error: Batch job submission failed"))
-                .isInstanceOf(ProviderException.class).hasMessageContaining("no job id");
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("no job id");
     }
 
     @Test
     void squeueOutputIsParsedAndAMissingJobHasEnded() throws Exception {
-        String out = new String(getClass().getResourceAsStream("/golden/squeue-output.txt").readAllBytes());
+        String out = new String(
+                getClass().getResourceAsStream("/golden/squeue-output.txt").readAllBytes());
         Map<String, JobStatus> s = SLURM.parseStatus(out, List.of("101", "102", "103", "104", "105", "106", "999"));
         assertThat(s.get("101")).isEqualTo(new JobStatus(JobState.PENDING, "Resources"));
         assertThat(s.get("102").state()).isEqualTo(JobState.RUNNING);
@@ -59,10 +76,21 @@ class SlurmProviderTest {
 
     @Test
     void valuesThatCouldAddAScriptLineAreRefused() {
-        assertThatThrownBy(() -> new SlurmProvider.Options("debug\n#SBATCH --uid=0", null, null, null, null, null, null,
-                null, null)).hasMessageContaining("partition");
-        assertThatThrownBy(() -> new SlurmProvider.Options(null, null, null, null, null, null, null, null,
-                new BatchOptions(null, "rm -rf /", null, 0)).batch().directives("#SBATCH"))
+        assertThatThrownBy(() -> new SlurmProvider.Options(
+                        "debug\n#SBATCH --uid=0", null, null, null, null, null, null, null, null))
+                .hasMessageContaining("partition");
+        assertThatThrownBy(() -> new SlurmProvider.Options(
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                new BatchOptions(null, "rm -rf /", null, 0))
+                        .batch()
+                        .directives("#SBATCH"))
                 .hasMessageContaining("scheduler_options");
         assertThatThrownBy(() -> new BatchOptions("two hours", null, null, 0)).hasMessageContaining("walltime");
         assertThatThrownBy(() -> new SlurmProvider.Options(null, null, null, null, null, 0, null, null, null))

@@ -10,11 +10,22 @@ import java.util.List;
  * anyone its identity mapping accepts if {@code multi_user}, else for its owner only). {@code allowed_functions}:
  * the only functions it runs (null: any); the service refuses others at submit with {@code FUNCTION_NOT_PERMITTED}.
  */
-public record EndpointRegistration(String endpointName, String displayName, String version, boolean multiUser,
-        @JsonProperty("public") boolean isPublic, EndpointMetadata metadata, boolean manager,
+public record EndpointRegistration(
+        String endpointName,
+        String displayName,
+        String version,
+        boolean multiUser,
+        @JsonProperty("public") boolean isPublic,
+        EndpointMetadata metadata,
+        boolean manager,
         List<FunctionId> allowedFunctions) {
-    public EndpointRegistration(String endpointName, String displayName, String version, boolean multiUser,
-            boolean isPublic, EndpointMetadata metadata) {
+    public EndpointRegistration(
+            String endpointName,
+            String displayName,
+            String version,
+            boolean multiUser,
+            boolean isPublic,
+            EndpointMetadata metadata) {
         this(endpointName, displayName, version, multiUser, isPublic, metadata, false, null);
     }
 

@@ -6,7 +6,11 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * Body of {@code POST /v3/functions}. {@code function_code} is a packed, strategy-tagged buffer. A {@code public}
  * function may be run by every identity of the service (as Globus Compute's); only its owner may delete it.
  */
-public record FunctionRegistration(String functionName, String functionCode, String description, FunctionMeta meta,
+public record FunctionRegistration(
+        String functionName,
+        String functionCode,
+        String description,
+        FunctionMeta meta,
         @JsonProperty("public") boolean isPublic) {
     public static final int MAX_NAME = 256;
 

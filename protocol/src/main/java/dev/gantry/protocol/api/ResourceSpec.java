@@ -18,7 +18,8 @@ public record ResourceSpec(int numNodes, int ranksPerNode, int numRanks, String 
 
     public ResourceSpec {
         if (numNodes < 1 || numNodes > MAX_NODES) {
-            throw Check.invalid("resource_specification.num_nodes must be between 1 and " + MAX_NODES + ", got " + numNodes);
+            throw Check.invalid(
+                    "resource_specification.num_nodes must be between 1 and " + MAX_NODES + ", got " + numNodes);
         }
         if (ranksPerNode < 1 || numRanks < 1 || numRanks > MAX_RANKS) {
             throw Check.invalid("resource_specification needs ranks_per_node >= 1 and num_ranks between 1 and "

@@ -7,13 +7,24 @@ import java.util.List;
  * An endpoint's engine as it last reported itself; the {@code details} of an endpoint status. A pilot engine
  * also lists its blocks.
  */
-public record StatusReport(int totalWorkers, int idleWorkers, int pendingTasks, int outstandingTasks, int managers,
-        String engineType, List<BlockStatus> blocks) {
+public record StatusReport(
+        int totalWorkers,
+        int idleWorkers,
+        int pendingTasks,
+        int outstandingTasks,
+        int managers,
+        String engineType,
+        List<BlockStatus> blocks) {
     public StatusReport {
         blocks = blocks == null ? List.of() : List.copyOf(blocks);
     }
 
-    public StatusReport(int totalWorkers, int idleWorkers, int pendingTasks, int outstandingTasks, int managers,
+    public StatusReport(
+            int totalWorkers,
+            int idleWorkers,
+            int pendingTasks,
+            int outstandingTasks,
+            int managers,
             String engineType) {
         this(totalWorkers, idleWorkers, pendingTasks, outstandingTasks, managers, engineType, List.of());
     }

@@ -12,16 +12,38 @@ import java.util.Map;
  * nothing), and the tasks' retry policy: {@code max_retries} after system failures (null: the endpoint's) and
  * {@code retry_user_errors} (user exceptions retry too).
  */
-public record SubmitRequest(TaskGroupId taskGroupId, boolean createQueue, Map<String, List<String>> tasks,
-        JsonNode userEndpointConfig, JsonNode resourceSpecification, JsonNode userRuntime,
-        List<String> resultSerializers, String idempotencyKey, Integer maxRetries, boolean retryUserErrors) {
+public record SubmitRequest(
+        TaskGroupId taskGroupId,
+        boolean createQueue,
+        Map<String, List<String>> tasks,
+        JsonNode userEndpointConfig,
+        JsonNode resourceSpecification,
+        JsonNode userRuntime,
+        List<String> resultSerializers,
+        String idempotencyKey,
+        Integer maxRetries,
+        boolean retryUserErrors) {
     public static final int MAX_TASKS = 100_000;
 
-    public SubmitRequest(TaskGroupId taskGroupId, boolean createQueue, Map<String, List<String>> tasks,
-            JsonNode userEndpointConfig, JsonNode resourceSpecification, JsonNode userRuntime,
+    public SubmitRequest(
+            TaskGroupId taskGroupId,
+            boolean createQueue,
+            Map<String, List<String>> tasks,
+            JsonNode userEndpointConfig,
+            JsonNode resourceSpecification,
+            JsonNode userRuntime,
             List<String> resultSerializers) {
-        this(taskGroupId, createQueue, tasks, userEndpointConfig, resourceSpecification, userRuntime,
-                resultSerializers, null, null, false);
+        this(
+                taskGroupId,
+                createQueue,
+                tasks,
+                userEndpointConfig,
+                resourceSpecification,
+                userRuntime,
+                resultSerializers,
+                null,
+                null,
+                false);
     }
 
     public SubmitRequest {
@@ -53,14 +75,32 @@ public record SubmitRequest(TaskGroupId taskGroupId, boolean createQueue, Map<St
 
     /** The same request with an idempotency key and retry policy. */
     public SubmitRequest with(String key, Integer retries, boolean userErrors) {
-        return new SubmitRequest(taskGroupId, createQueue, tasks, userEndpointConfig, resourceSpecification,
-                userRuntime, resultSerializers, key, retries, userErrors);
+        return new SubmitRequest(
+                taskGroupId,
+                createQueue,
+                tasks,
+                userEndpointConfig,
+                resourceSpecification,
+                userRuntime,
+                resultSerializers,
+                key,
+                retries,
+                userErrors);
     }
 
     /** The same request for a multi-user endpoint: the template values and the submitter's runtime. */
     public SubmitRequest forUser(JsonNode config, JsonNode runtime) {
-        return new SubmitRequest(taskGroupId, createQueue, tasks, config, resourceSpecification, runtime,
-                resultSerializers, idempotencyKey, maxRetries, retryUserErrors);
+        return new SubmitRequest(
+                taskGroupId,
+                createQueue,
+                tasks,
+                config,
+                resourceSpecification,
+                runtime,
+                resultSerializers,
+                idempotencyKey,
+                maxRetries,
+                retryUserErrors);
     }
 
     public int taskCount() {

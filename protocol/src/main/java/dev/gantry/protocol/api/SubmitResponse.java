@@ -8,5 +8,5 @@ import java.util.Map;
 import java.util.UUID;
 
 /** Reply of submit: the task ids of each function, in the order of the request's payloads. */
-public record SubmitResponse(UUID requestId, TaskGroupId taskGroupId, EndpointId endpointId,
-        Map<String, List<TaskId>> tasks) {}
+public record SubmitResponse(
+        UUID requestId, TaskGroupId taskGroupId, EndpointId endpointId, Map<String, List<TaskId>> tasks) {}

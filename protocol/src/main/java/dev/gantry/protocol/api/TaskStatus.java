@@ -1,6 +1,5 @@
 package dev.gantry.protocol.api;
 
-
 import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.TaskId;
@@ -11,8 +10,17 @@ import java.util.Map;
  * strategy-tagged buffer), {@code exception} (the remote stack trace) and {@code completion_t}; Gantry adds
  * the error code, the remote exception's class and the task group.
  */
-public record TaskStatus(TaskId taskId, String status, boolean pending, String result, String exception,
-        String completionT, FailureCode errorCode, String exceptionType, TaskGroupId taskGroupId, Details details) {
+public record TaskStatus(
+        TaskId taskId,
+        String status,
+        boolean pending,
+        String result,
+        String exception,
+        String completionT,
+        FailureCode errorCode,
+        String exceptionType,
+        TaskGroupId taskGroupId,
+        Details details) {
 
     /**
      * Epoch seconds of each transition the task went through, by state name, and (for one task looked up by
@@ -29,7 +37,16 @@ public record TaskStatus(TaskId taskId, String status, boolean pending, String r
 
     /** This status with the task's attempts added to its details. */
     public TaskStatus withAttempts(java.util.List<Attempt> attempts) {
-        return new TaskStatus(taskId, status, pending, result, exception, completionT, errorCode, exceptionType,
-                taskGroupId, new Details(details == null ? Map.of() : details.taskTransitions(), attempts));
+        return new TaskStatus(
+                taskId,
+                status,
+                pending,
+                result,
+                exception,
+                completionT,
+                errorCode,
+                exceptionType,
+                taskGroupId,
+                new Details(details == null ? Map.of() : details.taskTransitions(), attempts));
     }
 }

@@ -36,8 +36,14 @@ public sealed interface ChannelMessage {
     }
 
     /** Endpoint → service, first frame: who connects, what it still runs, how many tasks it can take. */
-    record Hello(EndpointId endpoint, UUID instance, String version, List<TaskId> inFlight, int credit,
-            int heartbeatPeriodMs, int maxRetries)
+    record Hello(
+            EndpointId endpoint,
+            UUID instance,
+            String version,
+            List<TaskId> inFlight,
+            int credit,
+            int heartbeatPeriodMs,
+            int maxRetries)
             implements ChannelMessage {
         public static final int DEFAULT_MAX_RETRIES = 2;
 
@@ -46,7 +52,10 @@ public sealed interface ChannelMessage {
             inFlight = inFlight == null ? List.of() : List.copyOf(inFlight);
             Limits.within("max_retries", maxRetries, 0, 100);
             Limits.within("credit", credit, 0, Limits.MAX_CREDIT);
-            Limits.within("heartbeat_period_ms", heartbeatPeriodMs, Limits.MIN_HEARTBEAT_PERIOD_MS,
+            Limits.within(
+                    "heartbeat_period_ms",
+                    heartbeatPeriodMs,
+                    Limits.MIN_HEARTBEAT_PERIOD_MS,
                     Limits.MAX_HEARTBEAT_PERIOD_MS);
             version = Limits.cut(version, Limits.MAX_NAME_CHARS);
         }
@@ -106,9 +115,15 @@ public sealed interface ChannelMessage {
      * {@code identities} to a local account and starts it there, unless it runs already. {@code token} opens that
      * user endpoint's channel ({@code channelPath}) and nothing else; it is never logged.
      */
-    record StartUserEndpoint(EndpointId userEndpoint, UUID requestId, long issuedAtMs,
-            List<java.util.Map<String, String>> identities, com.fasterxml.jackson.databind.JsonNode userConfig,
-            com.fasterxml.jackson.databind.JsonNode userRuntime, String token, String channelPath)
+    record StartUserEndpoint(
+            EndpointId userEndpoint,
+            UUID requestId,
+            long issuedAtMs,
+            List<java.util.Map<String, String>> identities,
+            com.fasterxml.jackson.databind.JsonNode userConfig,
+            com.fasterxml.jackson.databind.JsonNode userRuntime,
+            String token,
+            String channelPath)
             implements ChannelMessage {
         @Override
         public String toString() {

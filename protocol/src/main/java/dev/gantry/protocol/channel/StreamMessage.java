@@ -1,9 +1,8 @@
 package dev.gantry.protocol.channel;
 
-import dev.gantry.protocol.ApiError;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.api.TaskStatus;
 import java.util.List;

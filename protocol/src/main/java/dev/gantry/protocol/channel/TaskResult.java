@@ -1,6 +1,5 @@
 package dev.gantry.protocol.channel;
 
-
 import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.Limits;
 import dev.gantry.protocol.TaskId;

@@ -28,7 +28,8 @@ public record Arguments(ArrayNode args, ObjectNode kwargs, String javaNative) {
 
     /** Positional arguments in Java native serialization; for functions written in Java only. */
     public static Arguments javaNative(Object[] args) {
-        return new Arguments(Json.mapper().createArrayNode(), Json.mapper().createObjectNode(), JavaNative.encode(args));
+        return new Arguments(
+                Json.mapper().createArrayNode(), Json.mapper().createObjectNode(), JavaNative.encode(args));
     }
 
     /** For functions that take JSON only: fails if the arguments came in Java native serialization. */
@@ -67,8 +68,8 @@ public record Arguments(ArrayNode args, ObjectNode kwargs, String javaNative) {
     private static JsonNode jsonBuffer(String buffer) {
         Serialized s = Serialized.parse(buffer);
         if (s.strategy() != Strategy.JSON) {
-            throw Buffers.malformed("task arguments must use the JSON strategy (11), got " + s.strategy().id()
-                    + " (" + s.strategy() + ")");
+            throw Buffers.malformed("task arguments must use the JSON strategy (11), got "
+                    + s.strategy().id() + " (" + s.strategy() + ")");
         }
         try {
             return Json.mapper().readTree(s.body());

@@ -21,9 +21,17 @@ public record JavaBundle(List<ClassFile> classes, Lambda lambda, Instance instan
     public record ClassFile(String name, String sha256, String bytes) {}
 
     /** The fields of {@code java.lang.invoke.SerializedLambda}, with captured values as typed JSON. */
-    public record Lambda(String capturingClass, String functionalInterfaceClass, String functionalInterfaceMethodName,
-            String functionalInterfaceMethodSignature, int implMethodKind, String implClass, String implMethodName,
-            String implMethodSignature, String instantiatedMethodType, List<TypedValue> capturedArgs) {
+    public record Lambda(
+            String capturingClass,
+            String functionalInterfaceClass,
+            String functionalInterfaceMethodName,
+            String functionalInterfaceMethodSignature,
+            int implMethodKind,
+            String implClass,
+            String implMethodName,
+            String implMethodSignature,
+            String instantiatedMethodType,
+            List<TypedValue> capturedArgs) {
         public Lambda {
             capturedArgs = capturedArgs == null ? List.of() : List.copyOf(capturedArgs);
         }

@@ -40,7 +40,9 @@ class ResourceSpecTest {
             {"[1]", "must be an object"},
         };
         for (String[] c : cases) {
-            assertThatThrownBy(() -> parse(c[0])).as(c[0]).isInstanceOf(GantryException.class)
+            assertThatThrownBy(() -> parse(c[0]))
+                    .as(c[0])
+                    .isInstanceOf(GantryException.class)
                     .hasMessageContaining(c[1])
                     .satisfies(e -> assertThat(((GantryException) e).code()).isEqualTo(ApiError.SEMANTICALLY_INVALID));
         }

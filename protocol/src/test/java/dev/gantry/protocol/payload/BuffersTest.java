@@ -28,9 +28,10 @@ class BuffersTest {
     @Test
     void malformedPayloadsAreRefusedWithAStableCode() {
         for (String bad : List.of("x\nabc", "5\nab", "\nabc", "99999999999\nabc", "-1\na")) {
-            assertThatThrownBy(() -> Buffers.unpack(bad)).as(bad)
-                    .isInstanceOfSatisfying(GantryException.class,
-                            e -> assertThat(e.code()).isEqualTo(ApiError.SEMANTICALLY_INVALID));
+            assertThatThrownBy(() -> Buffers.unpack(bad))
+                    .as(bad)
+                    .isInstanceOfSatisfying(
+                            GantryException.class, e -> assertThat(e.code()).isEqualTo(ApiError.SEMANTICALLY_INVALID));
         }
     }
 

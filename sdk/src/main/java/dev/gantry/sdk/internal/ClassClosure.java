@@ -30,8 +30,8 @@ final class ClassClosure {
     static final int MAX_CLASSES = 4000;
     static final long MAX_BYTES = 6L * 1024 * 1024;
     private static final Pattern DESCRIPTOR_CLASS = Pattern.compile("L([\\w/$]+);");
-    private static final List<String> PROVIDED = List.of("java/", "javax/", "jdk/", "sun/", "com/sun/",
-            "dev/gantry/protocol/", "com/fasterxml/jackson/");
+    private static final List<String> PROVIDED =
+            List.of("java/", "javax/", "jdk/", "sun/", "com/sun/", "dev/gantry/protocol/", "com/fasterxml/jackson/");
 
     private ClassClosure() {}
 
@@ -51,9 +51,12 @@ final class ClassClosure {
             found.put(name, cls);
             bytes += cls.length;
             if (found.size() > MAX_CLASSES || bytes > MAX_BYTES) {
-                throw new GantryException(ApiError.SEMANTICALLY_INVALID, "the function defined in "
-                        + rootInternalName.replace('/', '.') + " needs more than " + MAX_CLASSES + " classes or "
-                        + MAX_BYTES + " bytes of class files; define it in a small class of its own");
+                throw new GantryException(
+                        ApiError.SEMANTICALLY_INVALID,
+                        "the function defined in "
+                                + rootInternalName.replace('/', '.') + " needs more than " + MAX_CLASSES
+                                + " classes or "
+                                + MAX_BYTES + " bytes of class files; define it in a small class of its own");
             }
             for (String ref : references(cls)) {
                 if (!found.containsKey(ref)) {
@@ -62,8 +65,8 @@ final class ClassClosure {
             }
         }
         List<JavaBundle.ClassFile> out = new ArrayList<>();
-        found.forEach((n, b) -> out.add(new JavaBundle.ClassFile(n.replace('/', '.'), sha256(b),
-                Base64.getEncoder().encodeToString(b))));
+        found.forEach((n, b) -> out.add(new JavaBundle.ClassFile(
+                n.replace('/', '.'), sha256(b), Base64.getEncoder().encodeToString(b))));
         return out;
     }
 

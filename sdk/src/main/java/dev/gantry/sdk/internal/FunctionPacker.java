@@ -25,8 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /** Turns a remote function into its registration: a Java bundle or a shell command, packed and tagged. */
 public final class FunctionPacker {
     public static final String SDK_VERSION = "0.1.0";
-    private static final FunctionMeta META = new FunctionMeta(SDK_VERSION, Runtime.version().toString(), null,
-            Strategy.JAVA_BUNDLE.id());
+    private static final FunctionMeta META =
+            new FunctionMeta(SDK_VERSION, Runtime.version().toString(), null, Strategy.JAVA_BUNDLE.id());
     /** Closures by class, per class loader: two loaders may define different classes of one name. */
     private final Map<ClassLoader, Map<String, List<JavaBundle.ClassFile>>> closures =
             java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
@@ -46,13 +46,22 @@ public final class FunctionPacker {
      */
     public static String key(RemoteFunction fn) {
         SerializedLambda sl = serializedLambda(fn);
-        String loader = Integer.toHexString(System.identityHashCode(fn.getClass().getClassLoader()));
+        String loader =
+                Integer.toHexString(System.identityHashCode(fn.getClass().getClassLoader()));
         if (sl == null) {
             return "instance@" + loader + ":" + fn.getClass().getName() + ":" + toJson(fn, "the function object");
         }
-        StringBuilder k = new StringBuilder("lambda@").append(loader).append(':').append(sl.getImplClass()).append('.')
-                .append(sl.getImplMethodName()).append(sl.getImplMethodSignature()).append(':')
-                .append(sl.getInstantiatedMethodType()).append(':').append(sl.getImplMethodKind());
+        StringBuilder k = new StringBuilder("lambda@")
+                .append(loader)
+                .append(':')
+                .append(sl.getImplClass())
+                .append('.')
+                .append(sl.getImplMethodName())
+                .append(sl.getImplMethodSignature())
+                .append(':')
+                .append(sl.getInstantiatedMethodType())
+                .append(':')
+                .append(sl.getImplMethodKind());
         for (int i = 0; i < sl.getCapturedArgCount(); i++) {
             Object v = sl.getCapturedArg(i);
             k.append(':').append(v == null ? "null" : v.getClass().getName() + "=" + toJson(v, "a captured value"));
@@ -61,19 +70,28 @@ public final class FunctionPacker {
     }
 
     public static PackedFunction pack(ShellFunction fn) {
-        return shell(fn.name(), new ShellCommand(fn.cmd(), fn.walltimeS(), fn.snippetLines(), fn.stdout(),
-                fn.stderr(), false), fn.returnDict());
+        return shell(
+                fn.name(),
+                new ShellCommand(fn.cmd(), fn.walltimeS(), fn.snippetLines(), fn.stdout(), fn.stderr(), false),
+                fn.returnDict());
     }
 
     public static PackedFunction pack(MPIFunction fn) {
-        return shell(fn.name(), new ShellCommand(fn.cmd(), fn.walltimeS(), fn.snippetLines(), fn.stdout(),
-                fn.stderr(), true), fn.returnDict());
+        return shell(
+                fn.name(),
+                new ShellCommand(fn.cmd(), fn.walltimeS(), fn.snippetLines(), fn.stdout(), fn.stderr(), true),
+                fn.returnDict());
     }
 
     private static PackedFunction shell(String name, ShellCommand cmd, boolean returnDict) {
         String key = "sh:" + name + ":" + returnDict + ":" + Json.write(cmd);
-        return new PackedFunction(key, new FunctionRegistration(name, cmd.functionCode(), cmd.cmd(),
-                new FunctionMeta(SDK_VERSION, Runtime.version().toString(), null, Strategy.SHELL.id())),
+        return new PackedFunction(
+                key,
+                new FunctionRegistration(
+                        name,
+                        cmd.functionCode(),
+                        cmd.cmd(),
+                        new FunctionMeta(SDK_VERSION, Runtime.version().toString(), null, Strategy.SHELL.id())),
                 ShellResult.class);
     }
 
@@ -82,16 +100,25 @@ public final class FunctionPacker {
         List<JavaBundle.TypedValue> captured = new ArrayList<>();
         for (int i = 0; i < sl.getCapturedArgCount(); i++) {
             Object v = sl.getCapturedArg(i);
-            captured.add(new JavaBundle.TypedValue(v == null ? "java.lang.Object" : v.getClass().getName(),
+            captured.add(new JavaBundle.TypedValue(
+                    v == null ? "java.lang.Object" : v.getClass().getName(),
                     toJson(v, "a value the function captures")));
         }
-        JavaBundle.Lambda l = new JavaBundle.Lambda(sl.getCapturingClass(), sl.getFunctionalInterfaceClass(),
-                sl.getFunctionalInterfaceMethodName(), sl.getFunctionalInterfaceMethodSignature(),
-                sl.getImplMethodKind(), sl.getImplClass(), sl.getImplMethodName(), sl.getImplMethodSignature(),
-                sl.getInstantiatedMethodType(), captured);
+        JavaBundle.Lambda l = new JavaBundle.Lambda(
+                sl.getCapturingClass(),
+                sl.getFunctionalInterfaceClass(),
+                sl.getFunctionalInterfaceMethodName(),
+                sl.getFunctionalInterfaceMethodSignature(),
+                sl.getImplMethodKind(),
+                sl.getImplClass(),
+                sl.getImplMethodName(),
+                sl.getImplMethodSignature(),
+                sl.getInstantiatedMethodType(),
+                captured);
         List<JavaBundle.ClassFile> classes = closure(sl.getCapturingClass(), loader);
         String name = simpleName(sl.getImplClass()) + "." + sl.getImplMethodName();
-        Class<?> resultType = MethodType.fromMethodDescriptorString(sl.getInstantiatedMethodType(), loader).returnType();
+        Class<?> resultType = MethodType.fromMethodDescriptorString(sl.getInstantiatedMethodType(), loader)
+                .returnType();
         return packed(key(fn), name, new JavaBundle(classes, l, null), resultType);
     }
 
@@ -106,8 +133,7 @@ public final class FunctionPacker {
             }
         }
         JavaBundle.Instance in = new JavaBundle.Instance(cls.getName(), state);
-        return packed(key(fn), cls.getSimpleName(), new JavaBundle(classes, null, in),
-                resultType);
+        return packed(key(fn), cls.getSimpleName(), new JavaBundle(classes, null, in), resultType);
     }
 
     private List<JavaBundle.ClassFile> closure(String internalName, ClassLoader loader) {
@@ -132,8 +158,9 @@ public final class FunctionPacker {
             m.setAccessible(true);
             return m.invoke(fn) instanceof SerializedLambda sl ? sl : null;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new GantryException(ApiError.SEMANTICALLY_INVALID, "cannot ship lambda " + fn.getClass().getName()
-                    + ": " + e);
+            throw new GantryException(
+                    ApiError.SEMANTICALLY_INVALID,
+                    "cannot ship lambda " + fn.getClass().getName() + ": " + e);
         }
     }
 
@@ -141,9 +168,12 @@ public final class FunctionPacker {
         try {
             return Json.mapper().valueToTree(v);
         } catch (IllegalArgumentException e) {
-            throw new GantryException(ApiError.SEMANTICALLY_INVALID, what + " (" + v.getClass().getName()
-                    + ") cannot be sent as JSON: " + e.getMessage() + ". Capture plain values (numbers, strings,"
-                    + " records, lists) rather than objects such as 'this'.");
+            throw new GantryException(
+                    ApiError.SEMANTICALLY_INVALID,
+                    what + " (" + v.getClass().getName()
+                            + ") cannot be sent as JSON: " + e.getMessage()
+                            + ". Capture plain values (numbers, strings,"
+                            + " records, lists) rather than objects such as 'this'.");
         }
     }
 

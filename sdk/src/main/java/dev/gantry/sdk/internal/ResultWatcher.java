@@ -36,6 +36,7 @@ public final class ResultWatcher implements AutoCloseable {
 
     /** Futures waiting longer than this are looked up through REST, in case their result was not streamed. */
     static final long BACKSTOP_AFTER_MS = 10_000;
+
     private static final int BACKSTOP_CHUNK = 1000;
 
     private final ServiceClient http;
@@ -62,7 +63,8 @@ public final class ResultWatcher implements AutoCloseable {
             Results.complete(future, ready, type, javaNative);
             return;
         }
-        watching.put(task, new Watch((CompletableFuture<Object>) future, (Class<Object>) type, System.currentTimeMillis()));
+        watching.put(
+                task, new Watch((CompletableFuture<Object>) future, (Class<Object>) type, System.currentTimeMillis()));
         claim(task);
     }
 
@@ -101,18 +103,19 @@ public final class ResultWatcher implements AutoCloseable {
     private void connect() {
         try {
             ws = http.openWebSocket("/v3/stream", new TextFrames(this::onFrame) {
-                @Override
-                public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
-                    ws = null;
-                    return null;
-                }
+                        @Override
+                        public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
+                            ws = null;
+                            return null;
+                        }
 
-                @Override
-                public void onError(WebSocket w, Throwable error) {
-                    log.debug("result stream failed: {}", error.toString());
-                    ws = null;
-                }
-            }).get(15, TimeUnit.SECONDS);
+                        @Override
+                        public void onError(WebSocket w, Throwable error) {
+                            log.debug("result stream failed: {}", error.toString());
+                            ws = null;
+                        }
+                    })
+                    .get(15, TimeUnit.SECONDS);
         } catch (Exception e) {
             http.failover();
             throw new GantryException(ApiError.SERVICE_UNAVAILABLE, "cannot open the result stream: " + e, e);
@@ -152,12 +155,16 @@ public final class ResultWatcher implements AutoCloseable {
     /** Completes, through {@code /v2/batch_status}, futures whose tasks ended but whose results never came. */
     private void backstop() {
         long cutoff = System.currentTimeMillis() - BACKSTOP_AFTER_MS;
-        List<TaskId> late = watching.entrySet().stream().filter(e -> e.getValue().sinceMs() < cutoff)
-                .map(Map.Entry::getKey).toList();
+        List<TaskId> late = watching.entrySet().stream()
+                .filter(e -> e.getValue().sinceMs() < cutoff)
+                .map(Map.Entry::getKey)
+                .toList();
         for (int i = 0; i < late.size(); i += BACKSTOP_CHUNK) {
             try {
-                BatchStatusResponse r = http.post("/v2/batch_status", new BatchStatusRequest(
-                        late.subList(i, Math.min(late.size(), i + BACKSTOP_CHUNK))), BatchStatusResponse.class);
+                BatchStatusResponse r = http.post(
+                        "/v2/batch_status",
+                        new BatchStatusRequest(late.subList(i, Math.min(late.size(), i + BACKSTOP_CHUNK))),
+                        BatchStatusResponse.class);
                 r.results().values().stream().filter(s -> !s.pending()).forEach(this::deliver);
             } catch (RuntimeException e) {
                 log.debug("backstop lookup failed: {}", e.toString());
@@ -184,7 +191,7 @@ public final class ResultWatcher implements AutoCloseable {
         switch (Json.read(text, StreamMessage.class)) {
             case StreamMessage.Results r -> r.results().forEach(this::deliver);
             case StreamMessage.Error e -> log.warn("the result stream refused a request: {} {}", e.code(), e.message());
-            default -> { }
+            default -> {}
         }
     }
 

@@ -7,8 +7,8 @@ import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Json;
 import dev.gantry.protocol.TaskState;
 import dev.gantry.protocol.api.TaskStatus;
-import dev.gantry.protocol.payload.Serialized;
 import dev.gantry.protocol.payload.JavaNative;
+import dev.gantry.protocol.payload.Serialized;
 import dev.gantry.protocol.payload.Strategy;
 import dev.gantry.sdk.TaskExecutionFailed;
 import java.util.concurrent.CancellationException;
@@ -33,11 +33,15 @@ public final class Results {
                     future.completeExceptionally(e);
                 }
             }
-            case CANCELLED -> future.completeExceptionally(new CancellationException("task " + s.taskId() + " was cancelled"));
-            case FAILED, EXPIRED -> future.completeExceptionally(new TaskExecutionFailed(s.taskId(),
-                    s.errorCode() == null ? FailureCode.COULD_NOT_EXECUTE_TASK : s.errorCode(), s.exceptionType(),
-                    s.exception()));
-            default -> { }
+            case CANCELLED ->
+                future.completeExceptionally(new CancellationException("task " + s.taskId() + " was cancelled"));
+            case FAILED, EXPIRED ->
+                future.completeExceptionally(new TaskExecutionFailed(
+                        s.taskId(),
+                        s.errorCode() == null ? FailureCode.COULD_NOT_EXECUTE_TASK : s.errorCode(),
+                        s.exceptionType(),
+                        s.exception()));
+            default -> {}
         }
     }
 
@@ -47,26 +51,31 @@ public final class Results {
             return nativeValue(s.body(), box(type));
         }
         if (s.strategy() != Strategy.JSON) {
-            throw new GantryException(ApiError.SEMANTICALLY_INVALID, "results in strategy '" + s.strategy().id()
-                    + "' cannot be read by the Java SDK");
+            throw new GantryException(
+                    ApiError.SEMANTICALLY_INVALID,
+                    "results in strategy '" + s.strategy().id() + "' cannot be read by the Java SDK");
         }
         try {
             JsonNode node = Json.mapper().readTree(s.body());
-            return Json.mapper().treeToValue(node, Json.mapper().getTypeFactory().constructType(box(type)));
+            return Json.mapper()
+                    .treeToValue(node, Json.mapper().getTypeFactory().constructType(box(type)));
         } catch (Exception e) {
-            throw new GantryException(ApiError.SEMANTICALLY_INVALID, "cannot decode the result as "
-                    + type.getName() + ": " + e.getMessage());
+            throw new GantryException(
+                    ApiError.SEMANTICALLY_INVALID,
+                    "cannot decode the result as " + type.getName() + ": " + e.getMessage());
         }
     }
 
     private static <T> T nativeValue(String body, Class<T> type) {
-        ClassLoader loader = type.getClassLoader() != null ? type.getClassLoader()
+        ClassLoader loader = type.getClassLoader() != null
+                ? type.getClassLoader()
                 : Thread.currentThread().getContextClassLoader();
         try {
             return type.cast(JavaNative.decode(body, loader != null ? loader : ClassLoader.getSystemClassLoader()));
         } catch (Exception e) {
-            throw new GantryException(ApiError.SEMANTICALLY_INVALID, "cannot decode the java_native result as "
-                    + type.getName() + ": " + e);
+            throw new GantryException(
+                    ApiError.SEMANTICALLY_INVALID,
+                    "cannot decode the java_native result as " + type.getName() + ": " + e);
         }
     }
 

@@ -1,13 +1,13 @@
 package dev.gantry.sdk.internal;
 
 import dev.gantry.client.ApiException;
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.Backoff;
 import dev.gantry.protocol.EndpointId;
-import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
-import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.Json;
+import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.ResourceSpec;
 import dev.gantry.protocol.api.SubmitRequest;
@@ -19,10 +19,10 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +38,11 @@ public final class Submitter implements AutoCloseable {
     private static final int RETRIES = 6;
 
     /** One queued submission; {@code onId} receives the task id (the future is watched from then on). */
-    public record Pending(CompletableFuture<?> future, FunctionId function, String payload, ResourceSpec resources,
+    public record Pending(
+            CompletableFuture<?> future,
+            FunctionId function,
+            String payload,
+            ResourceSpec resources,
             BiConsumer<TaskId, TaskGroupId> onId) {}
 
     private final EndpointId endpoint;
@@ -54,7 +58,11 @@ public final class Submitter implements AutoCloseable {
 
     private final RetryPolicy policy;
 
-    public Submitter(EndpointId endpoint, TaskGroupId group, int batchSize, RetryPolicy policy,
+    public Submitter(
+            EndpointId endpoint,
+            TaskGroupId group,
+            int batchSize,
+            RetryPolicy policy,
             Function<SubmitRequest, SubmitResponse> send) {
         this.policy = policy;
         this.endpoint = endpoint;
@@ -117,16 +125,25 @@ public final class Submitter implements AutoCloseable {
         Map<String, List<Pending>> byFunction = new LinkedHashMap<>();
         for (Pending p : batch) {
             if (!p.future().isDone()) {
-                byFunction.computeIfAbsent(p.function().toString(), k -> new ArrayList<>()).add(p);
+                byFunction
+                        .computeIfAbsent(p.function().toString(), k -> new ArrayList<>())
+                        .add(p);
             }
         }
         if (byFunction.isEmpty()) {
             return;
         }
         Map<String, List<String>> tasks = new LinkedHashMap<>();
-        byFunction.forEach((fn, list) -> tasks.put(fn, list.stream().map(Pending::payload).toList()));
-        SubmitRequest request = new SubmitRequest(group, true, tasks, null,
-                resources == null ? null : Json.mapper().valueToTree(resources), null, null)
+        byFunction.forEach(
+                (fn, list) -> tasks.put(fn, list.stream().map(Pending::payload).toList()));
+        SubmitRequest request = new SubmitRequest(
+                        group,
+                        true,
+                        tasks,
+                        null,
+                        resources == null ? null : Json.mapper().valueToTree(resources),
+                        null,
+                        null)
                 .with(java.util.UUID.randomUUID().toString(), policy.maxRetries(), policy.retryUserErrors());
         try {
             SubmitResponse response = sendWithRetries(request);
@@ -137,8 +154,11 @@ public final class Submitter implements AutoCloseable {
                     if (i < ids.size()) {
                         list.get(i).onId().accept(ids.get(i), group);
                     } else {
-                        list.get(i).future().completeExceptionally(new GantryException(ApiError.INTERNAL_ERROR,
-                                "the service returned fewer task ids than tasks submitted"));
+                        list.get(i)
+                                .future()
+                                .completeExceptionally(new GantryException(
+                                        ApiError.INTERNAL_ERROR,
+                                        "the service returned fewer task ids than tasks submitted"));
                     }
                 }
             });

@@ -23,11 +23,19 @@ class FunctionPackerTest {
     @Test
     void aLambdaShipsItsClassAndWhatItNamesButNotTheJdkOrWhatWorkersHave() {
         PackedFunction p = new FunctionPacker().pack(Fns.NORM);
-        List<String> names = bundle(p).classes().stream().map(JavaBundle.ClassFile::name).toList();
-        assertThat(names).contains("dev.gantry.sdk.fixtures.Fns", "dev.gantry.sdk.fixtures.Fns$Point",
-                "dev.gantry.sdk.RemoteFunction1");
-        assertThat(names).noneMatch(n -> n.startsWith("java.") || n.startsWith("com.fasterxml.jackson.")
-                || n.startsWith("dev.gantry.protocol.") || n.contains("junit") || n.contains("assertj"));
+        List<String> names =
+                bundle(p).classes().stream().map(JavaBundle.ClassFile::name).toList();
+        assertThat(names)
+                .contains(
+                        "dev.gantry.sdk.fixtures.Fns",
+                        "dev.gantry.sdk.fixtures.Fns$Point",
+                        "dev.gantry.sdk.RemoteFunction1");
+        assertThat(names)
+                .noneMatch(n -> n.startsWith("java.")
+                        || n.startsWith("com.fasterxml.jackson.")
+                        || n.startsWith("dev.gantry.protocol.")
+                        || n.contains("junit")
+                        || n.contains("assertj"));
         assertThat(bundle(p).classes()).allMatch(c -> c.sha256().length() == 64);
         assertThat(p.resultType()).isEqualTo(Double.class);
         assertThat(p.registration().functionName()).startsWith("Fns.lambda$");
@@ -39,7 +47,8 @@ class FunctionPackerTest {
         assertThat(b.lambda().capturedArgs()).hasSize(1);
         assertThat(b.lambda().capturedArgs().get(0).type()).isEqualTo("java.lang.Integer");
         assertThat(b.lambda().capturedArgs().get(0).value().asInt()).isEqualTo(42);
-        assertThat(FunctionPacker.key(Fns.adder(1))).isEqualTo(FunctionPacker.key(Fns.adder(1)))
+        assertThat(FunctionPacker.key(Fns.adder(1)))
+                .isEqualTo(FunctionPacker.key(Fns.adder(1)))
                 .isNotEqualTo(FunctionPacker.key(Fns.adder(2)));
     }
 
@@ -57,7 +66,11 @@ class FunctionPackerTest {
         try (var in = Fns.class.getResourceAsStream("Fns.class")) {
             cls = in.readAllBytes();
         }
-        assertThat(ClassClosure.references(cls)).contains("dev/gantry/sdk/fixtures/Fns$Point", "java/lang/Math",
-                "dev/gantry/sdk/RemoteFunction1", "java/util/List");
+        assertThat(ClassClosure.references(cls))
+                .contains(
+                        "dev/gantry/sdk/fixtures/Fns$Point",
+                        "java/lang/Math",
+                        "dev/gantry/sdk/RemoteFunction1",
+                        "java/util/List");
     }
 }

@@ -62,14 +62,18 @@ final class DelayedWrites {
         long cutoff = nowMs - DELAY_MS;
         Map<Peer, List<Unleased>> leases = new IdentityHashMap<>();
         for (Unleased u : unleased.values()) {
-            if (u.sentAtMs() <= cutoff && unleased.remove(u.task().task(), u) && u.from().isOpen()) {
+            if (u.sentAtMs() <= cutoff
+                    && unleased.remove(u.task().task(), u)
+                    && u.from().isOpen()) {
                 leases.computeIfAbsent(u.from(), p -> new ArrayList<>()).add(u);
             }
         }
         List<WorkItem> out = new ArrayList<>();
         leases.forEach((from, us) -> {
             List<TaskMessage> tasks = us.stream().map(Unleased::task).toList();
-            out.add(new WorkItem.Leases(tasks, us.stream().map(Unleased::sentAtMs).toList(),
+            out.add(new WorkItem.Leases(
+                    tasks,
+                    us.stream().map(Unleased::sentAtMs).toList(),
                     (ok, failed) -> from.leaseWritten(tasks, failed)));
         });
         List<Report.Started> starts = takeDue(starting, cutoff, Report.Started::atMs);

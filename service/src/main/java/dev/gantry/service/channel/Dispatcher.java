@@ -48,12 +48,18 @@ final class Dispatcher implements AutoCloseable {
     private final Condition creditFreed = creditLock.newCondition();
     /** Cancelled tasks whose broker messages may still come: dropped at dispatch. */
     static final int CANCELLED_KEPT = 100_000;
+
     private final RecentTasks cancelled = new RecentTasks(CANCELLED_KEPT);
     private volatile int credit;
     private Thread thread;
 
-    Dispatcher(EndpointConnection channel, TaskConsumer consumer, int credit,
-            Function<FunctionId, Optional<FunctionDoc>> functions, ResultWriter writer, Clock clock) {
+    Dispatcher(
+            EndpointConnection channel,
+            TaskConsumer consumer,
+            int credit,
+            Function<FunctionId, Optional<FunctionDoc>> functions,
+            ResultWriter writer,
+            Clock clock) {
         this.channel = channel;
         this.consumer = consumer;
         this.credit = Math.max(0, credit);
@@ -76,7 +82,10 @@ final class Dispatcher implements AutoCloseable {
      * lease is written), and which are never sent from now on.
      */
     void control(List<TaskStatus> notices) {
-        List<TaskId> ids = notices.stream().filter(n -> n.status().equals("cancelled")).map(TaskStatus::taskId).toList();
+        List<TaskId> ids = notices.stream()
+                .filter(n -> n.status().equals("cancelled"))
+                .map(TaskStatus::taskId)
+                .toList();
         cancelled.addAll(ids);
         if (!ids.isEmpty() && channel.isOpen()) {
             channel.sender.send(new ChannelMessage.Cancel(ids));
@@ -115,13 +124,15 @@ final class Dispatcher implements AutoCloseable {
         try {
             while (channel.isOpen()) {
                 if (!consumer.isOpen()) {
-                    log.warn("endpoint {}: the broker closed its task consumer; closing the channel", channel.endpoint());
+                    log.warn(
+                            "endpoint {}: the broker closed its task consumer; closing the channel",
+                            channel.endpoint());
                     channel.sender.closeSession(1011, "broker connection lost");
                     return;
                 }
                 int free = awaitCredit();
-                List<Delivery> batch = free <= 0 ? List.of()
-                        : consumer.poll(Math.min(free, MAX_FRAME_TASKS), Duration.ofMillis(500));
+                List<Delivery> batch =
+                        free <= 0 ? List.of() : consumer.poll(Math.min(free, MAX_FRAME_TASKS), Duration.ofMillis(500));
                 if (!batch.isEmpty()) {
                     dispatch(batch);
                 }
@@ -171,7 +182,10 @@ final class Dispatcher implements AutoCloseable {
     private void sendUnleased(List<TaskMessage> fresh) {
         List<TaskMessage> out = fresh;
         if (!cancelled.isEmpty()) {
-            List<TaskId> dropped = fresh.stream().map(TaskMessage::task).filter(cancelled::contains).toList();
+            List<TaskId> dropped = fresh.stream()
+                    .map(TaskMessage::task)
+                    .filter(cancelled::contains)
+                    .toList();
             if (!dropped.isEmpty()) {
                 drop(dropped);
                 out = fresh.stream().filter(t -> !cancelled.contains(t.task())).toList();
@@ -207,7 +221,9 @@ final class Dispatcher implements AutoCloseable {
         if (!dropped.isEmpty()) {
             drop(dropped);
         }
-        List<TaskMessage> out = dropped.isEmpty() ? tasks : tasks.stream().filter(t -> taken.contains(t.task())).toList();
+        List<TaskMessage> out = dropped.isEmpty()
+                ? tasks
+                : tasks.stream().filter(t -> taken.contains(t.task())).toList();
         if (!out.isEmpty() && channel.isOpen()) {
             send(out);
         }
@@ -258,9 +274,14 @@ final class Dispatcher implements AutoCloseable {
 
     private TaskResult unrunnable(TaskMessage t) {
         long now = clock.millis();
-        return new TaskResult(t.task(), t.attempt(), "function " + t.function() + " was deleted before the task ran",
-                new TaskResult.Failure(FailureCode.FUNCTION_UNAVAILABLE, "function " + t.function() + " no longer exists",
-                        null), now, now);
+        return new TaskResult(
+                t.task(),
+                t.attempt(),
+                "function " + t.function() + " was deleted before the task ran",
+                new TaskResult.Failure(
+                        FailureCode.FUNCTION_UNAVAILABLE, "function " + t.function() + " no longer exists", null),
+                now,
+                now);
     }
 
     @Override

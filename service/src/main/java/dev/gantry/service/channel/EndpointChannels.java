@@ -1,8 +1,8 @@
 package dev.gantry.service.channel;
 
 import dev.gantry.broker.Broker;
-import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.ApiError;
+import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Json;
@@ -21,8 +21,8 @@ import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
 import java.time.Clock;
 import java.util.Collections;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -62,17 +62,27 @@ public final class EndpointChannels implements AutoCloseable {
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("channel-watchdog").factory());
     private final Map<String, EndpointConnection> bySession = new ConcurrentHashMap<>();
-    private final Map<FunctionId, FunctionDoc> functionCache = Collections.synchronizedMap(
-            new LinkedHashMap<>(64, 0.75f, true) {
+    private final Map<FunctionId, FunctionDoc> functionCache =
+            Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<FunctionId, FunctionDoc> e) {
                     return size() > FUNCTION_CACHE;
                 }
             });
 
-    public EndpointChannels(UUID instance, Auth auth, EndpointStore endpoints, FunctionStore functions,
-            TaskStore tasks, TaskLeases leases, Recovery recovery, Broker broker, ResultWriter writer,
-            StartRequests starts, IdentityStore identities, Clock clock) {
+    public EndpointChannels(
+            UUID instance,
+            Auth auth,
+            EndpointStore endpoints,
+            FunctionStore functions,
+            TaskStore tasks,
+            TaskLeases leases,
+            Recovery recovery,
+            Broker broker,
+            ResultWriter writer,
+            StartRequests starts,
+            IdentityStore identities,
+            Clock clock) {
         this.relay = new StartRelay(starts, identities, endpoints, clock);
         this.clock = clock;
         this.leases = leases;
@@ -107,7 +117,10 @@ public final class EndpointChannels implements AutoCloseable {
         long now = clock.millis();
         for (EndpointConnection c : bySession.values()) {
             if (now - c.lastHeardMs() > 3L * c.heartbeatPeriodMs() + 2000) {
-                log.warn("endpoint {}: nothing heard for {} ms; closing its channel", c.endpoint(), now - c.lastHeardMs());
+                log.warn(
+                        "endpoint {}: nothing heard for {} ms; closing its channel",
+                        c.endpoint(),
+                        now - c.lastHeardMs());
                 c.sender.closeSession(1001, "silent for three heartbeat periods");
             }
         }
@@ -146,21 +159,28 @@ public final class EndpointChannels implements AutoCloseable {
         }
         EndpointConnection c = bySession.get(ctx.sessionId());
         if (c == null) {
-            log.warn("endpoint channel {}: a {} frame before hello", ctx.sessionId(), m.getClass().getSimpleName());
+            log.warn(
+                    "endpoint channel {}: a {} frame before hello",
+                    ctx.sessionId(),
+                    m.getClass().getSimpleName());
             return;
         }
         c.heard();
         switch (m) {
             case ChannelMessage.Accepted a -> writer.accepted(c, reports.owned(c, "accepted", a.tasks()), a.atMs());
             case ChannelMessage.WaitingForNodes w ->
-                    writer.waitingForNodes(c, reports.owned(c, "waiting-for-nodes", w.tasks()), w.atMs());
+                writer.waitingForNodes(c, reports.owned(c, "waiting-for-nodes", w.tasks()), w.atMs());
             case ChannelMessage.Results r -> writer.submit(c, reports.results(c, r.results()));
             case ChannelMessage.StartAnswer a -> relay.answered(c.endpoint(), a);
             case ChannelMessage.Status s -> {
                 c.dispatcher().creditChanged(s.credit());
                 endpoints.heartbeat(c.endpoint(), s.report());
             }
-            default -> log.warn("endpoint channel {}: unexpected {} frame", ctx.sessionId(), m.getClass().getSimpleName());
+            default ->
+                log.warn(
+                        "endpoint channel {}: unexpected {} frame",
+                        ctx.sessionId(),
+                        m.getClass().getSimpleName());
         }
     }
 
@@ -178,9 +198,10 @@ public final class EndpointChannels implements AutoCloseable {
         WsSender sender = new WsSender(ctx, SEND_QUEUE, "send-" + id);
         int period = h.heartbeatPeriodMs();
         endpoints.connected(id, instance, period, h.maxRetries());
-        recovery.apply(leases.reconcile(id, h.inFlight(), clock.millis()), "endpoint " + id + " reconnected without them");
-        EndpointConnection c = new EndpointConnection(id, sender, broker.consume(id), h.credit(), this::function, writer,
-                period, clock);
+        recovery.apply(
+                leases.reconcile(id, h.inFlight(), clock.millis()), "endpoint " + id + " reconnected without them");
+        EndpointConnection c = new EndpointConnection(
+                id, sender, broker.consume(id), h.credit(), this::function, writer, period, clock);
         c.held(leases.heldBy(id, h.inFlight()));
         EndpointConnection old = bySession.put(ctx.sessionId(), c);
         if (old != null) {
@@ -194,8 +215,12 @@ public final class EndpointChannels implements AutoCloseable {
         c.dispatcher().cancelledBefore(leases.cancelledUnsent(id, Dispatcher.CANCELLED_KEPT));
         sender.start().send(new ChannelMessage.Welcome(period));
         c.start();
-        log.info("endpoint {} connected (instance {}, credit {}, {} tasks still running)", id, h.instance(),
-                h.credit(), h.inFlight().size());
+        log.info(
+                "endpoint {} connected (instance {}, credit {}, {} tasks still running)",
+                id,
+                h.instance(),
+                h.credit(),
+                h.inFlight().size());
     }
 
     private Optional<FunctionDoc> function(FunctionId id) {
@@ -207,7 +232,6 @@ public final class EndpointChannels implements AutoCloseable {
         doc.ifPresent(d -> functionCache.put(id, d));
         return doc;
     }
-
 
     private void disconnected(WsContext ctx, String why) {
         EndpointConnection c = bySession.remove(ctx.sessionId());

@@ -45,8 +45,14 @@ final class EndpointConnection implements Peer, AutoCloseable {
     private final int heartbeatPeriodMs;
     private volatile long lastHeardMs;
 
-    EndpointConnection(EndpointId endpoint, WsSender sender, TaskConsumer consumer, int credit,
-            Function<FunctionId, Optional<FunctionDoc>> functions, ResultWriter writer, int heartbeatPeriodMs,
+    EndpointConnection(
+            EndpointId endpoint,
+            WsSender sender,
+            TaskConsumer consumer,
+            int credit,
+            Function<FunctionId, Optional<FunctionDoc>> functions,
+            ResultWriter writer,
+            int heartbeatPeriodMs,
             Clock clock) {
         this.endpoint = endpoint;
         this.sender = sender;

@@ -64,13 +64,16 @@ public final class FanOut {
             }
         }
         if (!unknownGroup.isEmpty()) {
-            tasks.groupsOf(unknownGroup.keySet()).forEach((task, g) ->
-                    byGroup.computeIfAbsent(g, k -> new ArrayList<>()).add(TaskStatuses.of(unknownGroup.get(task), g)));
+            tasks.groupsOf(unknownGroup.keySet())
+                    .forEach((task, g) -> byGroup.computeIfAbsent(g, k -> new ArrayList<>())
+                            .add(TaskStatuses.of(unknownGroup.get(task), g)));
         }
         if (!duplicates.isEmpty()) {
             // the first result's announcement may have been lost with the instance that committed it
-            tasks.statusesOf(duplicates).stream().filter(s -> !s.pending()).forEach(s ->
-                    byGroup.computeIfAbsent(s.taskGroupId(), k -> new ArrayList<>()).add(s));
+            tasks.statusesOf(duplicates).stream()
+                    .filter(s -> !s.pending())
+                    .forEach(s -> byGroup.computeIfAbsent(s.taskGroupId(), k -> new ArrayList<>())
+                            .add(s));
         }
         byGroup.forEach(broker::publishResults);
     }

@@ -27,7 +27,9 @@ public final class Recovery {
 
     /** Tasks whose failed attempts went back to their queue. */
     void requeued(java.util.Set<dev.gantry.protocol.TaskId> tasks) {
-        apply(new TaskLeases.Outcome(List.copyOf(tasks), List.of()), "their attempts failed and they have retries left");
+        apply(
+                new TaskLeases.Outcome(List.copyOf(tasks), List.of()),
+                "their attempts failed and they have retries left");
     }
 
     public void apply(TaskLeases.Outcome o, String why) {
@@ -38,7 +40,9 @@ public final class Recovery {
         if (!o.failed().isEmpty()) {
             log.warn("{} tasks failed with no retries left: {}", o.failed().size(), why);
             Map<TaskGroupId, List<TaskStatus>> byGroup = new LinkedHashMap<>();
-            o.failed().forEach(s -> byGroup.computeIfAbsent(s.taskGroupId(), g -> new ArrayList<>()).add(s));
+            o.failed()
+                    .forEach(s -> byGroup.computeIfAbsent(s.taskGroupId(), g -> new ArrayList<>())
+                            .add(s));
             byGroup.forEach(broker::publishResults);
         }
     }

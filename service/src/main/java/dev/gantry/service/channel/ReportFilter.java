@@ -35,9 +35,18 @@ final class ReportFilter {
         if (out.size() != items.size()) {
             rejected.add(items.size() - out.size());
             if (c.firstRejection()) {
-                TaskId example = items.stream().map(task).filter(t -> !c.owns(t)).findFirst().orElseThrow();
-                log.warn("endpoint {} sent {} about {} tasks that were not dispatched to it (such as {}); ignored, and"
-                        + " not logged again for this channel", c.endpoint(), kind, items.size() - out.size(), example);
+                TaskId example = items.stream()
+                        .map(task)
+                        .filter(t -> !c.owns(t))
+                        .findFirst()
+                        .orElseThrow();
+                log.warn(
+                        "endpoint {} sent {} about {} tasks that were not dispatched to it (such as {}); ignored, and"
+                                + " not logged again for this channel",
+                        c.endpoint(),
+                        kind,
+                        items.size() - out.size(),
+                        example);
             }
         }
         return out;
@@ -59,8 +68,13 @@ final class ReportFilter {
                 String why = "the endpoint sent a result of " + r.data().length() + " characters; the limit is "
                         + Limits.MAX_RESULT_CHARS;
                 log.warn("task {}: {}", r.task(), why);
-                out.add(new TaskResult(r.task(), r.attempt(), why, new TaskResult.Failure(
-                        FailureCode.MAX_RESULT_SIZE_EXCEEDED, why, null), r.startedAtMs(), r.completedAtMs()));
+                out.add(new TaskResult(
+                        r.task(),
+                        r.attempt(),
+                        why,
+                        new TaskResult.Failure(FailureCode.MAX_RESULT_SIZE_EXCEEDED, why, null),
+                        r.startedAtMs(),
+                        r.completedAtMs()));
             } else {
                 out.add(r);
             }

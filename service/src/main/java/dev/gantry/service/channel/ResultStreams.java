@@ -35,7 +35,10 @@ public final class ResultStreams implements AutoCloseable {
     private final Map<String, Client> clients = new ConcurrentHashMap<>();
     private volatile boolean closing;
 
-    private record Client(Identity who, WsSender sender, List<AutoCloseable> subscriptions,
+    private record Client(
+            Identity who,
+            WsSender sender,
+            List<AutoCloseable> subscriptions,
             java.util.Set<dev.gantry.protocol.TaskGroupId> groups) {}
 
     public ResultStreams(Auth auth, TaskStore tasks, Broker broker) {
@@ -47,9 +50,13 @@ public final class ResultStreams implements AutoCloseable {
     public void register(Javalin app) {
         app.wsBeforeUpgrade(PATH, auth::authenticate);
         app.ws(PATH, ws -> {
-            ws.onConnect(ctx -> clients.put(ctx.sessionId(), new Client(Auth.identity(ctx),
-                    new WsSender(ctx, 4096, "stream-" + ctx.sessionId()).start(), new CopyOnWriteArrayList<>(),
-                    ConcurrentHashMap.newKeySet())));
+            ws.onConnect(ctx -> clients.put(
+                    ctx.sessionId(),
+                    new Client(
+                            Auth.identity(ctx),
+                            new WsSender(ctx, 4096, "stream-" + ctx.sessionId()).start(),
+                            new CopyOnWriteArrayList<>(),
+                            ConcurrentHashMap.newKeySet())));
             ws.onMessage(ctx -> {
                 try {
                     onFrame(ctx, Json.read(ctx.message(), StreamMessage.class));
@@ -82,12 +89,14 @@ public final class ResultStreams implements AutoCloseable {
         }
         if (!c.groups().contains(s.taskGroupId())) {
             if (c.groups().size() >= MAX_GROUPS) {
-                throw new GantryException(ApiError.SEMANTICALLY_INVALID, "a stream may watch at most " + MAX_GROUPS
-                        + " task groups; open another stream");
+                throw new GantryException(
+                        ApiError.SEMANTICALLY_INVALID,
+                        "a stream may watch at most " + MAX_GROUPS + " task groups; open another stream");
             }
             c.groups().add(s.taskGroupId());
-            c.subscriptions().add(broker.subscribeResults(s.taskGroupId(),
-                    results -> c.sender().send(new StreamMessage.Results(results))));
+            c.subscriptions()
+                    .add(broker.subscribeResults(
+                            s.taskGroupId(), results -> c.sender().send(new StreamMessage.Results(results))));
         }
         if (s.replay()) {
             replay(c, s.taskGroupId());

@@ -49,8 +49,11 @@ public final class ResultWriter implements AutoCloseable {
      * @param after    what follows each commit (the fan-out and acknowledgements of its results)
      * @param requeued called with the tasks whose failed attempts went back to their queue
      */
-    ResultWriter(Store store, BiConsumer<List<WorkItem.Results>, TaskCommits.Committed> after,
-            Consumer<Set<TaskId>> requeued, Clock clock) {
+    ResultWriter(
+            Store store,
+            BiConsumer<List<WorkItem.Results>, TaskCommits.Committed> after,
+            Consumer<Set<TaskId>> requeued,
+            Clock clock) {
         this.store = store;
         this.after = after;
         this.requeued = requeued;
@@ -171,7 +174,8 @@ public final class ResultWriter implements AutoCloseable {
             switch (it) {
                 case WorkItem.Results r -> {
                     results.add(r);
-                    r.results().forEach(t -> reports.add(new Report.Result(r.from().endpoint(), t)));
+                    r.results()
+                            .forEach(t -> reports.add(new Report.Result(r.from().endpoint(), t)));
                 }
                 case WorkItem.Leases l -> {
                     lease.addAll(l.tasks());
@@ -183,8 +187,8 @@ public final class ResultWriter implements AutoCloseable {
                 }
             }
         }
-        TaskCommits.Committed done = store.commit(new TaskCommits.Batch(reports, lease, leaseAt, starts, waits),
-                clock.millis());
+        TaskCommits.Committed done =
+                store.commit(new TaskCommits.Batch(reports, lease, leaseAt, starts, waits), clock.millis());
         try {
             afterCommit(batch, results, done);
         } catch (RuntimeException e) {
@@ -195,8 +199,13 @@ public final class ResultWriter implements AutoCloseable {
     private void afterCommit(List<WorkItem> batch, List<WorkItem.Results> results, TaskCommits.Committed done) {
         for (WorkItem it : batch) {
             if (it instanceof WorkItem.Leases l) {
-                l.then().accept(l.tasks().stream().map(TaskMessage::task).filter(done.leased()::contains)
-                        .collect(java.util.stream.Collectors.toSet()), null);
+                l.then()
+                        .accept(
+                                l.tasks().stream()
+                                        .map(TaskMessage::task)
+                                        .filter(done.leased()::contains)
+                                        .collect(java.util.stream.Collectors.toSet()),
+                                null);
             }
         }
         after.accept(results, done);
@@ -210,12 +219,15 @@ public final class ResultWriter implements AutoCloseable {
     private static void failed(WorkItem it, RuntimeException e) {
         switch (it) {
             case WorkItem.Results r -> {
-                log.error("results of endpoint {} could not be stored ({}); it reconnects and sends them again",
-                        r.from().endpoint(), e.getMessage());
+                log.error(
+                        "results of endpoint {} could not be stored ({}); it reconnects and sends them again",
+                        r.from().endpoint(),
+                        e.getMessage());
                 r.from().reconnect("results could not be stored; send them again");
             }
             case WorkItem.Leases l -> l.then().accept(null, e);
-            case WorkItem.Notes n -> log.warn("{} start and wait notes could not be stored: {}", n.size(), e.getMessage());
+            case WorkItem.Notes n ->
+                log.warn("{} start and wait notes could not be stored: {}", n.size(), e.getMessage());
         }
     }
 

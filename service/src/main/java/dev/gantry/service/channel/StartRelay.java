@@ -27,8 +27,8 @@ final class StartRelay {
     private final IdentityStore identities;
     private final EndpointStore endpoints;
     /** The token sent with each request not yet answered (this instance holds the manager's channel). */
-    private final Map<java.util.UUID, String> tokens = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>() {
+    private final Map<java.util.UUID, String> tokens =
+            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>() {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<java.util.UUID, String> e) {
                     return size() > 10_000;
@@ -44,7 +44,9 @@ final class StartRelay {
 
     /** Sends the manager the start requests among {@code notices} (off the broker's thread). */
     void forward(EndpointConnection manager, List<TaskStatus> notices) {
-        List<TaskStatus> starts = notices.stream().filter(n -> UserEndpointStarts.START_NOTICE.equals(n.status())).toList();
+        List<TaskStatus> starts = notices.stream()
+                .filter(n -> UserEndpointStarts.START_NOTICE.equals(n.status()))
+                .toList();
         if (!starts.isEmpty()) {
             Thread.ofVirtual().name("start-forward").start(() -> starts.forEach(n -> send(manager, n)));
         }
@@ -55,24 +57,40 @@ final class StartRelay {
             requests.unanswered(notice.taskId().value(), manager.endpoint()).ifPresent(r -> {
                 Identity who = identities.byId(r.identity()).orElseThrow();
                 EndpointStore.Target m = endpoints.target(manager.endpoint()).orElseThrow();
-                String token = identities.issueScopedToken(new Identity(m.owner(), null), r.userEndpoint().value());
+                String token = identities.issueScopedToken(
+                        new Identity(m.owner(), null), r.userEndpoint().value());
                 tokens.put(r.requestId(), token);
-                manager.sender.send(new ChannelMessage.StartUserEndpoint(r.userEndpoint(), r.requestId(), r.requestedAt(),
-                        List.of(Map.of("id", who.id().toString(), "username", who.username())), r.userConfig(),
-                        r.userRuntime(), token, "/v3/endpoints/" + r.userEndpoint() + "/channel"));
+                manager.sender.send(new ChannelMessage.StartUserEndpoint(
+                        r.userEndpoint(),
+                        r.requestId(),
+                        r.requestedAt(),
+                        List.of(Map.of("id", who.id().toString(), "username", who.username())),
+                        r.userConfig(),
+                        r.userRuntime(),
+                        token,
+                        "/v3/endpoints/" + r.userEndpoint() + "/channel"));
             });
         } catch (RuntimeException e) {
-            log.warn("could not send start request {} to endpoint manager {}: {}", notice.taskId(), manager.endpoint(),
+            log.warn(
+                    "could not send start request {} to endpoint manager {}: {}",
+                    notice.taskId(),
+                    manager.endpoint(),
                     e.toString());
-            requests.answer(notice.taskId().value(), manager.endpoint(), "the service could not reach the endpoint manager",
+            requests.answer(
+                    notice.taskId().value(),
+                    manager.endpoint(),
+                    "the service could not reach the endpoint manager",
                     clock.millis());
         }
     }
 
     void answered(EndpointId manager, ChannelMessage.StartAnswer a) {
-        if (a.requestId() == null || !requests.answer(a.requestId(), manager, a.error() == null ? null
-                : truncate(a.error()), clock.millis())) {
-            log.warn("endpoint manager {} answered start request {}, which it was not sent or answered before", manager,
+        if (a.requestId() == null
+                || !requests.answer(
+                        a.requestId(), manager, a.error() == null ? null : truncate(a.error()), clock.millis())) {
+            log.warn(
+                    "endpoint manager {} answered start request {}, which it was not sent or answered before",
+                    manager,
                     a.requestId());
             return;
         }

@@ -46,7 +46,8 @@ public final class Auth {
             throw new GantryException(ApiError.UNAUTHORIZED, "a bearer token is required");
         }
         if (who.scope() != null && !who.scope().equals(endpoint)) {
-            throw new GantryException(ApiError.FORBIDDEN, "this token opens endpoint " + who.scope() + "'s channel only");
+            throw new GantryException(
+                    ApiError.FORBIDDEN, "this token opens endpoint " + who.scope() + "'s channel only");
         }
         return who;
     }
@@ -56,15 +57,16 @@ public final class Auth {
             throw new GantryException(ApiError.UNAUTHORIZED, "a bearer token is required");
         }
         if (who.scope() != null) {
-            throw new GantryException(ApiError.FORBIDDEN, "this token opens endpoint " + who.scope() + "'s channel only");
+            throw new GantryException(
+                    ApiError.FORBIDDEN, "this token opens endpoint " + who.scope() + "'s channel only");
         }
         return who;
     }
 
     Identity identify(String header) {
         if (header == null || header.isBlank()) {
-            throw new GantryException(ApiError.UNAUTHORIZED,
-                    "a bearer token is required (Authorization: Bearer <token>)");
+            throw new GantryException(
+                    ApiError.UNAUTHORIZED, "a bearer token is required (Authorization: Bearer <token>)");
         }
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() > 4096) {
             throw new GantryException(ApiError.UNAUTHORIZED, "the Authorization header must be 'Bearer <token>'");

@@ -14,9 +14,10 @@ final class Bodies {
 
     static <T> T read(Context ctx, Class<T> type, long limit, ApiError tooLarge) {
         String contentType = ctx.contentType();
-        if (contentType != null && !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-            throw new GantryException(ApiError.UNSUPPORTED_MEDIA_TYPE,
-                    "the body must be application/json, got " + contentType);
+        if (contentType != null
+                && !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            throw new GantryException(
+                    ApiError.UNSUPPORTED_MEDIA_TYPE, "the body must be application/json, got " + contentType);
         }
         return Json.read(bytes(ctx, limit, tooLarge), type);
     }

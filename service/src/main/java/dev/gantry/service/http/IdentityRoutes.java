@@ -38,8 +38,8 @@ public final class IdentityRoutes {
         }
         NewIdentity body = Bodies.read(ctx, NewIdentity.class, 4096, ApiError.REQUEST_TOO_LARGE);
         if (body.username() == null || !USERNAME.matcher(body.username()).matches()) {
-            throw new GantryException(ApiError.SEMANTICALLY_INVALID,
-                    "username must be 1 to 256 letters, digits and . _ % + @ -");
+            throw new GantryException(
+                    ApiError.SEMANTICALLY_INVALID, "username must be 1 to 256 letters, digits and . _ % + @ -");
         }
         Identity who = identities.findOrCreate(body.username());
         Replies.json(ctx, new IssuedIdentity(who.id(), who.username(), identities.issueToken(who)));

@@ -1,7 +1,7 @@
 package dev.gantry.service.http;
 
-import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.ApiError;
+import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.TaskGroupId;
@@ -43,8 +43,16 @@ public final class Routes {
     private final Clock clock;
     private final int heartbeatPeriodMs;
 
-    public Routes(FunctionStore functions, EndpointStore endpoints, TaskStore tasks, TaskLeases leases,
-            Submissions submissions, Cancellations cancellations, long maxBody, int heartbeatPeriodMs, Clock clock) {
+    public Routes(
+            FunctionStore functions,
+            EndpointStore endpoints,
+            TaskStore tasks,
+            TaskLeases leases,
+            Submissions submissions,
+            Cancellations cancellations,
+            long maxBody,
+            int heartbeatPeriodMs,
+            Clock clock) {
         this.clock = clock;
         this.cancellations = cancellations;
         this.leases = leases;
@@ -60,8 +68,11 @@ public final class Routes {
         app.get("/v2/version", this::version);
         app.post("/v3/functions", this::registerFunction);
         app.post("/v2/functions", this::registerFunction);
-        app.get("/v2/functions/{id}", ctx -> Replies.json(ctx, functions.get(Auth.identity(ctx), functionId(ctx))
-                .orElseThrow(() -> functionNotFound(ctx))));
+        app.get(
+                "/v2/functions/{id}",
+                ctx -> Replies.json(
+                        ctx,
+                        functions.get(Auth.identity(ctx), functionId(ctx)).orElseThrow(() -> functionNotFound(ctx))));
         app.delete("/v2/functions/{id}", ctx -> {
             if (!functions.delete(Auth.identity(ctx), functionId(ctx))) {
                 throw functionNotFound(ctx);
@@ -71,27 +82,47 @@ public final class Routes {
         app.post("/v3/endpoints", ctx -> registerEndpoint(ctx, null));
         app.put("/v3/endpoints/{id}", ctx -> registerEndpoint(ctx, endpointId(ctx)));
         app.get("/v2/endpoints", ctx -> Replies.json(ctx, endpoints.list(Auth.identity(ctx))));
-        app.get("/v2/endpoints/{id}", ctx -> Replies.json(ctx, endpoints.get(Auth.identity(ctx), endpointId(ctx))
-                .orElseThrow(() -> endpointNotFound(ctx))));
-        app.get("/v2/endpoints/{id}/status", ctx -> Replies.json(ctx, endpoints.status(Auth.identity(ctx),
-                endpointId(ctx), clock.millis()).orElseThrow(() -> endpointNotFound(ctx))));
+        app.get(
+                "/v2/endpoints/{id}",
+                ctx -> Replies.json(
+                        ctx,
+                        endpoints.get(Auth.identity(ctx), endpointId(ctx)).orElseThrow(() -> endpointNotFound(ctx))));
+        app.get(
+                "/v2/endpoints/{id}/status",
+                ctx -> Replies.json(
+                        ctx,
+                        endpoints
+                                .status(Auth.identity(ctx), endpointId(ctx), clock.millis())
+                                .orElseThrow(() -> endpointNotFound(ctx))));
         app.get("/v3/endpoints/{id}/allowed_functions", this::allowedFunctions);
         app.delete("/v2/endpoints/{id}", this::deleteEndpoint);
         app.delete("/v3/endpoints/{id}", this::deleteEndpoint);
-        app.post("/v3/endpoints/{id}/submit", ctx -> Replies.json(ctx, submissions.submit(Auth.identity(ctx),
-                endpointId(ctx), Bodies.read(ctx, SubmitRequest.class, maxBody, ApiError.TASK_PAYLOAD_TOO_LARGE))));
+        app.post(
+                "/v3/endpoints/{id}/submit",
+                ctx -> Replies.json(
+                        ctx,
+                        submissions.submit(
+                                Auth.identity(ctx),
+                                endpointId(ctx),
+                                Bodies.read(ctx, SubmitRequest.class, maxBody, ApiError.TASK_PAYLOAD_TOO_LARGE))));
         app.get("/v2/tasks/{id}", ctx -> {
             TaskId id = TaskId.of(ctx.pathParam("id"));
-            TaskStatus s = tasks.status(Auth.identity(ctx), id).orElseThrow(() -> new GantryException(
-                    ApiError.TASK_NOT_FOUND, "task " + id + " not found"));
+            TaskStatus s = tasks.status(Auth.identity(ctx), id)
+                    .orElseThrow(() -> new GantryException(ApiError.TASK_NOT_FOUND, "task " + id + " not found"));
             Replies.json(ctx, s.withAttempts(leases.attempts(id)));
         });
-        app.post("/v3/tasks/{id}/cancel", ctx -> Replies.json(ctx, cancellations.cancel(Auth.identity(ctx),
-                TaskId.of(ctx.pathParam("id")))));
+        app.post(
+                "/v3/tasks/{id}/cancel",
+                ctx -> Replies.json(ctx, cancellations.cancel(Auth.identity(ctx), TaskId.of(ctx.pathParam("id")))));
         app.post("/v2/batch_status", this::batchStatus);
-        app.get("/v2/taskgroup/{id}", ctx -> Replies.json(ctx, tasks.group(Auth.identity(ctx),
-                TaskGroupId.of(ctx.pathParam("id"))).orElseThrow(() -> new GantryException(
-                        ApiError.TASK_GROUP_NOT_FOUND, "task group " + ctx.pathParam("id") + " not found"))));
+        app.get(
+                "/v2/taskgroup/{id}",
+                ctx -> Replies.json(
+                        ctx,
+                        tasks.group(Auth.identity(ctx), TaskGroupId.of(ctx.pathParam("id")))
+                                .orElseThrow(() -> new GantryException(
+                                        ApiError.TASK_GROUP_NOT_FOUND,
+                                        "task group " + ctx.pathParam("id") + " not found"))));
     }
 
     private void version(Context ctx) {
@@ -110,16 +141,25 @@ public final class Routes {
     private void registerEndpoint(Context ctx, EndpointId id) {
         EndpointRegistration r = Bodies.read(ctx, EndpointRegistration.class, maxBody, ApiError.REQUEST_TOO_LARGE);
         EndpointId eid = endpoints.register(Auth.identity(ctx), id, r);
-        Replies.json(ctx, new EndpointRegistered(eid, "/v3/endpoints/" + eid + "/channel", heartbeatPeriodMs,
-                Auth.identity(ctx).id().toString()));
+        Replies.json(
+                ctx,
+                new EndpointRegistered(
+                        eid,
+                        "/v3/endpoints/" + eid + "/channel",
+                        heartbeatPeriodMs,
+                        Auth.identity(ctx).id().toString()));
     }
 
     /** The endpoint's allow-list, for whoever may submit to it. */
     private void allowedFunctions(Context ctx) {
-        EndpointStore.Target t = endpoints.target(endpointId(ctx)).filter(e -> e.usableBy(Auth.identity(ctx)))
+        EndpointStore.Target t = endpoints
+                .target(endpointId(ctx))
+                .filter(e -> e.usableBy(Auth.identity(ctx)))
                 .orElseThrow(() -> endpointNotFound(ctx));
-        Replies.json(ctx, new AllowedFunctions(t.id(), t.allowed() != null,
-                t.allowed() == null ? null : java.util.List.copyOf(t.allowed())));
+        Replies.json(
+                ctx,
+                new AllowedFunctions(
+                        t.id(), t.allowed() != null, t.allowed() == null ? null : java.util.List.copyOf(t.allowed())));
     }
 
     private void deleteEndpoint(Context ctx) {
@@ -132,8 +172,13 @@ public final class Routes {
     private void batchStatus(Context ctx) {
         BatchStatusRequest r = Bodies.read(ctx, BatchStatusRequest.class, maxBody, ApiError.REQUEST_TOO_LARGE);
         Map<String, TaskStatus> out = new LinkedHashMap<>();
-        for (TaskStatus s : tasks.statuses(Auth.identity(ctx), r.taskIds().stream().map(TaskId::value)
-                .<UUID>map(u -> u).distinct().toList())) {
+        for (TaskStatus s : tasks.statuses(
+                Auth.identity(ctx),
+                r.taskIds().stream()
+                        .map(TaskId::value)
+                        .<UUID>map(u -> u)
+                        .distinct()
+                        .toList())) {
             out.put(s.taskId().toString(), s);
         }
         Replies.json(ctx, new BatchStatusResponse(out));

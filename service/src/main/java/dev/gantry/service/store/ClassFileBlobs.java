@@ -52,8 +52,8 @@ final class ClassFileBlobs {
         Set<String> missing = new HashSet<>(content.keySet());
         missing.removeAll(select(c, content.keySet(), false).keySet());
         if (!missing.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO blobs (sha256, content, created_at)"
-                    + " VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO blobs (sha256, content, created_at)" + " VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
                 long now = System.currentTimeMillis();
                 for (String hash : missing) {
                     ps.setString(1, hash);
@@ -73,13 +73,15 @@ final class ClassFileBlobs {
         if (bundle == null || bundle.classes().stream().allMatch(f -> f.bytes() != null)) {
             return storedCode;
         }
-        Map<String, String> content = select(c, bundle.classes().stream().map(JavaBundle.ClassFile::sha256).toList(), true);
+        Map<String, String> content = select(
+                c, bundle.classes().stream().map(JavaBundle.ClassFile::sha256).toList(), true);
         List<JavaBundle.ClassFile> full = new ArrayList<>(bundle.classes().size());
         for (JavaBundle.ClassFile f : bundle.classes()) {
             String bytes = content.get(f.sha256());
             if (bytes == null) {
-                throw new GantryException(ApiError.INTERNAL_ERROR, "class file " + f.name() + " (" + f.sha256()
-                        + ") is missing from the blob store");
+                throw new GantryException(
+                        ApiError.INTERNAL_ERROR,
+                        "class file " + f.name() + " (" + f.sha256() + ") is missing from the blob store");
             }
             full.add(new JavaBundle.ClassFile(f.name(), f.sha256(), bytes));
         }
@@ -108,7 +110,8 @@ final class ClassFileBlobs {
         }
         String actual;
         try {
-            actual = java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            actual = java.util.HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

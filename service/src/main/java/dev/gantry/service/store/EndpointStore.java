@@ -1,8 +1,8 @@
 package dev.gantry.service.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.ApiError;
+import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Json;
@@ -12,11 +12,11 @@ import dev.gantry.protocol.api.EndpointRegistration;
 import dev.gantry.protocol.api.EndpointStatus;
 import dev.gantry.protocol.api.EndpointSummary;
 import dev.gantry.protocol.api.StatusReport;
-import java.time.Clock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,8 +24,8 @@ import java.util.UUID;
 
 /** Registered endpoints and their liveness: connected flag, last heartbeat, last status report. */
 public final class EndpointStore {
-    private static final String COLUMNS = "e.id, e.owner_id, e.name, e.display_name, e.multi_user, e.is_public,"
-            + " e.metadata, i.username";
+    private static final String COLUMNS =
+            "e.id, e.owner_id, e.name, e.display_name, e.multi_user, e.is_public," + " e.metadata, i.username";
     private final Database db;
     private final Clock clock;
 
@@ -80,8 +80,16 @@ public final class EndpointStore {
      * mapping accepts) or a user endpoint (its manager and the identity it serves), its liveness, and the
      * functions it runs ({@code allowed} null: any; a user endpoint's are its manager's).
      */
-    public record Target(EndpointId id, UUID owner, boolean manager, boolean multiUser, UUID managerId,
-            UUID userIdentity, boolean connected, Long lastHeartbeatAt, int heartbeatPeriodMs,
+    public record Target(
+            EndpointId id,
+            UUID owner,
+            boolean manager,
+            boolean multiUser,
+            UUID managerId,
+            UUID userIdentity,
+            boolean connected,
+            Long lastHeartbeatAt,
+            int heartbeatPeriodMs,
             java.util.Set<FunctionId> allowed) {
         /** Whether this endpoint runs {@code fn}. */
         public boolean permits(FunctionId fn) {
@@ -101,19 +109,26 @@ public final class EndpointStore {
 
     public Optional<Target> target(EndpointId id) {
         return db.tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT e.owner_id, e.is_manager, e.multi_user, e.manager_id,"
-                    + " e.user_identity_id, e.connected, e.last_heartbeat_at, e.heartbeat_period_ms,"
-                    + " CASE WHEN e.manager_id IS NULL THEN e.allowed_functions ELSE m.allowed_functions END AS allowed"
-                    + " FROM endpoints e LEFT JOIN endpoints m ON m.id = e.manager_id WHERE e.id = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT e.owner_id, e.is_manager, e.multi_user, e.manager_id,"
+                            + " e.user_identity_id, e.connected, e.last_heartbeat_at, e.heartbeat_period_ms,"
+                            + " CASE WHEN e.manager_id IS NULL THEN e.allowed_functions ELSE m.allowed_functions END AS allowed"
+                            + " FROM endpoints e LEFT JOIN endpoints m ON m.id = e.manager_id WHERE e.id = ?")) {
                 ps.setObject(1, id.value());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return Optional.empty();
                     }
-                    return Optional.of(new Target(id, Rows.uuid(rs, "owner_id"), rs.getBoolean("is_manager"),
-                            rs.getBoolean("multi_user"), rs.getObject("manager_id", UUID.class),
-                            rs.getObject("user_identity_id", UUID.class), rs.getBoolean("connected"),
-                            Rows.nullableLong(rs, "last_heartbeat_at"), rs.getInt("heartbeat_period_ms"),
+                    return Optional.of(new Target(
+                            id,
+                            Rows.uuid(rs, "owner_id"),
+                            rs.getBoolean("is_manager"),
+                            rs.getBoolean("multi_user"),
+                            rs.getObject("manager_id", UUID.class),
+                            rs.getObject("user_identity_id", UUID.class),
+                            rs.getBoolean("connected"),
+                            Rows.nullableLong(rs, "last_heartbeat_at"),
+                            rs.getInt("heartbeat_period_ms"),
                             allowed(rs.getString("allowed"))));
                 }
             }
@@ -121,8 +136,10 @@ public final class EndpointStore {
     }
 
     private static java.util.Set<FunctionId> allowed(String json) {
-        return json == null ? null : java.util.Collections.unmodifiableSet(
-                new java.util.LinkedHashSet<>(List.of(Json.read(json, FunctionId[].class))));
+        return json == null
+                ? null
+                : java.util.Collections.unmodifiableSet(
+                        new java.util.LinkedHashSet<>(List.of(Json.read(json, FunctionId[].class))));
     }
 
     /**
@@ -135,9 +152,10 @@ public final class EndpointStore {
         }
         try {
             db.durableTx(c -> {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO endpoints (id, owner_id, name, display_name,"
-                        + " multi_user, is_public, created_at, manager_id, user_identity_id, user_config, user_runtime)"
-                        + " VALUES (?, ?, ?, ?, FALSE, FALSE, ?, ?, ?, ?, ?)")) {
+                try (PreparedStatement ps =
+                        c.prepareStatement("INSERT INTO endpoints (id, owner_id, name, display_name,"
+                                + " multi_user, is_public, created_at, manager_id, user_identity_id, user_config, user_runtime)"
+                                + " VALUES (?, ?, ?, ?, FALSE, FALSE, ?, ?, ?, ?, ?)")) {
                     ps.setObject(1, id.value());
                     ps.setObject(2, manager.owner());
                     ps.setString(3, "uep." + manager.id() + "." + id);
@@ -167,9 +185,13 @@ public final class EndpointStore {
                     + " user_runtime FROM endpoints WHERE id = ? AND manager_id IS NOT NULL")) {
                 ps.setObject(1, id.value());
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(new StartInputs(new EndpointId(Rows.uuid(rs, "manager_id")),
-                            Rows.uuid(rs, "user_identity_id"), Rows.tree(rs.getString("user_config")),
-                            Rows.tree(rs.getString("user_runtime")))) : Optional.empty();
+                    return rs.next()
+                            ? Optional.of(new StartInputs(
+                                    new EndpointId(Rows.uuid(rs, "manager_id")),
+                                    Rows.uuid(rs, "user_identity_id"),
+                                    Rows.tree(rs.getString("user_config")),
+                                    Rows.tree(rs.getString("user_runtime"))))
+                            : Optional.empty();
                 }
             }
         });
@@ -189,16 +211,20 @@ public final class EndpointStore {
 
     private List<EndpointDoc> query(String where, Object... params) {
         return db.tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
-                    + " FROM endpoints e JOIN identities i ON i.id = e.owner_id " + where)) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT " + COLUMNS + " FROM endpoints e JOIN identities i ON i.id = e.owner_id " + where)) {
                 for (int i = 0; i < params.length; i++) {
                     ps.setObject(i + 1, params[i]);
                 }
                 List<EndpointDoc> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new EndpointDoc(new EndpointId(Rows.uuid(rs, "id")), rs.getString("name"),
-                                rs.getString("display_name"), rs.getString("username"), rs.getBoolean("multi_user"),
+                        out.add(new EndpointDoc(
+                                new EndpointId(Rows.uuid(rs, "id")),
+                                rs.getString("name"),
+                                rs.getString("display_name"),
+                                rs.getString("username"),
+                                rs.getBoolean("multi_user"),
                                 rs.getBoolean("is_public"),
                                 Rows.readJson(rs.getString("metadata"), EndpointMetadata.class)));
                     }
@@ -214,19 +240,28 @@ public final class EndpointStore {
 
     /** Records that the endpoint's channel is now held by service instance {@code instance}. */
     public void connected(EndpointId id, UUID instance, int heartbeatPeriodMs, int maxRetries) {
-        db.update("UPDATE endpoints SET connected = TRUE, connected_instance = ?, heartbeat_period_ms = ?,"
-                + " last_heartbeat_at = ?, max_retries = ? WHERE id = ?", instance, heartbeatPeriodMs,
-                clock.millis(), maxRetries, id.value());
+        db.update(
+                "UPDATE endpoints SET connected = TRUE, connected_instance = ?, heartbeat_period_ms = ?,"
+                        + " last_heartbeat_at = ?, max_retries = ? WHERE id = ?",
+                instance,
+                heartbeatPeriodMs,
+                clock.millis(),
+                maxRetries,
+                id.value());
     }
 
     /** Records that instance {@code instance} lost the endpoint's channel, unless another instance holds it now. */
     public void disconnected(EndpointId id, UUID instance) {
-        db.update("UPDATE endpoints SET connected = FALSE WHERE id = ? AND connected_instance = ?", id.value(), instance);
+        db.update(
+                "UPDATE endpoints SET connected = FALSE WHERE id = ? AND connected_instance = ?", id.value(), instance);
     }
 
     public void heartbeat(EndpointId id, StatusReport report) {
-        db.update("UPDATE endpoints SET last_heartbeat_at = ?, status_report = ? WHERE id = ?",
-                clock.millis(), Rows.jsonOrNull(report), id.value());
+        db.update(
+                "UPDATE endpoints SET last_heartbeat_at = ?, status_report = ? WHERE id = ?",
+                clock.millis(),
+                Rows.jsonOrNull(report),
+                id.value());
     }
 
     /** Online: connected, and heard from within two heartbeat periods. */
@@ -241,14 +276,15 @@ public final class EndpointStore {
                         return Optional.empty();
                     }
                     Long last = Rows.nullableLong(rs, "last_heartbeat_at");
-                    boolean online = rs.getBoolean("connected") && last != null
+                    boolean online = rs.getBoolean("connected")
+                            && last != null
                             && nowMs - last <= 2L * rs.getInt("heartbeat_period_ms");
-                    return Optional.of(new EndpointStatus(online ? EndpointStatus.ONLINE : EndpointStatus.OFFLINE,
+                    return Optional.of(new EndpointStatus(
+                            online ? EndpointStatus.ONLINE : EndpointStatus.OFFLINE,
                             Rows.readJson(rs.getString("status_report"), StatusReport.class),
                             last == null ? null : last / 1000.0));
                 }
             }
         });
     }
-
 }

@@ -45,7 +45,8 @@ public final class FunctionStore {
 
     /** The function if {@code who} owns it or it is public, and it has not been deleted. */
     public Optional<FunctionDoc> get(Identity who, FunctionId id) {
-        return find(id).filter(f -> (f.isPublic() || f.owner().equals(who.id())) && !f.deleted()).map(Owned::doc);
+        return find(id).filter(f -> (f.isPublic() || f.owner().equals(who.id())) && !f.deleted())
+                .map(Owned::doc);
     }
 
     /** The function whoever owns it, deleted or not: for sending to an endpoint that has a task of it. */
@@ -72,8 +73,12 @@ public final class FunctionStore {
     }
 
     public boolean delete(Identity owner, FunctionId id) {
-        return db.update("UPDATE functions SET deleted_at = ? WHERE id = ? AND owner_id = ? AND deleted_at IS NULL",
-                System.currentTimeMillis(), id.value(), owner.id()) == 1;
+        return db.update(
+                        "UPDATE functions SET deleted_at = ? WHERE id = ? AND owner_id = ? AND deleted_at IS NULL",
+                        System.currentTimeMillis(),
+                        id.value(),
+                        owner.id())
+                == 1;
     }
 
     private record Owned(UUID owner, boolean isPublic, boolean deleted, FunctionDoc doc) {}
@@ -87,10 +92,17 @@ public final class FunctionStore {
                     if (!rs.next()) {
                         return Optional.empty();
                     }
-                    FunctionDoc doc = new FunctionDoc(id, rs.getString("name"), ClassFileBlobs.load(c, rs.getString("code")),
-                            rs.getString("description"), Rows.readJson(rs.getString("meta"), FunctionMeta.class));
-                    return Optional.of(new Owned(Rows.uuid(rs, "owner_id"), rs.getBoolean("is_public"),
-                            Rows.nullableLong(rs, "deleted_at") != null, doc));
+                    FunctionDoc doc = new FunctionDoc(
+                            id,
+                            rs.getString("name"),
+                            ClassFileBlobs.load(c, rs.getString("code")),
+                            rs.getString("description"),
+                            Rows.readJson(rs.getString("meta"), FunctionMeta.class));
+                    return Optional.of(new Owned(
+                            Rows.uuid(rs, "owner_id"),
+                            rs.getBoolean("is_public"),
+                            Rows.nullableLong(rs, "deleted_at") != null,
+                            doc));
                 }
             }
         });

@@ -31,8 +31,8 @@ public final class IdentityStore {
                 }
             }
             UUID id = UUID.randomUUID();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO identities (id, username, created_at) VALUES (?, ?, ?)")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO identities (id, username, created_at) VALUES (?, ?, ?)")) {
                 ps.setObject(1, id);
                 ps.setString(2, username);
                 ps.setLong(3, System.currentTimeMillis());
@@ -57,8 +57,9 @@ public final class IdentityStore {
         RANDOM.nextBytes(raw);
         String token = "gty_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
         db.durableTx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_tokens (token_hash, identity_id, created_at,"
-                    + " endpoint_scope) VALUES (?, ?, ?, ?)")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO api_tokens (token_hash, identity_id, created_at,"
+                            + " endpoint_scope) VALUES (?, ?, ?, ?)")) {
                 ps.setString(1, hash(token));
                 ps.setObject(2, identity.id());
                 ps.setLong(3, System.currentTimeMillis());
@@ -99,8 +100,8 @@ public final class IdentityStore {
                 ps.setLong(2, System.currentTimeMillis());
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next()
-                            ? Optional.of(new Identity(rs.getObject(1, UUID.class), rs.getString(2),
-                                    rs.getObject(3, UUID.class)))
+                            ? Optional.of(new Identity(
+                                    rs.getObject(1, UUID.class), rs.getString(2), rs.getObject(3, UUID.class)))
                             : Optional.empty();
                 }
             }

@@ -36,11 +36,16 @@ record LeaseRows(Map<TaskId, Row> rows) {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         Long dispatched = Rows.nullableLong(rs, "dispatched_at");
-                        boolean leased = StoredState.LEASED.contains(StoredState.visible(rs.getString("state"),
-                                dispatched, Rows.nullableLong(rs, "nodes_wait_at")));
-                        out.put(new TaskId(Rows.uuid(rs, "id")), new Row(new EndpointId(Rows.uuid(rs, "endpoint_id")),
-                                rs.getInt("attempt"), leased ? dispatched : null,
-                                new RetryPolicy.Options(rs.getInt("retries"), rs.getBoolean("retry_user_errors"))));
+                        boolean leased = StoredState.LEASED.contains(StoredState.visible(
+                                rs.getString("state"), dispatched, Rows.nullableLong(rs, "nodes_wait_at")));
+                        out.put(
+                                new TaskId(Rows.uuid(rs, "id")),
+                                new Row(
+                                        new EndpointId(Rows.uuid(rs, "endpoint_id")),
+                                        rs.getInt("attempt"),
+                                        leased ? dispatched : null,
+                                        new RetryPolicy.Options(
+                                                rs.getInt("retries"), rs.getBoolean("retry_user_errors"))));
                     }
                 }
             }

@@ -1,8 +1,7 @@
 package dev.gantry.service.store;
 
-import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.EndpointId;
-
+import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.TaskId;
 
 /**

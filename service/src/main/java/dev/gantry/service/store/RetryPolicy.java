@@ -20,7 +20,8 @@ public final class RetryPolicy {
 
     /** Whether attempt {@code attempt}, which ended with {@code code}, is followed by another. */
     public static boolean retries(FailureCode code, int attempt, Options options) {
-        boolean retryable = code.retryable() || (options.retryUserErrors() && code == FailureCode.REMOTE_EXECUTION_ERROR);
+        boolean retryable =
+                code.retryable() || (options.retryUserErrors() && code == FailureCode.REMOTE_EXECUTION_ERROR);
         return retryable && attempt <= options.maxRetries();
     }
 }

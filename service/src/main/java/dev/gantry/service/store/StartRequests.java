@@ -16,8 +16,14 @@ public final class StartRequests {
     }
 
     /** One request: for whom, which user endpoint, with what configuration and runtime. */
-    public record Request(UUID requestId, EndpointId userEndpoint, EndpointId manager, UUID identity,
-            JsonNode userConfig, JsonNode userRuntime, long requestedAt) {}
+    public record Request(
+            UUID requestId,
+            EndpointId userEndpoint,
+            EndpointId manager,
+            UUID identity,
+            JsonNode userConfig,
+            JsonNode userRuntime,
+            long requestedAt) {}
 
     /** An answer: {@code error} null means the user endpoint runs. */
     public record Answer(long answeredAt, String error) {}
@@ -51,9 +57,14 @@ public final class StartRequests {
                     if (!rs.next()) {
                         return Optional.empty();
                     }
-                    return Optional.of(new Request(requestId, new EndpointId(Rows.uuid(rs, "user_endpoint_id")), manager,
-                            Rows.uuid(rs, "identity_id"), Rows.tree(rs.getString("user_config")),
-                            Rows.tree(rs.getString("user_runtime")), rs.getLong("requested_at")));
+                    return Optional.of(new Request(
+                            requestId,
+                            new EndpointId(Rows.uuid(rs, "user_endpoint_id")),
+                            manager,
+                            Rows.uuid(rs, "identity_id"),
+                            Rows.tree(rs.getString("user_config")),
+                            Rows.tree(rs.getString("user_runtime")),
+                            rs.getLong("requested_at")));
                 }
             }
         });
@@ -61,14 +72,20 @@ public final class StartRequests {
 
     /** Records the manager's answer; a manager can answer only its own requests, once. */
     public boolean answer(UUID requestId, EndpointId manager, String error, long nowMs) {
-        return db.update("UPDATE user_endpoint_starts SET answered_at = ?, error = ? WHERE request_id = ?"
-                + " AND manager_id = ? AND answered_at IS NULL", nowMs, error, requestId, manager.value()) == 1;
+        return db.update(
+                        "UPDATE user_endpoint_starts SET answered_at = ?, error = ? WHERE request_id = ?"
+                                + " AND manager_id = ? AND answered_at IS NULL",
+                        nowMs,
+                        error,
+                        requestId,
+                        manager.value())
+                == 1;
     }
 
     public Optional<Answer> answerOf(UUID requestId) {
         return db.tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT answered_at, error FROM user_endpoint_starts WHERE request_id = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT answered_at, error FROM user_endpoint_starts WHERE request_id = ?")) {
                 ps.setObject(1, requestId);
                 try (ResultSet rs = ps.executeQuery()) {
                     Long at = rs.next() ? Rows.nullableLong(rs, "answered_at") : null;

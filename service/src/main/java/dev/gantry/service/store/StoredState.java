@@ -14,14 +14,14 @@ import java.util.Set;
  * through this class.
  */
 public final class StoredState {
-    private static final Set<TaskState> WAITING = EnumSet.of(TaskState.WAITING_FOR_EP, TaskState.WAITING_FOR_LAUNCH,
-            TaskState.WAITING_FOR_NODES);
-    private static final Set<TaskState> LEASED_WAITING = EnumSet.of(TaskState.WAITING_FOR_LAUNCH,
-            TaskState.WAITING_FOR_NODES);
+    private static final Set<TaskState> WAITING =
+            EnumSet.of(TaskState.WAITING_FOR_EP, TaskState.WAITING_FOR_LAUNCH, TaskState.WAITING_FOR_NODES);
+    private static final Set<TaskState> LEASED_WAITING =
+            EnumSet.of(TaskState.WAITING_FOR_LAUNCH, TaskState.WAITING_FOR_NODES);
 
     /** The states of a task leased to its endpoint: it holds the task until its result or its lease ends. */
-    public static final Set<TaskState> LEASED = EnumSet.of(TaskState.WAITING_FOR_LAUNCH, TaskState.WAITING_FOR_NODES,
-            TaskState.RUNNING);
+    public static final Set<TaskState> LEASED =
+            EnumSet.of(TaskState.WAITING_FOR_LAUNCH, TaskState.WAITING_FOR_NODES, TaskState.RUNNING);
 
     private StoredState() {}
 
@@ -62,11 +62,14 @@ public final class StoredState {
             any.add("(" + w + " AND " + t + "dispatched_at IS NOT NULL)");
         } else {
             for (TaskState s : waiting) {
-                any.add("(" + w + " AND " + switch (s) {
-                    case WAITING_FOR_EP -> t + "dispatched_at IS NULL";
-                    case WAITING_FOR_LAUNCH -> t + "dispatched_at IS NOT NULL AND " + t + "nodes_wait_at IS NULL";
-                    default -> t + "dispatched_at IS NOT NULL AND " + t + "nodes_wait_at IS NOT NULL";
-                } + ")");
+                any.add("(" + w + " AND "
+                        + switch (s) {
+                            case WAITING_FOR_EP -> t + "dispatched_at IS NULL";
+                            case WAITING_FOR_LAUNCH ->
+                                t + "dispatched_at IS NOT NULL AND " + t + "nodes_wait_at IS NULL";
+                            default -> t + "dispatched_at IS NOT NULL AND " + t + "nodes_wait_at IS NOT NULL";
+                        }
+                        + ")");
             }
         }
         return any.isEmpty() ? "FALSE" : any.size() == 1 ? any.get(0) : "(" + String.join(" OR ", any) + ")";

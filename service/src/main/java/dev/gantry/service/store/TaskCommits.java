@@ -27,8 +27,12 @@ public final class TaskCommits {
      * What to write: results, tasks to lease before they are sent (each since its time in {@code leaseAtMs}),
      * and starts and waits for nodes.
      */
-    public record Batch(List<Report.Result> results, List<TaskMessage> lease, List<Long> leaseAtMs,
-            List<Report.Started> starts, List<Report.WaitingForNodes> nodeWaits) {
+    public record Batch(
+            List<Report.Result> results,
+            List<TaskMessage> lease,
+            List<Long> leaseAtMs,
+            List<Report.Started> starts,
+            List<Report.WaitingForNodes> nodeWaits) {
         public Batch {
             if (lease.size() != leaseAtMs.size()) {
                 throw new IllegalArgumentException("one lease time per task");
@@ -45,8 +49,11 @@ public final class TaskCommits {
     public Committed commit(Batch b, long nowMs) {
         return db.tx(c -> {
             Set<TaskId> requeued = retry(c, b.results(), nowMs);
-            List<Report.Result> ending = requeued.isEmpty() ? b.results()
-                    : b.results().stream().filter(r -> !requeued.contains(r.task())).toList();
+            List<Report.Result> ending = requeued.isEmpty()
+                    ? b.results()
+                    : b.results().stream()
+                            .filter(r -> !requeued.contains(r.task()))
+                            .toList();
             boolean[] written = TaskTransitions.end(c, ending);
             boolean[] ended = new boolean[b.results().size()];
             for (int i = 0, j = 0; i < ended.length; i++) {
@@ -67,7 +74,9 @@ public final class TaskCommits {
      */
     private static Set<TaskId> retry(Connection c, List<Report.Result> results, long nowMs) throws SQLException {
         List<Report.Result> candidates = results.stream()
-                .filter(r -> r.result().failed() && RetryPolicy.mayRetry(r.result().error().code())).toList();
+                .filter(r -> r.result().failed()
+                        && RetryPolicy.mayRetry(r.result().error().code()))
+                .toList();
         if (candidates.isEmpty()) {
             return Set.of();
         }
@@ -76,9 +85,16 @@ public final class TaskCommits {
         for (Report.Result r : candidates) {
             LeaseRows.Row row = rows.get(r.task());
             TaskResult t = r.result();
-            if (row != null && row.endpoint().equals(r.from()) && row.attempt() == t.attempt()
+            if (row != null
+                    && row.endpoint().equals(r.from())
+                    && row.attempt() == t.attempt()
                     && RetryPolicy.retries(t.error().code(), t.attempt(), row.options())) {
-                lost.add(new Lost(t.task(), r.from(), t.attempt(), t.error().code(), t.error().userMessage(),
+                lost.add(new Lost(
+                        t.task(),
+                        r.from(),
+                        t.attempt(),
+                        t.error().code(),
+                        t.error().userMessage(),
                         t.startedAtMs()));
             }
         }

@@ -63,8 +63,8 @@ public final class TaskLeases {
         for (int i = 0; i < all.size(); i += CHUNK) {
             List<TaskId> part = all.subList(i, Math.min(all.size(), i + CHUNK));
             out.addAll(db.tx(c -> {
-                try (PreparedStatement ps = c.prepareStatement("SELECT id FROM tasks WHERE endpoint_id = ? AND id IN ("
-                        + Rows.marks(part.size()) + ")")) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT id FROM tasks WHERE endpoint_id = ? AND id IN (" + Rows.marks(part.size()) + ")")) {
                     ps.setObject(1, endpoint.value());
                     Rows.setUuids(ps, 2, part.stream().map(TaskId::value).toList());
                     return ids(ps);
@@ -101,7 +101,8 @@ public final class TaskLeases {
                 lost.add(t);
             }
         }
-        return release(lost, FailureCode.ENDPOINT_LOST, "the endpoint reconnected without the task (it restarted)", nowMs);
+        return release(
+                lost, FailureCode.ENDPOINT_LOST, "the endpoint reconnected without the task (it restarted)", nowMs);
     }
 
     /**
@@ -118,7 +119,10 @@ public final class TaskLeases {
                 return ids(ps);
             }
         });
-        return release(stale, FailureCode.ENDPOINT_LOST, "the endpoint's lease expired: no heartbeat for three periods",
+        return release(
+                stale,
+                FailureCode.ENDPOINT_LOST,
+                "the endpoint's lease expired: no heartbeat for three periods",
                 nowMs);
     }
 
@@ -151,8 +155,11 @@ public final class TaskLeases {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         Long started = Rows.nullableLong(rs, "started_at");
-                        out.add(new TaskStatus.Attempt(rs.getInt("attempt"), FailureCode.valueOf(rs.getString("error_code")),
-                                rs.getString("reason"), started == null ? null : started / 1000.0,
+                        out.add(new TaskStatus.Attempt(
+                                rs.getInt("attempt"),
+                                FailureCode.valueOf(rs.getString("error_code")),
+                                rs.getString("reason"),
+                                started == null ? null : started / 1000.0,
                                 rs.getLong("ended_at") / 1000.0));
                     }
                 }
@@ -163,7 +170,8 @@ public final class TaskLeases {
 
     private List<TaskId> leasedTo(EndpointId endpoint) {
         return db.tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT t.id FROM tasks t WHERE t.endpoint_id = ? AND " + LEASED)) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT t.id FROM tasks t WHERE t.endpoint_id = ? AND " + LEASED)) {
                 ps.setObject(1, endpoint.value());
                 return ids(ps);
             }

@@ -1,6 +1,5 @@
 package dev.gantry.service.store;
 
-
 import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.TaskId;
@@ -31,10 +30,17 @@ public final class TaskStatuses {
             put(transitions, state, completed, last);
         }
         String code = rs.getString("error_code");
-        return new TaskStatus(new TaskId(Rows.uuid(rs, "id")), state.wire(), !state.isTerminal(),
-                rs.getString("result"), rs.getString("exception"), seconds(completed),
-                code == null ? null : FailureCode.valueOf(code), rs.getString("exception_type"),
-                new TaskGroupId(Rows.uuid(rs, "group_id")), new TaskStatus.Details(transitions));
+        return new TaskStatus(
+                new TaskId(Rows.uuid(rs, "id")),
+                state.wire(),
+                !state.isTerminal(),
+                rs.getString("result"),
+                rs.getString("exception"),
+                seconds(completed),
+                code == null ? null : FailureCode.valueOf(code),
+                rs.getString("exception_type"),
+                new TaskGroupId(Rows.uuid(rs, "group_id")),
+                new TaskStatus.Details(transitions));
     }
 
     /** The status a result just committed gives its task, for the result stream. */
@@ -45,8 +51,16 @@ public final class TaskStatuses {
         long[] last = {0};
         put(transitions, TaskState.RUNNING, r.startedAtMs(), last);
         put(transitions, state, r.completedAtMs(), last);
-        return new TaskStatus(r.task(), state.wire(), false, f == null ? r.data() : null, f == null ? null : r.data(),
-                seconds(r.completedAtMs()), f == null ? null : f.code(), f == null ? null : f.exceptionType(), group,
+        return new TaskStatus(
+                r.task(),
+                state.wire(),
+                false,
+                f == null ? r.data() : null,
+                f == null ? null : r.data(),
+                seconds(r.completedAtMs()),
+                f == null ? null : f.code(),
+                f == null ? null : f.exceptionType(),
+                group,
                 new TaskStatus.Details(transitions));
     }
 

@@ -1,15 +1,15 @@
 package dev.gantry.service.store;
 
-import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.ApiError;
+import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.TaskState;
+import dev.gantry.protocol.api.ResourceSpec;
 import dev.gantry.protocol.api.TaskGroupDoc;
 import dev.gantry.protocol.api.TaskStatus;
-import dev.gantry.protocol.api.ResourceSpec;
 import dev.gantry.protocol.channel.TaskMessage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -46,8 +46,8 @@ public final class TaskStore {
 
     static TaskGroupId createGroup(Connection c, Identity owner, long now) throws SQLException {
         TaskGroupId id = TaskGroupId.random();
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO task_groups (id, owner_id, created_at) VALUES (?, ?, ?)")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("INSERT INTO task_groups (id, owner_id, created_at) VALUES (?, ?, ?)")) {
             ps.setObject(1, id.value());
             ps.setObject(2, owner.id());
             ps.setLong(3, now);
@@ -101,14 +101,14 @@ public final class TaskStore {
             if (!groupOwned(c, owner, id)) {
                 return Optional.empty();
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, created_at FROM tasks WHERE group_id = ? ORDER BY seq")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT id, created_at FROM tasks WHERE group_id = ? ORDER BY seq")) {
                 ps.setObject(1, id.value());
                 List<TaskGroupDoc.Member> members = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        members.add(new TaskGroupDoc.Member(new TaskId(Rows.uuid(rs, "id")),
-                                rs.getLong("created_at") / 1000.0));
+                        members.add(new TaskGroupDoc.Member(
+                                new TaskId(Rows.uuid(rs, "id")), rs.getLong("created_at") / 1000.0));
                     }
                 }
                 return Optional.of(new TaskGroupDoc(id, true, members));
@@ -157,7 +157,8 @@ public final class TaskStore {
     public List<QueuedTask> unqueued(int limit) {
         return db.tx(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT seq, id, group_id, endpoint_id, function_id,"
-                    + " attempt, payload, resources FROM tasks WHERE queued = FALSE AND " + LIVE + " ORDER BY seq LIMIT ?")) {
+                    + " attempt, payload, resources FROM tasks WHERE queued = FALSE AND " + LIVE
+                    + " ORDER BY seq LIMIT ?")) {
                 ps.setInt(1, limit);
                 return readQueued(ps);
             }
@@ -182,8 +183,8 @@ public final class TaskStore {
         if (ids.isEmpty()) {
             return List.of();
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + STATUS_COLUMNS + " FROM tasks WHERE id IN ("
-                + Rows.marks(ids.size()) + ")")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + STATUS_COLUMNS + " FROM tasks WHERE id IN (" + Rows.marks(ids.size()) + ")")) {
             Rows.setUuids(ps, 1, ids.stream().map(TaskId::value).toList());
             return readStatuses(ps);
         }
@@ -224,8 +225,8 @@ public final class TaskStore {
                 }
             }
             TaskState was = StoredState.visible(state, dispatched ? 0L : null, null);
-            boolean changed = TaskTransitions.cancel(c, id, "the task was cancelled by its submitter while "
-                    + was.wire(), nowMs);
+            boolean changed =
+                    TaskTransitions.cancel(c, id, "the task was cancelled by its submitter while " + was.wire(), nowMs);
             try (PreparedStatement ps = c.prepareStatement("SELECT " + STATUS_COLUMNS + " FROM tasks WHERE id = ?")) {
                 ps.setObject(1, id.value());
                 return Optional.of(new Cancelled(readStatuses(ps).get(0), endpoint, changed));
@@ -236,8 +237,8 @@ public final class TaskStore {
     /** The task group of each of {@code ids} that exists. */
     public Map<TaskId, TaskGroupId> groupsOf(Collection<TaskId> ids) {
         return db.tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, group_id FROM tasks WHERE id IN ("
-                    + Rows.marks(ids.size()) + ")")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT id, group_id FROM tasks WHERE id IN (" + Rows.marks(ids.size()) + ")")) {
                 Rows.setUuids(ps, 1, ids.stream().map(TaskId::value).toList());
                 Map<TaskId, TaskGroupId> out = new HashMap<>();
                 try (ResultSet rs = ps.executeQuery()) {
@@ -254,10 +255,16 @@ public final class TaskStore {
         List<QueuedTask> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new QueuedTask(rs.getLong("seq"), new EndpointId(Rows.uuid(rs, "endpoint_id")),
-                        new TaskMessage(new TaskId(Rows.uuid(rs, "id")), new TaskGroupId(Rows.uuid(rs, "group_id")),
-                                rs.getInt("attempt"), new FunctionId(Rows.uuid(rs, "function_id")),
-                                rs.getString("payload"), Rows.readJson(rs.getString("resources"), ResourceSpec.class))));
+                out.add(new QueuedTask(
+                        rs.getLong("seq"),
+                        new EndpointId(Rows.uuid(rs, "endpoint_id")),
+                        new TaskMessage(
+                                new TaskId(Rows.uuid(rs, "id")),
+                                new TaskGroupId(Rows.uuid(rs, "group_id")),
+                                rs.getInt("attempt"),
+                                new FunctionId(Rows.uuid(rs, "function_id")),
+                                rs.getString("payload"),
+                                Rows.readJson(rs.getString("resources"), ResourceSpec.class))));
             }
         }
         return out;

@@ -1,7 +1,7 @@
 package dev.gantry.service.store;
 
-import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.ApiError;
+import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Json;
 import dev.gantry.protocol.TaskGroupId;
@@ -9,11 +9,11 @@ import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.TaskState;
 import dev.gantry.protocol.api.SubmitResponse;
 import dev.gantry.protocol.channel.TaskMessage;
-import java.time.Clock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,7 +38,10 @@ public final class TaskSubmits {
      * key with {@code reply}'s answer, or nothing. A key already stored returns the stored answer if the request
      * is the same, and fails with {@code IDEMPOTENCY_KEY_REUSED} if it is not.
      */
-    public Submitted submit(Identity owner, EndpointId endpoint, NewBatch batch,
+    public Submitted submit(
+            Identity owner,
+            EndpointId endpoint,
+            NewBatch batch,
             java.util.function.Function<Submitted, SubmitResponse> reply) {
         return db.durableTx(c -> {
             if (batch.idempotencyKey() != null) {
@@ -48,7 +51,9 @@ public final class TaskSubmits {
                 }
             }
             long now = clock.millis();
-            TaskGroupId group = batch.group() == null ? TaskStore.createGroup(c, owner, now) : TaskStore.requireGroup(c, owner, batch.group());
+            TaskGroupId group = batch.group() == null
+                    ? TaskStore.createGroup(c, owner, now)
+                    : TaskStore.requireGroup(c, owner, batch.group());
             String resourcesJson = batch.resources() == null ? null : Json.write(batch.resources());
             List<TaskMessage> out = new ArrayList<>(batch.tasks().size());
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO tasks (id, group_id, endpoint_id,"
@@ -78,8 +83,8 @@ public final class TaskSubmits {
             }
             Submitted done = new Submitted(group, out, null);
             if (batch.idempotencyKey() != null) {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE submit_keys SET response = ?"
-                        + " WHERE owner_id = ? AND idempotency_key = ?")) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE submit_keys SET response = ?" + " WHERE owner_id = ? AND idempotency_key = ?")) {
                     ps.setString(1, Json.write(reply.apply(done)));
                     ps.setObject(2, owner.id());
                     ps.setString(3, batch.idempotencyKey());
@@ -105,14 +110,17 @@ public final class TaskSubmits {
                 return null;
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT request_hash, response FROM submit_keys"
-                + " WHERE owner_id = ? AND idempotency_key = ?")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT request_hash, response FROM submit_keys" + " WHERE owner_id = ? AND idempotency_key = ?")) {
             ps.setObject(1, owner.id());
             ps.setString(2, batch.idempotencyKey());
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next() || !rs.getString(1).equals(batch.requestHash()) || rs.getString(2).isEmpty()) {
-                    throw new GantryException(ApiError.IDEMPOTENCY_KEY_REUSED, "idempotency key "
-                            + batch.idempotencyKey() + " was used before for a different request");
+                if (!rs.next()
+                        || !rs.getString(1).equals(batch.requestHash())
+                        || rs.getString(2).isEmpty()) {
+                    throw new GantryException(
+                            ApiError.IDEMPOTENCY_KEY_REUSED,
+                            "idempotency key " + batch.idempotencyKey() + " was used before for a different request");
                 }
                 return Json.read(rs.getString(2), SubmitResponse.class);
             }

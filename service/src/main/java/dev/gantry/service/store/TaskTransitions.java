@@ -22,19 +22,32 @@ import java.util.Set;
 public final class TaskTransitions {
     private static final String LEASE = guard(TaskState.WAITING_FOR_LAUNCH, TaskState.WAITING_FOR_EP);
     private static final String WAIT_FOR_NODES = guard(TaskState.WAITING_FOR_NODES, TaskState.WAITING_FOR_LAUNCH);
-    private static final String START = guard(TaskState.RUNNING, TaskState.WAITING_FOR_LAUNCH,
-            TaskState.WAITING_FOR_NODES);
-    private static final String SUCCEED = guard(TaskState.SUCCESS, TaskState.WAITING_FOR_EP,
-            TaskState.WAITING_FOR_LAUNCH, TaskState.WAITING_FOR_NODES, TaskState.RUNNING);
-    private static final String FAIL = guard(TaskState.FAILED, TaskState.WAITING_FOR_EP,
-            TaskState.WAITING_FOR_LAUNCH, TaskState.WAITING_FOR_NODES, TaskState.RUNNING);
-    private static final String FAIL_LEASED = guard(TaskState.FAILED, TaskState.WAITING_FOR_LAUNCH,
-            TaskState.WAITING_FOR_NODES, TaskState.RUNNING);
-    private static final String REQUEUE = guard(TaskState.WAITING_FOR_EP, TaskState.WAITING_FOR_EP,
-            TaskState.WAITING_FOR_LAUNCH, TaskState.WAITING_FOR_NODES, TaskState.RUNNING);
-    private static final String CANCEL = guard(TaskState.CANCELLED, TaskState.live().toArray(TaskState[]::new));
-    private static final String EXPIRE = guard(TaskState.EXPIRED,
-            TaskState.sources(TaskState.EXPIRED).toArray(TaskState[]::new));
+    private static final String START =
+            guard(TaskState.RUNNING, TaskState.WAITING_FOR_LAUNCH, TaskState.WAITING_FOR_NODES);
+    private static final String SUCCEED = guard(
+            TaskState.SUCCESS,
+            TaskState.WAITING_FOR_EP,
+            TaskState.WAITING_FOR_LAUNCH,
+            TaskState.WAITING_FOR_NODES,
+            TaskState.RUNNING);
+    private static final String FAIL = guard(
+            TaskState.FAILED,
+            TaskState.WAITING_FOR_EP,
+            TaskState.WAITING_FOR_LAUNCH,
+            TaskState.WAITING_FOR_NODES,
+            TaskState.RUNNING);
+    private static final String FAIL_LEASED =
+            guard(TaskState.FAILED, TaskState.WAITING_FOR_LAUNCH, TaskState.WAITING_FOR_NODES, TaskState.RUNNING);
+    private static final String REQUEUE = guard(
+            TaskState.WAITING_FOR_EP,
+            TaskState.WAITING_FOR_EP,
+            TaskState.WAITING_FOR_LAUNCH,
+            TaskState.WAITING_FOR_NODES,
+            TaskState.RUNNING);
+    private static final String CANCEL =
+            guard(TaskState.CANCELLED, TaskState.live().toArray(TaskState[]::new));
+    private static final String EXPIRE =
+            guard(TaskState.EXPIRED, TaskState.sources(TaskState.EXPIRED).toArray(TaskState[]::new));
 
     /**
      * The task was dispatched to the endpoint given as text. Compared as text so that no plan can use the index
@@ -61,8 +74,8 @@ public final class TaskTransitions {
      */
     static Set<TaskId> lease(Connection c, List<TaskMessage> tasks, List<Long> atMs) throws SQLException {
         Set<TaskId> out = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET dispatched_at = ? WHERE id = ? AND attempt = ?"
-                + " AND " + LEASE)) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE tasks SET dispatched_at = ? WHERE id = ? AND attempt = ?" + " AND " + LEASE)) {
             for (int i = 0; i < tasks.size(); i++) {
                 ps.setLong(1, atMs.get(i));
                 ps.setObject(2, tasks.get(i).task().value());
@@ -81,14 +94,24 @@ public final class TaskTransitions {
 
     /** Leased tasks that wait at their endpoint for a pilot block with room. */
     static void waitForNodes(Connection c, List<Report.WaitingForNodes> notes) throws SQLException {
-        noted(c, "nodes_wait_at = ?", WAIT_FOR_NODES, notes.stream().map(n -> new Note(n.from().value(), n.task(), n.atMs()))
-                .toList());
+        noted(
+                c,
+                "nodes_wait_at = ?",
+                WAIT_FOR_NODES,
+                notes.stream()
+                        .map(n -> new Note(n.from().value(), n.task(), n.atMs()))
+                        .toList());
     }
 
     /** Leased tasks that their endpoint started. */
     static void start(Connection c, List<Report.Started> notes) throws SQLException {
-        noted(c, "state = '" + StoredState.column(TaskState.RUNNING) + "', started_at = ?", START,
-                notes.stream().map(n -> new Note(n.from().value(), n.task(), n.atMs())).toList());
+        noted(
+                c,
+                "state = '" + StoredState.column(TaskState.RUNNING) + "', started_at = ?",
+                START,
+                notes.stream()
+                        .map(n -> new Note(n.from().value(), n.task(), n.atMs()))
+                        .toList());
     }
 
     private record Note(java.util.UUID endpoint, TaskId task, long atMs) {}
@@ -97,8 +120,8 @@ public final class TaskTransitions {
         if (notes.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET " + set + " WHERE id = ? AND " + SENT_BY
-                + " AND " + guard)) {
+        try (PreparedStatement ps =
+                c.prepareStatement("UPDATE tasks SET " + set + " WHERE id = ? AND " + SENT_BY + " AND " + guard)) {
             for (Note n : notes) {
                 ps.setLong(1, n.atMs());
                 ps.setObject(2, n.task().value());
@@ -197,8 +220,9 @@ public final class TaskTransitions {
     }
 
     private static void attempt(Connection c, Lost l, long endedAtMs) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO task_attempts (task_id, attempt, error_code, reason,"
-                + " started_at, ended_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("INSERT INTO task_attempts (task_id, attempt, error_code, reason,"
+                        + " started_at, ended_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
             ps.setObject(1, l.task().value());
             ps.setInt(2, l.attempt());
             ps.setString(3, l.code().name());
@@ -229,7 +253,8 @@ public final class TaskTransitions {
      */
     static int expire(Connection c, long beforeMs, long nowMs) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET state = ?, payload = '', result = NULL,"
-                + " exception = NULL, error_code = CASE WHEN " + StoredState.live("tasks") + " THEN ? ELSE error_code END,"
+                + " exception = NULL, error_code = CASE WHEN " + StoredState.live("tasks")
+                + " THEN ? ELSE error_code END,"
                 + " completed_at = COALESCE(completed_at, ?) WHERE created_at < ? AND " + EXPIRE)) {
             ps.setString(1, StoredState.column(TaskState.EXPIRED));
             ps.setString(2, FailureCode.TASK_EXPIRED.name());

@@ -74,7 +74,9 @@ class DelayedWritesTest {
         TaskId t = TaskId.random();
         delayed.waitingForNodes(peer, List.of(t), 0);
         delayed.accepted(peer, List.of(t), 100);
-        assertThat(delayed.due(5_000)).singleElement().isInstanceOfSatisfying(WorkItem.Notes.class,
-                n -> assertThat(n.waits()).isEmpty());
+        assertThat(delayed.due(5_000))
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        WorkItem.Notes.class, n -> assertThat(n.waits()).isEmpty());
     }
 }

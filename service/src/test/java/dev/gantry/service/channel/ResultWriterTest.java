@@ -2,8 +2,8 @@ package dev.gantry.service.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gantry.protocol.ManualClock;
 import dev.gantry.protocol.FailureCode;
+import dev.gantry.protocol.ManualClock;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.channel.TaskResult;
 import dev.gantry.service.store.TaskCommits;
@@ -25,14 +25,18 @@ class ResultWriterTest {
     final AtomicReference<TaskId> poison = new AtomicReference<>();
     final ManualClock clock = new ManualClock();
     final List<String> events = new CopyOnWriteArrayList<>();
-    final ResultWriter writer = new ResultWriter(this::commit, (items, done) -> {
-        after.add(items);
-        items.forEach(it -> it.from().acknowledged(it.results()));
-        events.add("acknowledged");
-    }, ids -> {
-        requeued.add(ids);
-        events.add("requeued");
-    }, clock);
+    final ResultWriter writer = new ResultWriter(
+            this::commit,
+            (items, done) -> {
+                after.add(items);
+                items.forEach(it -> it.from().acknowledged(it.results()));
+                events.add("acknowledged");
+            },
+            ids -> {
+                requeued.add(ids);
+                events.add("requeued");
+            },
+            clock);
 
     private TaskCommits.Committed commit(TaskCommits.Batch b, long nowMs) {
         if (b.results().stream().anyMatch(r -> r.task().equals(poison.get()))) {
@@ -59,7 +63,9 @@ class ResultWriterTest {
         writer.submit(a, List.of(ok(t1)));
         writer.submit(b, List.of(ok(t2)));
         writer.step(0);
-        assertThat(commits).singleElement().satisfies(c -> assertThat(c.results()).hasSize(2));
+        assertThat(commits)
+                .singleElement()
+                .satisfies(c -> assertThat(c.results()).hasSize(2));
         assertThat(a.acknowledged).containsExactly(t1);
         assertThat(b.acknowledged).containsExactly(t2);
     }
@@ -88,16 +94,19 @@ class ResultWriterTest {
         assertThat(commits).isEmpty();
         clock.advanceMillis(DelayedWrites.DELAY_MS);
         writer.step(0);
-        assertThat(commits).singleElement().satisfies(c -> assertThat(c.starts()).extracting(s -> s.task())
-                .containsExactly(t));
+        assertThat(commits)
+                .singleElement()
+                .satisfies(c -> assertThat(c.starts()).extracting(s -> s.task()).containsExactly(t));
     }
 
     @Test
     void requeuedTasksAreHandedOnAndNotAnnouncedAsEnded() throws Exception {
         FakePeer a = new FakePeer();
         TaskId t = TaskId.random();
-        writer.submit(a, List.of(new TaskResult(t, 1, "x", new TaskResult.Failure(FailureCode.WORKER_LOST, "lost", null),
-                1, 2)));
+        writer.submit(
+                a,
+                List.of(new TaskResult(
+                        t, 1, "x", new TaskResult.Failure(FailureCode.WORKER_LOST, "lost", null), 1, 2)));
         writer.step(0);
         assertThat(requeued).containsExactly(Set.of(t));
         assertThat(new ArrayList<>(after)).hasSize(1);

@@ -3,8 +3,8 @@ package dev.gantry.service.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.ApiError;
+import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
@@ -61,8 +61,11 @@ abstract class TaskStoreContract {
         endpoint = endpoints.register(alice, null, new EndpointRegistration("a", null, "t", false, false, null));
         other = endpoints.register(bob, null, new EndpointRegistration("b", null, "t", false, false, null));
         endpoints.connected(endpoint, java.util.UUID.randomUUID(), 1000, 2);
-        function = new FunctionStore(db).register(alice, new FunctionRegistration("f",
-                Buffers.pack(List.of(Strategy.SHELL.tag("{\"cmd\":\"true\"}"))), null, null));
+        function = new FunctionStore(db)
+                .register(
+                        alice,
+                        new FunctionRegistration(
+                                "f", Buffers.pack(List.of(Strategy.SHELL.tag("{\"cmd\":\"true\"}"))), null, null));
     }
 
     @AfterEach
@@ -76,28 +79,47 @@ abstract class TaskStoreContract {
         for (int i = 0; i < n; i++) {
             tasks.add(new NewTask(function, "payload-" + i));
         }
-        return submits.submit(alice, endpoint, new NewBatch(null, tasks, null, null, false, key, key == null ? null : "h"),
-                TaskStoreContract::reply).tasks();
+        return submits.submit(
+                        alice,
+                        endpoint,
+                        new NewBatch(null, tasks, null, null, false, key, key == null ? null : "h"),
+                        TaskStoreContract::reply)
+                .tasks();
     }
 
     static SubmitResponse reply(TaskSubmits.Submitted s) {
-        return new SubmitResponse(java.util.UUID.randomUUID(), s.group(), null, Map.of("f",
-                s.tasks().stream().map(TaskMessage::task).toList()));
+        return new SubmitResponse(
+                java.util.UUID.randomUUID(),
+                s.group(),
+                null,
+                Map.of("f", s.tasks().stream().map(TaskMessage::task).toList()));
     }
 
     TaskCommits.Committed lease(List<TaskMessage> tasks, long atMs) {
-        return commits.commit(new TaskCommits.Batch(List.of(), tasks, tasks.stream().map(t -> atMs).toList(), List.of(),
-                List.of()), atMs);
+        return commits.commit(
+                new TaskCommits.Batch(
+                        List.of(), tasks, tasks.stream().map(t -> atMs).toList(), List.of(), List.of()),
+                atMs);
     }
 
     TaskCommits.Committed report(EndpointId from, TaskResult... results) {
-        return commits.commit(new TaskCommits.Batch(List.of(results).stream().map(r -> new Report.Result(from, r))
-                .toList(), List.of(), List.of(), List.of(), List.of()), T0 + 50_000);
+        return commits.commit(
+                new TaskCommits.Batch(
+                        List.of(results).stream()
+                                .map(r -> new Report.Result(from, r))
+                                .toList(),
+                        List.of(),
+                        List.of(),
+                        List.of(),
+                        List.of()),
+                T0 + 50_000);
     }
 
     void start(EndpointId from, TaskId t, long atMs) {
-        commits.commit(new TaskCommits.Batch(List.of(), List.of(), List.of(), List.of(new Report.Started(from, t, atMs)),
-                List.of()), atMs);
+        commits.commit(
+                new TaskCommits.Batch(
+                        List.of(), List.of(), List.of(), List.of(new Report.Started(from, t, atMs)), List.of()),
+                atMs);
     }
 
     static TaskResult ok(TaskMessage t, String data, long startedAtMs, long completedAtMs) {
@@ -121,13 +143,15 @@ abstract class TaskStoreContract {
         assertThat(lease(List.of(t), T0 + 1_100).leased()).as("leased once").isEmpty();
         start(endpoint, t.task(), T0 + 2_000);
         assertThat(status(t.task()).status()).isEqualTo("running");
-        assertThat(report(endpoint, ok(t, "first", T0 + 2_000, T0 + 3_000)).ended()).containsExactly(true);
-        assertThat(report(endpoint, ok(t, "second", T0 + 2_000, T0 + 4_000)).ended()).containsExactly(false);
+        assertThat(report(endpoint, ok(t, "first", T0 + 2_000, T0 + 3_000)).ended())
+                .containsExactly(true);
+        assertThat(report(endpoint, ok(t, "second", T0 + 2_000, T0 + 4_000)).ended())
+                .containsExactly(false);
         TaskStatus s = status(t.task());
         assertThat(s.status()).isEqualTo("success");
         assertThat(s.result()).isEqualTo("first");
-        assertThat(s.details().taskTransitions().keySet()).containsExactly("received", "waiting-for-launch", "running",
-                "success");
+        assertThat(s.details().taskTransitions().keySet())
+                .containsExactly("received", "waiting-for-launch", "running", "success");
     }
 
     @Test
@@ -136,7 +160,8 @@ abstract class TaskStoreContract {
         lease(List.of(t), System.currentTimeMillis() + 5_000);
         long behind = System.currentTimeMillis() - 60_000;
         report(endpoint, ok(t, "x", behind, behind + 10));
-        List<Double> times = new ArrayList<>(status(t.task()).details().taskTransitions().values());
+        List<Double> times =
+                new ArrayList<>(status(t.task()).details().taskTransitions().values());
         assertThat(times).isSorted();
     }
 
@@ -145,15 +170,25 @@ abstract class TaskStoreContract {
         TaskMessage t = submit(1, null).get(0);
         lease(List.of(t), T0);
         start(other, t.task(), T0 + 1);
-        commits.commit(new TaskCommits.Batch(List.of(), List.of(), List.of(), List.of(),
-                List.of(new Report.WaitingForNodes(other, t.task(), T0 + 1))), T0 + 1);
+        commits.commit(
+                new TaskCommits.Batch(
+                        List.of(),
+                        List.of(),
+                        List.of(),
+                        List.of(),
+                        List.of(new Report.WaitingForNodes(other, t.task(), T0 + 1))),
+                T0 + 1);
         assertThat(status(t.task()).status()).isEqualTo("waiting-for-launch");
         TaskCommits.Committed lost = report(other, failed(t.task(), 1, FailureCode.WORKER_LOST));
         assertThat(lost.requeued()).isEmpty();
         assertThat(lost.ended()).containsExactly(false);
         assertThat(report(other, ok(t, "forged", T0, T0)).ended()).containsExactly(false);
-        assertThat(leases.release(List.of(t.task()), FailureCode.ENDPOINT_LOST, "x", T0).requeued()).hasSize(1);
-        assertThat(leases.attempts(t.task())).singleElement().satisfies(a -> assertThat(a.attempt()).isEqualTo(1));
+        assertThat(leases.release(List.of(t.task()), FailureCode.ENDPOINT_LOST, "x", T0)
+                        .requeued())
+                .hasSize(1);
+        assertThat(leases.attempts(t.task()))
+                .singleElement()
+                .satisfies(a -> assertThat(a.attempt()).isEqualTo(1));
         assertThat(status(t.task()).pending()).isTrue();
     }
 
@@ -164,18 +199,24 @@ abstract class TaskStoreContract {
             TaskCommits.Committed c = report(endpoint, failed(t.task(), attempt, FailureCode.WORKER_LOST));
             assertThat(c.requeued()).as("attempt " + attempt).containsExactly(t.task());
         }
-        assertThat(report(endpoint, failed(t.task(), 1, FailureCode.WORKER_LOST)).ended()).containsExactly(false);
+        assertThat(report(endpoint, failed(t.task(), 1, FailureCode.WORKER_LOST))
+                        .ended())
+                .containsExactly(false);
         TaskCommits.Committed last = report(endpoint, failed(t.task(), 3, FailureCode.WORKER_LOST));
         assertThat(last.requeued()).isEmpty();
         assertThat(last.ended()).containsExactly(true);
         assertThat(status(t.task()).status()).isEqualTo("failed");
-        assertThat(leases.attempts(t.task())).extracting(TaskStatus.Attempt::attempt).containsExactly(1, 2);
+        assertThat(leases.attempts(t.task()))
+                .extracting(TaskStatus.Attempt::attempt)
+                .containsExactly(1, 2);
     }
 
     @Test
     void aUserErrorEndsTheTaskAndASuccessOfAnEarlierAttemptStillWins() {
         TaskMessage t = submit(1, null).get(0);
-        assertThat(report(endpoint, failed(t.task(), 1, FailureCode.REMOTE_EXECUTION_ERROR)).requeued()).isEmpty();
+        assertThat(report(endpoint, failed(t.task(), 1, FailureCode.REMOTE_EXECUTION_ERROR))
+                        .requeued())
+                .isEmpty();
         assertThat(status(t.task()).status()).isEqualTo("failed");
 
         TaskMessage u = submit(1, null).get(0);
@@ -188,16 +229,21 @@ abstract class TaskStoreContract {
     void lostLeasesRequeueUntilTheLimitThenFailWithEveryAttempt() {
         TaskMessage t = submit(1, null).get(0);
         for (int attempt = 1; attempt <= 3; attempt++) {
-            lease(List.of(new TaskMessage(t.task(), t.group(), attempt, t.function(), t.payload(), null)), T0 + attempt);
-            TaskLeases.Outcome o = leases.release(List.of(t.task()), FailureCode.ENDPOINT_LOST, "gone", T0 + attempt + 1);
+            lease(
+                    List.of(new TaskMessage(t.task(), t.group(), attempt, t.function(), t.payload(), null)),
+                    T0 + attempt);
+            TaskLeases.Outcome o =
+                    leases.release(List.of(t.task()), FailureCode.ENDPOINT_LOST, "gone", T0 + attempt + 1);
             assertThat(o.requeued().size() + o.failed().size()).isEqualTo(1);
         }
         TaskStatus s = status(t.task());
         assertThat(s.status()).isEqualTo("failed");
         assertThat(s.exception()).contains("attempt 3; no retries left");
-        assertThat(leases.attempts(t.task())).extracting(TaskStatus.Attempt::attempt).containsExactly(1, 2, 3);
-        assertThat(leases.release(List.of(t.task()), FailureCode.ENDPOINT_LOST, "again", T0 + 9)).isEqualTo(
-                new TaskLeases.Outcome(List.of(), List.of()));
+        assertThat(leases.attempts(t.task()))
+                .extracting(TaskStatus.Attempt::attempt)
+                .containsExactly(1, 2, 3);
+        assertThat(leases.release(List.of(t.task()), FailureCode.ENDPOINT_LOST, "again", T0 + 9))
+                .isEqualTo(new TaskLeases.Outcome(List.of(), List.of()));
     }
 
     @Test
@@ -209,7 +255,8 @@ abstract class TaskStoreContract {
         assertThat(c.status().status()).isEqualTo("cancelled");
         assertThat(c.status().exception()).contains("while waiting-for-launch");
         assertThat(report(endpoint, ok(t, "late", T0, T0 + 2)).ended()).containsExactly(false);
-        assertThat(store.cancel(alice, t.task(), T0 + 3).orElseThrow().changed()).isFalse();
+        assertThat(store.cancel(alice, t.task(), T0 + 3).orElseThrow().changed())
+                .isFalse();
         assertThat(leases.cancelledUnsent(endpoint, 10)).isEmpty();
         TaskMessage u = submit(1, null).get(0);
         store.cancel(alice, u.task(), T0 + 4);
@@ -232,22 +279,34 @@ abstract class TaskStoreContract {
     @Test
     void aRetriedSubmitWithItsKeyGetsTheSameTasksAndAnotherRequestWithItIsRefused() {
         List<TaskMessage> first = submit(3, "k1");
-        List<TaskMessage> again = submits.submit(alice, endpoint, new NewBatch(null, List.of(new NewTask(function, "p")),
-                null, null, false, "k1", "h"), TaskStoreContract::reply).tasks();
+        List<TaskMessage> again = submits.submit(
+                        alice,
+                        endpoint,
+                        new NewBatch(null, List.of(new NewTask(function, "p")), null, null, false, "k1", "h"),
+                        TaskStoreContract::reply)
+                .tasks();
         assertThat(first).hasSize(3);
         assertThat(again).isEmpty();
-        assertThatThrownBy(() -> submits.submit(alice, endpoint, new NewBatch(null, List.of(new NewTask(function, "p")),
-                null, null, false, "k1", "other"), TaskStoreContract::reply)).isInstanceOfSatisfying(GantryException.class,
-                e -> assertThat(e.code()).isEqualTo(ApiError.IDEMPOTENCY_KEY_REUSED));
+        assertThatThrownBy(() -> submits.submit(
+                        alice,
+                        endpoint,
+                        new NewBatch(null, List.of(new NewTask(function, "p")), null, null, false, "k1", "other"),
+                        TaskStoreContract::reply))
+                .isInstanceOfSatisfying(
+                        GantryException.class, e -> assertThat(e.code()).isEqualTo(ApiError.IDEMPOTENCY_KEY_REUSED));
     }
 
     @Test
     void leasesOfASilentEndpointExpireWhateverItsHeartbeatPeriod() {
         TaskMessage t = submit(1, null).get(0);
         lease(List.of(t), T0);
-        db.update("UPDATE endpoints SET heartbeat_period_ms = ?, last_heartbeat_at = ? WHERE id = ?", Integer.MAX_VALUE,
-                T0, endpoint.value());
+        db.update(
+                "UPDATE endpoints SET heartbeat_period_ms = ?, last_heartbeat_at = ? WHERE id = ?",
+                Integer.MAX_VALUE,
+                T0,
+                endpoint.value());
         assertThat(leases.expire(T0 + 1_000, 10).requeued()).isEmpty();
-        assertThat(leases.expire(T0 + 3L * Integer.MAX_VALUE + 3_000, 10).requeued()).containsExactly(t.task());
+        assertThat(leases.expire(T0 + 3L * Integer.MAX_VALUE + 3_000, 10).requeued())
+                .containsExactly(t.task());
     }
 }
