@@ -8,6 +8,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.FailureCode;
+import dev.gantry.protocol.Json;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.channel.ChannelMessage;
 import dev.gantry.protocol.channel.TaskMessage;
@@ -18,6 +19,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
@@ -254,6 +258,62 @@ class TenantIsolationTest extends AliceAndBob {
             assertThat(s.get("exception_type").asText()).hasSize(512).endsWith("...");
         }
         aliceRoundTripIsQuick();
+    }
+
+    @Test
+    void anEndpointThatStopsReadingItsChannelDelaysNoOneElse() throws Exception {
+        List<String> own = submit(bob, bobEndpoint, bobFunction, 1);
+        BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+        WebSocket[] socket = new WebSocket[1];
+        WebSocket ws = api.http
+                .newWebSocketBuilder()
+                .header("Authorization", "Bearer " + bob)
+                .buildAsync(
+                        URI.create(api.service.url().replace("http://", "ws://") + "/v3/endpoints/" + bobEndpoint
+                                + "/channel"),
+                        new WebSocket.Listener() {
+                            @Override
+                            public void onOpen(WebSocket w) {
+                                socket[0] = w;
+                                w.request(3); // welcome, functions, tasks: then it reads nothing more
+                            }
+
+                            @Override
+                            public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                                frames.add(data.toString());
+                                return null;
+                            }
+                        })
+                .get(10, TimeUnit.SECONDS);
+        try {
+            ws.sendText(
+                            Json.write(new ChannelMessage.Hello(
+                                    EndpointId.of(bobEndpoint), UUID.randomUUID(), "t", List.of(), 10, 1000, 0)),
+                            true)
+                    .get(10, TimeUnit.SECONDS);
+            TaskMessage t = null;
+            while (t == null) {
+                String f = frames.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+                assertThat(f).as("bob's endpoint gets its task").isNotNull();
+                if (Json.read(f, ChannelMessage.class) instanceof ChannelMessage.Tasks tasks) {
+                    t = tasks.tasks().get(0);
+                }
+            }
+            // the same result again and again: each is acknowledged, and the acknowledgements pile up unread
+            String again =
+                    Json.write(new ChannelMessage.Results(List.of(success(t, "11\n\"" + "x".repeat(2_000) + "\""))));
+            try {
+                for (int i = 0; i < 6_000 && !ws.isOutputClosed(); i++) {
+                    ws.sendText(again, true).get(10, TimeUnit.SECONDS);
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                // the service closed the channel of the endpoint that does not read: what it should do
+            }
+            aliceRoundTripIsQuick();
+            assertThat(status(bob, own.get(0)).get("status").asText()).isEqualTo("success");
+        } finally {
+            ws.abort();
+        }
     }
 
     /** Alice submits a task, her endpoint returns it, and she reads its result, all within two seconds. */

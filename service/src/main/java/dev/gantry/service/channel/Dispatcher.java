@@ -7,6 +7,7 @@ import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.LogKeys;
 import dev.gantry.protocol.RecentTasks;
 import dev.gantry.protocol.TaskId;
+import dev.gantry.protocol.TaskState;
 import dev.gantry.protocol.api.FunctionDoc;
 import dev.gantry.protocol.api.TaskStatus;
 import dev.gantry.protocol.channel.ChannelMessage;
@@ -83,7 +84,7 @@ final class Dispatcher implements AutoCloseable {
      */
     void control(List<TaskStatus> notices) {
         List<TaskId> ids = notices.stream()
-                .filter(n -> n.status().equals("cancelled"))
+                .filter(n -> n.status().equals(TaskState.CANCELLED.wire()))
                 .map(TaskStatus::taskId)
                 .toList();
         cancelled.addAll(ids);

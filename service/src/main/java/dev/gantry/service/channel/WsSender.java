@@ -17,13 +17,45 @@ import org.slf4j.LoggerFactory;
 final class WsSender implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WsSender.class);
     private static final String POISON = "";
-    private final WsContext ws;
+    /** The socket a sender writes to. */
+    interface Target {
+        String id();
+
+        void send(String frame);
+
+        void close(int status, String reason);
+
+        static Target of(WsContext ws) {
+            return new Target() {
+                @Override
+                public String id() {
+                    return ws.sessionId();
+                }
+
+                @Override
+                public void send(String frame) {
+                    ws.send(frame);
+                }
+
+                @Override
+                public void close(int status, String reason) {
+                    ws.closeSession(status, reason);
+                }
+            };
+        }
+    }
+
+    private final Target ws;
     private final BlockingQueue<String> frames;
     private final String name;
     private final AtomicBoolean open = new AtomicBoolean(true);
     private Thread thread;
 
     WsSender(WsContext ws, int capacity, String name) {
+        this(Target.of(ws), capacity, name);
+    }
+
+    WsSender(Target ws, int capacity, String name) {
         this.ws = ws;
         this.frames = new ArrayBlockingQueue<>(capacity);
         this.name = name;
@@ -42,7 +74,7 @@ final class WsSender implements AutoCloseable {
         if (frames.offer(Json.write(message))) {
             return true;
         }
-        log.warn("closing WebSocket {}: the peer does not read its frames", ws.sessionId());
+        log.warn("closing WebSocket {}: the peer does not read its frames", ws.id());
         closeSession(1008, "too slow");
         return false;
     }
@@ -68,7 +100,7 @@ final class WsSender implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            log.debug("WebSocket {} send failed: {}", ws.sessionId(), e.toString());
+            log.debug("WebSocket {} send failed: {}", ws.id(), e.toString());
             closeSession(1011, "send failed");
         }
     }
@@ -76,9 +108,9 @@ final class WsSender implements AutoCloseable {
     void closeSession(int status, String reason) {
         open.set(false);
         try {
-            ws.closeSession(status, reason);
+            ws.close(status, reason);
         } catch (RuntimeException e) {
-            log.debug("closing WebSocket {}: {}", ws.sessionId(), e.toString());
+            log.debug("closing WebSocket {}: {}", ws.id(), e.toString());
         }
     }
 
