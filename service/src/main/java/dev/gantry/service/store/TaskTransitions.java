@@ -8,6 +8,7 @@ import dev.gantry.protocol.channel.TaskResult;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -74,6 +75,9 @@ public final class TaskTransitions {
      */
     static Set<TaskId> lease(Connection c, List<TaskMessage> tasks, List<Long> atMs) throws SQLException {
         Set<TaskId> out = new HashSet<>();
+        if (tasks.isEmpty()) {
+            return out;
+        }
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE tasks SET dispatched_at = ? WHERE id = ? AND attempt = ?" + " AND " + LEASE)) {
             for (int i = 0; i < tasks.size(); i++) {
@@ -82,7 +86,7 @@ public final class TaskTransitions {
                 ps.setInt(3, tasks.get(i).attempt());
                 ps.addBatch();
             }
-            int[] counts = tasks.isEmpty() ? new int[0] : ps.executeBatch();
+            int[] counts = ps.executeBatch();
             for (int i = 0; i < counts.length; i++) {
                 if (counts[i] != 0) {
                     out.add(tasks.get(i).task());
@@ -138,21 +142,30 @@ public final class TaskTransitions {
      * task that had ended, or that was not dispatched to its sender, is not.
      */
     static boolean[] end(Connection c, List<Report.Result> results) throws SQLException {
-        boolean[] written = new boolean[results.size()];
-        if (results.isEmpty()) {
-            return written;
+        List<Integer> ok = new ArrayList<>();
+        List<Integer> failed = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            (results.get(i).result().failed() ? failed : ok).add(i);
         }
-        try (PreparedStatement ok = c.prepareStatement(endSql(SUCCEED, "attempt >= ?"));
-                PreparedStatement failed = c.prepareStatement(endSql(FAIL, "attempt = ?"))) {
-            int[] index = new int[results.size()];
-            int oks = 0;
-            int fails = 0;
-            for (int i = 0; i < results.size(); i++) {
+        boolean[] written = new boolean[results.size()];
+        end(c, endSql(SUCCEED, "attempt >= ?"), results, ok, written);
+        end(c, endSql(FAIL, "attempt = ?"), results, failed, written);
+        return written;
+    }
+
+    /** Writes the results at {@code which}, in one batch, marking each written one in {@code written}. */
+    private static void end(
+            Connection c, String sql, List<Report.Result> results, List<Integer> which, boolean[] written)
+            throws SQLException {
+        if (which.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i : which) {
                 Report.Result r = results.get(i);
                 TaskResult t = r.result();
-                PreparedStatement ps = t.failed() ? failed : ok;
                 TaskResult.Failure f = t.error();
-                ps.setString(1, StoredState.column(t.failed() ? TaskState.FAILED : TaskState.SUCCESS));
+                ps.setString(1, StoredState.column(f != null ? TaskState.FAILED : TaskState.SUCCESS));
                 ps.setString(2, f == null ? t.data() : null);
                 ps.setString(3, f == null ? null : t.data());
                 ps.setString(4, f == null ? null : f.code().name());
@@ -164,15 +177,12 @@ public final class TaskTransitions {
                 ps.setString(10, r.from().toString());
                 ps.setInt(11, t.attempt());
                 ps.addBatch();
-                index[i] = t.failed() ? fails++ : oks++;
             }
-            int[] okCounts = oks == 0 ? new int[0] : ok.executeBatch();
-            int[] failCounts = fails == 0 ? new int[0] : failed.executeBatch();
-            for (int i = 0; i < results.size(); i++) {
-                written[i] = (results.get(i).result().failed() ? failCounts : okCounts)[index[i]] != 0;
+            int[] counts = ps.executeBatch();
+            for (int k = 0; k < counts.length; k++) {
+                written[which.get(k)] = counts[k] != 0;
             }
         }
-        return written;
     }
 
     private static String endSql(String guard, String attempt) {
