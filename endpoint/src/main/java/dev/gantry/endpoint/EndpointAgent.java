@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,15 +54,14 @@ public final class EndpointAgent implements AutoCloseable {
     private final Queue<TaskId> accepted = new ConcurrentLinkedQueue<>();
     private final boolean startsReported;
     private final Queue<TaskId> waitingForNodes = new ConcurrentLinkedQueue<>();
-    /** Tasks cancelled before they arrived here (the cancel overtook them): never run. Bounded, oldest dropped. */
-    private final RecentTasks cancelledEarly = new RecentTasks(10_000);
-
+    private final RecentTasks cancelledEarly = new RecentTasks(10_000); // cancels that overtook their tasks: never run
     private final Queue<TaskResult> fresh = new ConcurrentLinkedQueue<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicLong activity = new AtomicLong();
     private final TaskChecks checks;
     private final Clock clock;
     private volatile boolean open = true;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean draining;
     private volatile Channel channel;
     private volatile EndpointId id;
@@ -283,8 +283,8 @@ public final class EndpointAgent implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!open) {
-            return;
+        if (closed.getAndSet(true)) {
+            return; // idempotent: two stops may race (a signal and the service's stop frame)
         }
         open = false;
         Channel ch = channel;

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,7 @@ public final class EndpointManager implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Clock clock = Clock.systemUTC();
     private volatile boolean open = true;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Channel channel;
     private volatile EndpointId id;
     private volatile String channelPath;
@@ -209,8 +211,8 @@ public final class EndpointManager implements AutoCloseable {
     /** Stops the user endpoints (SIGTERM, then SIGKILL after {@link #STOP_GRACE}) and the channel. */
     @Override
     public void close() {
-        if (!open) {
-            return;
+        if (closed.getAndSet(true)) {
+            return; // idempotent: two stops may race (a signal and the service's stop frame)
         }
         open = false;
         children.stopAll(STOP_GRACE);
