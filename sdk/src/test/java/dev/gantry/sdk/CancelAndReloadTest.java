@@ -68,7 +68,11 @@ class CancelAndReloadTest {
             for (ComputeFuture<ShellResult> b : blockers) {
                 assertThat(b.get(30, TimeUnit.SECONDS).returncode()).isZero();
             }
-            Thread.sleep(500);
+            // a task submitted after it has run: the cancelled one, queued before it, would have run by now
+            assertThat(ex.submit(new ShellFunction("true"))
+                            .get(30, TimeUnit.SECONDS)
+                            .returncode())
+                    .isZero();
             assertThat(marker).as("the cancelled task never ran").doesNotExist();
             assertThat(gantry.client.getTask(queued.taskId()).status()).isEqualTo("cancelled");
         }

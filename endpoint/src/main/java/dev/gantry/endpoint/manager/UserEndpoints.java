@@ -60,11 +60,19 @@ final class UserEndpoints {
             int rc = p.exitValue();
             log.info("user endpoint {} (account {}, pid {}) exited with {}", id, account, p.pid(), rc);
             StartUserEndpoint kept = c.kept;
-            if (rc == 0 && kept != null && clock.millis() <= c.keptUntilMs) {
+            if (startsAgain(rc, kept != null, clock.millis(), c.keptUntilMs)) {
                 log.info("user endpoint {} was asked for while it stopped; starting it again", id);
                 Thread.ofVirtual().start(() -> again.accept(kept));
             }
         });
+    }
+
+    /**
+     * Whether a user endpoint that exited with {@code exitCode} is started again: only after a clean exit, for a
+     * request kept while it was stopping, within the grace period.
+     */
+    static boolean startsAgain(int exitCode, boolean requestKept, long nowMs, long keptUntilMs) {
+        return exitCode == 0 && requestKept && nowMs <= keptUntilMs;
     }
 
     int count() {

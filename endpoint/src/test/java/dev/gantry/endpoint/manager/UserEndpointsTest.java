@@ -33,20 +33,17 @@ class UserEndpointsTest {
     }
 
     @Test
-    void noRequestOrAFailedExitStartsNothing() throws Exception {
-        UserEndpoints children = new UserEndpoints(Clock.systemUTC(), 10_000);
-        CompletableFuture<StartUserEndpoint> again = new CompletableFuture<>();
-        EndpointId quiet = EndpointId.random();
-        Process p1 = new ProcessBuilder("true").start();
-        children.add(quiet, p1, "alice", again::complete);
-        EndpointId failing = EndpointId.random();
-        Process p2 = new ProcessBuilder("sh", "-c", "sleep 0.3; exit 3").start();
-        children.add(failing, p2, "bob", again::complete);
-        children.keepIfRunning(request(failing));
-        p1.waitFor(5, TimeUnit.SECONDS);
-        p2.waitFor(5, TimeUnit.SECONDS);
-        Thread.sleep(200);
-        assertThat(again).isNotDone();
+    void onlyACleanExitWithAKeptRequestWithinTheGraceStartsAgain() {
+        assertThat(UserEndpoints.startsAgain(0, true, 1_000, 1_000)).isTrue();
+        assertThat(UserEndpoints.startsAgain(0, false, 1_000, 1_000))
+                .as("no request kept")
+                .isFalse();
+        assertThat(UserEndpoints.startsAgain(3, true, 1_000, 1_000))
+                .as("a failed exit")
+                .isFalse();
+        assertThat(UserEndpoints.startsAgain(0, true, 1_001, 1_000))
+                .as("past the grace")
+                .isFalse();
     }
 
     @Test
