@@ -49,8 +49,8 @@ public final class GantryService implements AutoCloseable {
         GantryHome.privateDir(cfg.home().dir());
         db = Database.open(cfg.jdbcUrl(), cfg.dbUser(), cfg.dbPassword(), 8);
         IdentityStore identities = new IdentityStore(db);
-        FunctionStore functions = new FunctionStore(db);
         Clock clock = Clock.systemUTC();
+        FunctionStore functions = new FunctionStore(db, clock);
         EndpointStore endpoints = new EndpointStore(db, clock);
         TaskStore tasks = new TaskStore(db);
         broker = cfg.embeddedBroker()

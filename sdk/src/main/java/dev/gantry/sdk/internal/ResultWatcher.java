@@ -13,6 +13,7 @@ import dev.gantry.protocol.api.TaskStatus;
 import dev.gantry.protocol.channel.StreamMessage;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,9 +50,16 @@ public final class ResultWatcher implements AutoCloseable {
     private Thread keeper;
 
     private final boolean javaNative;
+    private final Clock clock;
 
     /** With {@code javaNative}, results in Java native serialization are decoded too (the executor opted in). */
     public ResultWatcher(ServiceClient http, boolean javaNative) {
+        this(http, javaNative, Clock.systemUTC());
+    }
+
+    /** With the clock that decides when a silent task is polled for ({@link #BACKSTOP_AFTER_MS}). */
+    ResultWatcher(ServiceClient http, boolean javaNative, Clock clock) {
+        this.clock = clock;
         this.http = http;
         this.javaNative = javaNative;
     }
@@ -63,8 +71,7 @@ public final class ResultWatcher implements AutoCloseable {
             Results.complete(future, ready, type, javaNative);
             return;
         }
-        watching.put(
-                task, new Watch((CompletableFuture<Object>) future, (Class<Object>) type, System.currentTimeMillis()));
+        watching.put(task, new Watch((CompletableFuture<Object>) future, (Class<Object>) type, clock.millis()));
         claim(task);
     }
 
@@ -154,7 +161,7 @@ public final class ResultWatcher implements AutoCloseable {
 
     /** Completes, through {@code /v2/batch_status}, futures whose tasks ended but whose results never came. */
     private void backstop() {
-        long cutoff = System.currentTimeMillis() - BACKSTOP_AFTER_MS;
+        long cutoff = clock.millis() - BACKSTOP_AFTER_MS;
         List<TaskId> late = watching.entrySet().stream()
                 .filter(e -> e.getValue().sinceMs() < cutoff)
                 .map(Map.Entry::getKey)

@@ -6,6 +6,7 @@ import dev.gantry.protocol.api.FunctionMeta;
 import dev.gantry.protocol.api.FunctionRegistration;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -18,9 +19,11 @@ import java.util.UUID;
  */
 public final class FunctionStore {
     private final Database db;
+    private final Clock clock;
 
-    public FunctionStore(Database db) {
+    public FunctionStore(Database db, Clock clock) {
         this.db = db;
+        this.clock = clock;
     }
 
     public FunctionId register(Identity owner, FunctionRegistration r) {
@@ -35,7 +38,7 @@ public final class FunctionStore {
                 ps.setString(4, ClassFileBlobs.store(c, r.functionCode()));
                 ps.setString(5, r.description());
                 ps.setString(6, Rows.jsonOrNull(r.meta()));
-                ps.setLong(7, System.currentTimeMillis());
+                ps.setLong(7, clock.millis());
                 ps.setBoolean(8, r.isPublic());
                 return ps.executeUpdate();
             }
@@ -75,7 +78,7 @@ public final class FunctionStore {
     public boolean delete(Identity owner, FunctionId id) {
         return db.update(
                         "UPDATE functions SET deleted_at = ? WHERE id = ? AND owner_id = ? AND deleted_at IS NULL",
-                        System.currentTimeMillis(),
+                        clock.millis(),
                         id.value(),
                         owner.id())
                 == 1;

@@ -61,7 +61,7 @@ abstract class TaskStoreContract {
         endpoint = endpoints.register(alice, null, new EndpointRegistration("a", null, "t", false, false, null));
         other = endpoints.register(bob, null, new EndpointRegistration("b", null, "t", false, false, null));
         endpoints.connected(endpoint, java.util.UUID.randomUUID(), 1000, 2);
-        function = new FunctionStore(db)
+        function = new FunctionStore(db, Clock.systemUTC())
                 .register(
                         alice,
                         new FunctionRegistration(
