@@ -24,6 +24,8 @@ import java.nio.file.Path;
  *     submit, and the endpoint refuses them again (a user endpoint's list is its manager's when the manager has one)
  * @param endpointSetup shell commands run in the endpoint's directory before it starts; failing, they stop it
  * @param endpointTeardown shell commands run there when it stops (see {@link EndpointHooks})
+ * @param python the interpreter of its Python functions (a command or path, e.g. a conda environment's
+ *     {@code bin/python}); absent, the first {@code python3} that can import dill (see {@code PythonInterpreter})
  */
 public record EndpointConfig(
         String displayName,
@@ -37,7 +39,8 @@ public record EndpointConfig(
         Integer idleHeartbeatsHard,
         java.util.List<FunctionId> allowedFunctions,
         String endpointSetup,
-        String endpointTeardown) {
+        String endpointTeardown,
+        String python) {
     public static final double DEFAULT_HEARTBEAT = 30;
 
     public EndpointConfig {
@@ -64,14 +67,17 @@ public record EndpointConfig(
             throw invalid("idle_heartbeats_hard must be more than idle_heartbeats_soft");
         }
         if (allowedSerializers != null) {
-            allowedSerializers.forEach(EndpointConfig::strategy);
+            SerializerAllowlist.parse(allowedSerializers);
             allowedSerializers = java.util.List.copyOf(allowedSerializers);
+        }
+        if (python != null && (python.isBlank() || python.length() > 4096)) {
+            throw invalid("python must name an interpreter (a command or a path), got '" + python + "'");
         }
         allowedFunctions = EndpointRegistration.allowedFunctions(allowedFunctions);
     }
 
     public EndpointConfig(String displayName, EngineConfig engine, double heartbeatPeriod) {
-        this(displayName, engine, heartbeatPeriod, null, null, null, null, null, null, null, null, null);
+        this(displayName, engine, heartbeatPeriod, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** This configuration with {@code ids} as its allowed functions. */
@@ -88,7 +94,8 @@ public record EndpointConfig(
                 idleHeartbeatsHard,
                 ids,
                 endpointSetup,
-                endpointTeardown);
+                endpointTeardown,
+                python);
     }
 
     public int idleSoft() {
@@ -99,24 +106,9 @@ public record EndpointConfig(
         return idleHeartbeatsHard == null ? 5760 : idleHeartbeatsHard;
     }
 
-    /** The function strategies this endpoint runs. */
+    /** The strategies this endpoint decodes ({@link SerializerAllowlist}). */
     public java.util.Set<Strategy> allowedStrategies() {
-        if (allowedSerializers == null) {
-            return java.util.EnumSet.of(
-                    Strategy.JAVA_BUNDLE, Strategy.JAVA_SOURCE, Strategy.PYTHON_SOURCE, Strategy.SHELL);
-        }
-        java.util.Set<Strategy> out = java.util.EnumSet.noneOf(Strategy.class);
-        allowedSerializers.forEach(s -> out.add(strategy(s)));
-        return out;
-    }
-
-    private static Strategy strategy(String nameOrId) {
-        for (Strategy s : Strategy.values()) {
-            if (s.name().equalsIgnoreCase(nameOrId) || s.id().equals(nameOrId)) {
-                return s;
-            }
-        }
-        throw invalid("allowed_serializers: unknown strategy '" + nameOrId + "'");
+        return SerializerAllowlist.parse(allowedSerializers);
     }
 
     /** The service URLs to dial, in order of preference; empty means the local credentials' one. */
@@ -226,10 +218,14 @@ public record EndpointConfig(
                 # The service to dial; by default the one in ~/.gantry/credentials.json. Several instances of one
                 # service: service_urls: [http://host-a:8740, http://host-b:8740] (tried in turn).
                 # service_url: http://127.0.0.1:8740
-                # The kinds of function this endpoint runs (all when absent), e.g. [python_source, shell]:
-                # java_bundle (Java lambdas and objects), java_source, python_source, shell. Arguments are
-                # JSON; add java_native to also decode Java native serialization (only for trusted submitters).
-                # allowed_serializers: [java_bundle, java_source, python_source, shell]
+                # The serializations this endpoint decodes (all but java_native when absent): Gantry's kinds
+                # java_bundle (Java lambdas and objects), java_source, shell, and Globus Compute's strategies by
+                # import path (globus_compute_sdk.serialize.DillCode, ...JSONData) or as
+                # globus_compute_sdk.*Code / globus_compute_sdk.*Data. JSON arguments always pass; add
+                # java_native to decode Java native serialization (only for trusted submitters).
+                # allowed_serializers: [java_bundle, shell, globus_compute_sdk.*Code, globus_compute_sdk.*Data]
+                # The Python that runs Python functions; by default the first python3 that can import dill.
+                # python: /opt/conda/envs/science/bin/python
                 # The only functions this endpoint runs (all when absent), by id; the service refuses the others
                 # with 403 FUNCTION_NOT_PERMITTED and the endpoint refuses them again.
                 # allowed_functions: [00000000-0000-0000-0000-000000000000]

@@ -46,6 +46,9 @@ public final class EndpointMain {
     private static int endpoint(EndpointDir d, String name, EndpointConfig cfg, PrintStream out, PrintStream err)
             throws InterruptedException {
         ServiceClient client = client(cfg.urls());
+        if (cfg.python() != null) {
+            System.setProperty(dev.gantry.worker.PythonInterpreter.PROPERTY, cfg.python());
+        }
         EndpointHooks hooks = new EndpointHooks(cfg, d.dir());
         try {
             hooks.setup();

@@ -57,8 +57,16 @@ public final class Registration {
 
     /** What an endpoint says of its host. */
     public static EndpointMetadata metadata(String engineType) {
+        java.util.Map<String, String> python = dev.gantry.worker.PythonInterpreter.describe();
         return new EndpointMetadata(
-                hostname(), System.getProperty("user.name"), EndpointAgent.VERSION, engineType, null);
+                hostname(),
+                System.getProperty("user.name"),
+                EndpointAgent.VERSION,
+                engineType,
+                null,
+                python.get("python_version"),
+                python.get("dill_version"),
+                python.get("os"));
     }
 
     private static final Backoff RECONNECT = new Backoff(500, 10_000, true);

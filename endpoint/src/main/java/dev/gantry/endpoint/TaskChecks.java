@@ -8,7 +8,6 @@ import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.protocol.channel.TaskResult;
 import dev.gantry.protocol.payload.Buffers;
 import dev.gantry.protocol.payload.Strategy;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -69,8 +68,7 @@ final class TaskChecks {
             return allowed.contains(s)
                     ? null
                     : "endpoint " + endpoint.get() + " does not run functions serialized as "
-                            + s.name().toLowerCase(Locale.ROOT) + " ('" + s.id() + "'); its allowed_serializers are "
-                            + allowed;
+                            + SerializerAllowlist.describe(s) + "; its allowed_serializers are " + allowed;
         } catch (RuntimeException e) {
             return "the function's code is malformed: " + e.getMessage();
         }
@@ -82,9 +80,8 @@ final class TaskChecks {
             return s == Strategy.JSON || allowed.contains(s)
                     ? null
                     : "endpoint " + endpoint.get() + " does not decode"
-                            + " arguments serialized as " + s.name().toLowerCase(Locale.ROOT) + " ('" + s.id()
-                            + "'); its"
-                            + " allowed_serializers are " + allowed;
+                            + " arguments serialized as " + SerializerAllowlist.describe(s)
+                            + "; its allowed_serializers are " + allowed;
         } catch (RuntimeException e) {
             return null; // malformed: the worker fails the task with COULD_NOT_EXECUTE_TASK and the reason
         }

@@ -104,7 +104,11 @@ class EndpointConfigTest {
         assertThat(c.allowedStrategies())
                 .containsExactlyInAnyOrder(
                         dev.gantry.protocol.payload.Strategy.PYTHON_SOURCE, dev.gantry.protocol.payload.Strategy.SHELL);
-        assertThat(read("display_name: x\n").allowedStrategies()).hasSize(4);
+        assertThat(read("display_name: x\n").allowedStrategies())
+                .as("absent: everything but Java native serialization")
+                .hasSize(dev.gantry.protocol.payload.Strategy.values().length - 1)
+                .doesNotContain(dev.gantry.protocol.payload.Strategy.JAVA_NATIVE);
+        assertThat(read("python: /opt/conda/bin/python\n").python()).isEqualTo("/opt/conda/bin/python");
         assertThatThrownBy(() -> read("allowed_serializers: [pickle]\n"))
                 .hasMessageContaining("unknown strategy 'pickle'");
     }

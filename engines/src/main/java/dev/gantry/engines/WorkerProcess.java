@@ -160,14 +160,10 @@ final class WorkerProcess {
 
     private void launch() throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = List.of(
-                java,
-                "-XX:+UseSerialGC",
-                "-Xshare:auto",
-                "-cp",
-                System.getProperty("java.class.path"),
-                WorkerMain.class.getName(),
-                workDir.toString());
+        List<String> cmd = new java.util.ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xshare:auto"));
+        cmd.addAll(dev.gantry.worker.PythonInterpreter.jvmOptions());
+        cmd.addAll(
+                List.of("-cp", System.getProperty("java.class.path"), WorkerMain.class.getName(), workDir.toString()));
         process = new ProcessBuilder(cmd)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();

@@ -288,11 +288,19 @@ class FunctionKindsTest {
         FunctionId add = client.register(new FunctionRegistration("add", code, null, null));
         Map<String, List<String>> tasks =
                 Map.of(add.toString(), List.of("9\n11\n[2, 3]5\n11\n{}", "8\n11\n[\"x\"]13\n11\n{\"b\": \"y\"}"));
-        List<TaskId> ids = client.batchRun(endpoint, new SubmitRequest(null, true, tasks, null, null, null, null))
+        List<String> json = List.of("globus_compute_sdk.serialize.JSONData");
+        List<TaskId> ids = client.batchRun(endpoint, new SubmitRequest(null, true, tasks, null, null, null, json))
                 .tasks()
                 .get(add.toString());
         assertThat(awaitDone(ids.get(0)).result()).isEqualTo("11\n5");
         assertThat(awaitDone(ids.get(1)).result()).isEqualTo("11\n\"xy\"");
+        TaskId byDefault = client.batchRun(endpoint, new SubmitRequest(null, true, tasks, null, null, null, null))
+                .tasks()
+                .get(add.toString())
+                .get(0);
+        assertThat(awaitDone(byDefault).result())
+                .as("Globus Compute's default result serializer is dill, as its SDK's worker gives it")
+                .isEqualTo("00\ngARLBS4=\n");
         PythonFunction fails = new PythonFunction("def f(x):\n    return 1 / x\n", "f");
         TaskExecutionFailed e = failure(ex.submit(fails, Integer.class, 0));
         assertThat(e.remoteType()).isEqualTo("ZeroDivisionError");

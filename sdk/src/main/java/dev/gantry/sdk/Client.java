@@ -158,7 +158,7 @@ public final class Client {
                 null,
                 null,
                 null,
-                null);
+                dev.gantry.sdk.internal.Submitter.JSON_RESULTS);
         return batchRun(endpoint, r).tasks().get(function.toString()).get(0);
     }
 

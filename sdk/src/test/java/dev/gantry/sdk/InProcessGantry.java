@@ -65,6 +65,7 @@ final class InProcessGantry implements AutoCloseable {
                 null,
                 allowedFunctions,
                 null,
+                null,
                 null);
         return new EndpointAgent(dir, cfg, http, Engines.create(cfg.engine(), dir.tasksDir()));
     }

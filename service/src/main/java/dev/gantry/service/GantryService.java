@@ -99,7 +99,8 @@ public final class GantryService implements AutoCloseable {
                         new Cancellations(tasks, broker, clock),
                         cfg.maxBodyBytes(),
                         cfg.heartbeatPeriodMs(),
-                        clock)
+                        clock,
+                        new dev.gantry.service.store.WorkerRuntimes(db))
                 .register(http);
         channels.register(http);
         streams.register(http);

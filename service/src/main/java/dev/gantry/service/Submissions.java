@@ -12,6 +12,7 @@ import dev.gantry.protocol.api.ResourceSpec;
 import dev.gantry.protocol.api.SubmitRequest;
 import dev.gantry.protocol.api.SubmitResponse;
 import dev.gantry.protocol.channel.TaskMessage;
+import dev.gantry.protocol.payload.ResultSerializers;
 import dev.gantry.service.store.EndpointStore;
 import dev.gantry.service.store.FunctionStore;
 import dev.gantry.service.store.Identity;
@@ -74,6 +75,7 @@ public final class Submissions {
                 .filter(t -> t.usableBy(who))
                 .orElseThrow(() -> new GantryException(ApiError.ENDPOINT_NOT_FOUND, "endpoint " + to + " not found"));
         ResourceSpec resources = ResourceSpec.parse(request.resourceSpecification());
+        List<String> serializers = ResultSerializers.parse(request.resultSerializers());
         List<NewTask> batch = new ArrayList<>(request.taskCount());
         Map<UUID, FunctionId> fnIds = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> e : request.tasks().entrySet()) {
@@ -104,6 +106,7 @@ public final class Submissions {
                 request.taskGroupId(),
                 batch,
                 resources,
+                serializers,
                 request.maxRetries(),
                 request.retryUserErrors(),
                 request.idempotencyKey(),

@@ -2,39 +2,50 @@ package dev.gantry.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.protocol.Json;
-import dev.gantry.protocol.payload.Strategy;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * Runs Python-source functions (Globus Compute's {@code st} strategy, {@code name:source}) in warm
- * {@code python3} processes (from the worker's PATH), each serving one task at a time: JSON arguments in,
- * JSON result out. A Python exception is a remote execution error carrying the Python traceback; a process
- * that dies fails its task and is replaced.
+ * Runs Python functions in any of Globus Compute's serialization strategies (dill, pickle, source; data as
+ * dill or JSON) in warm interpreters ({@link PythonInterpreter}), each serving one task at a time: the
+ * function's code buffer, the packed arguments and the result serializers in, the serialized result out. The
+ * interpreter decodes everything itself, so its function sees what the submitter's Python sent. A Python
+ * exception is a remote execution error carrying the user's traceback; code or arguments that do not decode,
+ * or a result no serializer takes, is a task that could not start, with Python's reason; a process that dies
+ * fails its task and is replaced.
  */
 final class PythonFunctions {
     private static final String RUNNER = runnerScript();
-    private static final java.util.concurrent.ConcurrentLinkedQueue<Interpreter> IDLE =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private static final ConcurrentLinkedQueue<Interpreter> IDLE = new ConcurrentLinkedQueue<>();
 
-    /** One warm {@code python3} running the runner script. */
-    private record Interpreter(Process process, java.io.BufferedWriter in, java.io.BufferedReader out) {
-        static Interpreter start() throws IOException {
-            Process p = new ProcessBuilder(List.of("python3", "-u", "-c", RUNNER))
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
+    /** One warm interpreter running the runner script. */
+    private record Interpreter(String command, Process process, BufferedWriter in, BufferedReader out) {
+        static Interpreter start() {
+            String python = PythonInterpreter.command();
+            Process p;
+            try {
+                p = new ProcessBuilder(List.of(python, "-u", "-c", RUNNER))
+                        .redirectError(ProcessBuilder.Redirect.INHERIT)
+                        .start();
+            } catch (IOException e) {
+                throw new PythonFailure("cannot start this endpoint's Python ('" + python + "'): " + e.getMessage()
+                        + "; set the endpoint's 'python' to an interpreter that exists");
+            }
             return new Interpreter(
+                    python,
                     p,
-                    new java.io.BufferedWriter(
-                            new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)),
-                    new java.io.BufferedReader(
-                            new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
+                    new BufferedWriter(new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)),
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
         }
 
         /** One request; null if the process died. */
@@ -48,7 +59,7 @@ final class PythonFunctions {
 
     private PythonFunctions() {}
 
-    /** Exceptions raised by Python code; thrown wrapped so that the task runner reports them as user errors. */
+    /** An exception raised by the user's Python code, with its traceback. */
     static final class PythonException extends Exception {
         private final String type;
 
@@ -72,54 +83,75 @@ final class PythonFunctions {
         }
     }
 
-    static Invocable load(String body) {
-        int colon = body.indexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException("a Python-source function is 'name:source'");
+    /**
+     * A Python task that failed outside the user's code (its code, arguments or result did not (de)serialize,
+     * or its interpreter could not start or died), with the reason and no Java stack trace.
+     */
+    static final class PythonFailure extends RuntimeException {
+        PythonFailure(String reason) {
+            super(reason, null, false, false);
         }
-        String name = body.substring(0, colon);
-        String source = body.substring(colon + 1);
-        return (args, ctx) -> {
-            args.requireJson("Python");
-            Path dir = ctx.sandbox();
-            String request = Json.write(Map.of(
-                    "name",
-                    name,
-                    "source",
-                    source,
-                    "args",
-                    args.args(),
-                    "kwargs",
-                    args.kwargs(),
-                    "dir",
-                    dir.toString(),
-                    "env",
-                    ctx.environment()));
-            JsonNode reply = run(request, ctx);
-            if (reply.path("ok").asBoolean()) {
-                return Strategy.JSON.tag(reply.get("result").asText());
+    }
+
+    /** The function whose serialized code buffer (strategy id, newline, body) is {@code code}. */
+    static Invocable load(String code) {
+        return new Invocable() {
+            @Override
+            public String invoke(dev.gantry.protocol.payload.Arguments ignored, TaskContext ctx) throws Exception {
+                String request = Json.write(Map.of(
+                        "code",
+                        code,
+                        "payload",
+                        ctx.message().payload(),
+                        "serializers",
+                        ctx.message().resultSerializers() == null
+                                ? List.of()
+                                : ctx.message().resultSerializers(),
+                        "dir",
+                        ctx.sandbox().toString(),
+                        "env",
+                        ctx.pythonEnvironment()));
+                JsonNode reply = run(request, ctx);
+                if (reply.path("ok").asBoolean()) {
+                    return reply.path("result").asText();
+                }
+                String trace = reply.path("traceback").asText();
+                if ("user".equals(reply.path("kind").asText())) {
+                    throw new InvocationTargetException(
+                            new PythonException(reply.path("type").asText(), trace));
+                }
+                throw new PythonFailure(trace);
             }
-            throw new InvocationTargetException(new PythonException(
-                    reply.path("type").asText(), reply.path("traceback").asText()));
+
+            @Override
+            public boolean decodesItsArguments() {
+                return true;
+            }
         };
     }
 
     /** Runs one request on an idle interpreter; one that is killed with its task is not reused. */
     private static JsonNode run(String request, TaskContext ctx) throws IOException {
         Interpreter py = IDLE.poll();
-        if (py == null || !py.process().isAlive()) {
+        while (py != null && !(py.process().isAlive() && py.command().equals(PythonInterpreter.command()))) {
+            py.process().destroy();
+            py = IDLE.poll();
+        }
+        if (py == null) {
             py = Interpreter.start();
         }
         ctx.track(py.process());
         String reply;
         try {
             reply = py.call(request);
+        } catch (IOException e) {
+            reply = null;
         } finally {
             ctx.finished(py.process());
         }
         if (reply == null || ctx.aborted()) {
             py.process().destroyForcibly();
-            throw new IOException("python3 exited while running the task (exit code "
+            throw new PythonFailure("python3 exited while running the task (exit code "
                     + (py.process().isAlive() ? "unknown" : py.process().exitValue()) + ")");
         }
         IDLE.add(py);

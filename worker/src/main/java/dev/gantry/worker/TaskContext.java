@@ -3,6 +3,7 @@ package dev.gantry.worker;
 import dev.gantry.protocol.TaskEnv;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.ResourceSpec;
+import dev.gantry.protocol.channel.TaskMessage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * with everything it spawned.
  */
 public final class TaskContext {
+    private final TaskMessage message;
     private final TaskId task;
     private final Path sandbox;
     private final ResourceSpec resources;
@@ -27,11 +29,17 @@ public final class TaskContext {
     private volatile boolean aborted;
     private volatile boolean cancelled;
 
-    TaskContext(TaskId task, Path workDir, ResourceSpec resources, MpiLauncher mpi) {
-        this.task = task;
+    TaskContext(TaskMessage message, Path workDir, MpiLauncher mpi) {
+        this.message = message;
+        this.task = message.task();
         this.sandbox = workDir.resolve(task.toString());
-        this.resources = resources;
+        this.resources = message.resources();
         this.mpi = mpi;
+    }
+
+    /** The task as the endpoint received it. */
+    TaskMessage message() {
+        return message;
     }
 
     TaskId task() {
@@ -62,6 +70,22 @@ public final class TaskContext {
         env.put(TaskEnv.SANDBOX_DIR, sandbox.toString());
         env.put("GC_TASK_UUID", task.toString());
         env.put("GC_TASK_SANDBOX_DIR", sandbox.toString());
+        return env;
+    }
+
+    /**
+     * What a Python function sees besides {@link #environment()}: for a task with a resource specification,
+     * the MPI launcher's variables ({@code PARSL_MPI_PREFIX}, ...), as Globus Compute's MPIFunction expects.
+     */
+    Map<String, String> pythonEnvironment() {
+        Map<String, String> env = environment();
+        if (resources != null) {
+            try {
+                env.putAll(mpi.environment(resources));
+            } catch (IllegalArgumentException e) {
+                throw new PythonFunctions.PythonFailure(e.getMessage());
+            }
+        }
         return env;
     }
 

@@ -101,7 +101,7 @@ public final class TaskRunner {
                 fn = load(function);
                 loaded.put(function.functionUuid(), fn);
             }
-            args = Arguments.unpack(task.payload());
+            args = fn.decodesItsArguments() ? null : Arguments.unpack(task.payload());
         } catch (JavaSourceFunctions.CompileError e) {
             return new TaskResult(
                     task.task(),
@@ -113,7 +113,7 @@ public final class TaskRunner {
         } catch (Exception | LinkageError e) {
             return failed(task, started, FailureCode.COULD_NOT_EXECUTE_TASK, "the task could not start: " + e, e);
         }
-        TaskContext ctx = new TaskContext(task.task(), workDir, task.resources(), mpi);
+        TaskContext ctx = new TaskContext(task, workDir, mpi);
         ctx.bind(Thread.currentThread());
         active.put(task.task(), ctx);
         ScheduledFuture<?> watchdog =
@@ -171,6 +171,9 @@ public final class TaskRunner {
                     "An error occurred during the execution of this task",
                     cause);
         }
+        if (e instanceof PythonFunctions.PythonFailure py) {
+            return failed(task, started, FailureCode.COULD_NOT_EXECUTE_TASK, py.getMessage(), null);
+        }
         return failed(task, started, FailureCode.COULD_NOT_EXECUTE_TASK, "the task could not run: " + e, e);
     }
 
@@ -222,7 +225,14 @@ public final class TaskRunner {
             case JAVA_BUNDLE ->
                 JavaFunctions.load(f.functionUuid().toString(), Json.read(code.body(), JavaBundle.class));
             case SHELL -> ShellFunctions.load(Json.read(code.body(), ShellCommand.class));
-            case PYTHON_SOURCE -> PythonFunctions.load(code.body());
+            case PYTHON_SOURCE,
+                    PURE_SOURCE_DILL,
+                    DILL_CODE,
+                    PICKLE_CODE,
+                    DILL_CODE_TEXT_INSPECT,
+                    DILL_CODE_SOURCE,
+                    COMBINED_CODE,
+                    ALL_CODE_STRATEGIES -> PythonFunctions.load(buffers.get(0));
             case JAVA_SOURCE -> JavaSourceFunctions.load(Json.read(code.body(), JavaSource.class));
             default ->
                 throw new IllegalArgumentException("this worker cannot run functions serialized as '"

@@ -124,10 +124,9 @@ public final class PilotEngine implements Engine {
         String classpath = image != null ? image.get(1) : System.getProperty("java.class.path");
         // nodes that do not share the endpoint's files get the token in their environment (a Kubernetes Secret)
         String token = image != null ? ManagerMain.TOKEN_FROM_ENV : tokenFile.toString();
-        List<String> argv = List.of(
-                java,
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
+        List<String> argv = new java.util.ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        argv.addAll(dev.gantry.worker.PythonInterpreter.jvmOptions());
+        argv.addAll(List.of(
                 "-cp",
                 classpath,
                 ManagerMain.class.getName(),
@@ -140,7 +139,7 @@ public final class PilotEngine implements Engine {
                 Long.toString(Math.round(cfg.heartbeatPeriod() * 1000)),
                 Long.toString(Math.round(cfg.heartbeatThreshold() * 1000)),
                 workDir.toAbsolutePath().toString(),
-                launcher.mpiLauncher());
+                launcher.mpiLauncher()));
         String cmd = String.join(" ", argv.stream().map(Shell::quote).toList());
         return launcher.wrap(cmd, cfg.nodesPerBlock());
     }

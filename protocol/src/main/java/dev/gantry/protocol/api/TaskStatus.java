@@ -26,9 +26,37 @@ public record TaskStatus(
      * Epoch seconds of each transition the task went through, by state name, and (for one task looked up by
      * id) its earlier attempts: those that ended without ending it, and the last one if it failed after them.
      */
-    public record Details(Map<String, Double> taskTransitions, java.util.List<Attempt> attempts) {
+    public record Details(
+            Map<String, Double> taskTransitions,
+            java.util.List<Attempt> attempts,
+            dev.gantry.protocol.EndpointId endpointId,
+            String os,
+            String pythonVersion,
+            String dillVersion,
+            String globusComputeSdkVersion) {
         public Details(Map<String, Double> taskTransitions) {
-            this(taskTransitions, null);
+            this(taskTransitions, null, null, null, null, null, null);
+        }
+
+        public Details(Map<String, Double> taskTransitions, dev.gantry.protocol.EndpointId endpointId) {
+            this(taskTransitions, null, endpointId, null, null, null, null);
+        }
+
+        /**
+         * These details with what the endpoint said of its workers' Python, as Globus Compute's workers report
+         * it (its SDK compares Python and dill versions with its own); Gantry's version stands for the SDK's.
+         */
+        public Details withWorker(EndpointMetadata m, String gantryVersion) {
+            return m == null
+                    ? this
+                    : new Details(
+                            taskTransitions,
+                            attempts,
+                            endpointId,
+                            m.os(),
+                            m.pythonVersion(),
+                            m.dillVersion(),
+                            "gantry-" + gantryVersion);
         }
     }
 
@@ -47,6 +75,35 @@ public record TaskStatus(
                 errorCode,
                 exceptionType,
                 taskGroupId,
-                new Details(details == null ? Map.of() : details.taskTransitions(), attempts));
+                details == null
+                        ? new Details(Map.of(), attempts, null, null, null, null, null)
+                        : new Details(
+                                details.taskTransitions(),
+                                attempts,
+                                details.endpointId(),
+                                details.os(),
+                                details.pythonVersion(),
+                                details.dillVersion(),
+                                details.globusComputeSdkVersion()));
+    }
+
+    /** This status with {@code d} as its details. */
+    public TaskStatus withDetails(Details d) {
+        return new TaskStatus(
+                taskId, status, pending, result, exception, completionT, errorCode, exceptionType, taskGroupId, d);
+    }
+
+    /**
+     * This status as Globus Compute's SDK must see it: its only terminal states are {@code success} and
+     * {@code failed}, so a cancelled or expired task is {@code failed}, with the reason as its exception
+     * (Gantry's own clients see the precise state and the error code says which).
+     */
+    public TaskStatus forGlobusCompute() {
+        if (!pending && !status.equals("success") && !status.equals("failed")) {
+            String why = exception != null ? exception : "the task ended " + status;
+            return new TaskStatus(
+                    taskId, "failed", false, null, why, completionT, errorCode, exceptionType, taskGroupId, details);
+        }
+        return this;
     }
 }

@@ -37,6 +37,9 @@ public final class Submitter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Submitter.class);
     private static final int RETRIES = 6;
 
+    /** Python functions' results come back as JSON, which Java reads (Globus Compute's default is dill). */
+    public static final List<String> JSON_RESULTS = List.of("globus_compute_sdk.serialize.JSONData");
+
     /** One queued submission; {@code onId} receives the task id (the future is watched from then on). */
     public record Pending(
             CompletableFuture<?> future,
@@ -143,7 +146,7 @@ public final class Submitter implements AutoCloseable {
                         null,
                         resources == null ? null : Json.mapper().valueToTree(resources),
                         null,
-                        null)
+                        JSON_RESULTS)
                 .with(java.util.UUID.randomUUID().toString(), policy.maxRetries(), policy.retryUserErrors());
         try {
             SubmitResponse response = sendWithRetries(request);

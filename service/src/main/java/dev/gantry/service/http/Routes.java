@@ -42,6 +42,7 @@ public final class Routes {
     private final Cancellations cancellations;
     private final Clock clock;
     private final int heartbeatPeriodMs;
+    private final TaskViews views;
 
     public Routes(
             FunctionStore functions,
@@ -52,7 +53,9 @@ public final class Routes {
             Cancellations cancellations,
             long maxBody,
             int heartbeatPeriodMs,
-            Clock clock) {
+            Clock clock,
+            dev.gantry.service.store.WorkerRuntimes runtimes) {
+        this.views = new TaskViews(runtimes, VERSION);
         this.clock = clock;
         this.cancellations = cancellations;
         this.leases = leases;
@@ -109,7 +112,7 @@ public final class Routes {
             TaskId id = TaskId.of(ctx.pathParam("id"));
             TaskStatus s = tasks.status(Auth.identity(ctx), id)
                     .orElseThrow(() -> new GantryException(ApiError.TASK_NOT_FOUND, "task " + id + " not found"));
-            Replies.json(ctx, s.withAttempts(leases.attempts(id)));
+            Replies.json(ctx, views.show(ctx, s.withAttempts(leases.attempts(id))));
         });
         app.post(
                 "/v3/tasks/{id}/cancel",
@@ -172,13 +175,15 @@ public final class Routes {
     private void batchStatus(Context ctx) {
         BatchStatusRequest r = Bodies.read(ctx, BatchStatusRequest.class, maxBody, ApiError.REQUEST_TOO_LARGE);
         Map<String, TaskStatus> out = new LinkedHashMap<>();
-        for (TaskStatus s : tasks.statuses(
-                Auth.identity(ctx),
-                r.taskIds().stream()
-                        .map(TaskId::value)
-                        .<UUID>map(u -> u)
-                        .distinct()
-                        .toList())) {
+        for (TaskStatus s : views.show(
+                ctx,
+                tasks.statuses(
+                        Auth.identity(ctx),
+                        r.taskIds().stream()
+                                .map(TaskId::value)
+                                .<UUID>map(u -> u)
+                                .distinct()
+                                .toList()))) {
             out.put(s.taskId().toString(), s);
         }
         Replies.json(ctx, new BatchStatusResponse(out));

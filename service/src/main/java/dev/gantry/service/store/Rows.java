@@ -47,6 +47,16 @@ final class Rows {
     }
 
     /** {@code ?, ?, ?} with {@code n} marks. */
+    /** A list of names as one column's text, comma-separated; null or empty is NULL. */
+    static String joined(java.util.List<String> names) {
+        return names == null || names.isEmpty() ? null : String.join(",", names);
+    }
+
+    /** The inverse of {@link #joined}. */
+    static java.util.List<String> split(String text) {
+        return text == null ? null : java.util.List.of(text.split(","));
+    }
+
     static String marks(int n) {
         return String.join(", ", java.util.Collections.nCopies(n, "?"));
     }

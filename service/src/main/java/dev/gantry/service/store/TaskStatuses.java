@@ -40,7 +40,7 @@ public final class TaskStatuses {
                 code == null ? null : FailureCode.valueOf(code),
                 rs.getString("exception_type"),
                 new TaskGroupId(Rows.uuid(rs, "group_id")),
-                new TaskStatus.Details(transitions));
+                new TaskStatus.Details(transitions, new dev.gantry.protocol.EndpointId(Rows.uuid(rs, "endpoint_id"))));
     }
 
     /** The status a result just committed gives its task, for the result stream. */

@@ -30,7 +30,7 @@ import java.util.UUID;
  * comes in the same batch), and the result (first result wins; later ones change nothing).
  */
 public final class TaskStore {
-    static final String STATUS_COLUMNS = "id, group_id, state, result, exception, error_code,"
+    static final String STATUS_COLUMNS = "id, group_id, endpoint_id, state, result, exception, error_code,"
             + " exception_type, created_at, dispatched_at, nodes_wait_at, started_at, completed_at";
     static final String LIVE = StoredState.live("tasks");
     private final Database db;
@@ -157,7 +157,7 @@ public final class TaskStore {
     public List<QueuedTask> unqueued(int limit) {
         return db.tx(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT seq, id, group_id, endpoint_id, function_id,"
-                    + " attempt, payload, resources FROM tasks WHERE queued = FALSE AND " + LIVE
+                    + " attempt, payload, resources, result_serializers FROM tasks WHERE queued = FALSE AND " + LIVE
                     + " ORDER BY seq LIMIT ?")) {
                 ps.setInt(1, limit);
                 return readQueued(ps);
@@ -264,7 +264,8 @@ public final class TaskStore {
                                 rs.getInt("attempt"),
                                 new FunctionId(Rows.uuid(rs, "function_id")),
                                 rs.getString("payload"),
-                                Rows.readJson(rs.getString("resources"), ResourceSpec.class))));
+                                Rows.readJson(rs.getString("resources"), ResourceSpec.class),
+                                Rows.split(rs.getString("result_serializers")))));
             }
         }
         return out;

@@ -55,10 +55,11 @@ public final class TaskSubmits {
                     ? TaskStore.createGroup(c, owner, now)
                     : TaskStore.requireGroup(c, owner, batch.group());
             String resourcesJson = batch.resources() == null ? null : Json.write(batch.resources());
+            String serializers = Rows.joined(batch.resultSerializers());
             List<TaskMessage> out = new ArrayList<>(batch.tasks().size());
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO tasks (id, group_id, endpoint_id,"
                     + " function_id, owner_id, state, attempt, payload, created_at, resources, max_retries,"
-                    + " retry_user_errors) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)")) {
+                    + " retry_user_errors, result_serializers) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)")) {
                 for (NewTask t : batch.tasks()) {
                     TaskId id = TaskId.random();
                     ps.setObject(1, id.value());
@@ -76,8 +77,10 @@ public final class TaskSubmits {
                         ps.setInt(10, batch.maxRetries());
                     }
                     ps.setBoolean(11, batch.retryUserErrors());
+                    ps.setString(12, serializers);
                     ps.addBatch();
-                    out.add(new TaskMessage(id, group, 1, t.function(), t.payload(), batch.resources()));
+                    out.add(new TaskMessage(
+                            id, group, 1, t.function(), t.payload(), batch.resources(), batch.resultSerializers()));
                 }
                 ps.executeBatch();
             }

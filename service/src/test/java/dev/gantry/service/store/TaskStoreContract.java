@@ -82,7 +82,7 @@ abstract class TaskStoreContract {
         return submits.submit(
                         alice,
                         endpoint,
-                        new NewBatch(null, tasks, null, null, false, key, key == null ? null : "h"),
+                        new NewBatch(null, tasks, null, null, null, false, key, key == null ? null : "h"),
                         TaskStoreContract::reply)
                 .tasks();
     }
@@ -282,7 +282,7 @@ abstract class TaskStoreContract {
         List<TaskMessage> again = submits.submit(
                         alice,
                         endpoint,
-                        new NewBatch(null, List.of(new NewTask(function, "p")), null, null, false, "k1", "h"),
+                        new NewBatch(null, List.of(new NewTask(function, "p")), null, null, null, false, "k1", "h"),
                         TaskStoreContract::reply)
                 .tasks();
         assertThat(first).hasSize(3);
@@ -290,7 +290,7 @@ abstract class TaskStoreContract {
         assertThatThrownBy(() -> submits.submit(
                         alice,
                         endpoint,
-                        new NewBatch(null, List.of(new NewTask(function, "p")), null, null, false, "k1", "other"),
+                        new NewBatch(null, List.of(new NewTask(function, "p")), null, null, null, false, "k1", "other"),
                         TaskStoreContract::reply))
                 .isInstanceOfSatisfying(
                         GantryException.class, e -> assertThat(e.code()).isEqualTo(ApiError.IDEMPOTENCY_KEY_REUSED));

@@ -1,0 +1,51 @@
+package dev.gantry.service.http;
+
+import dev.gantry.protocol.EndpointId;
+import dev.gantry.protocol.api.EndpointMetadata;
+import dev.gantry.protocol.api.TaskStatus;
+import dev.gantry.service.store.WorkerRuntimes;
+import io.javalin.http.Context;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A task's status as its client reads it: the details name the Python its endpoint's workers run (Globus
+ * Compute's SDK warns when they differ from its own), and a client that is not Gantry's own (its user agent
+ * does not start with {@code gantry-}) sees Globus Compute's two terminal states only.
+ */
+final class TaskViews {
+    private final WorkerRuntimes runtimes;
+    private final String version;
+
+    TaskViews(WorkerRuntimes runtimes, String version) {
+        this.runtimes = runtimes;
+        this.version = version;
+    }
+
+    List<TaskStatus> show(Context ctx, List<TaskStatus> statuses) {
+        Map<EndpointId, EndpointMetadata> byEndpoint = runtimes.of(statuses.stream()
+                .map(s -> s.details() == null ? null : s.details().endpointId())
+                .filter(Objects::nonNull)
+                .toList());
+        boolean gantry = gantryClient(ctx);
+        return statuses.stream()
+                .map(s -> {
+                    TaskStatus shown = s.details() == null
+                            ? s
+                            : s.withDetails(s.details()
+                                    .withWorker(byEndpoint.get(s.details().endpointId()), version));
+                    return gantry ? shown : shown.forGlobusCompute();
+                })
+                .toList();
+    }
+
+    TaskStatus show(Context ctx, TaskStatus status) {
+        return show(ctx, List.of(status)).get(0);
+    }
+
+    static boolean gantryClient(Context ctx) {
+        String agent = ctx.header("User-Agent");
+        return agent != null && agent.startsWith("gantry-");
+    }
+}
