@@ -22,6 +22,7 @@ public enum ApiError {
     REQUEST_TOO_LARGE(413),
     UNSUPPORTED_MEDIA_TYPE(415),
     ENDPOINT_QUEUE_FULL(429),
+    ENDPOINT_LOCKED(423),
     IDEMPOTENCY_KEY_REUSED(409),
     SERVICE_UNAVAILABLE(503),
     /** A multi-user endpoint could not start the submitter's user endpoint; the message is the endpoint's reason. */

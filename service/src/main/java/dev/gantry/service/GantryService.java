@@ -62,6 +62,7 @@ public final class GantryService implements AutoCloseable {
         writer = ResultWriter.create(new TaskCommits(db)::commit, new FanOut(tasks, broker), recovery, clock);
         Auth auth = new Auth(identities, clock);
         StartRequests starts = new StartRequests(db);
+        dev.gantry.service.store.EndpointLocks locks = new dev.gantry.service.store.EndpointLocks(db);
         channels = new EndpointChannels(
                 instance,
                 auth,
@@ -74,6 +75,7 @@ public final class GantryService implements AutoCloseable {
                 writer,
                 starts,
                 identities,
+                locks,
                 clock);
         streams = new ResultStreams(auth, tasks, broker);
         if (!broker.durable()) {
@@ -100,7 +102,9 @@ public final class GantryService implements AutoCloseable {
                         cfg.maxBodyBytes(),
                         cfg.heartbeatPeriodMs(),
                         clock,
-                        new dev.gantry.service.store.WorkerRuntimes(db))
+                        new dev.gantry.service.store.WorkerRuntimes(db),
+                        locks,
+                        channels)
                 .register(http);
         channels.register(http);
         streams.register(http);

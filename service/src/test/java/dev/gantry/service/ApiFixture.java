@@ -44,7 +44,13 @@ final class ApiFixture implements AutoCloseable {
     }
 
     Reply call(String method, String path, String token, String body) throws Exception {
+        return call(method, path, token, body, "gantry-test");
+    }
+
+    /** A call with the user agent {@code agent} (Globus Compute's SDK sends {@code globus-sdk-py-...}). */
+    Reply call(String method, String path, String token, String body, String agent) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(service.url() + path))
+                .header("User-Agent", agent)
                 .method(
                         method,
                         body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))

@@ -14,7 +14,9 @@ public record ResourceSpec(int numNodes, int ranksPerNode, int numRanks, String 
     public static final int MAX_NODES = 10_000;
     public static final int MAX_RANKS = 1_000_000;
     public static final int MAX_LAUNCHER_OPTIONS = 1_000;
-    private static final Set<String> KEYS = Set.of("num_nodes", "ranks_per_node", "num_ranks", "launcher_options");
+    private static final Set<String> KEYS =
+            Set.of("num_nodes", "ranks_per_node", "num_ranks", "launcher_options", "priority");
+    private static final Set<String> MPI_KEYS = Set.of("num_nodes", "ranks_per_node", "num_ranks", "launcher_options");
 
     public ResourceSpec {
         if (numNodes < 1 || numNodes > MAX_NODES) {
@@ -36,7 +38,11 @@ public record ResourceSpec(int numNodes, int ranksPerNode, int numRanks, String 
         }
     }
 
-    /** Reads and checks a submit's {@code resource_specification}; null or an empty object is none. */
+    /**
+     * Reads and checks a submit's {@code resource_specification}; null or an empty object is none. It takes what
+     * Globus Compute's engines take: the MPI keys ({@code num_nodes} alone means one rank per node) and
+     * {@code priority} (a whole number, which Gantry's queues do not order by).
+     */
     public static ResourceSpec parse(JsonNode spec) {
         if (spec == null || spec.isNull() || (spec.isObject() && spec.isEmpty())) {
             return null;
@@ -50,11 +56,17 @@ public record ResourceSpec(int numNodes, int ranksPerNode, int numRanks, String 
                 throw Check.invalid("resource_specification has an unknown key '" + key + "'; the keys are " + KEYS);
             }
         }
+        if (spec.has("priority") && !spec.get("priority").isIntegralNumber()) {
+            throw Check.invalid("resource_specification.priority must be a whole number, got " + spec.get("priority"));
+        }
+        if (MPI_KEYS.stream().noneMatch(spec::has)) {
+            return null;
+        }
         int nodes = count(spec, "num_nodes", 1);
         Integer perNode = spec.has("ranks_per_node") ? count(spec, "ranks_per_node", 0) : null;
         Integer ranks = spec.has("num_ranks") ? count(spec, "num_ranks", 0) : null;
         if (perNode == null && ranks == null) {
-            throw Check.invalid("resource_specification needs num_ranks or ranks_per_node");
+            perNode = 1;
         }
         int r = ranks != null ? ranks : (int) Math.min(Integer.MAX_VALUE, (long) nodes * perNode);
         int p = perNode != null ? perNode : (r + nodes - 1) / nodes;

@@ -100,7 +100,7 @@ public record TaskStatus(
      */
     public TaskStatus forGlobusCompute() {
         if (!pending && !status.equals("success") && !status.equals("failed")) {
-            String why = exception != null ? exception : "the task ended " + status;
+            String why = exception != null ? exception : "the task ended " + status + " (" + errorCode + ")";
             return new TaskStatus(
                     taskId, "failed", false, null, why, completionT, errorCode, exceptionType, taskGroupId, details);
         }

@@ -19,6 +19,12 @@ class ResourceSpecTest {
         assertThat(parse("{\"num_nodes\": 2, \"ranks_per_node\": 3}")).isEqualTo(new ResourceSpec(2, 3, 6, ""));
         assertThat(parse("{\"num_nodes\": 2, \"num_ranks\": 3, \"launcher_options\": \"--bind-to core\"}"))
                 .isEqualTo(new ResourceSpec(2, 2, 3, "--bind-to core"));
+        assertThat(parse("{\"num_nodes\": 2}"))
+                .as("Globus Compute's engines: one rank per node")
+                .isEqualTo(new ResourceSpec(2, 1, 2, ""));
+        assertThat(parse("{\"priority\": 5}"))
+                .as("a GlobusComputeEngine's only key")
+                .isNull();
         assertThat(parse("{}")).isNull();
         assertThat(ResourceSpec.parse(null)).isNull();
     }
@@ -27,7 +33,7 @@ class ResourceSpecTest {
     void badSpecificationsAreRefusedWithTheirReason() {
         String[][] cases = {
             {"{\"num_ranks\": 2, \"gpus\": 1}", "unknown key 'gpus'"},
-            {"{\"num_nodes\": 1}", "needs num_ranks or ranks_per_node"},
+            {"{\"priority\": \"high\"}", "priority must be a whole number"},
             {"{\"num_ranks\": 0}", "num_ranks"},
             {"{\"num_ranks\": -2}", "num_ranks"},
             {"{\"num_ranks\": \"2\"}", "whole number"},

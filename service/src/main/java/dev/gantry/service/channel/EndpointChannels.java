@@ -57,6 +57,7 @@ public final class EndpointChannels implements AutoCloseable {
     private final StartRelay relay;
     private final Clock clock;
     private final ReportFilter reports = new ReportFilter();
+    private final dev.gantry.service.store.EndpointLocks locks;
     private volatile boolean closing;
     private volatile java.util.function.Consumer<EndpointId> onLost = e -> {};
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
@@ -82,7 +83,9 @@ public final class EndpointChannels implements AutoCloseable {
             ResultWriter writer,
             StartRequests starts,
             IdentityStore identities,
+            dev.gantry.service.store.EndpointLocks locks,
             Clock clock) {
+        this.locks = locks;
         this.relay = new StartRelay(starts, identities, endpoints, clock);
         this.clock = clock;
         this.leases = leases;
@@ -103,6 +106,7 @@ public final class EndpointChannels implements AutoCloseable {
             if (endpoints.get(Auth.channelIdentity(ctx, id.value()), id).isEmpty()) {
                 throw new GantryException(ApiError.ENDPOINT_NOT_FOUND, "endpoint " + id + " not found");
             }
+            refuseIfLocked(id);
         });
         app.ws(PATH, this::configure);
         watchdog.scheduleWithFixedDelay(this::closeSilent, 1, 1, TimeUnit.SECONDS);
@@ -250,6 +254,26 @@ public final class EndpointChannels implements AutoCloseable {
     /** Runs {@code action} with an endpoint whose last channel (on this instance) closed. */
     public void onEndpointLost(java.util.function.Consumer<EndpointId> action) {
         this.onLost = action;
+    }
+
+    /** Refuses an endpoint its owner locked, with {@code ENDPOINT_LOCKED} and when the lock ends. */
+    public void refuseIfLocked(EndpointId id) {
+        locks.lockedUntil(id, clock.millis()).ifPresent(until -> {
+            throw new GantryException(
+                    ApiError.ENDPOINT_LOCKED,
+                    "endpoint " + id + " was stopped by its owner and is locked until "
+                            + java.time.Instant.ofEpochMilli(until));
+        });
+    }
+
+    /** Tells the endpoint's channels on this instance to stop; one that has not closed 5 s later is closed. */
+    public void stop(EndpointId id, String reason) {
+        for (EndpointConnection c : bySession.values()) {
+            if (c.endpoint().equals(id)) {
+                c.sender.send(new ChannelMessage.Stop(reason));
+                watchdog.schedule(() -> c.sender.closeSession(1000, "endpoint locked"), 5, TimeUnit.SECONDS);
+            }
+        }
     }
 
     /**

@@ -33,6 +33,16 @@ import java.util.UUID;
 /** The REST routes, with Globus Compute's paths. Each handler is a few lines over a store. */
 public final class Routes {
     public static final String VERSION = "0.1.0";
+
+    /** How long a locked endpoint stays locked. */
+    static final long LOCK_MS = 60_000;
+
+    /**
+     * The oldest Globus Compute SDK this service serves: 2.3.0 moved submits to {@code /v3/endpoints/{id}/submit},
+     * the only submit route here (older ones post to {@code /v2/submit}).
+     */
+    static final String MIN_GLOBUS_COMPUTE_SDK = "2.3.0";
+
     private final FunctionStore functions;
     private final EndpointStore endpoints;
     private final TaskStore tasks;
@@ -43,6 +53,8 @@ public final class Routes {
     private final Clock clock;
     private final int heartbeatPeriodMs;
     private final TaskViews views;
+    private final dev.gantry.service.store.EndpointLocks locks;
+    private final dev.gantry.service.channel.EndpointChannels channels;
 
     public Routes(
             FunctionStore functions,
@@ -54,8 +66,12 @@ public final class Routes {
             long maxBody,
             int heartbeatPeriodMs,
             Clock clock,
-            dev.gantry.service.store.WorkerRuntimes runtimes) {
+            dev.gantry.service.store.WorkerRuntimes runtimes,
+            dev.gantry.service.store.EndpointLocks locks,
+            dev.gantry.service.channel.EndpointChannels channels) {
         this.views = new TaskViews(runtimes, VERSION);
+        this.locks = locks;
+        this.channels = channels;
         this.clock = clock;
         this.cancellations = cancellations;
         this.leases = leases;
@@ -98,6 +114,7 @@ public final class Routes {
                                 .status(Auth.identity(ctx), endpointId(ctx), clock.millis())
                                 .orElseThrow(() -> endpointNotFound(ctx))));
         app.get("/v3/endpoints/{id}/allowed_functions", this::allowedFunctions);
+        app.post("/v3/endpoints/{id}/lock", this::lockEndpoint);
         app.delete("/v2/endpoints/{id}", this::deleteEndpoint);
         app.delete("/v3/endpoints/{id}", this::deleteEndpoint);
         app.post(
@@ -130,7 +147,7 @@ public final class Routes {
 
     private void version(Context ctx) {
         if ("all".equals(ctx.queryParam("service"))) {
-            Replies.json(ctx, new VersionInfo(VERSION, VERSION, VERSION, "dev"));
+            Replies.json(ctx, new VersionInfo(VERSION, MIN_GLOBUS_COMPUTE_SDK, MIN_GLOBUS_COMPUTE_SDK, "dev"));
         } else {
             Replies.json(ctx, VERSION);
         }
@@ -143,6 +160,9 @@ public final class Routes {
 
     private void registerEndpoint(Context ctx, EndpointId id) {
         EndpointRegistration r = Bodies.read(ctx, EndpointRegistration.class, maxBody, ApiError.REQUEST_TOO_LARGE);
+        if (id != null) {
+            channels.refuseIfLocked(id);
+        }
         EndpointId eid = endpoints.register(Auth.identity(ctx), id, r);
         Replies.json(
                 ctx,
@@ -163,6 +183,20 @@ public final class Routes {
                 ctx,
                 new AllowedFunctions(
                         t.id(), t.allowed() != null, t.allowed() == null ? null : java.util.List.copyOf(t.allowed())));
+    }
+
+    /**
+     * Globus Compute's {@code stop_endpoint}: the owner locks the endpoint for {@link #LOCK_MS}, and its channels
+     * are told to stop; until the lock expires it can neither connect nor register again.
+     */
+    private void lockEndpoint(Context ctx) {
+        EndpointId id = endpointId(ctx);
+        long until = clock.millis() + LOCK_MS;
+        if (!locks.lock(Auth.identity(ctx).id(), id, until)) {
+            throw endpointNotFound(ctx);
+        }
+        channels.stop(id, "locked by its owner until " + java.time.Instant.ofEpochMilli(until));
+        Replies.json(ctx, Map.of("endpoint_id", id.toString(), "lock_expiration_timestamp", until / 1000.0));
     }
 
     private void deleteEndpoint(Context ctx) {

@@ -11,8 +11,9 @@ import java.util.Objects;
 
 /**
  * A task's status as its client reads it: the details name the Python its endpoint's workers run (Globus
- * Compute's SDK warns when they differ from its own), and a client that is not Gantry's own (its user agent
- * does not start with {@code gantry-}) sees Globus Compute's two terminal states only.
+ * Compute's SDK warns when they differ from its own), and Globus Compute's SDK (its user agent starts with
+ * {@code globus-sdk}, as the Globus SDK's does) sees its two terminal states only; every other client, Gantry's
+ * own among them, sees the precise state.
  */
 final class TaskViews {
     private final WorkerRuntimes runtimes;
@@ -28,14 +29,14 @@ final class TaskViews {
                 .map(s -> s.details() == null ? null : s.details().endpointId())
                 .filter(Objects::nonNull)
                 .toList());
-        boolean gantry = gantryClient(ctx);
+        boolean globusCompute = globusComputeClient(ctx);
         return statuses.stream()
                 .map(s -> {
                     TaskStatus shown = s.details() == null
                             ? s
                             : s.withDetails(s.details()
                                     .withWorker(byEndpoint.get(s.details().endpointId()), version));
-                    return gantry ? shown : shown.forGlobusCompute();
+                    return globusCompute ? shown.forGlobusCompute() : shown;
                 })
                 .toList();
     }
@@ -44,8 +45,8 @@ final class TaskViews {
         return show(ctx, List.of(status)).get(0);
     }
 
-    static boolean gantryClient(Context ctx) {
+    static boolean globusComputeClient(Context ctx) {
         String agent = ctx.header("User-Agent");
-        return agent != null && agent.startsWith("gantry-");
+        return agent != null && agent.startsWith("globus-sdk");
     }
 }

@@ -1,0 +1,46 @@
+package dev.gantry.service.store;
+
+import dev.gantry.protocol.EndpointId;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.OptionalLong;
+
+/**
+ * Endpoints locked by their owners (Globus Compute's {@code stop_endpoint}): until the lock expires, the
+ * endpoint's channels are refused and it cannot register again, so a stopped endpoint stays stopped.
+ */
+public final class EndpointLocks {
+    private final Database db;
+
+    public EndpointLocks(Database db) {
+        this.db = db;
+    }
+
+    /** Locks {@code id} until {@code untilMs} if {@code owner} owns it; false if it does not (or no such one). */
+    public boolean lock(java.util.UUID owner, EndpointId id, long untilMs) {
+        return db.update(
+                        "UPDATE endpoints SET locked_until = ? WHERE id = ? AND owner_id = ?",
+                        untilMs,
+                        id.value(),
+                        owner)
+                == 1;
+    }
+
+    /** Until when {@code id} is locked, if it is locked at {@code nowMs}. */
+    public OptionalLong lockedUntil(EndpointId id, long nowMs) {
+        return db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT locked_until FROM endpoints WHERE id = ?")) {
+                ps.setObject(1, id.value());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        long until = rs.getLong(1);
+                        if (!rs.wasNull() && until > nowMs) {
+                            return OptionalLong.of(until);
+                        }
+                    }
+                    return OptionalLong.empty();
+                }
+            }
+        });
+    }
+}
