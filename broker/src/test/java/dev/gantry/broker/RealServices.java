@@ -5,16 +5,16 @@ import java.net.Socket;
 import org.junit.jupiter.api.Assumptions;
 
 /** Where the machine's RabbitMQ is; a test that needs it fails in CI (and is skipped, loudly, elsewhere) if not. */
-final class RealServices {
+public final class RealServices {
     private RealServices() {}
 
-    static String rabbitUrl() {
+    public static String rabbitUrl() {
         String url = System.getenv().getOrDefault("GANTRY_TEST_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672/%2f");
         require("RabbitMQ", "127.0.0.1", 5672, "start it with: rabbitmq-server -detached (.ci/test-suite does)");
         return url;
     }
 
-    static void require(String what, String host, int port, String how) {
+    public static void require(String what, String host, int port, String how) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(host, port), 2000);
         } catch (Exception e) {

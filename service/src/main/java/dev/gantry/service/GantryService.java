@@ -13,11 +13,15 @@ import dev.gantry.service.http.Auth;
 import dev.gantry.service.http.HttpServer;
 import dev.gantry.service.http.IdentityRoutes;
 import dev.gantry.service.http.Routes;
+import dev.gantry.service.results.SdkQueueBroker;
+import dev.gantry.service.results.SdkQueues;
+import dev.gantry.service.results.SdkQueuesSetup;
 import dev.gantry.service.store.Database;
 import dev.gantry.service.store.EndpointStore;
 import dev.gantry.service.store.FunctionStore;
 import dev.gantry.service.store.Identity;
 import dev.gantry.service.store.IdentityStore;
+import dev.gantry.service.store.ResultQueueGroups;
 import dev.gantry.service.store.StartRequests;
 import dev.gantry.service.store.TaskCommits;
 import dev.gantry.service.store.TaskLeases;
@@ -37,6 +41,7 @@ public final class GantryService implements AutoCloseable {
     private final Database db;
     private final Housekeeper housekeeper;
     private final Broker broker;
+    private final SdkQueues sdkQueues;
     private final ResultWriter writer;
     private final TaskLeases leases;
     private final EndpointChannels channels;
@@ -53,9 +58,16 @@ public final class GantryService implements AutoCloseable {
         FunctionStore functions = new FunctionStore(db, clock);
         EndpointStore endpoints = new EndpointStore(db, clock);
         TaskStore tasks = new TaskStore(db);
-        broker = cfg.embeddedBroker()
-                ? new InProcessBroker(cfg.queueCapacity())
-                : new RabbitBroker(cfg.brokerUrl(), cfg.brokerPrefix(), cfg.queueCapacity());
+        sdkQueues = new SdkQueues(
+                        cfg.embeddedBroker() ? SdkQueuesSetup::embedded : () -> SdkQueuesSetup.rabbit(cfg.brokerUrl()),
+                        new ResultQueueGroups(db),
+                        clock)
+                .start(cfg.embeddedBroker());
+        broker = new SdkQueueBroker(
+                cfg.embeddedBroker()
+                        ? new InProcessBroker(cfg.queueCapacity())
+                        : new RabbitBroker(cfg.brokerUrl(), cfg.brokerPrefix(), cfg.queueCapacity()),
+                sdkQueues);
         leases = new TaskLeases(db);
         housekeeper = new Housekeeper(tasks, leases, broker, cfg.retention(), clock);
         Recovery recovery = housekeeper.recovery();
@@ -89,8 +101,8 @@ public final class GantryService implements AutoCloseable {
         UserEndpointStarts userEndpoints = new UserEndpointStarts(endpoints, starts, broker, clock, START_WAIT_MS);
         channels.onEndpointLost(userEndpoints::userEndpointLost);
         housekeeper.onRequeued(userEndpoints::tasksRequeued);
-        Submissions submissions =
-                new Submissions(endpoints, functions, tasks, broker, cfg.queueCapacity(), userEndpoints, clock);
+        Submissions submissions = new Submissions(
+                endpoints, functions, tasks, broker, cfg.queueCapacity(), userEndpoints, clock, sdkQueues);
         http = HttpServer.create(cfg.host(), auth, cfg.maxBodyBytes());
         new Routes(
                         functions,
@@ -106,6 +118,7 @@ public final class GantryService implements AutoCloseable {
                         locks,
                         channels)
                 .register(http);
+        new dev.gantry.service.http.ResultQueueRoutes(sdkQueues).register(http);
         channels.register(http);
         streams.register(http);
         String token = localToken(cfg, identities);
@@ -193,6 +206,7 @@ public final class GantryService implements AutoCloseable {
         http.stop();
         housekeeper.close();
         writer.close();
+        sdkQueues.close();
         broker.close();
         db.close();
         log.info("Gantry service stopped");

@@ -46,6 +46,7 @@ public final class Submissions {
     private final long queueCapacity;
     private final UserEndpointStarts userEndpoints;
     private final Clock clock;
+    private final dev.gantry.service.results.SdkQueues sdkQueues;
 
     public Submissions(
             EndpointStore endpoints,
@@ -54,7 +55,9 @@ public final class Submissions {
             Broker broker,
             long queueCapacity,
             UserEndpointStarts userEndpoints,
-            Clock clock) {
+            Clock clock,
+            dev.gantry.service.results.SdkQueues sdkQueues) {
+        this.sdkQueues = sdkQueues;
         this.clock = clock;
         this.userEndpoints = userEndpoints;
         this.endpoints = endpoints;
@@ -123,6 +126,9 @@ public final class Submissions {
                             .sum());
             return stored.replay();
         }
+        if (request.createQueue()) {
+            declareQueue(who, stored.group());
+        }
         try {
             broker.publishTasks(endpoint, stored.tasks());
         } catch (RuntimeException e) {
@@ -134,6 +140,18 @@ public final class Submissions {
             tasks.setQueued(stored.tasks().stream().map(TaskMessage::task).toList(), false);
         }
         return new SubmitResponse(requestId, stored.group(), endpoint, byFunction(stored));
+    }
+
+    /** The group's Globus Compute result queue, declared before any of its tasks can end. */
+    private void declareQueue(Identity who, dev.gantry.protocol.TaskGroupId group) {
+        try {
+            sdkQueues.declare(who.id(), group);
+        } catch (java.io.IOException | RuntimeException e) {
+            log.warn(
+                    "task group {}: its result queue could not be declared; its results stay readable over REST: {}",
+                    group,
+                    e.getMessage());
+        }
     }
 
     private static String sha256(String s) {

@@ -139,9 +139,10 @@ public final class Submitter implements AutoCloseable {
         Map<String, List<String>> tasks = new LinkedHashMap<>();
         byFunction.forEach(
                 (fn, list) -> tasks.put(fn, list.stream().map(Pending::payload).toList()));
+        // no AMQP result queue (create_queue false): this SDK streams its results over the service's WebSocket
         SubmitRequest request = new SubmitRequest(
                         group,
-                        true,
+                        false,
                         tasks,
                         null,
                         resources == null ? null : Json.mapper().valueToTree(resources),

@@ -1,0 +1,209 @@
+package dev.gantry.broker.results;
+
+import dev.gantry.protocol.Json;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.qpid.server.SystemLauncher;
+import org.apache.qpid.server.model.AuthenticationProvider;
+import org.apache.qpid.server.model.Broker;
+import org.apache.qpid.server.model.PasswordCredentialManagingAuthenticationProvider;
+import org.apache.qpid.server.security.access.plugins.RuleBasedAccessControlProvider;
+
+/**
+ * An AMQP 0-9-1 broker inside the embedded service: Apache Qpid Broker-J, configuration and messages in memory,
+ * one port on loopback. The service connects as an administrator; each identity's user (see
+ * {@link Credentials}) may open the virtual host and consume from its own result queues only, by Qpid's
+ * rule-based access control, which is written anew whenever a user is added.
+ */
+public final class EmbeddedAmqp implements Credentials, AutoCloseable {
+    public static final String ADMIN = "gantry";
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private volatile org.apache.qpid.server.model.SystemConfig<?> system;
+    private final SystemLauncher launcher =
+            new SystemLauncher(new org.apache.qpid.server.SystemLauncherListener.DefaultSystemLauncherListener() {
+                @Override
+                public void onContainerResolve(org.apache.qpid.server.model.SystemConfig<?> config) {
+                    system = config;
+                }
+            });
+    private final Path workDir;
+    private final int port;
+    private final String adminPassword = secret();
+    private final Map<String, String> readPrefixes = new ConcurrentHashMap<>();
+    private final ReentrantLock rules = new ReentrantLock();
+
+    private EmbeddedAmqp(Path workDir, int port) {
+        this.workDir = workDir;
+        this.port = port;
+    }
+
+    /** Starts the broker on {@code port} of 127.0.0.1 (0: a free one). */
+    public static EmbeddedAmqp start(int port) throws Exception {
+        Path dir = Files.createTempDirectory("gantry-amqp-");
+        EmbeddedAmqp b = new EmbeddedAmqp(dir, port == 0 ? freePort() : port);
+        b.launch();
+        return b;
+    }
+
+    private void launch() throws Exception {
+        // PLAIN, the one mechanism pika (the SDK's client) speaks, on a loopback port without TLS
+        Map<String, Object> plain = Map.of(
+                "name",
+                "plain",
+                "type",
+                "Plain",
+                "secureOnlyMechanisms",
+                List.of(),
+                "users",
+                List.of(Map.of("name", ADMIN, "type", "managed", "password", adminPassword)));
+        Map<String, Object> acl = Map.of("name", "acl", "type", "RuleBased", "rules", List.of());
+        Map<String, Object> amqp = new LinkedHashMap<>();
+        amqp.put("name", "AMQP");
+        amqp.put("port", port);
+        amqp.put("bindingAddress", "127.0.0.1");
+        amqp.put("authenticationProvider", "plain");
+        amqp.put("protocols", List.of("AMQP_0_9_1"));
+        amqp.put("virtualhostaliases", List.of(Map.of("name", "defaultAlias", "type", "defaultAlias")));
+        Map<String, Object> node = Map.of(
+                "name", "default",
+                "type", "Memory",
+                "defaultVirtualHostNode", "true",
+                "virtualHostInitialConfiguration", "{\"type\": \"Memory\"}");
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("name", "gantry");
+        config.put("modelVersion", "9.0");
+        config.put("authenticationproviders", List.of(plain));
+        config.put("accesscontrolproviders", List.of(acl));
+        config.put("ports", List.of(amqp));
+        config.put("virtualhostnodes", List.of(node));
+        Path initial = workDir.resolve("initial-config.json");
+        Files.writeString(initial, Json.write(config));
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        attributes.put("type", "Memory");
+        attributes.put("initialConfigurationLocation", initial.toUri().toString());
+        attributes.put("startupLoggedToSystemOut", false);
+        attributes.put(
+                "context",
+                Map.of("qpid.work_dir", workDir.toString(), "qpid.broker.startupLoggingToSystemOut", "false"));
+        launcher.startup(attributes);
+        asSystem(() -> {
+            writeRules();
+            return null;
+        });
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String adminPassword() {
+        return adminPassword;
+    }
+
+    /** The URL the service connects with, as the administrator. */
+    public String adminUrl() {
+        return "amqp://" + ADMIN + ":" + adminPassword + "@127.0.0.1:" + port + "/";
+    }
+
+    @Override
+    public String issue(String user, String queuePrefix) {
+        return asSystem(() -> issueAsSystem(user, queuePrefix));
+    }
+
+    /** Runs {@code work} as the broker's own principal, which its access control lets manage it. */
+    private <T> T asSystem(java.util.concurrent.Callable<T> work) {
+        javax.security.auth.Subject subject = new javax.security.auth.Subject(
+                true, java.util.Set.of(launcher.getSystemPrincipal()), java.util.Set.of(), java.util.Set.of());
+        return org.apache.qpid.server.security.SubjectExecutionContext.withSubjectUnchecked(subject, work);
+    }
+
+    private String issueAsSystem(String user, String queuePrefix) {
+        String password = secret();
+        PasswordCredentialManagingAuthenticationProvider<?> users = users();
+        try {
+            if (users.getUsers().containsKey(user)) {
+                users.setPassword(user, password);
+            } else {
+                users.createUser(user, password, Map.of());
+            }
+        } catch (javax.security.auth.login.AccountNotFoundException e) {
+            users.createUser(user, password, Map.of());
+        }
+        if (readPrefixes.put(user, queuePrefix) == null) {
+            writeRules();
+        }
+        return password;
+    }
+
+    private PasswordCredentialManagingAuthenticationProvider<?> users() {
+        for (AuthenticationProvider<?> p : broker().getAuthenticationProviders()) {
+            if (p instanceof PasswordCredentialManagingAuthenticationProvider<?> m) {
+                return m;
+            }
+        }
+        throw new IllegalStateException("the embedded broker has no password provider");
+    }
+
+    private Broker<?> broker() {
+        return (Broker<?>) system.getContainer(Broker.class);
+    }
+
+    /** The administrator may do anything; each identity's user may open the host and consume its queues. */
+    private void writeRules() {
+        rules.lock();
+        try {
+            StringBuilder text = new StringBuilder("ACL ALLOW " + ADMIN + " ALL ALL\n");
+            readPrefixes.forEach((user, prefix) -> text.append("ACL ALLOW ")
+                    .append(user)
+                    .append(" ACCESS VIRTUALHOST\nACL ALLOW ")
+                    .append(user)
+                    .append(" CONSUME QUEUE name=\"")
+                    .append(prefix)
+                    .append("*\"\n"));
+            text.append("ACL DENY-LOG ALL ALL\n");
+            Path file = workDir.resolve("rules.acl");
+            Files.writeString(file, text);
+            for (var p : broker().getAccessControlProviders()) {
+                if (p instanceof RuleBasedAccessControlProvider<?> r) {
+                    r.loadFromFile(file.toString());
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the embedded broker's access rules: " + e.getMessage(), e);
+        } finally {
+            rules.unlock();
+        }
+    }
+
+    private static String secret() {
+        byte[] b = new byte[24];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        launcher.shutdown();
+        try (var files = Files.walk(workDir)) {
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory left behind is harmless
+        }
+    }
+}

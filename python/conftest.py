@@ -1,0 +1,1 @@
+# Lets the tests import gantry_compute from this directory, without installing it.

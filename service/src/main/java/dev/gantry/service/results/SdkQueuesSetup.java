@@ -1,0 +1,71 @@
+package dev.gantry.service.results;
+
+import com.rabbitmq.client.ConnectionFactory;
+import dev.gantry.broker.results.EmbeddedAmqp;
+import dev.gantry.broker.results.RabbitManagement;
+import dev.gantry.broker.results.ResultQueues;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Where the result queues live. With RabbitMQ, on it: its management API ({@code GANTRY_RABBITMQ_MANAGEMENT_URL},
+ * by default port 15672 of the broker's host, with the broker URL's user) keeps the identities' users, and SDKs
+ * connect to {@code GANTRY_AMQP_PUBLIC_URL} (by default the broker URL without its user). Embedded, on Apache
+ * Qpid Broker-J inside the service, on a loopback port ({@code GANTRY_AMQP_PORT}, by default a free one).
+ */
+public final class SdkQueuesSetup {
+    private SdkQueuesSetup() {}
+
+    /** Starts the embedded broker and the queues on it (closing them stops it). */
+    public static ResultQueues embedded() throws Exception {
+        String p = System.getenv("GANTRY_AMQP_PORT");
+        EmbeddedAmqp amqp = EmbeddedAmqp.start(p == null || p.isBlank() ? 0 : Integer.parseInt(p.strip()));
+        try {
+            return new ResultQueues(
+                            connect(amqp.adminUrl()),
+                            amqp,
+                            URI.create("amqp://127.0.0.1:" + amqp.port() + "/"),
+                            ResultQueues.QPID_ARGUMENTS)
+                    .closing(amqp);
+        } catch (Exception | LinkageError e) {
+            amqp.close();
+            throw e;
+        }
+    }
+
+    /** The queues on the RabbitMQ at {@code brokerUrl}. */
+    public static ResultQueues rabbit(String brokerUrl) throws Exception {
+        URI url = URI.create(brokerUrl);
+        String[] user = (url.getRawUserInfo() == null ? "guest:guest" : url.getRawUserInfo()).split(":", 2);
+        String vhost = url.getRawPath() == null || url.getRawPath().length() <= 1
+                ? "/"
+                : URLDecoder.decode(url.getRawPath().substring(1), StandardCharsets.UTF_8);
+        String api = env("GANTRY_RABBITMQ_MANAGEMENT_URL", "http://" + url.getHost() + ":15672/api");
+        String publicUrl = env(
+                "GANTRY_AMQP_PUBLIC_URL",
+                url.getScheme() + "://" + url.getHost() + ":" + (url.getPort() < 0 ? 5672 : url.getPort())
+                        + (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath()));
+        return new ResultQueues(
+                connect(brokerUrl),
+                new RabbitManagement(
+                        URI.create(api),
+                        URLDecoder.decode(user[0], StandardCharsets.UTF_8),
+                        user.length > 1 ? URLDecoder.decode(user[1], StandardCharsets.UTF_8) : "",
+                        vhost),
+                URI.create(publicUrl),
+                ResultQueues.RABBITMQ_ARGUMENTS);
+    }
+
+    private static com.rabbitmq.client.Connection connect(String url) throws Exception {
+        ConnectionFactory f = new ConnectionFactory();
+        f.setUri(url);
+        f.setAutomaticRecoveryEnabled(true);
+        return f.newConnection("gantry-result-queues");
+    }
+
+    private static String env(String name, String dflt) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? dflt : v.strip();
+    }
+}
