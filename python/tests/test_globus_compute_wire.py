@@ -43,6 +43,14 @@ def test_a_set_and_a_tuple_come_back_as_python_values(alice, run):
     assert value(r) == ({3, 4}, (3, "x"))
 
 
+def test_a_numpy_array_comes_back_as_one(alice, run):
+    numpy = __import__("numpy")  # Debian's python3-numpy, on the endpoint's Python and here
+    user = script("import numpy\ndef evens(n):\n    return numpy.arange(n) * 2\n")
+    [r] = run(alice.register(user.evens), [payload(4)])
+    result = value(r)
+    assert isinstance(result, numpy.ndarray) and result.tolist() == [0, 2, 4, 6]
+
+
 def test_a_raising_function_shows_the_users_traceback(alice, run):
     user = script("def boom(x):\n    raise ValueError(f'bad {x}')\n")
     [r] = run(alice.register(user.boom), [payload(7)])

@@ -48,6 +48,12 @@ final class Backends implements AutoCloseable {
     @Override
     public void close() {
         if (database != null) {
+            try (dev.gantry.service.store.Database db =
+                    dev.gantry.service.store.Database.open(PG + database, "postgres", "", 2)) {
+                dev.gantry.service.results.SdkQueuesSetup.forget(db, AMQP);
+            } catch (Exception e) {
+                System.err.println("result queues and users left in RabbitMQ: " + e);
+            }
             admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         }
     }

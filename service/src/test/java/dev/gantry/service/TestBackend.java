@@ -121,47 +121,9 @@ public final class TestBackend implements AutoCloseable {
 
     /** The Globus Compute result queues the tests' groups had, and their identities' RabbitMQ users. */
     private void deleteResultQueuesAndUsers() {
-        List<String> queues = new ArrayList<>();
-        List<String> users = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(jdbcUrl(), "postgres", "");
-                Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery("SELECT id, owner_id FROM task_groups WHERE result_queue")) {
-                while (rs.next()) {
-                    queues.add(dev.gantry.broker.results.ResultQueues.prefix(rs.getObject(2, UUID.class))
-                            + rs.getObject(1, UUID.class));
-                }
-            }
-            try (ResultSet rs = s.executeQuery("SELECT id FROM identities")) {
-                while (rs.next()) {
-                    users.add("gantry-sdk-" + rs.getObject(1, UUID.class));
-                }
-            }
-        } catch (Exception e) {
-            return; // no schema yet: nothing was declared either
-        }
-        try {
-            com.rabbitmq.client.ConnectionFactory f = new com.rabbitmq.client.ConnectionFactory();
-            f.setUri(AMQP_URL);
-            try (com.rabbitmq.client.Connection c = f.newConnection()) {
-                for (String q : queues) {
-                    com.rabbitmq.client.Channel ch = c.createChannel();
-                    ch.queueDelete(q);
-                    ch.close();
-                }
-            }
-            java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-                    .version(java.net.http.HttpClient.Version.HTTP_1_1)
-                    .build();
-            String auth = "Basic " + java.util.Base64.getEncoder().encodeToString("guest:guest".getBytes());
-            for (String u : users) {
-                http.send(
-                        java.net.http.HttpRequest.newBuilder(
-                                        java.net.URI.create("http://127.0.0.1:15672/api/users/" + u))
-                                .header("Authorization", auth)
-                                .DELETE()
-                                .build(),
-                        java.net.http.HttpResponse.BodyHandlers.discarding());
-            }
+        try (dev.gantry.service.store.Database db =
+                dev.gantry.service.store.Database.open(jdbcUrl(), "postgres", "", 2)) {
+            dev.gantry.service.results.SdkQueuesSetup.forget(db, AMQP_URL);
         } catch (Exception e) {
             throw new AssertionError("cannot delete the tests' result queues and users from RabbitMQ: " + e, e);
         }

@@ -177,4 +177,38 @@ class PythonWorkerTest {
                 List.of("JSONData"));
         assertThat(source.data()).isEqualTo("11\n42");
     }
+
+    /**
+     * Every code strategy the SDK has sent (its deprecated ones too), and its combined data strategy, made as its
+     * serializers make them: each decodes and runs.
+     */
+    @Test
+    void everyCodeAndDataStrategyOfTheSdkDecodes() throws Exception {
+        String made = python("""
+                import base64, codecs, dill, json, pickle
+                def b64(o, dumps=dill.dumps): return codecs.encode(dumps(o), 'base64').decode()
+                def pack(bufs): return ''.join(f'{len(b)}\\n{b}' for b in bufs)
+                src = 'def f(x):\\n    return x * 2\\n'
+                ns = {'__name__': '__main__'}; exec(src, ns); f = ns['f']
+                code = {
+                    '01': '01\\n' + b64(f),
+                    '02': '02\\n' + b64(abs, pickle.dumps),
+                    '03': '03\\n' + b64(('f', src)),
+                    '04': '04\\n' + b64(('f', src)),
+                    'st': 'st\\nf:' + src,
+                    'sd': 'sd\\nf:' + src,
+                    '10': '10\\n' + ':'.join(['04\\n', b64(('f', src)), '01\\n', b64(f)]),
+                    '12': '12\\n' + pack(['st\\nf:' + src, '01\\n' + b64(f)]),
+                }
+                args = pack(['13\\n' + pack(['11\\n[-21]', '00\\n' + b64((-21,))]), '11\\n{}'])
+                print(json.dumps({'code': code, 'args': args}))
+                """, "");
+        JsonNode m = Json.mapper().readTree(made);
+        for (var it = m.get("code").fields(); it.hasNext(); ) {
+            var e = it.next();
+            TaskResult r = run(e.getValue().asText(), m.get("args").asText(), List.of("JSONData"));
+            assertThat(r.error()).as(e.getKey() + ": " + r.data()).isNull();
+            assertThat(r.data()).as(e.getKey()).isEqualTo(e.getKey().equals("02") ? "11\n21" : "11\n-42");
+        }
+    }
 }

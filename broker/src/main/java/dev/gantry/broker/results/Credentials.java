@@ -7,4 +7,7 @@ public interface Credentials {
      * with {@code queuePrefix}; returns the password.
      */
     String issue(String user, String queuePrefix);
+
+    /** Deletes {@code user}, if there is one. */
+    void revoke(String user);
 }

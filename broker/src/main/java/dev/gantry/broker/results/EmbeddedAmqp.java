@@ -144,6 +144,21 @@ public final class EmbeddedAmqp implements Credentials, AutoCloseable {
         return password;
     }
 
+    @Override
+    public void revoke(String user) {
+        asSystem(() -> {
+            try {
+                users().deleteUser(user);
+            } catch (javax.security.auth.login.AccountNotFoundException e) {
+                // already gone
+            }
+            if (readPrefixes.remove(user) != null) {
+                writeRules();
+            }
+            return null;
+        });
+    }
+
     private PasswordCredentialManagingAuthenticationProvider<?> users() {
         for (AuthenticationProvider<?> p : broker().getAuthenticationProviders()) {
             if (p instanceof PasswordCredentialManagingAuthenticationProvider<?> m) {

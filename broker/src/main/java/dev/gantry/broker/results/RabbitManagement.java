@@ -52,16 +52,29 @@ public final class RabbitManagement implements Credentials {
         return password;
     }
 
+    @Override
+    public void revoke(String user) {
+        send("/users/" + encode(user), HttpRequest.newBuilder().DELETE(), 404);
+    }
+
     private void put(String path, Map<String, String> body) {
-        HttpRequest r = HttpRequest.newBuilder(URI.create(api + path))
+        send(
+                path,
+                HttpRequest.newBuilder()
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString(Json.write(body))),
+                -1);
+    }
+
+    /** Sends a request to the API; a status other than 2xx and {@code alsoFine} is an error. */
+    private void send(String path, HttpRequest.Builder b, int alsoFine) {
+        HttpRequest r = b.uri(URI.create(api + path))
                 .timeout(Duration.ofSeconds(10))
                 .header("Authorization", authorization)
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(Json.write(body)))
                 .build();
         try {
             HttpResponse<String> reply = http.send(r, HttpResponse.BodyHandlers.ofString());
-            if (reply.statusCode() / 100 != 2) {
+            if (reply.statusCode() / 100 != 2 && reply.statusCode() != alsoFine) {
                 throw new IllegalStateException("RabbitMQ's management API refused " + path.replaceAll("/[^/]*$", "/…")
                         + ": HTTP " + reply.statusCode() + " " + reply.body());
             }

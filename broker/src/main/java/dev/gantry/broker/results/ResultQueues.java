@@ -69,9 +69,18 @@ public final class ResultQueues implements AutoCloseable {
         return PREFIX + identity + ".";
     }
 
+    /** Deletes the identity's broker user: its credentials stop working. */
+    public void revoke(UUID identity) {
+        credentials.revoke(user(identity));
+    }
+
+    private static String user(UUID identity) {
+        return "gantry-sdk-" + identity;
+    }
+
     /** The identity's queue prefix and a URL whose credentials (a new password each time) read only its queues. */
     public Endpoint connectionFor(UUID identity) {
-        String user = "gantry-sdk-" + identity;
+        String user = user(identity);
         String password = credentials.issue(user, prefix(identity));
         String userInfo = URLEncoder.encode(user, StandardCharsets.UTF_8) + ":"
                 + URLEncoder.encode(password, StandardCharsets.UTF_8);

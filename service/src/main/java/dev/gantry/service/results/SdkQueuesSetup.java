@@ -57,6 +57,20 @@ public final class SdkQueuesSetup {
                 ResultQueues.RABBITMQ_ARGUMENTS);
     }
 
+    /**
+     * Deletes from RabbitMQ what a deployment that goes away left there: every result queue its groups had, and
+     * its identities' users (for tests and benchmarks, whose databases are dropped after them).
+     */
+    public static void forget(dev.gantry.service.store.Database db, String brokerUrl) throws Exception {
+        dev.gantry.service.store.ResultQueueGroups groups = new dev.gantry.service.store.ResultQueueGroups(db);
+        try (ResultQueues queues = rabbit(brokerUrl)) {
+            for (var e : groups.newest(Integer.MAX_VALUE).entrySet()) {
+                queues.delete(e.getValue(), e.getKey());
+            }
+            groups.identities().forEach(queues::revoke);
+        }
+    }
+
     private static com.rabbitmq.client.Connection connect(String url) throws Exception {
         ConnectionFactory f = new ConnectionFactory();
         f.setUri(url);

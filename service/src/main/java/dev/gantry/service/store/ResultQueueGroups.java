@@ -43,6 +43,20 @@ public final class ResultQueueGroups {
         });
     }
 
+    /** Every identity, whose broker users a deployment that goes away deletes. */
+    public List<UUID> identities() {
+        return db.tx(c -> {
+            List<UUID> out = new java.util.ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM identities");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(Rows.uuid(rs, "id"));
+                }
+            }
+            return out;
+        });
+    }
+
     /** The newest {@code limit} groups with a result queue, by owner: to declare again on a broker that forgot. */
     public Map<TaskGroupId, UUID> newest(int limit) {
         return db.tx(c -> {
