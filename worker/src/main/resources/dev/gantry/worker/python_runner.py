@@ -297,13 +297,30 @@ def failure(kind, e, text):
 
 
 BASE_ENVIRONMENT = dict(os.environ)
+_environment = dict(BASE_ENVIRONMENT)  # what os.environ holds since the last task began
+_raw = dict(getattr(os.environ, "_data", {}))  # the same, encoded (CPython keeps it so), quick to compare
+
+
+def set_environment(task_variables):
+    """os.environ as the interpreter started, with the task's variables: changing only what differs from the
+    last task's, unless that task's function changed it (then every variable is set again)."""
+    global _environment, _raw
+    target = dict(BASE_ENVIRONMENT)
+    target.update(task_variables)
+    unchanged = _raw == getattr(os.environ, "_data", None) if _raw else dict(os.environ) == _environment
+    was = _environment if unchanged else dict(os.environ)
+    for key in was.keys() - target.keys():
+        del os.environ[key]
+    for key, val in target.items():
+        if was.get(key) != val:
+            os.environ[key] = val
+    _environment = target
+    _raw = dict(getattr(os.environ, "_data", {}))
 
 
 def run(request):
     os.chdir(request["dir"])
-    os.environ.clear()
-    os.environ.update(BASE_ENVIRONMENT)
-    os.environ.update(request.get("env") or {})
+    set_environment(request.get("env") or {})
     try:
         fn = deserialize(request["code"])
         args, kwargs = (deserialize(b) for b in unpack_buffers(request["payload"]))

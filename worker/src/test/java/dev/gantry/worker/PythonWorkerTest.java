@@ -211,4 +211,34 @@ class PythonWorkerTest {
             assertThat(r.data()).as(e.getKey()).isEqualTo(e.getKey().equals("02") ? "11\n21" : "11\n-42");
         }
     }
+
+    /** Each task sees its own id and sandbox; what a function puts in os.environ does not reach the next task. */
+    @Test
+    void aTaskSeesItsOwnVariablesAndNoneAnEarlierTaskSet() {
+        String json = Buffers.pack(List.of("11\n[]", "11\n{}"));
+        FunctionDoc leak = new FunctionDoc(
+                FunctionId.random(),
+                "leak",
+                Buffers.pack(List.of("st\nleak:import os\ndef leak():\n    os.environ['LEAKED'] = '1'\n"
+                        + "    os.environ['HOME'] = '/nowhere'\n    return os.environ['GC_TASK_UUID']\n")),
+                null,
+                null);
+        FunctionDoc look = new FunctionDoc(
+                FunctionId.random(),
+                "look",
+                Buffers.pack(
+                        List.of(
+                                "st\nlook:import os\ndef look():\n"
+                                        + "    return [os.environ.get('LEAKED'), os.environ.get('HOME'), os.environ['GC_TASK_UUID']]\n")),
+                null,
+                null);
+        TaskRunner runner = new TaskRunner(work);
+        TaskMessage first = new TaskMessage(
+                TaskId.random(), TaskGroupId.random(), 1, leak.functionUuid(), json, null, List.of("JSONData"));
+        assertThat(runner.run(first, leak).data()).isEqualTo("11\n\"" + first.task() + "\"");
+        TaskMessage second = new TaskMessage(
+                TaskId.random(), TaskGroupId.random(), 1, look.functionUuid(), json, null, List.of("JSONData"));
+        assertThat(runner.run(second, look).data())
+                .isEqualTo("11\n[null, " + Json.write(System.getenv("HOME")) + ", \"" + second.task() + "\"]");
+    }
 }

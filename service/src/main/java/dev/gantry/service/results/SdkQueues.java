@@ -31,6 +31,7 @@ public final class SdkQueues implements AutoCloseable {
     private static final int BACKLOG = 10_000;
     private static final int KNOWN = 100_000;
     private static final long UNQUEUED_FOR_MS = 1_000;
+    private static final long REDECLARE_MS = 60_000;
     private static final UUID NONE = new UUID(0, 0);
 
     private record Batch(TaskGroupId group, List<TaskStatus> ended) {}
@@ -53,6 +54,9 @@ public final class SdkQueues implements AutoCloseable {
         }
     });
     private final Map<TaskGroupId, Long> unqueuedAt = new java.util.concurrent.ConcurrentHashMap<>();
+    /** When this instance last declared a group's queue: declared again after a minute, in case it expired. */
+    private final Map<TaskGroupId, Long> declaredAt = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final Thread publisher;
     private volatile boolean open = true;
 
@@ -106,10 +110,19 @@ public final class SdkQueues implements AutoCloseable {
 
     /** Declares {@code group}'s queue before its submit is answered, and records that it has one. */
     public void declare(UUID owner, TaskGroupId group) throws IOException {
+        long now = clock.millis();
+        Long at = declaredAt.get(group);
+        if (at != null && now - at < REDECLARE_MS && owner.equals(owners.get(group))) {
+            return; // declared here a moment ago: the Executor asks again with every batch
+        }
         queues().declare(owner, group);
         groups.mark(group);
         owners.put(group, owner);
         unqueuedAt.remove(group);
+        if (declaredAt.size() > KNOWN) {
+            declaredAt.clear();
+        }
+        declaredAt.put(group, now);
     }
 
     private void declareKnown(int limit) {
