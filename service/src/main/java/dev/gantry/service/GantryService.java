@@ -59,7 +59,10 @@ public final class GantryService implements AutoCloseable {
         EndpointStore endpoints = new EndpointStore(db, clock);
         TaskStore tasks = new TaskStore(db);
         sdkQueues = new SdkQueues(
-                        cfg.embeddedBroker() ? SdkQueuesSetup::embedded : () -> SdkQueuesSetup.rabbit(cfg.brokerUrl()),
+                        cfg.embeddedBroker()
+                                ? () -> SdkQueuesSetup.embedded(
+                                        cfg.home().serviceDir().resolve("amqp"))
+                                : () -> SdkQueuesSetup.rabbit(cfg.brokerUrl()),
                         new ResultQueueGroups(db),
                         clock)
                 .start(cfg.embeddedBroker());

@@ -112,11 +112,14 @@ public final class TestBackend implements AutoCloseable {
         } catch (Exception e) {
             // no schema yet: nothing was declared either
         }
-        RabbitBroker b = new RabbitBroker(AMQP_URL, prefix, 1);
-        b.deleteDeclared(endpoints);
-        b.close();
-        deleteResultQueuesAndUsers();
-        admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        try {
+            RabbitBroker b = new RabbitBroker(AMQP_URL, prefix, 1);
+            b.deleteDeclared(endpoints);
+            b.close();
+            deleteResultQueuesAndUsers();
+        } finally {
+            admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        }
     }
 
     /** The Globus Compute result queues the tests' groups had, and their identities' RabbitMQ users. */

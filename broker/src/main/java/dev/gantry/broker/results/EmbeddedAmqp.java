@@ -46,9 +46,19 @@ public final class EmbeddedAmqp implements Credentials, AutoCloseable {
         this.port = port;
     }
 
-    /** Starts the broker on {@code port} of 127.0.0.1 (0: a free one). */
-    public static EmbeddedAmqp start(int port) throws Exception {
-        Path dir = Files.createTempDirectory("gantry-amqp-");
+    /**
+     * Starts the broker on {@code port} of 127.0.0.1 (0: a free one), its start-up files in {@code dir} (made
+     * owner-only and emptied first: they name the service's password; a service killed before it stopped left
+     * them there).
+     */
+    public static EmbeddedAmqp start(Path dir, int port) throws Exception {
+        if (Files.exists(dir)) {
+            deleteTree(dir);
+        }
+        Files.createDirectories(
+                dir,
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
         EmbeddedAmqp b = new EmbeddedAmqp(dir, port == 0 ? freePort() : port);
         b.launch();
         return b;
@@ -214,11 +224,15 @@ public final class EmbeddedAmqp implements Credentials, AutoCloseable {
     @Override
     public void close() {
         launcher.shutdown();
-        try (var files = Files.walk(workDir)) {
+        deleteTree(workDir);
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder())
                     .forEach(p -> p.toFile().delete());
         } catch (IOException e) {
-            // a temporary directory left behind is harmless
+            // left for the next start, which empties it
         }
     }
 }

@@ -8,9 +8,12 @@ import org.junit.jupiter.api.BeforeEach;
 class EmbeddedAmqpTest extends ResultQueuesContract {
     EmbeddedAmqp amqp;
 
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path dir;
+
     @BeforeEach
     void start() throws Exception {
-        amqp = EmbeddedAmqp.start(0);
+        amqp = EmbeddedAmqp.start(dir.resolve("amqp"), 0);
     }
 
     @AfterEach

@@ -17,10 +17,10 @@ import java.nio.charset.StandardCharsets;
 public final class SdkQueuesSetup {
     private SdkQueuesSetup() {}
 
-    /** Starts the embedded broker and the queues on it (closing them stops it). */
-    public static ResultQueues embedded() throws Exception {
+    /** Starts the embedded broker, its files in {@code dir}, and the queues on it (closing them stops it). */
+    public static ResultQueues embedded(java.nio.file.Path dir) throws Exception {
         String p = System.getenv("GANTRY_AMQP_PORT");
-        EmbeddedAmqp amqp = EmbeddedAmqp.start(p == null || p.isBlank() ? 0 : Integer.parseInt(p.strip()));
+        EmbeddedAmqp amqp = EmbeddedAmqp.start(dir, p == null || p.isBlank() ? 0 : Integer.parseInt(p.strip()));
         try {
             return new ResultQueues(
                             connect(amqp.adminUrl()),
