@@ -1,8 +1,5 @@
 """Globus Compute's SDK, as it talks to a service, against Gantry: payloads made as the SDK makes them, results
 read from the task group's AMQP queue as its Executor reads them, on the backend the service runs on."""
-import os
-import time
-
 import pika
 import pytest
 

@@ -1,13 +1,13 @@
 # Gantry's runner for Python functions in any of Globus Compute's serialization strategies.
 # Serves requests until stdin closes: one JSON object per line,
-#   {"code": <one serialized buffer>, "payload": <packed args and kwargs>, "serializers": [names] or null,
+#   {"code": <one serialized buffer>, "payload": <packed args and kwargs>, "serializers": [class names, or none for
+#    Globus Compute's default],
 #    "dir": <working directory>, "env": {variables}}
 # and answers each with one line: {"ok": true, "result": <serialized buffer>}, or
 # {"ok": false, "kind": "user" | "setup", "type": <exception class>, "traceback": <text>}. "user" is an exception
 # the function raised (its traceback holds no frame of this runner); "setup" is a task that could not start
 # (its code or arguments did not decode, or its result could not be serialized). What the function prints goes
 # to stderr. Globus Compute's ShellFunction, MPIFunction and ShellResult unpickle without its SDK installed.
-import base64
 import codecs
 import importlib
 import json
