@@ -20,8 +20,6 @@ import java.util.Set;
 final class SerializerAllowlist {
     static final String CODE_WILDCARD = "globus_compute_sdk.*Code";
     static final String DATA_WILDCARD = "globus_compute_sdk.*Data";
-    private static final List<String> PACKAGES =
-            List.of("globus_compute_sdk.serialize.", "globus_compute_sdk.serialize.concretes.");
 
     private SerializerAllowlist() {}
 
@@ -63,11 +61,10 @@ final class SerializerAllowlist {
             if (s.name().equalsIgnoreCase(entry) || s.id().equals(entry)) {
                 return s;
             }
-            for (String p : PACKAGES) {
-                if (s.className() != null && entry.equals(p + s.className())) {
-                    return s;
-                }
-            }
+        }
+        Strategy byPath = Strategy.byImportPath(entry);
+        if (byPath != null) {
+            return byPath;
         }
         throw invalid("allowed_serializers: unknown strategy '" + entry + "'; use a name such as python_source, an"
                 + " import path such as globus_compute_sdk.serialize.JSONData, or " + CODE_WILDCARD + " / "

@@ -1,9 +1,12 @@
 package dev.gantry.worker;
 
+import dev.gantry.protocol.Json;
 import java.io.IOException;
-import java.util.LinkedHashSet;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,6 +21,8 @@ public final class PythonInterpreter {
     public static final String PROPERTY = "gantry.python";
 
     private static volatile String chosen;
+    /** What {@link #probe} found of each interpreter asked, so that choosing and describing run it once. */
+    private static final Map<String, Map<String, String>> PROBED = new ConcurrentHashMap<>();
 
     private PythonInterpreter() {}
 
@@ -55,9 +60,8 @@ public final class PythonInterpreter {
         if (configured != null) {
             return configured;
         }
-        Set<String> candidates = new LinkedHashSet<>(List.of("python3", "/usr/bin/python3"));
-        for (String candidate : candidates) {
-            if (importsDill(candidate)) {
+        for (String candidate : List.of("python3", "/usr/bin/python3")) {
+            if (probe(candidate).containsKey("dill_version")) {
                 return candidate;
             }
         }
@@ -68,49 +72,39 @@ public final class PythonInterpreter {
      * The interpreter's {@code python_version}, {@code dill_version} and {@code os} as Globus Compute's workers
      * report them; empty if it does not run (or lacks dill: then only what it has).
      */
-    public static java.util.Map<String, String> describe() {
+    public static Map<String, String> describe() {
+        return probe(command());
+    }
+
+    /** Runs {@code python} once to learn its versions (dill's only if it imports); empty if it does not run. */
+    private static Map<String, String> probe(String python) {
+        return PROBED.computeIfAbsent(python, PythonInterpreter::run);
+    }
+
+    private static Map<String, String> run(String python) {
         String script = "import json, platform\nd = {'python_version': platform.python_version(),"
                 + " 'os': platform.platform()}\ntry:\n    import dill\n    d['dill_version'] = dill.__version__\n"
                 + "except ImportError:\n    pass\nprint(json.dumps(d))";
         try {
-            Process p = new ProcessBuilder(command(), "-c", script)
+            Process p = new ProcessBuilder(python, "-c", script)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
-            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();
-                return java.util.Map.of();
+                return Map.of();
             }
-            java.util.Map<String, String> d = new java.util.HashMap<>();
-            dev.gantry.protocol.Json.mapper()
+            Map<String, String> d = new HashMap<>();
+            Json.mapper()
                     .readTree(out)
                     .fields()
                     .forEachRemaining(e -> d.put(e.getKey(), e.getValue().asText()));
-            return d;
-        } catch (IOException e) {
-            return java.util.Map.of();
+            return Map.copyOf(d);
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return java.util.Map.of();
-        }
-    }
-
-    private static boolean importsDill(String python) {
-        try {
-            Process p = new ProcessBuilder(python, "-c", "import dill")
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return false;
-            }
-            return p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+            return Map.of();
         }
     }
 }

@@ -16,11 +16,12 @@ public final class GcResult {
     private GcResult() {}
 
     /** The message for an ended task (a cancelled or expired one is a failure, as its SDK knows only two ends). */
-    public static byte[] pack(TaskStatus s) {
+    public static byte[] pack(TaskStatus ended) {
+        TaskStatus s = ended.forGlobusCompute();
         ObjectNode data = Json.mapper().createObjectNode();
         data.put("task_id", s.taskId().toString());
         boolean ok = s.status().equals("success");
-        String text = ok ? s.result() : s.exception() != null ? s.exception() : "the task ended " + s.status();
+        String text = ok ? s.result() : s.exception();
         data.put("data", text == null ? "" : text);
         if (!ok) {
             ObjectNode error = data.putObject("error_details");
@@ -54,7 +55,7 @@ public final class GcResult {
     }
 
     private static String lastLine(String text) {
-        String t = text.strip();
+        String t = text == null ? "" : text.strip();
         int nl = t.lastIndexOf('\n');
         return nl < 0 ? t : t.substring(nl + 1);
     }

@@ -42,6 +42,12 @@ public record TaskStatus(
             this(taskTransitions, null, endpointId, null, null, null, null);
         }
 
+        /** These details with the task's earlier attempts. */
+        public Details withAttempts(java.util.List<Attempt> attempts) {
+            return new Details(
+                    taskTransitions, attempts, endpointId, os, pythonVersion, dillVersion, globusComputeSdkVersion);
+        }
+
         /**
          * These details with what the endpoint said of its workers' Python, as Globus Compute's workers report
          * it (its SDK compares Python and dill versions with its own); Gantry's version stands for the SDK's.
@@ -65,26 +71,7 @@ public record TaskStatus(
 
     /** This status with the task's attempts added to its details. */
     public TaskStatus withAttempts(java.util.List<Attempt> attempts) {
-        return new TaskStatus(
-                taskId,
-                status,
-                pending,
-                result,
-                exception,
-                completionT,
-                errorCode,
-                exceptionType,
-                taskGroupId,
-                details == null
-                        ? new Details(Map.of(), attempts, null, null, null, null, null)
-                        : new Details(
-                                details.taskTransitions(),
-                                attempts,
-                                details.endpointId(),
-                                details.os(),
-                                details.pythonVersion(),
-                                details.dillVersion(),
-                                details.globusComputeSdkVersion()));
+        return withDetails((details == null ? new Details(Map.of()) : details).withAttempts(attempts));
     }
 
     /** This status with {@code d} as its details. */

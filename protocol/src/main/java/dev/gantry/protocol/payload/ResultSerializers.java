@@ -27,9 +27,6 @@ public final class ResultSerializers {
             "PureSourceDill",
             "AllCodeStrategies");
 
-    private static final List<String> PACKAGES =
-            List.of("globus_compute_sdk.serialize.", "globus_compute_sdk.serialize.concretes.");
-
     private ResultSerializers() {}
 
     /** The class names of a submit's list, in its order; null or empty stays null (the default). */
@@ -56,12 +53,9 @@ public final class ResultSerializers {
     }
 
     private static String nameOf(String path) {
-        if (path != null) {
-            for (String p : PACKAGES) {
-                if (path.startsWith(p) && NAMES.contains(path.substring(p.length()))) {
-                    return path.substring(p.length());
-                }
-            }
+        Strategy s = Strategy.byImportPath(path);
+        if (s != null && NAMES.contains(s.className())) {
+            return s.className();
         }
         throw invalid("result_serializers: '" + path + "' is not a serialization strategy a result can use;"
                 + " use an import path such as globus_compute_sdk.serialize.JSONData (one of " + NAMES + ")");

@@ -63,6 +63,25 @@ public enum Strategy {
         return id + "\n" + body;
     }
 
+    /**
+     * The Globus Compute strategy an import path names, as its SDK writes it
+     * ({@code globus_compute_sdk.serialize.concretes.JSONData}) or its documentation does
+     * ({@code globus_compute_sdk.serialize.JSONData}); null if it names none.
+     */
+    public static Strategy byImportPath(String path) {
+        for (String p : new String[] {"globus_compute_sdk.serialize.", "globus_compute_sdk.serialize.concretes."}) {
+            if (path != null && path.startsWith(p)) {
+                String name = path.substring(p.length());
+                for (Strategy s : values()) {
+                    if (name.equals(s.className)) {
+                        return s;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
     public static Strategy of(String id) {
         for (Strategy s : values()) {
             if (s.id.equals(id)) {

@@ -74,8 +74,8 @@ public final class SdkQueues implements AutoCloseable {
      */
     public SdkQueues start(boolean declareAgain) {
         publisher.start();
-        if (declareAgain && !groups.newest(1).isEmpty()) {
-            declareKnown(10_000);
+        if (declareAgain) {
+            declareKnown(10_000); // with no such group, the broker is not started
         }
         return this;
     }
