@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             ServiceCommand.class,
             EndpointCommand.class,
             TaskCommand.class,
+            JshellCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -10,6 +10,7 @@ import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.TaskStatus;
 import dev.gantry.sdk.fixtures.Fns;
+import dev.gantry.sdk.fixtures.Globals;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,22 @@ class ComputeExecutorTest {
             assertThat(ex.registerFunction(Fns.adder(10)))
                     .isEqualTo(ex.registerFunction(Fns.adder(10)))
                     .isNotEqualTo(ex.registerFunction(Fns.adder(20)));
+        }
+    }
+
+    @Test
+    void staticStateTheFunctionReadsArrivesAsItIsWhenSubmitted() throws Exception {
+        int before = Globals.offset;
+        try (ComputeExecutor ex = gantry.executor()) {
+            Globals.offset = 100;
+            Globals.greeting = "hi";
+            assertThat(get(ex.submit(Globals.addOffset(), 1))).isEqualTo(101);
+            assertThat(get(ex.submit(Globals.greet(), "you"))).isEqualTo("hi, you");
+            Globals.offset = 200;
+            assertThat(get(ex.submit(Globals.addOffset(), 1))).isEqualTo(201);
+        } finally {
+            Globals.offset = before;
+            Globals.greeting = null;
         }
     }
 

@@ -222,7 +222,8 @@ class ServiceApiTest {
                 files,
                 null,
                 new JavaBundle.Instance(
-                        instanceClass, dev.gantry.protocol.Json.mapper().createObjectNode()));
+                        instanceClass, dev.gantry.protocol.Json.mapper().createObjectNode()),
+                List.of());
         return Buffers.pack(List.of(Strategy.JAVA_BUNDLE.tag(dev.gantry.protocol.Json.write(b))));
     }
 

@@ -10,6 +10,7 @@ import dev.gantry.protocol.payload.JavaNative;
 import dev.gantry.protocol.payload.Strategy;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.SerializedLambda;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Base64;
@@ -20,7 +21,8 @@ import java.util.Map;
  * Rebuilds a shipped Java function in its own {@link BundleClassLoader}. A lambda is rebuilt through its
  * capturing class's {@code $deserializeLambda$} from the {@code SerializedLambda} fields, with captured values
  * decoded from JSON into their declared classes; an instance is decoded from JSON. Then the remote-function
- * interface's single method is called with the arguments decoded into its parameter types.
+ * interface's single method is called with the arguments decoded into its parameter types. The static fields
+ * the bundle carries are set, after their classes' initializers ran, before the function is built.
  */
 final class JavaFunctions {
     private static final ObjectMapper JSON = Json.mapper();
@@ -33,6 +35,11 @@ final class JavaFunctions {
             classes.put(f.name(), Base64.getDecoder().decode(f.bytes()));
         }
         ClassLoader loader = new BundleClassLoader("gantry-fn-" + name, classes, JavaFunctions.class.getClassLoader());
+        for (JavaBundle.StaticValue v : bundle.statics()) {
+            Field field = Class.forName(v.className(), true, loader).getDeclaredField(v.field());
+            field.setAccessible(true);
+            field.set(null, decode(v.value(), JSON.getTypeFactory().constructType(field.getGenericType())));
+        }
         return bundle.lambda() != null ? lambda(bundle.lambda(), loader) : instance(bundle.instance(), loader);
     }
 
@@ -133,11 +140,14 @@ final class JavaFunctions {
     }
 
     private static Object decode(JsonNode value, Class<?> type) {
-        JavaType t = JSON.getTypeFactory().constructType(type);
+        return decode(value, JSON.getTypeFactory().constructType(type));
+    }
+
+    private static Object decode(JsonNode value, JavaType t) {
         try {
             return JSON.treeToValue(value, t);
         } catch (Exception e) {
-            throw new IllegalArgumentException("cannot decode " + value + " as " + type.getName(), e);
+            throw new IllegalArgumentException("cannot decode " + value + " as " + t.toCanonical(), e);
         }
     }
 

@@ -70,7 +70,7 @@ final class ClassClosure {
         return out;
     }
 
-    private static boolean provided(String internalName) {
+    static boolean provided(String internalName) {
         for (String p : PROVIDED) {
             if (internalName.startsWith(p)) {
                 return true;
@@ -79,7 +79,7 @@ final class ClassClosure {
         return false;
     }
 
-    private static byte[] read(String internalName, ClassLoader loader) {
+    static byte[] read(String internalName, ClassLoader loader) {
         URL url = loader.getResource(internalName + ".class");
         if (url == null || url.getProtocol().equals("jrt")) {
             return null;

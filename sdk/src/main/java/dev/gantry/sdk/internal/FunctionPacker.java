@@ -49,7 +49,8 @@ public final class FunctionPacker {
         String loader =
                 Integer.toHexString(System.identityHashCode(fn.getClass().getClassLoader()));
         if (sl == null) {
-            return "instance@" + loader + ":" + fn.getClass().getName() + ":" + toJson(fn, "the function object");
+            return "instance@" + loader + ":" + fn.getClass().getName() + ":" + toJson(fn, "the function object")
+                    + statics(instanceStatics(fn.getClass()));
         }
         StringBuilder k = new StringBuilder("lambda@")
                 .append(loader)
@@ -66,7 +67,8 @@ public final class FunctionPacker {
             Object v = sl.getCapturedArg(i);
             k.append(':').append(v == null ? "null" : v.getClass().getName() + "=" + toJson(v, "a captured value"));
         }
-        return k.toString();
+        return k.append(statics(lambdaStatics(sl, fn.getClass().getClassLoader())))
+                .toString();
     }
 
     public static PackedFunction pack(ShellFunction fn) {
@@ -119,7 +121,7 @@ public final class FunctionPacker {
         String name = simpleName(sl.getImplClass()) + "." + sl.getImplMethodName();
         Class<?> resultType = MethodType.fromMethodDescriptorString(sl.getInstantiatedMethodType(), loader)
                 .returnType();
-        return packed(key(fn), name, new JavaBundle(classes, l, null), resultType);
+        return packed(key(fn), name, new JavaBundle(classes, l, null, lambdaStatics(sl, loader)), resultType);
     }
 
     private PackedFunction instance(RemoteFunction fn) {
@@ -133,7 +135,20 @@ public final class FunctionPacker {
             }
         }
         JavaBundle.Instance in = new JavaBundle.Instance(cls.getName(), state);
-        return packed(key(fn), cls.getSimpleName(), new JavaBundle(classes, null, in), resultType);
+        return packed(
+                key(fn), cls.getSimpleName(), new JavaBundle(classes, null, in, instanceStatics(cls)), resultType);
+    }
+
+    private static List<JavaBundle.StaticValue> lambdaStatics(SerializedLambda sl, ClassLoader loader) {
+        return StaticReads.values(sl.getImplClass(), sl.getImplMethodName(), sl.getImplMethodSignature(), loader);
+    }
+
+    private static List<JavaBundle.StaticValue> instanceStatics(Class<?> cls) {
+        return StaticReads.values(cls.getName().replace('.', '/'), "apply", null, cls.getClassLoader());
+    }
+
+    private static String statics(List<JavaBundle.StaticValue> values) {
+        return values.isEmpty() ? "" : ":statics=" + Json.write(values);
     }
 
     private List<JavaBundle.ClassFile> closure(String internalName, ClassLoader loader) {

@@ -1,13 +1,16 @@
 package dev.gantry.sdk.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Json;
 import dev.gantry.protocol.payload.Buffers;
 import dev.gantry.protocol.payload.JavaBundle;
 import dev.gantry.protocol.payload.Serialized;
 import dev.gantry.protocol.payload.Strategy;
 import dev.gantry.sdk.fixtures.Fns;
+import dev.gantry.sdk.fixtures.Globals;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -72,5 +75,51 @@ class FunctionPackerTest {
                         "java/lang/Math",
                         "dev/gantry/sdk/RemoteFunction1",
                         "java/util/List");
+    }
+
+    @Test
+    void staticFieldsTheFunctionReadsTravelWithTheirCurrentValuesAndArePartOfTheKey() {
+        int before = Globals.offset;
+        try {
+            Globals.offset = 100;
+            Globals.greeting = "hi";
+            assertThat(bundle(new FunctionPacker().pack(Globals.addOffset())).statics())
+                    .singleElement()
+                    .satisfies(v -> {
+                        assertThat(v.className()).isEqualTo("dev.gantry.sdk.fixtures.Globals");
+                        assertThat(v.field()).isEqualTo("offset");
+                        assertThat(v.value().asInt()).isEqualTo(100);
+                    });
+            assertThat(bundle(new FunctionPacker().pack(Globals.greet())).statics())
+                    .extracting(v -> v.field() + "=" + v.value().asText())
+                    .containsExactly("greeting=hi");
+            String key = FunctionPacker.key(Globals.addOffset());
+            Globals.offset = 101;
+            assertThat(FunctionPacker.key(Globals.addOffset())).isNotEqualTo(key);
+        } finally {
+            Globals.offset = before;
+            Globals.greeting = null;
+        }
+    }
+
+    @Test
+    void finalFieldsAndFunctionsThatReadNoStateCarryNothing() {
+        assertThat(bundle(new FunctionPacker().pack(Globals.underLimit())).statics())
+                .isEmpty();
+        assertThat(bundle(new FunctionPacker().pack(Fns.NORM)).statics()).isEmpty();
+    }
+
+    @Test
+    void aStaticFieldWhoseValueCannotTravelIsRefusedSayingWhatToDo() {
+        Globals.handle = new Object();
+        try {
+            assertThatThrownBy(() -> new FunctionPacker().pack(Globals.describeHandle()))
+                    .isInstanceOf(GantryException.class)
+                    .hasMessageContaining("static field dev.gantry.sdk.fixtures.Globals.handle")
+                    .hasMessageContaining("java.lang.Object, cannot be sent as JSON")
+                    .hasMessageContaining("Pass what the function needs as an argument");
+        } finally {
+            Globals.handle = null;
+        }
     }
 }

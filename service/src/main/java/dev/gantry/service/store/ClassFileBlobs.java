@@ -64,7 +64,7 @@ final class ClassFileBlobs {
                 ps.executeBatch();
             }
         }
-        return pack(new JavaBundle(refs, bundle.lambda(), bundle.instance()));
+        return pack(bundle.withClasses(refs));
     }
 
     /** The code as stored, with a Java bundle's class bytes put back from blobs. */
@@ -85,7 +85,7 @@ final class ClassFileBlobs {
             }
             full.add(new JavaBundle.ClassFile(f.name(), f.sha256(), bytes));
         }
-        return pack(new JavaBundle(full, bundle.lambda(), bundle.instance()));
+        return pack(bundle.withClasses(full));
     }
 
     private static JavaBundle bundle(String code) {
