@@ -152,8 +152,14 @@ public final class ServiceClient {
     }
 
     private static ApiException unreachable(URI at, IOException e) {
+        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return new ApiException(
-                ApiError.SERVICE_UNAVAILABLE, 0, "cannot reach the Gantry service at " + at + ": " + e, e);
+                ApiError.SERVICE_UNAVAILABLE,
+                0,
+                "cannot reach the Gantry service at " + at + " (" + why + "): is it running? `gantry service status`"
+                        + " says; `gantry service start --detach` starts the embedded one; GANTRY_SERVICE_URL or"
+                        + " the credentials.json of GANTRY_HOME name the service to use",
+                e);
     }
 
     private static ApiException failure(HttpResponse<byte[]> resp) {

@@ -30,11 +30,14 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "endpoint",
         aliases = "gep",
-        description = "Manage the endpoints of this machine.",
+        mixinStandardHelpOptions = true,
+        description = "Manage the endpoints of this machine (named by their name or their UUID).",
         subcommands = {
             EndpointCommand.Configure.class,
             EndpointCommand.Start.class,
             EndpointCommand.Stop.class,
+            EndpointLifecycle.Restart.class,
+            EndpointLifecycle.Delete.class,
             EndpointCommand.ListCmd.class,
             EndpointCommand.Status.class,
             ManagerCommands.Render.class,
@@ -46,17 +49,6 @@ final class EndpointCommand {
 
     static EndpointDir dir(String name) {
         return EndpointDir.of(GantryHome.resolve(), name);
-    }
-
-    /** The endpoint's directory, which {@code configure} must have made. */
-    static EndpointDir configured(String name) {
-        EndpointDir d = dir(name);
-        if (!d.exists()) {
-            throw new GantryException(
-                    ApiError.SEMANTICALLY_INVALID,
-                    "endpoint " + name + " is not configured: run gantry endpoint configure " + name);
-        }
-        return d;
     }
 
     @Command(
@@ -114,7 +106,7 @@ final class EndpointCommand {
 
     @Command(name = "start", mixinStandardHelpOptions = true, description = "Start an endpoint.")
     static final class Start implements Callable<Integer> {
-        @Parameters(index = "0", defaultValue = "default", description = "Endpoint name.")
+        @Parameters(index = "0", defaultValue = "default", description = "Endpoint name or UUID.")
         String name;
 
         @Option(names = "--detach", description = "Run in the background; logs go to endpoint.log.")
@@ -122,21 +114,22 @@ final class EndpointCommand {
 
         @Override
         public Integer call() throws Exception {
-            EndpointDir d = configured(name);
+            EndpointDir d = EndpointRef.local(name);
             if (d.running().isPresent()) {
                 throw new GantryException(
                         ApiError.SEMANTICALLY_INVALID,
-                        "endpoint " + name + " is already running (pid "
-                                + d.running().get().pid() + ")");
+                        "endpoint " + d.name() + " is already running (pid "
+                                + d.running().get().pid() + "); gantry endpoint restart " + d.name()
+                                + " stops and starts it");
             }
             if (detach) {
                 return detached(d);
             }
-            return EndpointMain.run(d, name, System.out, System.err);
+            return EndpointMain.run(d, d.name(), System.out, System.err);
         }
 
         /** Starts {@code endpoint start NAME} in its own session and waits for its registration line in the log. */
-        private int detached(EndpointDir d) throws IOException, InterruptedException {
+        static int detached(EndpointDir d) throws IOException, InterruptedException {
             List<String> cmd = new ArrayList<>();
             if (new File("/usr/bin/setsid").canExecute()) {
                 cmd.add("/usr/bin/setsid");
@@ -148,7 +141,7 @@ final class EndpointCommand {
                     Main.class.getName(),
                     "endpoint",
                     "start",
-                    name));
+                    d.name()));
             long offset = Files.exists(d.log()) ? Files.size(d.log()) : 0;
             Process p = new ProcessBuilder(cmd)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -165,8 +158,18 @@ final class EndpointCommand {
                 }
                 p.waitFor(100, TimeUnit.MILLISECONDS);
             }
-            System.err.println("gantry: endpoint " + name + " did not start; see " + d.log());
-            return p.isAlive() ? 1 : p.exitValue();
+            boolean alive = p.isAlive();
+            if (alive) {
+                p.descendants().forEach(ProcessHandle::destroy);
+                p.destroy();
+                p.waitFor(EndpointAgent.DRAIN.toSeconds() + 5, TimeUnit.SECONDS);
+            }
+            System.err.println("gantry: endpoint " + d.name()
+                    + (alive ? " did not register within 60 s and was stopped" : " did not start")
+                    + "; the last lines of " + d.log() + ":");
+            List<String> tail = Files.readString(d.log()).lines().toList();
+            tail.subList(Math.max(0, tail.size() - 8), tail.size()).forEach(l -> System.err.println("  " + l));
+            return alive ? 1 : p.exitValue();
         }
 
         private static String registrationLine(EndpointDir d, long offset) throws IOException {
@@ -185,16 +188,22 @@ final class EndpointCommand {
 
     @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop a running endpoint.")
     static final class Stop implements Callable<Integer> {
-        @Parameters(index = "0", defaultValue = "default", description = "Endpoint name.")
+        @Parameters(index = "0", defaultValue = "default", description = "Endpoint name or UUID.")
         String name;
 
         @Override
-        public Integer call() throws InterruptedException {
-            EndpointDir d = dir(name);
+        public Integer call() {
+            EndpointDir d = EndpointRef.local(name);
+            System.out.println(
+                    stop(d) ? "Endpoint " + d.name() + " stopped." : "Endpoint " + d.name() + " is not running.");
+            return 0;
+        }
+
+        /** Stops the endpoint if it runs (it drains first; killed if it has not exited after that); true if it ran. */
+        static boolean stop(EndpointDir d) {
             var running = d.running();
             if (running.isEmpty()) {
-                System.out.println("Endpoint " + name + " is not running.");
-                return 0;
+                return false;
             }
             ProcessHandle h = running.get();
             h.destroy();
@@ -204,8 +213,7 @@ final class EndpointCommand {
                 h.destroyForcibly();
             }
             d.removePid();
-            System.out.println("Endpoint " + name + " stopped.");
-            return 0;
+            return true;
         }
     }
 
@@ -215,24 +223,31 @@ final class EndpointCommand {
             description =
                     "Show what the service last heard from an endpoint: workers, tasks, and a pilot engine's blocks.")
     static final class Status implements Callable<Integer> {
-        @Parameters(index = "0", defaultValue = "default", description = "Endpoint name.")
+        @Parameters(index = "0", defaultValue = "default", description = "Endpoint name or UUID.")
         String name;
 
         @Override
         public Integer call() {
-            EndpointDir d = dir(name);
-            EndpointId id = d.endpointId()
-                    .orElseThrow(() -> new GantryException(
-                            ApiError.ENDPOINT_NOT_FOUND,
-                            "endpoint " + name + " has never registered (start it first)"));
-            EndpointStatus s = new dev.gantry.sdk.Client(ServiceClient.fromEnvironment()).getEndpointStatus(id);
-            System.out.println("Endpoint " + name + " (" + id + "): " + s.status());
+            EndpointId id = EndpointRef.id(name);
+            ServiceClient client = ServiceClient.fromEnvironment();
+            EndpointStatus s = new dev.gantry.sdk.Client(client).getEndpointStatus(id);
+            System.out.println("Endpoint " + name + " (" + id + "): " + s.status()
+                    + (s.lastHeartbeat() == null
+                            ? ""
+                            : String.format(
+                                    java.util.Locale.ROOT,
+                                    ", last report %.0f s ago",
+                                    System.currentTimeMillis() / 1000.0 - s.lastHeartbeat())));
+            dev.gantry.protocol.api.TaskList now =
+                    client.get("/v3/tasks?limit=1&endpoint_id=" + id, dev.gantry.protocol.api.TaskList.class);
+            System.out.println("your tasks now: " + TaskWatch.counts(now.counts()));
             StatusReport r = s.details();
             if (r != null && "manager".equals(r.engineType())) {
                 System.out.printf("endpoint manager: %d user endpoints running%n", r.managers());
             } else if (r != null) {
                 System.out.printf(
-                        "engine %s: %d managers, %d workers (%d idle); %d tasks pending, %d outstanding%n",
+                        "at the last report, engine %s: %d managers, %d workers (%d idle); %d tasks pending,"
+                                + " %d outstanding%n",
                         r.engineType(),
                         r.managers(),
                         r.totalWorkers(),

@@ -118,7 +118,7 @@ final class ManagerCommands {
 
         @Override
         public Integer call() throws IOException {
-            EndpointDir d = EndpointCommand.configured(name);
+            EndpointDir d = EndpointRef.local(name);
             if (d.running().isPresent()) {
                 throw new GantryException(
                         ApiError.SEMANTICALLY_INVALID,

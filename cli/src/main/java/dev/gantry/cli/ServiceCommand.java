@@ -7,17 +7,27 @@ import dev.gantry.service.ServiceSettings;
 import dev.gantry.service.ServiceSettings.Key;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code gantry service start}: runs the service in the foreground until it is stopped; {@code add-identity}. */
+/**
+ * {@code gantry service start} (in the foreground until it is stopped, or {@code --detach}), {@code stop},
+ * {@code status}, {@code add-identity}.
+ */
 @Command(
         name = "service",
+        mixinStandardHelpOptions = true,
         description = "Run the Gantry service.",
-        subcommands = {ServiceCommand.Start.class, ServiceCommand.AddIdentity.class})
+        subcommands = {
+            ServiceCommand.Start.class,
+            ServiceCommands.Stop.class,
+            ServiceCommands.Status.class,
+            ServiceCommand.AddIdentity.class
+        })
 final class ServiceCommand {
 
     @Command(
@@ -83,8 +93,14 @@ final class ServiceCommand {
         @Option(names = "--housekeeping-seconds", description = "Period of requeueing and expiry (default 60).")
         String housekeeping;
 
+        @Option(names = "--detach", description = "Run in the background; output goes to service/service.log.")
+        boolean detach;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Override
-        public Integer call() throws InterruptedException {
+        public Integer call() throws InterruptedException, java.io.IOException {
             Map<Key, String> flags = new EnumMap<>(Key.class);
             put(flags, Key.HOST, host);
             put(flags, Key.PORT, port);
@@ -96,10 +112,27 @@ final class ServiceCommand {
             put(flags, Key.RETENTION_SECONDS, retention);
             put(flags, Key.HOUSEKEEPING_SECONDS, housekeeping);
             ServiceConfig cfg = ServiceSettings.load(GantryHome.resolve(), config, flags, System.getenv());
+            ServiceProcess process = new ServiceProcess(cfg.home());
+            if (process.running().isPresent()) {
+                throw new dev.gantry.protocol.GantryException(
+                        dev.gantry.protocol.ApiError.SEMANTICALLY_INVALID,
+                        "the service of " + cfg.home().dir() + " is already running (pid "
+                                + process.running().get().pid() + "); gantry service status shows it,"
+                                + " gantry service stop stops it");
+            }
+            if (detach) {
+                // what followed "service start" on this command line, less --detach
+                List<String> all = spec.commandLine().getParseResult().originalArgs();
+                List<String> args = new java.util.ArrayList<>(all.subList(all.indexOf("start") + 1, all.size()));
+                args.remove("--detach");
+                return process.startDetached(args);
+            }
             GantryService service = GantryService.start(cfg);
+            process.writePid();
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 service.close();
+                process.removePid();
                 stop.countDown();
             }));
             System.out.println("Gantry service listening on " + service.url());

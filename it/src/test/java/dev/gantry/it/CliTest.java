@@ -69,7 +69,9 @@ class CliTest {
             assertThat(Files.readString(g.home.resolve("bad.log"))).contains("not a valid endpoint name");
             Process q = g.start("missing.log", "endpoint", "start", "nothing-here");
             assertThat(q.waitFor()).isEqualTo(2);
-            assertThat(Files.readString(g.home.resolve("missing.log"))).contains("is not configured");
+            assertThat(Files.readString(g.home.resolve("missing.log")))
+                    .contains("no endpoint named nothing-here here")
+                    .contains("gantry endpoint configure nothing-here");
         }
     }
 

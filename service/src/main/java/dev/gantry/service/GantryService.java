@@ -122,6 +122,7 @@ public final class GantryService implements AutoCloseable {
                         channels)
                 .register(http);
         new dev.gantry.service.http.ResultQueueRoutes(sdkQueues).register(http);
+        new dev.gantry.service.http.TaskListRoutes(new dev.gantry.service.store.TaskListing(db)).register(http);
         channels.register(http);
         streams.register(http);
         String token = localToken(cfg, identities);
