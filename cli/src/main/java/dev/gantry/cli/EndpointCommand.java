@@ -13,12 +13,12 @@ import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.GantryHome;
 import dev.gantry.protocol.api.EndpointStatus;
 import dev.gantry.protocol.api.StatusReport;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -130,59 +130,24 @@ final class EndpointCommand {
 
         /** Starts {@code endpoint start NAME} in its own session and waits for its registration line in the log. */
         static int detached(EndpointDir d) throws IOException, InterruptedException {
-            List<String> cmd = new ArrayList<>();
-            if (new File("/usr/bin/setsid").canExecute()) {
-                cmd.add("/usr/bin/setsid");
+            Background b = Background.start(d.log(), "endpoint", "start", d.name());
+            Optional<String> line = b.await(">>> Endpoint ID:", Duration.ofSeconds(60));
+            if (line.isPresent()) {
+                System.out.println(line.get() + " (running in the background as pid " + b.process.pid() + ", log: "
+                        + d.log() + ")");
+                return 0;
             }
-            cmd.addAll(List.of(
-                    ProcessHandle.current().info().command().orElse("java"),
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    Main.class.getName(),
-                    "endpoint",
-                    "start",
-                    d.name()));
-            long offset = Files.exists(d.log()) ? Files.size(d.log()) : 0;
-            Process p = new ProcessBuilder(cmd)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(d.log().toFile()))
-                    .redirectErrorStream(true)
-                    .start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (System.nanoTime() < deadline && p.isAlive()) {
-                String line = registrationLine(d, offset);
-                if (line != null) {
-                    System.out.println(
-                            line + " (running in the background as pid " + p.pid() + ", log: " + d.log() + ")");
-                    return 0;
-                }
-                p.waitFor(100, TimeUnit.MILLISECONDS);
-            }
-            boolean alive = p.isAlive();
+            boolean alive = b.process.isAlive();
             if (alive) {
-                p.descendants().forEach(ProcessHandle::destroy);
-                p.destroy();
-                p.waitFor(EndpointAgent.DRAIN.toSeconds() + 5, TimeUnit.SECONDS);
+                b.process.descendants().forEach(ProcessHandle::destroy);
+                b.process.destroy();
+                b.process.waitFor(EndpointAgent.DRAIN.toSeconds() + 5, TimeUnit.SECONDS);
             }
-            System.err.println("gantry: endpoint " + d.name()
-                    + (alive ? " did not register within 60 s and was stopped" : " did not start")
-                    + "; the last lines of " + d.log() + ":");
-            List<String> tail = Files.readString(d.log()).lines().toList();
-            tail.subList(Math.max(0, tail.size() - 8), tail.size()).forEach(l -> System.err.println("  " + l));
-            return alive ? 1 : p.exitValue();
-        }
-
-        private static String registrationLine(EndpointDir d, long offset) throws IOException {
-            byte[] all = Files.readAllBytes(d.log());
-            String added = new String(
-                    all,
-                    (int) Math.min(offset, all.length),
-                    (int) Math.max(0, all.length - offset),
-                    java.nio.charset.StandardCharsets.UTF_8);
-            return added.lines()
-                    .filter(l -> l.startsWith(">>> Endpoint ID:"))
-                    .findFirst()
-                    .orElse(null);
+            b.printTail(
+                    "gantry: endpoint " + d.name()
+                            + (alive ? " did not register within 60 s and was stopped" : " did not start"),
+                    8);
+            return alive ? 1 : b.process.exitValue();
         }
     }
 

@@ -1,11 +1,10 @@
 package dev.gantry.cli;
 
 import dev.gantry.protocol.GantryHome;
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -62,40 +61,16 @@ final class ServiceProcess {
      */
     int startDetached(List<String> args) throws IOException, InterruptedException {
         GantryHome.privateDir(home.serviceDir());
-        List<String> cmd = new ArrayList<>();
-        if (new File("/usr/bin/setsid").canExecute()) {
-            cmd.add("/usr/bin/setsid");
-        }
-        cmd.addAll(List.of(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "service",
-                "start"));
+        List<String> cmd = new ArrayList<>(List.of("service", "start"));
         cmd.addAll(args);
-        long offset = Files.exists(log()) ? Files.size(log()) : 0;
-        Process p = new ProcessBuilder(cmd)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
-                .redirectErrorStream(true)
-                .start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline && p.isAlive()) {
-            Optional<String> line = added(offset)
-                    .lines()
-                    .filter(l -> l.startsWith("Gantry service listening on"))
-                    .findFirst();
-            if (line.isPresent()) {
-                System.out.println(line.get() + " (in the background as pid " + p.pid() + ", log: " + log() + ")");
-                return 0;
-            }
-            p.waitFor(100, TimeUnit.MILLISECONDS);
+        Background b = Background.start(log(), cmd.toArray(String[]::new));
+        Optional<String> line = b.await("Gantry service listening on", Duration.ofSeconds(60));
+        if (line.isPresent()) {
+            System.out.println(line.get() + " (in the background as pid " + b.process.pid() + ", log: " + log() + ")");
+            return 0;
         }
-        p.destroy();
-        List<String> tail = added(offset).lines().toList();
-        System.err.println("gantry: the service did not start; the last lines of " + log() + ":");
-        tail.subList(Math.max(0, tail.size() - 10), tail.size()).forEach(l -> System.err.println("  " + l));
+        b.process.destroy();
+        b.printTail("gantry: the service did not start", 10);
         return 1;
     }
 
@@ -114,11 +89,5 @@ final class ServiceProcess {
         }
         removePid();
         return true;
-    }
-
-    private String added(long offset) throws IOException {
-        byte[] all = Files.readAllBytes(log());
-        int from = (int) Math.min(offset, all.length);
-        return new String(all, from, all.length - from, StandardCharsets.UTF_8);
     }
 }
