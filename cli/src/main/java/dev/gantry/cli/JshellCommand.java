@@ -56,29 +56,31 @@ final class JshellCommand implements Callable<Integer> {
         }
     }
 
+    /** The endpoint {@code ex} submits to, and the name it was given by. */
+    private record Target(EndpointId id, String name) {}
+
     /** The endpoint named, or the only one configured here; null when there is none to choose. */
-    private String target() {
+    private Target target() {
         if (endpoint != null) {
-            EndpointId id = EndpointRef.id(endpoint);
-            return id + " " + endpoint;
+            return new Target(EndpointRef.id(endpoint), endpoint);
         }
         List<EndpointDir> all = EndpointRef.configured().stream()
                 .filter(d -> d.endpointId().isPresent())
                 .toList();
         return all.size() == 1
-                ? all.get(0).endpointId().get() + " " + all.get(0).name()
+                ? new Target(all.get(0).endpointId().get(), all.get(0).name())
                 : null;
     }
 
-    private static String startup(String target) {
+    private static String startup(Target target) {
         StringBuilder s = new StringBuilder("import dev.gantry.sdk.*;\n");
         if (target == null) {
             s.append("System.out.println(\"No endpoint chosen: start jshell with --endpoint NAME, or make one with"
                     + " ComputeExecutor.builder().endpointId(\\\"<uuid>\\\").build()\");\n");
             return s.toString();
         }
-        String id = target.substring(0, target.indexOf(' '));
-        String name = target.substring(target.indexOf(' ') + 1);
+        String id = target.id().toString();
+        String name = target.name();
         s.append("ComputeExecutor ex = ComputeExecutor.builder().endpointId(\"")
                 .append(id)
                 .append("\").build();\n");
