@@ -3,6 +3,7 @@ package dev.gantry.broker;
 import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.api.TaskStatus;
+import dev.gantry.protocol.channel.OutputChunk;
 import dev.gantry.protocol.channel.TaskMessage;
 import java.util.List;
 import java.util.function.Consumer;
@@ -36,6 +37,15 @@ public interface Broker extends AutoCloseable {
 
     /** Receives the results published for a task group until the returned handle is closed. */
     AutoCloseable subscribeResults(TaskGroupId group, Consumer<List<TaskStatus>> listener);
+
+    /**
+     * Fans what running tasks of a group wrote out to the group's output subscribers, on any instance; it does not
+     * wait for the broker (output is live news: what is lost is a gap in a task's log, which the database keeps).
+     */
+    void publishOutput(TaskGroupId group, List<OutputChunk> output);
+
+    /** Receives the output published for a task group until the returned handle is closed. */
+    AutoCloseable subscribeOutput(TaskGroupId group, Consumer<List<OutputChunk>> listener);
 
     /**
      * The topic on which an endpoint's control notices travel (today: tasks cancelled while it holds them), so

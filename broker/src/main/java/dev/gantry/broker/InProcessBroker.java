@@ -3,6 +3,7 @@ package dev.gantry.broker;
 import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.api.TaskStatus;
+import dev.gantry.protocol.channel.OutputChunk;
 import dev.gantry.protocol.channel.TaskMessage;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,8 @@ import java.util.function.Consumer;
 public final class InProcessBroker implements Broker {
     private final int capacityPerEndpoint;
     private final Map<EndpointId, EndpointQueue> queues = new ConcurrentHashMap<>();
-    private final Watchers watchers = new Watchers();
+    private final Watchers<List<TaskStatus>> watchers = new Watchers<>();
+    private final Watchers<List<OutputChunk>> output = new Watchers<>();
 
     public InProcessBroker(int capacityPerEndpoint) {
         this.capacityPerEndpoint = capacityPerEndpoint;
@@ -60,6 +62,17 @@ public final class InProcessBroker implements Broker {
     }
 
     @Override
+    public void publishOutput(TaskGroupId group, List<OutputChunk> chunks) {
+        output.dispatch(group, chunks);
+    }
+
+    @Override
+    public AutoCloseable subscribeOutput(TaskGroupId group, Consumer<List<OutputChunk>> listener) {
+        output.add(group, listener);
+        return () -> output.remove(group, listener);
+    }
+
+    @Override
     public boolean durable() {
         return false;
     }
@@ -68,5 +81,6 @@ public final class InProcessBroker implements Broker {
     public void close() {
         queues.values().forEach(EndpointQueue::closeConsumer);
         watchers.clear();
+        output.clear();
     }
 }

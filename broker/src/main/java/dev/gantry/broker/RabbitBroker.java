@@ -11,6 +11,7 @@ import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.Json;
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.api.TaskStatus;
+import dev.gantry.protocol.channel.OutputChunk;
 import dev.gantry.protocol.channel.TaskMessage;
 import java.io.IOException;
 import java.util.List;
@@ -209,6 +210,16 @@ public final class RabbitBroker implements Broker {
     @Override
     public AutoCloseable subscribeResults(TaskGroupId group, Consumer<List<TaskStatus>> listener) {
         return fanOut.subscribe(group, listener);
+    }
+
+    @Override
+    public void publishOutput(TaskGroupId group, List<OutputChunk> output) {
+        fanOut.publishOutput(group, output);
+    }
+
+    @Override
+    public AutoCloseable subscribeOutput(TaskGroupId group, Consumer<List<OutputChunk>> listener) {
+        return fanOut.subscribeOutput(group, listener);
     }
 
     @Override

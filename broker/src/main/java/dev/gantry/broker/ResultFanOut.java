@@ -7,6 +7,7 @@ import com.rabbitmq.client.DeliverCallback;
 import dev.gantry.protocol.Json;
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.api.TaskStatus;
+import dev.gantry.protocol.channel.OutputChunk;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
@@ -15,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Results between instances: a direct exchange routed by task group, and one private queue per instance,
+ * Results (and task output, typed {@code output}) between instances: a direct exchange routed by task group, and one private queue per instance,
  * bound to the groups its clients watch. Watchers on the publishing instance get results at once, without
  * the round trip through RabbitMQ; each instance ignores its own messages when they come back. Messages are
  * transient: the database holds every result, and watchers catch up from it after a loss.
@@ -30,7 +31,10 @@ final class ResultFanOut {
             .deliveryMode(1)
             .appId(instance)
             .build();
-    private final Watchers watchers = new Watchers();
+    private static final String OUTPUT = "output";
+    private final AMQP.BasicProperties outputProperties;
+    private final Watchers<List<TaskStatus>> watchers = new Watchers<>();
+    private final Watchers<List<OutputChunk>> output = new Watchers<>();
     private Channel publish;
     private Channel subscribe;
     private String queue;
@@ -38,6 +42,7 @@ final class ResultFanOut {
     ResultFanOut(Connection connection, String exchange) throws IOException {
         this.connection = connection;
         this.exchange = exchange;
+        this.outputProperties = properties.builder().type(OUTPUT).build();
         open();
     }
 
@@ -48,14 +53,20 @@ final class ResultFanOut {
         subscribe.exchangeDeclare(exchange, "direct", false);
         queue = subscribe.queueDeclare().getQueue();
         DeliverCallback deliver = (tag, msg) -> {
-            if (!instance.equals(msg.getProperties().getAppId())) {
-                watchers.dispatch(
-                        TaskGroupId.of(msg.getEnvelope().getRoutingKey()),
-                        Arrays.asList(Json.read(msg.getBody(), TaskStatus[].class)));
+            if (instance.equals(msg.getProperties().getAppId())) {
+                return;
+            }
+            TaskGroupId group = TaskGroupId.of(msg.getEnvelope().getRoutingKey());
+            if (OUTPUT.equals(msg.getProperties().getType())) {
+                output.dispatch(group, Arrays.asList(Json.read(msg.getBody(), OutputChunk[].class)));
+            } else {
+                watchers.dispatch(group, Arrays.asList(Json.read(msg.getBody(), TaskStatus[].class)));
             }
         };
         subscribe.basicConsume(queue, true, deliver, tag -> {});
-        for (TaskGroupId g : watchers.groups()) {
+        java.util.Set<TaskGroupId> watched = new java.util.HashSet<>(watchers.groups());
+        watched.addAll(output.groups());
+        for (TaskGroupId g : watched) {
             subscribe.queueBind(queue, exchange, g.toString());
         }
     }
@@ -88,15 +99,36 @@ final class ResultFanOut {
         }
     }
 
-    synchronized AutoCloseable subscribe(TaskGroupId group, Consumer<List<TaskStatus>> listener) {
-        if (watchers.add(group, listener)) {
-            bind(group, true);
+    /** Publishes what tasks wrote without waiting for a confirm: output is live news, and the database keeps it. */
+    synchronized void publishOutput(TaskGroupId group, List<OutputChunk> chunks) {
+        output.dispatch(group, chunks);
+        try {
+            publish.basicPublish(exchange, group.toString(), false, outputProperties, Json.writeBytes(chunks));
+        } catch (IOException | RuntimeException e) {
+            log.debug("output of task group {} not fanned out: {}", group, e.toString());
         }
-        return () -> unsubscribe(group, listener);
     }
 
-    private synchronized void unsubscribe(TaskGroupId group, Consumer<List<TaskStatus>> listener) {
-        if (watchers.remove(group, listener)) {
+    synchronized AutoCloseable subscribe(TaskGroupId group, Consumer<List<TaskStatus>> listener) {
+        return subscribe(watchers, group, listener);
+    }
+
+    synchronized AutoCloseable subscribeOutput(TaskGroupId group, Consumer<List<OutputChunk>> listener) {
+        return subscribe(output, group, listener);
+    }
+
+    /** The instance's queue is bound to a group while anybody here watches its results or its output. */
+    private <T> AutoCloseable subscribe(Watchers<T> kind, TaskGroupId group, Consumer<T> listener) {
+        boolean watched = watchers.has(group) || output.has(group);
+        kind.add(group, listener);
+        if (!watched) {
+            bind(group, true);
+        }
+        return () -> unsubscribe(kind, group, listener);
+    }
+
+    private synchronized <T> void unsubscribe(Watchers<T> kind, TaskGroupId group, Consumer<T> listener) {
+        if (kind.remove(group, listener) && !watchers.has(group) && !output.has(group)) {
             bind(group, false);
         }
     }

@@ -93,6 +93,11 @@ final class ServiceCommand {
         @Option(names = "--housekeeping-seconds", description = "Period of requeueing and expiry (default 60).")
         String housekeeping;
 
+        @Option(
+                names = "--output-kept-bytes",
+                description = "How much of each task's output is kept, the newest part (default 1048576).")
+        String outputKept;
+
         @Option(names = "--detach", description = "Run in the background; output goes to service/service.log.")
         boolean detach;
 
@@ -110,6 +115,7 @@ final class ServiceCommand {
             put(flags, Key.BROKER_URL, brokerUrl);
             put(flags, Key.BROKER_PREFIX, brokerPrefix);
             put(flags, Key.RETENTION_SECONDS, retention);
+            put(flags, Key.OUTPUT_KEPT_BYTES, outputKept);
             put(flags, Key.HOUSEKEEPING_SECONDS, housekeeping);
             ServiceConfig cfg = ServiceSettings.load(GantryHome.resolve(), config, flags, System.getenv());
             ServiceProcess process = new ServiceProcess(cfg.home());

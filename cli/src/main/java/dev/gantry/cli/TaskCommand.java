@@ -17,9 +17,15 @@ import picocli.CommandLine.Parameters;
 /** {@code gantry task}: list, look at, watch and cancel your tasks, with the local credentials. */
 @Command(
         name = "task",
-        description = "List, show, watch or cancel your tasks.",
+        description = "List, show, watch, read the output of, or cancel your tasks.",
         mixinStandardHelpOptions = true,
-        subcommands = {TaskCommand.ListCmd.class, TaskCommand.Status.class, TaskWatch.class, TaskCommand.Cancel.class})
+        subcommands = {
+            TaskCommand.ListCmd.class,
+            TaskCommand.Status.class,
+            TaskWatch.class,
+            TaskLogs.class,
+            TaskCommand.Cancel.class
+        })
 final class TaskCommand {
 
     @Command(

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One connection of the endpoint channel. Its sender thread is the socket's only writer: it batches
- * acceptances and results into frames and sends a status report every heartbeat period.
+ * acceptances, task output and results into frames and sends a status report every heartbeat period.
  */
 public final class Channel {
     private static final Logger log = LoggerFactory.getLogger(Channel.class);
@@ -31,6 +31,7 @@ public final class Channel {
     private final Queue<TaskId> accepted;
     private final Queue<TaskId> waitingForNodes;
     private final Queue<TaskResult> results;
+    private final OutputQueue output;
     private final Queue<ChannelMessage> control = new ConcurrentLinkedQueue<>();
     private final LinkedBlockingQueue<Boolean> wake = new LinkedBlockingQueue<>();
     private final Supplier<ChannelMessage.Status> status;
@@ -39,18 +40,13 @@ public final class Channel {
     private final Clock clock;
     private volatile long lastHeardMs;
 
-    public Channel(
-            Queue<TaskId> accepted,
-            Queue<TaskId> waitingForNodes,
-            Queue<TaskResult> results,
-            Supplier<ChannelMessage.Status> status,
-            int heartbeatPeriodMs,
-            Clock clock) {
+    public Channel(Outgoing outgoing, Supplier<ChannelMessage.Status> status, int heartbeatPeriodMs, Clock clock) {
         this.clock = clock;
         this.lastHeardMs = clock.millis();
-        this.accepted = accepted;
-        this.waitingForNodes = waitingForNodes;
-        this.results = results;
+        this.accepted = outgoing.accepted();
+        this.waitingForNodes = outgoing.waitingForNodes();
+        this.results = outgoing.results();
+        this.output = outgoing.output();
         this.status = status;
         this.heartbeatPeriodMs = heartbeatPeriodMs;
     }
@@ -114,6 +110,10 @@ public final class Channel {
                 List<TaskId> ids = drain(accepted);
                 if (!ids.isEmpty()) {
                     send(Json.write(new ChannelMessage.Accepted(ids, clock.millis())));
+                }
+                // a task's last output was queued before its result: it goes first
+                for (var chunks = output.nextFrame(); !chunks.isEmpty(); chunks = output.nextFrame()) {
+                    send(Json.write(new ChannelMessage.Output(chunks)));
                 }
                 for (List<TaskResult> batch = drain(results); !batch.isEmpty(); batch = drain(results)) {
                     send(Json.write(new ChannelMessage.Results(batch)));

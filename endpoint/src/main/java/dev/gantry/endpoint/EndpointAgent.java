@@ -19,11 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,7 +32,7 @@ import org.slf4j.MDC;
 
 /**
  * A running endpoint: registers, keeps one channel to the service open (reconnecting with jittered
- * backoff), hands tasks to its engine and returns their results. A result stays in the outbox until the
+ * backoff), hands tasks to its engine and returns their results and what they write. A result stays in the outbox until the
  * service acknowledges it, and is sent again after a reconnect.
  */
 public final class EndpointAgent implements AutoCloseable {
@@ -51,11 +49,9 @@ public final class EndpointAgent implements AutoCloseable {
     private final ResultOutbox outbox;
     private final Set<TaskId> running = ConcurrentHashMap.newKeySet();
     private final Map<FunctionId, FunctionDoc> functions = new ConcurrentHashMap<>();
-    private final Queue<TaskId> accepted = new ConcurrentLinkedQueue<>();
     private final boolean startsReported;
-    private final Queue<TaskId> waitingForNodes = new ConcurrentLinkedQueue<>();
     private final RecentTasks cancelledEarly = new RecentTasks(10_000); // cancels that overtook their tasks: never run
-    private final Queue<TaskResult> fresh = new ConcurrentLinkedQueue<>();
+    private final Outgoing outgoing = Outgoing.empty();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicLong activity = new AtomicLong();
     private final TaskChecks checks;
@@ -79,8 +75,12 @@ public final class EndpointAgent implements AutoCloseable {
         this.engine = engine;
         // an engine that tells when a task starts on a worker (the pilot's may wait for nodes) reports the
         // start then; the others' tasks count as started when they take them
-        this.startsReported = engine.reportStarts(accepted::add);
-        engine.reportNodeWaits(waitingForNodes::add);
+        this.startsReported = engine.reportStarts(outgoing.accepted()::add);
+        engine.reportNodeWaits(outgoing.waitingForNodes()::add);
+        engine.reportOutput(chunks -> {
+            outgoing.output().addAll(chunks);
+            wake();
+        });
         this.checks = new TaskChecks(
                 cfg.allowedStrategies(),
                 cfg.allowedFunctions() == null ? null : Set.copyOf(cfg.allowedFunctions()),
@@ -135,18 +135,12 @@ public final class EndpointAgent implements AutoCloseable {
                 new ChannelLoop.Session() {
                     @Override
                     public Channel newChannel() {
-                        return new Channel(
-                                accepted,
-                                waitingForNodes,
-                                fresh,
-                                EndpointAgent.this::status,
-                                cfg.heartbeatPeriodMs(),
-                                clock);
+                        return new Channel(outgoing, EndpointAgent.this::status, cfg.heartbeatPeriodMs(), clock);
                     }
 
                     @Override
                     public List<ChannelMessage> first() {
-                        fresh.clear();
+                        outgoing.results().clear();
                         List<TaskId> holding = new ArrayList<>(running);
                         holding.addAll(outbox.tasks());
                         return ChannelLoop.firstFrames(
@@ -219,7 +213,7 @@ public final class EndpointAgent implements AutoCloseable {
             return;
         }
         if (!startsReported) {
-            accepted.add(task.task());
+            outgoing.accepted().add(task.task());
         }
         engine.submit(task, fn, this::done);
     }
@@ -227,11 +221,12 @@ public final class EndpointAgent implements AutoCloseable {
     private void done(TaskResult r) {
         outbox.put(r);
         running.remove(r.task());
-        fresh.add(r);
-        Channel ch = channel;
-        if (ch != null) {
-            ch.wake();
-        }
+        outgoing.results().add(r);
+        wake();
+    }
+
+    private void wake() {
+        Optional.ofNullable(channel).ifPresent(Channel::wake);
     }
 
     /** The status report; while draining before a stop, credit 0 asks the service to send nothing more. */

@@ -2,8 +2,10 @@ package dev.gantry.engines;
 
 import dev.gantry.protocol.api.FunctionDoc;
 import dev.gantry.protocol.api.StatusReport;
+import dev.gantry.protocol.channel.OutputChunk;
 import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.protocol.channel.TaskResult;
+import java.util.List;
 import java.util.function.Consumer;
 
 /** Runs tasks. {@code onDone} is called exactly once per submitted task, from any thread. */
@@ -29,6 +31,14 @@ public interface Engine extends AutoCloseable {
 
     /** Asks the engine to call {@code onWait} for each task it must hold until it gets nodes; false if it never does. */
     default boolean reportNodeWaits(Consumer<dev.gantry.protocol.TaskId> onWait) {
+        return false;
+    }
+
+    /**
+     * Asks the engine to hand what running tasks write to {@code onOutput}, before it starts, in chunks a fraction of
+     * a second apart and each task's last before its result; {@code onOutput} only queues. False if it cannot.
+     */
+    default boolean reportOutput(Consumer<List<OutputChunk>> onOutput) {
         return false;
     }
 

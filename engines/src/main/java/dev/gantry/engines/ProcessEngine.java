@@ -3,6 +3,7 @@ package dev.gantry.engines;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.FunctionDoc;
 import dev.gantry.protocol.api.StatusReport;
+import dev.gantry.protocol.channel.OutputChunk;
 import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.protocol.channel.TaskResult;
 import dev.gantry.worker.TaskRunner;
@@ -56,6 +57,14 @@ public final class ProcessEngine implements Engine {
     private final AtomicInteger running = new AtomicInteger();
     private final List<WorkerProcess> processes = new ArrayList<>();
 
+    private volatile Consumer<List<OutputChunk>> output = chunks -> {};
+
+    @Override
+    public boolean reportOutput(Consumer<List<OutputChunk>> onOutput) {
+        output = onOutput;
+        return true;
+    }
+
     public ProcessEngine(int workers, Path workDir) {
         this.workers = workers;
         this.workDir = workDir;
@@ -64,7 +73,7 @@ public final class ProcessEngine implements Engine {
     @Override
     public void start() {
         for (int i = 0; i < workers; i++) {
-            WorkerProcess w = new WorkerProcess(i, workDir, queue, running);
+            WorkerProcess w = new WorkerProcess(i, workDir, queue, running, chunks -> output.accept(chunks));
             processes.add(w);
             w.start();
         }

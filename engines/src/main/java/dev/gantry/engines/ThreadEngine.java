@@ -4,11 +4,14 @@ import dev.gantry.protocol.LogKeys;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.FunctionDoc;
 import dev.gantry.protocol.api.StatusReport;
+import dev.gantry.protocol.channel.OutputChunk;
 import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.protocol.channel.TaskResult;
+import dev.gantry.worker.OutputPump;
 import dev.gantry.worker.TaskRunner;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -44,6 +47,7 @@ public final class ThreadEngine implements Engine {
     private ExecutorService pool;
 
     private final Consumer<TaskId> onStart;
+    private volatile Consumer<List<OutputChunk>> output = chunks -> {};
 
     public ThreadEngine(int workers, Path workDir) {
         this(workers, workDir, dev.gantry.worker.MpiLauncher.localMpiexec(), t -> {});
@@ -52,8 +56,15 @@ public final class ThreadEngine implements Engine {
     /** An engine whose MPI tasks start through {@code mpi}, telling {@code onStart} when each task starts. */
     public ThreadEngine(int workers, Path workDir, dev.gantry.worker.MpiLauncher mpi, Consumer<TaskId> onStart) {
         this.workers = workers;
-        this.runner = new TaskRunner(workDir, TaskRunner.timeoutFromEnvironment(), mpi);
+        this.runner = new TaskRunner(
+                workDir, TaskRunner.timeoutFromEnvironment(), mpi, new OutputPump(chunks -> output.accept(chunks)));
         this.onStart = onStart;
+    }
+
+    @Override
+    public boolean reportOutput(Consumer<List<OutputChunk>> onOutput) {
+        output = onOutput;
+        return true;
     }
 
     @Override

@@ -3,10 +3,12 @@ package dev.gantry.engines;
 import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.LogKeys;
+import dev.gantry.protocol.channel.OutputChunk;
 import dev.gantry.protocol.channel.TaskResult;
 import dev.gantry.worker.Frames;
 import dev.gantry.worker.TaskRunner;
 import dev.gantry.worker.WorkerMain;
+import dev.gantry.worker.WorkerReply;
 import dev.gantry.worker.WorkerRequest;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -25,6 +27,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -44,6 +47,7 @@ final class WorkerProcess {
     private final Path workDir;
     private final BlockingQueue<ProcessEngine.PoolTask> queue;
     private final AtomicInteger running;
+    private final Consumer<List<OutputChunk>> output;
     private volatile boolean open = true;
     private volatile Process process;
     private DataOutputStream toWorker;
@@ -51,8 +55,14 @@ final class WorkerProcess {
     private final Set<FunctionId> functionsSent = new HashSet<>();
     private Thread driver;
 
-    WorkerProcess(int index, Path workDir, BlockingQueue<ProcessEngine.PoolTask> queue, AtomicInteger running) {
+    WorkerProcess(
+            int index,
+            Path workDir,
+            BlockingQueue<ProcessEngine.PoolTask> queue,
+            AtomicInteger running,
+            Consumer<List<OutputChunk>> output) {
         this.index = index;
+        this.output = output;
         this.workDir = workDir;
         this.queue = queue;
         this.running = running;
@@ -116,9 +126,13 @@ final class WorkerProcess {
         try {
             boolean first = functionsSent.add(poolTask.function().functionUuid());
             Frames.write(toWorker, new WorkerRequest.Run(poolTask.task(), first ? poolTask.function() : null));
-            TaskResult r = Frames.read(fromWorker, TaskResult.class);
-            if (r != null) {
-                return r;
+            for (WorkerReply reply; (reply = Frames.read(fromWorker, WorkerReply.class)) != null; ) {
+                switch (reply) {
+                    case WorkerReply.Output o -> output.accept(o.output());
+                    case WorkerReply.Done d -> {
+                        return d.result();
+                    }
+                }
             }
         } catch (IOException | RuntimeException e) {
             log.debug("worker process {} failed: {}", index, e.toString());

@@ -27,6 +27,12 @@ public final class Limits {
     /** Task ids in one frame (a hello's held tasks, acceptances, results). */
     public static final int MAX_FRAME_TASKS = 200_000;
 
+    /** One chunk of what a task wrote (the worker holds at most 1 MiB of a task's output not sent yet). */
+    public static final int MAX_OUTPUT_CHUNK_BYTES = 64 * 1024;
+
+    /** Output chunks in one frame. */
+    public static final int MAX_FRAME_CHUNKS = 1000;
+
     /** Short strings of a frame (versions, names). */
     public static final int MAX_NAME_CHARS = 256;
 

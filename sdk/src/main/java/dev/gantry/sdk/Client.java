@@ -20,6 +20,7 @@ import dev.gantry.protocol.api.FunctionRegistration;
 import dev.gantry.protocol.api.SubmitRequest;
 import dev.gantry.protocol.api.SubmitResponse;
 import dev.gantry.protocol.api.TaskGroupDoc;
+import dev.gantry.protocol.api.TaskOutput;
 import dev.gantry.protocol.api.TaskStatus;
 import dev.gantry.protocol.payload.Arguments;
 import dev.gantry.protocol.payload.JavaSource;
@@ -165,6 +166,14 @@ public final class Client {
     /** Cancels a task (it ends {@code cancelled} unless it had ended) and returns its status. */
     public TaskStatus cancelTask(TaskId id) {
         return http.post("/v3/tasks/" + id + "/cancel", java.util.Map.of(), TaskStatus.class);
+    }
+
+    /**
+     * What the task wrote (its latest attempt), as the service keeps it, from byte {@code from}: ask again from
+     * {@code next} for more. A {@link ComputeFuture} gets the lines live ({@link ComputeFuture#onOutput}).
+     */
+    public TaskOutput getTaskOutput(TaskId id, long from) {
+        return http.get("/v3/tasks/" + id + "/output?from=" + from, TaskOutput.class);
     }
 
     public TaskStatus getTask(TaskId id) {

@@ -43,11 +43,13 @@ public final class ComputeExecutor implements AutoCloseable {
     private final Set<CompletableFuture<?>> outstanding = ConcurrentHashMap.newKeySet();
     private volatile ResourceSpec resources;
     private final boolean javaNative;
+    private final boolean echoOutput;
 
     ComputeExecutor(ComputeExecutorBuilder b) {
         this.client = b.client != null ? b.client : Client.fromEnvironment();
         this.endpoint = Objects.requireNonNull(b.endpoint, "endpoint id");
         this.javaNative = b.javaNative;
+        this.echoOutput = b.echoOutput;
         this.watcher = new ResultWatcher(client.http(), javaNative);
         JsonNode userConfig =
                 b.userEndpointConfig == null ? null : Json.mapper().valueToTree(b.userEndpointConfig);
@@ -160,13 +162,11 @@ public final class ComputeExecutor implements AutoCloseable {
     }
 
     private <R> ComputeFuture<R> submitPacked(Registered fn, Arguments arguments) {
-        ComputeFuture<R> future = new ComputeFuture<>();
-        future.canceller(this::cancelRemote);
-        outstanding.add(future);
-        future.whenComplete((r, e) -> outstanding.remove(future));
+        ComputeFuture<R> future = newFuture();
         String payload = arguments.pack();
         submitter.add(new Submitter.Pending(future, fn.id(), payload, resources, (taskId, group) -> {
             future.taskId(taskId);
+            watcher.watchOutput(taskId, future::output);
             watcher.follow(group);
             watcher.watch(taskId, future, (Class<R>) fn.resultType());
         }));
@@ -183,15 +183,24 @@ public final class ComputeExecutor implements AutoCloseable {
         List<ComputeFuture<R>> out = new ArrayList<>(doc.tasks().size());
         watcher.follow(group);
         for (TaskGroupDoc.Member m : doc.tasks()) {
-            ComputeFuture<R> future = new ComputeFuture<>();
-            future.canceller(this::cancelRemote);
-            outstanding.add(future);
-            future.whenComplete((r, e) -> outstanding.remove(future));
+            ComputeFuture<R> future = newFuture();
             future.taskId(m.id());
+            watcher.watchOutput(m.id(), future::output);
             watcher.watch(m.id(), future, resultType);
             out.add(future);
         }
         return out;
+    }
+
+    private <R> ComputeFuture<R> newFuture() {
+        ComputeFuture<R> future = new ComputeFuture<>();
+        future.canceller(this::cancelRemote);
+        outstanding.add(future);
+        future.whenComplete((r, e) -> outstanding.remove(future));
+        if (echoOutput) {
+            future.onOutput(line -> System.out.println("[" + future.taskId() + "] " + line));
+        }
+        return future;
     }
 
     /** Asks the service to cancel the task, off the caller's thread; the future is already cancelled. */

@@ -11,6 +11,7 @@ public final class ComputeExecutorBuilder {
     TaskGroupId taskGroup;
     int batchSize = 128;
     boolean javaNative;
+    boolean echoOutput;
     Integer maxRetries;
     boolean retryUserErrors;
     Map<String, ?> userEndpointConfig;
@@ -29,6 +30,15 @@ public final class ComputeExecutorBuilder {
 
     public ComputeExecutorBuilder endpointId(String id) {
         return endpointId(EndpointId.of(id));
+    }
+
+    /**
+     * Prints what each task writes, as it runs, to this process's standard output, each line as
+     * {@code [task id] text}. Off by default; {@link ComputeFuture#onOutput} gets one task's lines.
+     */
+    public ComputeExecutorBuilder echoOutput(boolean on) {
+        this.echoOutput = on;
+        return this;
     }
 
     /** Adds the tasks to an existing task group of the caller's. */

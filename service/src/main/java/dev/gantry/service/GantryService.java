@@ -6,6 +6,7 @@ import dev.gantry.broker.RabbitBroker;
 import dev.gantry.protocol.GantryHome;
 import dev.gantry.service.channel.EndpointChannels;
 import dev.gantry.service.channel.FanOut;
+import dev.gantry.service.channel.OutputRelay;
 import dev.gantry.service.channel.Recovery;
 import dev.gantry.service.channel.ResultStreams;
 import dev.gantry.service.channel.ResultWriter;
@@ -13,6 +14,7 @@ import dev.gantry.service.http.Auth;
 import dev.gantry.service.http.HttpServer;
 import dev.gantry.service.http.IdentityRoutes;
 import dev.gantry.service.http.Routes;
+import dev.gantry.service.http.TaskOutputRoutes;
 import dev.gantry.service.results.SdkQueueBroker;
 import dev.gantry.service.results.SdkQueues;
 import dev.gantry.service.results.SdkQueuesSetup;
@@ -25,6 +27,7 @@ import dev.gantry.service.store.ResultQueueGroups;
 import dev.gantry.service.store.StartRequests;
 import dev.gantry.service.store.TaskCommits;
 import dev.gantry.service.store.TaskLeases;
+import dev.gantry.service.store.TaskOutputs;
 import dev.gantry.service.store.TaskStore;
 import io.javalin.Javalin;
 import java.time.Clock;
@@ -43,6 +46,7 @@ public final class GantryService implements AutoCloseable {
     private final Broker broker;
     private final SdkQueues sdkQueues;
     private final ResultWriter writer;
+    private final OutputRelay output;
     private final TaskLeases leases;
     private final EndpointChannels channels;
     private final ResultStreams streams;
@@ -74,7 +78,9 @@ public final class GantryService implements AutoCloseable {
         leases = new TaskLeases(db);
         housekeeper = new Housekeeper(tasks, leases, broker, cfg.retention(), clock);
         Recovery recovery = housekeeper.recovery();
-        writer = ResultWriter.create(new TaskCommits(db)::commit, new FanOut(tasks, broker), recovery, clock);
+        TaskOutputs outputs = new TaskOutputs(db, cfg.outputKeptBytes());
+        output = new OutputRelay(outputs, tasks, broker);
+        writer = ResultWriter.create(new TaskCommits(db)::commit, new FanOut(tasks, broker, output), recovery, clock);
         Auth auth = new Auth(identities, clock);
         StartRequests starts = new StartRequests(db);
         dev.gantry.service.store.EndpointLocks locks = new dev.gantry.service.store.EndpointLocks(db);
@@ -88,6 +94,7 @@ public final class GantryService implements AutoCloseable {
                 recovery,
                 broker,
                 writer,
+                output,
                 starts,
                 identities,
                 locks,
@@ -123,11 +130,13 @@ public final class GantryService implements AutoCloseable {
                 .register(http);
         new dev.gantry.service.http.ResultQueueRoutes(sdkQueues).register(http);
         new dev.gantry.service.http.TaskListRoutes(new dev.gantry.service.store.TaskListing(db)).register(http);
+        new TaskOutputRoutes(tasks, outputs).register(http);
         channels.register(http);
         streams.register(http);
         String token = localToken(cfg, identities);
         new IdentityRoutes(identities, identities.byToken(token).orElseThrow().id()).register(http);
         writer.start();
+        output.start();
         housekeeper.start(cfg.housekeepingPeriod());
         http.start(cfg.host(), cfg.port());
         String url = "http://" + cfg.host() + ":" + http.port();
@@ -210,6 +219,7 @@ public final class GantryService implements AutoCloseable {
         http.stop();
         housekeeper.close();
         writer.close();
+        output.close();
         sdkQueues.close();
         broker.close();
         db.close();

@@ -12,6 +12,7 @@ import java.time.Duration;
  * @param brokerUrl an {@code amqp://} URL, or null for the in-process broker
  * @param brokerPrefix prefix of every queue and exchange this deployment declares
  * @param retention how long tasks and results are kept after submission; then they answer {@code expired}
+ * @param outputKeptBytes how much of each task's output is kept (the newest part; 0 keeps none)
  */
 public record ServiceConfig(
         GantryHome home,
@@ -27,8 +28,12 @@ public record ServiceConfig(
         int queueCapacity,
         Duration retention,
         Duration housekeepingPeriod,
-        boolean writeCredentials) {
+        boolean writeCredentials,
+        long outputKeptBytes) {
     public static final int DEFAULT_PORT = 8740;
+    /** What the service keeps of each task's output (the newest part): 1 MiB. */
+    public static final long DEFAULT_OUTPUT_KEPT = 1024 * 1024;
+
     public static final long MAX_BODY = 10L * 1000 * 1000;
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(14);
 
@@ -44,6 +49,9 @@ public record ServiceConfig(
                 || housekeepingPeriod.isNegative()
                 || housekeepingPeriod.isZero()) {
             throw new IllegalArgumentException("retention and housekeeping period must be positive");
+        }
+        if (outputKeptBytes < 0) {
+            throw new IllegalArgumentException("output_kept_bytes must not be negative");
         }
         if (brokerPrefix == null || !brokerPrefix.matches("[A-Za-z0-9_.-]{1,64}")) {
             throw new IllegalArgumentException("broker prefix must be 1-64 letters, digits, '_', '.' or '-'");
@@ -67,7 +75,8 @@ public record ServiceConfig(
                 200_000,
                 DEFAULT_RETENTION,
                 Duration.ofMinutes(1),
-                true);
+                true,
+                DEFAULT_OUTPUT_KEPT);
     }
 
     public boolean embeddedBroker() {
@@ -89,7 +98,8 @@ public record ServiceConfig(
                 queueCapacity,
                 retention,
                 housekeepingPeriod,
-                writeCredentials);
+                writeCredentials,
+                outputKeptBytes);
     }
 
     public ServiceConfig withBackends(String jdbc, String user, String password, String broker, String prefix) {
@@ -107,7 +117,8 @@ public record ServiceConfig(
                 queueCapacity,
                 retention,
                 housekeepingPeriod,
-                writeCredentials);
+                writeCredentials,
+                outputKeptBytes);
     }
 
     public ServiceConfig withRetention(Duration keep, Duration every) {
@@ -125,7 +136,27 @@ public record ServiceConfig(
                 queueCapacity,
                 keep,
                 every,
-                writeCredentials);
+                writeCredentials,
+                outputKeptBytes);
+    }
+
+    public ServiceConfig withOutputKept(long bytes) {
+        return new ServiceConfig(
+                home,
+                host,
+                port,
+                jdbcUrl,
+                dbUser,
+                dbPassword,
+                brokerUrl,
+                brokerPrefix,
+                heartbeatPeriodMs,
+                maxBodyBytes,
+                queueCapacity,
+                retention,
+                housekeepingPeriod,
+                writeCredentials,
+                bytes);
     }
 
     public ServiceConfig withHost(String h) {
@@ -143,6 +174,7 @@ public record ServiceConfig(
                 queueCapacity,
                 retention,
                 housekeepingPeriod,
-                writeCredentials);
+                writeCredentials,
+                outputKeptBytes);
     }
 }

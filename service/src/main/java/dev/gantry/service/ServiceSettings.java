@@ -29,7 +29,8 @@ public final class ServiceSettings {
         BROKER_URL,
         BROKER_PREFIX,
         RETENTION_SECONDS,
-        HOUSEKEEPING_SECONDS;
+        HOUSEKEEPING_SECONDS,
+        OUTPUT_KEPT_BYTES;
 
         public String flag() {
             return "--" + name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -70,6 +71,7 @@ public final class ServiceSettings {
                     v.get(Key.BROKER_URL),
                     v.getOrDefault(Key.BROKER_PREFIX, base.brokerPrefix()));
         }
+        c = c.withOutputKept(intValue(v, Key.OUTPUT_KEPT_BYTES, (int) base.outputKeptBytes()));
         return c.withRetention(
                 Duration.ofSeconds(intValue(
                         v, Key.RETENTION_SECONDS, (int) base.retention().toSeconds())),

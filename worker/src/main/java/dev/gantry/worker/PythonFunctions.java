@@ -22,21 +22,22 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * interpreter decodes everything itself, so its function sees what the submitter's Python sent. A Python
  * exception is a remote execution error carrying the user's traceback; code or arguments that do not decode,
  * or a result no serializer takes, is a task that could not start, with Python's reason; a process that dies
- * fails its task and is replaced.
+ * fails its task and is replaced. What the function prints is its task's output ({@link StderrRelay}).
  */
 final class PythonFunctions {
     private static final String RUNNER = runnerScript();
     private static final ConcurrentLinkedQueue<Interpreter> IDLE = new ConcurrentLinkedQueue<>();
+    /** How long a reply waits for the task's last prints, which travel on another pipe. */
+    private static final long PRINTS_WAIT_MS = 2000;
 
     /** One warm interpreter running the runner script. */
-    private record Interpreter(String command, Process process, BufferedWriter in, BufferedReader out) {
+    private record Interpreter(
+            String command, Process process, BufferedWriter in, BufferedReader out, StderrRelay prints) {
         static Interpreter start() {
             String python = PythonInterpreter.command();
             Process p;
             try {
-                p = new ProcessBuilder(List.of(python, "-u", "-c", RUNNER))
-                        .redirectError(ProcessBuilder.Redirect.INHERIT)
-                        .start();
+                p = new ProcessBuilder(List.of(python, "-u", "-c", RUNNER)).start();
             } catch (IOException e) {
                 throw new PythonFailure("cannot start this endpoint's Python ('" + python + "'): " + e.getMessage()
                         + "; set the endpoint's 'python' to an interpreter that exists");
@@ -45,7 +46,8 @@ final class PythonFunctions {
                     python,
                     p,
                     new BufferedWriter(new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)),
-                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)),
+                    new StderrRelay(p.getErrorStream(), System.err).start());
         }
 
         /** One request; null if the process died. */
@@ -141,10 +143,12 @@ final class PythonFunctions {
             py = Interpreter.start();
         }
         ctx.track(py.process());
+        py.prints().attach(ctx.output());
         String reply;
         try {
             reply = py.call(request);
-        } catch (IOException e) {
+            py.prints().awaitEnd(reply == null ? 0 : PRINTS_WAIT_MS);
+        } catch (IOException | InterruptedException e) {
             reply = null;
         } finally {
             ctx.finished(py.process());

@@ -98,10 +98,13 @@ final class ShellFunctions {
             line = "$GANTRY_MPI_PREFIX " + line;
         }
         pb.command(List.of("/bin/bash", "-c", line));
+        FileFollower follower =
+                new FileFollower(java.util.stream.Stream.of(out, err).distinct().toList(), ctx.output());
         Process p = ctx.track(pb.start());
+        follower.start();
         int rc;
         String exception = null;
-        try {
+        try (follower) {
             if (cmd.walltimeS() > 0 && !p.waitFor((long) (cmd.walltimeS() * 1000), TimeUnit.MILLISECONDS)) {
                 TaskContext.kill(p);
                 p.waitFor();

@@ -15,7 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Where and as what one task runs: its sandbox directory ({@code <work dir>/<task id>}, created on first use),
- * its resources, and the processes it started, so that a task that overstays its timeout can be stopped
+ * its resources, its output, and the processes it started, so that a task that overstays its timeout can be stopped
  * with everything it spawned.
  */
 public final class TaskContext {
@@ -24,13 +24,15 @@ public final class TaskContext {
     private final Path sandbox;
     private final ResourceSpec resources;
     private final MpiLauncher mpi;
+    private final OutputBuffer output;
     private final List<Process> processes = new CopyOnWriteArrayList<>();
     private volatile Thread thread;
     private volatile boolean aborted;
     private volatile boolean cancelled;
 
-    TaskContext(TaskMessage message, Path workDir, MpiLauncher mpi) {
+    TaskContext(TaskMessage message, Path workDir, MpiLauncher mpi, OutputBuffer output) {
         this.message = message;
+        this.output = output;
         this.task = message.task();
         this.sandbox = workDir.resolve(task.toString());
         this.resources = message.resources();
@@ -40,6 +42,11 @@ public final class TaskContext {
     /** The task as the endpoint received it. */
     TaskMessage message() {
         return message;
+    }
+
+    /** Where what the task writes goes (its threads' prints, its processes' output). */
+    OutputBuffer output() {
+        return output;
     }
 
     TaskId task() {

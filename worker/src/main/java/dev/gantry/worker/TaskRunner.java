@@ -47,6 +47,7 @@ public final class TaskRunner {
     private final Map<dev.gantry.protocol.TaskId, TaskContext> active = new java.util.concurrent.ConcurrentHashMap<>();
     private final Duration timeout;
     private final MpiLauncher mpi;
+    private final OutputPump output;
     private final Map<FunctionId, Invocable> loaded = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<FunctionId, Invocable> e) {
@@ -60,9 +61,16 @@ public final class TaskRunner {
     }
 
     public TaskRunner(Path workDir, Duration timeout, MpiLauncher mpi) {
+        this(workDir, timeout, mpi, OutputPump.discarding());
+    }
+
+    /** A runner that hands what each task writes to {@code output} while it runs. */
+    public TaskRunner(Path workDir, Duration timeout, MpiLauncher mpi, OutputPump output) {
         this.workDir = workDir;
         this.timeout = timeout;
         this.mpi = mpi;
+        this.output = output;
+        TaskStreams.install();
     }
 
     /** How long a task may run, or null for no limit. */
@@ -113,8 +121,9 @@ public final class TaskRunner {
         } catch (Exception | LinkageError e) {
             return failed(task, started, FailureCode.COULD_NOT_EXECUTE_TASK, "the task could not start: " + e, e);
         }
-        TaskContext ctx = new TaskContext(task, workDir, mpi);
+        TaskContext ctx = new TaskContext(task, workDir, mpi, output.open(task.task(), task.attempt()));
         ctx.bind(Thread.currentThread());
+        TaskStreams.bind(ctx.output());
         active.put(task.task(), ctx);
         ScheduledFuture<?> watchdog =
                 timeout == null ? null : TIMERS.schedule(ctx::abort, timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -139,6 +148,8 @@ public final class TaskRunner {
             }
             return failure(task, started, e);
         } finally {
+            TaskStreams.bind(null);
+            output.finish(ctx.output());
             active.remove(task.task());
             if (watchdog != null) {
                 watchdog.cancel(false);

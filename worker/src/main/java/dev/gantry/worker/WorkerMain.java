@@ -10,13 +10,16 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A worker process: reads {@link WorkerRequest}s on stdin, writes results on stdout, one task at a time,
- * until stdin closes. What user code prints goes to stderr so that it cannot corrupt the frames.
+ * A worker process: reads {@link WorkerRequest}s on stdin, writes {@link WorkerReply}s on stdout (what the task
+ * writes, then its result), one task at a time, until stdin closes. What user code prints outside a task goes
+ * to stderr so that it cannot corrupt the frames.
  */
 public final class WorkerMain {
     private WorkerMain() {}
@@ -26,7 +29,10 @@ public final class WorkerMain {
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out)));
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
         DataInputStream in = new DataInputStream(new BufferedInputStream(System.in));
-        TaskRunner runner = new TaskRunner(workDir);
+        ReentrantLock writing = new ReentrantLock();
+        OutputPump output = new OutputPump(chunks -> write(out, writing, new WorkerReply.Output(chunks)));
+        TaskRunner runner =
+                new TaskRunner(workDir, TaskRunner.timeoutFromEnvironment(), MpiLauncher.localMpiexec(), output);
         Map<FunctionId, FunctionDoc> functions = new HashMap<>();
         for (WorkerRequest r; (r = Frames.read(in, WorkerRequest.class)) != null; ) {
             if (r instanceof WorkerRequest.Run run) {
@@ -34,8 +40,19 @@ public final class WorkerMain {
                     functions.put(run.function().functionUuid(), run.function());
                 }
                 FunctionDoc fn = functions.get(run.task().function());
-                Frames.write(out, runner.run(run.task(), fn));
+                write(out, writing, new WorkerReply.Done(runner.run(run.task(), fn)));
             }
+        }
+    }
+
+    private static void write(DataOutputStream out, ReentrantLock writing, WorkerReply reply) {
+        writing.lock();
+        try {
+            Frames.write(out, reply);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the engine went away", e);
+        } finally {
+            writing.unlock();
         }
     }
 }

@@ -7,7 +7,7 @@
 # {"ok": false, "kind": "user" | "setup", "type": <exception class>, "traceback": <text>}. "user" is an exception
 # the function raised (its traceback holds no frame of this runner); "setup" is a task that could not start
 # (its code or arguments did not decode, or its result could not be serialized). What the function prints goes
-# to stderr. Globus Compute's ShellFunction, MPIFunction and ShellResult unpickle without its SDK installed.
+# to stderr, the task's output, marked at its end. Globus Compute's ShellFunction, MPIFunction and ShellResult unpickle without its SDK installed.
 import codecs
 import importlib
 import json
@@ -345,6 +345,9 @@ def serve():
     install_sdk_stand_ins()
     for line in sys.stdin:
         reply = run(json.loads(line))
+        sys.stderr.flush()
+        sys.__stderr__.write("\0gantry:end\n")
+        sys.__stderr__.flush()
         out.write(json.dumps(reply) + "\n")
         out.flush()
 

@@ -5,6 +5,7 @@ import dev.gantry.endpoint.Channel;
 import dev.gantry.endpoint.ChannelLoop;
 import dev.gantry.endpoint.EndpointAgent;
 import dev.gantry.endpoint.EndpointDir;
+import dev.gantry.endpoint.Outgoing;
 import dev.gantry.endpoint.Registration;
 import dev.gantry.endpoint.identity.IdentityMappingFile;
 import dev.gantry.endpoint.identity.LocalAccounts;
@@ -17,7 +18,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -117,12 +117,7 @@ public final class EndpointManager implements AutoCloseable {
                     @Override
                     public Channel newChannel() {
                         return new Channel(
-                                new ConcurrentLinkedQueue<>(),
-                                new ConcurrentLinkedQueue<>(),
-                                new ConcurrentLinkedQueue<>(),
-                                EndpointManager.this::status,
-                                cfg.heartbeatPeriodMs(),
-                                clock);
+                                Outgoing.empty(), EndpointManager.this::status, cfg.heartbeatPeriodMs(), clock);
                     }
 
                     @Override

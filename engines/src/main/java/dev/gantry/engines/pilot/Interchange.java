@@ -2,6 +2,7 @@ package dev.gantry.engines.pilot;
 
 import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.TaskId;
+import dev.gantry.protocol.channel.OutputChunk;
 import dev.gantry.protocol.channel.TaskResult;
 import dev.gantry.worker.TaskRunner;
 import java.io.IOException;
@@ -34,6 +35,7 @@ final class Interchange implements ManagerListener.Managers, AutoCloseable {
     private final long heartbeatThresholdMs;
     private final Predicate<String> blockEnded;
     private final Consumer<TaskId> onStart;
+    private final Consumer<List<OutputChunk>> onOutput;
     private final ManagerListener listener;
     private final ArrayDeque<PilotTask> queued = new ArrayDeque<>();
     private final Map<TaskId, PilotTask> queuedById = new ConcurrentHashMap<>();
@@ -46,7 +48,8 @@ final class Interchange implements ManagerListener.Managers, AutoCloseable {
 
     /**
      * Listens on {@code address} (an ephemeral port). {@code blockEnded} tells whether a block's job has ended
-     * as far as the scheduler knows; {@code onStart} hears of each task a worker starts.
+     * as far as the scheduler knows; {@code onStart} hears of each task a worker starts, {@code onOutput} what
+     * the tasks a manager holds wrote.
      */
     Interchange(
             String address,
@@ -56,10 +59,12 @@ final class Interchange implements ManagerListener.Managers, AutoCloseable {
             long heartbeatThresholdMs,
             Predicate<String> blockEnded,
             Consumer<TaskId> onStart,
+            Consumer<List<OutputChunk>> onOutput,
             Clock clock)
             throws IOException {
         this.clock = clock;
         this.onStart = onStart;
+        this.onOutput = onOutput;
         this.prefetch = prefetch;
         this.heartbeatPeriodMs = heartbeatPeriodMs;
         this.heartbeatThresholdMs = heartbeatThresholdMs;
@@ -160,6 +165,12 @@ final class Interchange implements ManagerListener.Managers, AutoCloseable {
         switch (frame) {
             case PilotMessage.Results res -> {
                 res.started().forEach(onStart);
+                List<OutputChunk> output = res.output().stream()
+                        .filter(c -> m.outstanding.containsKey(c.task()))
+                        .toList();
+                if (!output.isEmpty()) {
+                    onOutput.accept(output);
+                }
                 completed(m, res.results());
             }
             case PilotMessage.Ending e -> m.ending = e.reason();

@@ -4,6 +4,7 @@ import dev.gantry.engines.ThreadEngine;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.FunctionDoc;
+import dev.gantry.protocol.channel.OutputChunk;
 import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.protocol.channel.TaskResult;
 import dev.gantry.worker.Frames;
@@ -36,9 +37,13 @@ import java.util.concurrent.TimeUnit;
  * HEARTBEAT_PERIOD_MS HEARTBEAT_THRESHOLD_MS WORK_DIR MPI_LAUNCHER}
  */
 public final class ManagerMain {
+    /** Output chunks waiting for the interchange; past this many, new ones are dropped (gaps in task logs). */
+    private static final int MAX_QUEUED_CHUNKS = 256;
+
     private final DataOutputStream out;
     private final LinkedBlockingQueue<TaskResult> results = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<TaskId> started = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<OutputChunk> output = new LinkedBlockingQueue<>(MAX_QUEUED_CHUNKS);
     private volatile long lastHeardMs;
 
     private final Clock clock = Clock.systemUTC(); // its own process: the composition root
@@ -79,6 +84,7 @@ public final class ManagerMain {
                 .addShutdownHook(new Thread(() -> m.trySend(new PilotMessage.Ending(
                         "the manager of block " + block + " got SIGTERM: its batch job is ending"))));
         try (ThreadEngine engine = new ThreadEngine(workers, workDir, mpi, m::started)) {
+            engine.reportOutput(chunks -> chunks.forEach(m.output::offer));
             engine.start();
             Thread.ofVirtual().start(() -> m.sendLoop(period, threshold, socket));
             m.readLoop(in, engine);
@@ -139,9 +145,11 @@ public final class ManagerMain {
                 }
                 List<TaskId> begun = new ArrayList<>();
                 started.drainTo(begun);
+                List<OutputChunk> written = new ArrayList<>();
+                output.drainTo(written);
                 long now = clock.millis();
-                if (!batch.isEmpty() || !begun.isEmpty()) {
-                    send(new PilotMessage.Results(batch, begun));
+                if (!batch.isEmpty() || !begun.isEmpty() || !written.isEmpty()) {
+                    send(new PilotMessage.Results(batch, begun, written));
                     lastSent = now;
                 } else if (now - lastSent >= periodMs) {
                     send(new PilotMessage.Heartbeat());

@@ -11,6 +11,7 @@ import dev.gantry.protocol.GantryHome;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.FunctionDoc;
 import dev.gantry.protocol.api.StatusReport;
+import dev.gantry.protocol.channel.OutputChunk;
 import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.protocol.channel.TaskResult;
 import java.io.IOException;
@@ -99,6 +100,7 @@ public final class PilotEngine implements Engine {
                     threshold,
                     blocks::ended,
                     t -> onStart.accept(t),
+                    chunks -> onOutput.accept(chunks),
                     clock);
             interchange.start();
         } catch (IOException | java.security.NoSuchAlgorithmException e) {
@@ -188,6 +190,13 @@ public final class PilotEngine implements Engine {
 
     private volatile Consumer<TaskId> onStart = t -> {};
     private volatile Consumer<TaskId> onWait = t -> {};
+    private volatile Consumer<List<OutputChunk>> onOutput = chunks -> {};
+
+    @Override
+    public boolean reportOutput(Consumer<List<OutputChunk>> onOutput) {
+        this.onOutput = onOutput;
+        return true;
+    }
 
     /** A task that arrives when no manager has a free slot waits for nodes (a block to start or to free up). */
     @Override

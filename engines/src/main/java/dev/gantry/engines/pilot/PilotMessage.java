@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.FunctionDoc;
+import dev.gantry.protocol.channel.OutputChunk;
 import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.protocol.channel.TaskResult;
 import java.util.List;
@@ -30,8 +31,12 @@ public sealed interface PilotMessage {
     /** Tasks for a manager; a function's code comes with the first of its tasks that this manager gets. */
     record Work(List<TaskMessage> tasks, List<FunctionDoc> functions) implements PilotMessage {}
 
-    /** Results, and the tasks that started since the last frame. */
-    record Results(List<TaskResult> results, List<TaskId> started) implements PilotMessage {}
+    /** Results, the tasks that started since the last frame, and what running tasks wrote (before their results). */
+    record Results(List<TaskResult> results, List<TaskId> started, List<OutputChunk> output) implements PilotMessage {
+        public Results {
+            output = output == null ? List.of() : List.copyOf(output);
+        }
+    }
 
     record Cancel(List<TaskId> tasks) implements PilotMessage {}
 

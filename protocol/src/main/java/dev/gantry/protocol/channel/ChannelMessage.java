@@ -21,6 +21,7 @@ import java.util.UUID;
     @JsonSubTypes.Type(value = ChannelMessage.WaitingForNodes.class, name = "waiting-for-nodes"),
     @JsonSubTypes.Type(value = ChannelMessage.Status.class, name = "status"),
     @JsonSubTypes.Type(value = ChannelMessage.Results.class, name = "results"),
+    @JsonSubTypes.Type(value = ChannelMessage.Output.class, name = "output"),
     @JsonSubTypes.Type(value = ChannelMessage.ResultsAck.class, name = "results-ack"),
     @JsonSubTypes.Type(value = ChannelMessage.Cancel.class, name = "cancel"),
     @JsonSubTypes.Type(value = ChannelMessage.Stop.class, name = "stop"),
@@ -98,6 +99,17 @@ public sealed interface ChannelMessage {
         public Results {
             Limits.atMost("results", results, Limits.MAX_FRAME_TASKS);
             results = results == null ? List.of() : List.copyOf(results);
+        }
+    }
+
+    /**
+     * Endpoint → service: what running tasks wrote since the last frame. Not kept in the outbox: output is live
+     * news, and what a lost frame held is a gap in the task's log, never a lost result.
+     */
+    record Output(List<OutputChunk> output) implements ChannelMessage {
+        public Output {
+            Limits.atMost("output", output, Limits.MAX_FRAME_CHUNKS);
+            output = output == null ? List.of() : List.copyOf(output);
         }
     }
 

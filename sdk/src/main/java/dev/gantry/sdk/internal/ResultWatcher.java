@@ -22,13 +22,14 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Completes futures from the service's result stream. It subscribes with replay, so after a reconnect
  * every task that ended meanwhile is sent again; results that arrive before their future is registered
- * wait in {@code early}.
+ * wait in {@code early}. What the tasks write comes on the same stream, before their results ({@link OutputWatch}).
  */
 public final class ResultWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ResultWatcher.class);
@@ -44,6 +45,7 @@ public final class ResultWatcher implements AutoCloseable {
     private final Map<TaskId, Watch> watching = new ConcurrentHashMap<>();
     private final Map<TaskId, TaskStatus> early = new ConcurrentHashMap<>();
     private final Set<TaskGroupId> groups = ConcurrentHashMap.newKeySet();
+    private final OutputWatch output = new OutputWatch();
     private final ReentrantLock sendLock = new ReentrantLock();
     private volatile WebSocket ws;
     private volatile boolean open = true;
@@ -62,6 +64,11 @@ public final class ResultWatcher implements AutoCloseable {
         this.clock = clock;
         this.http = http;
         this.javaNative = javaNative;
+    }
+
+    /** Hands each line {@code task} writes to {@code lines}, as it arrives, until the task ends. */
+    public void watchOutput(TaskId task, Consumer<String> lines) {
+        output.watch(task, lines);
     }
 
     @SuppressWarnings("unchecked")
@@ -92,7 +99,7 @@ public final class ResultWatcher implements AutoCloseable {
     public void follow(TaskGroupId group) {
         if (groups.add(group)) {
             ensureConnected();
-            send(new StreamMessage.Subscribe(group, true));
+            send(new StreamMessage.Subscribe(group, true, true));
         }
     }
 
@@ -149,7 +156,7 @@ public final class ResultWatcher implements AutoCloseable {
                 }
                 connect();
                 attempt = 0;
-                groups.forEach(g -> send(new StreamMessage.Subscribe(g, true)));
+                groups.forEach(g -> send(new StreamMessage.Subscribe(g, true, true)));
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -197,12 +204,14 @@ public final class ResultWatcher implements AutoCloseable {
     private void onFrame(String text) {
         switch (Json.read(text, StreamMessage.class)) {
             case StreamMessage.Results r -> r.results().forEach(this::deliver);
+            case StreamMessage.Output o -> output.add(o.output());
             case StreamMessage.Error e -> log.warn("the result stream refused a request: {} {}", e.code(), e.message());
             default -> {}
         }
     }
 
     private void deliver(TaskStatus s) {
+        output.ended(s.taskId());
         Watch w = watching.remove(s.taskId());
         if (w == null) {
             early.put(s.taskId(), s);
@@ -223,5 +232,6 @@ public final class ResultWatcher implements AutoCloseable {
             w.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
         }
         early.clear();
+        output.clear();
     }
 }

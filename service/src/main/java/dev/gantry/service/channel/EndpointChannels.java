@@ -3,13 +3,12 @@ package dev.gantry.service.channel;
 import dev.gantry.broker.Broker;
 import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.EndpointId;
-import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Json;
 import dev.gantry.protocol.LogKeys;
-import dev.gantry.protocol.api.FunctionDoc;
 import dev.gantry.protocol.channel.ChannelMessage;
 import dev.gantry.service.http.Auth;
+import dev.gantry.service.store.EndpointLocks;
 import dev.gantry.service.store.EndpointStore;
 import dev.gantry.service.store.FunctionStore;
 import dev.gantry.service.store.IdentityStore;
@@ -20,28 +19,26 @@ import io.javalin.Javalin;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
 import java.time.Clock;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
  * The endpoint channel route ({@code /v3/endpoints/{id}/channel}): authenticates before the upgrade, then
- * turns frames into calls on the endpoint's {@link EndpointConnection}, the result writer and the store.
+ * turns frames into calls on the endpoint's {@link EndpointConnection}, the result writer, the output relay and the
+ * store.
  */
 public final class EndpointChannels implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EndpointChannels.class);
     private static final String PATH = "/v3/endpoints/{id}/channel";
-    private static final int FUNCTION_CACHE = 1024;
     /** Frames queued for one endpoint at most; one that does not read them is disconnected. */
     private static final int SEND_QUEUE = 4096;
 
@@ -49,27 +46,21 @@ public final class EndpointChannels implements AutoCloseable {
     private final TaskStore tasks;
     private final Auth auth;
     private final EndpointStore endpoints;
-    private final FunctionStore functions;
+    private final FunctionCache functions;
     private final Broker broker;
     private final ResultWriter writer;
+    private final OutputRelay output;
     private final TaskLeases leases;
     private final Recovery recovery;
     private final StartRelay relay;
     private final Clock clock;
     private final ReportFilter reports = new ReportFilter();
-    private final dev.gantry.service.store.EndpointLocks locks;
+    private final EndpointLocks locks;
     private volatile boolean closing;
-    private volatile java.util.function.Consumer<EndpointId> onLost = e -> {};
+    private volatile Consumer<EndpointId> onLost = e -> {};
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("channel-watchdog").factory());
     private final Map<String, EndpointConnection> bySession = new ConcurrentHashMap<>();
-    private final Map<FunctionId, FunctionDoc> functionCache =
-            Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<FunctionId, FunctionDoc> e) {
-                    return size() > FUNCTION_CACHE;
-                }
-            });
 
     public EndpointChannels(
             UUID instance,
@@ -81,9 +72,10 @@ public final class EndpointChannels implements AutoCloseable {
             Recovery recovery,
             Broker broker,
             ResultWriter writer,
+            OutputRelay output,
             StartRequests starts,
             IdentityStore identities,
-            dev.gantry.service.store.EndpointLocks locks,
+            EndpointLocks locks,
             Clock clock) {
         this.locks = locks;
         this.relay = new StartRelay(starts, identities, endpoints, clock);
@@ -94,9 +86,10 @@ public final class EndpointChannels implements AutoCloseable {
         this.tasks = tasks;
         this.auth = auth;
         this.endpoints = endpoints;
-        this.functions = functions;
+        this.functions = new FunctionCache(functions);
         this.broker = broker;
         this.writer = writer;
+        this.output = output;
     }
 
     public void register(Javalin app) {
@@ -175,6 +168,7 @@ public final class EndpointChannels implements AutoCloseable {
             case ChannelMessage.WaitingForNodes w ->
                 writer.waitingForNodes(c, reports.owned(c, "waiting-for-nodes", w.tasks()), w.atMs());
             case ChannelMessage.Results r -> writer.submit(c, reports.results(c, r.results()));
+            case ChannelMessage.Output o -> output.offer(c, reports.output(c, o.output()));
             case ChannelMessage.StartAnswer a -> relay.answered(c.endpoint(), a);
             case ChannelMessage.Status s -> {
                 c.dispatcher().creditChanged(s.credit());
@@ -205,7 +199,7 @@ public final class EndpointChannels implements AutoCloseable {
         recovery.apply(
                 leases.reconcile(id, h.inFlight(), clock.millis()), "endpoint " + id + " reconnected without them");
         EndpointConnection c = new EndpointConnection(
-                id, sender, broker.consume(id), h.credit(), this::function, writer, period, clock);
+                id, sender, broker.consume(id), h.credit(), functions::get, writer, period, clock);
         c.held(leases.heldBy(id, h.inFlight()));
         EndpointConnection old = bySession.put(ctx.sessionId(), c);
         if (old != null) {
@@ -227,16 +221,6 @@ public final class EndpointChannels implements AutoCloseable {
                 h.inFlight().size());
     }
 
-    private Optional<FunctionDoc> function(FunctionId id) {
-        FunctionDoc cached = functionCache.get(id);
-        if (cached != null) {
-            return Optional.of(cached);
-        }
-        Optional<FunctionDoc> doc = functions.forDispatch(id);
-        doc.ifPresent(d -> functionCache.put(id, d));
-        return doc;
-    }
-
     private void disconnected(WsContext ctx, String why) {
         EndpointConnection c = bySession.remove(ctx.sessionId());
         if (c == null) {
@@ -252,7 +236,7 @@ public final class EndpointChannels implements AutoCloseable {
     }
 
     /** Runs {@code action} with an endpoint whose last channel (on this instance) closed. */
-    public void onEndpointLost(java.util.function.Consumer<EndpointId> action) {
+    public void onEndpointLost(Consumer<EndpointId> action) {
         this.onLost = action;
     }
 

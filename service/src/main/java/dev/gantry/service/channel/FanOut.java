@@ -22,15 +22,21 @@ import org.slf4j.LoggerFactory;
  * acknowledged to their endpoints, so that an instance that dies in between leaves them in the endpoint's
  * outbox, and the instance that gets them again announces them again. Neither step waits on a peer: the
  * broker's watchers and the endpoints' senders queue, and close a peer that does not keep up.
+ * A result waits a moment for its task's last output to be relayed, so that a watcher sees the output first.
  */
 public final class FanOut {
     private static final Logger log = LoggerFactory.getLogger(FanOut.class);
+    /** How long results wait for their tasks' last output to be relayed before they are announced anyway. */
+    static final long OUTPUT_WAIT_MS = 250;
+
     private final TaskStore tasks;
     private final Broker broker;
+    private final OutputRelay output;
 
-    public FanOut(TaskStore tasks, Broker broker) {
+    public FanOut(TaskStore tasks, Broker broker, OutputRelay output) {
         this.tasks = tasks;
         this.broker = broker;
+        this.output = output;
     }
 
     /** Announces the results of {@code items} as {@code done} recorded them, then acknowledges them. */
@@ -75,6 +81,12 @@ public final class FanOut {
                     .forEach(s -> byGroup.computeIfAbsent(s.taskGroupId(), k -> new ArrayList<>())
                             .add(s));
         }
+        output.awaitRelayed(
+                byGroup.values().stream()
+                        .flatMap(List::stream)
+                        .map(TaskStatus::taskId)
+                        .toList(),
+                OUTPUT_WAIT_MS);
         byGroup.forEach(broker::publishResults);
     }
 

@@ -3,6 +3,7 @@ package dev.gantry.service.channel;
 import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.Limits;
 import dev.gantry.protocol.TaskId;
+import dev.gantry.protocol.channel.OutputChunk;
 import dev.gantry.protocol.channel.TaskResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,11 @@ final class ReportFilter {
     /** The results of a frame that {@code c} may report on, each within the size limit. */
     List<TaskResult> results(EndpointConnection c, List<TaskResult> results) {
         return withinLimits(owned(c, "results", results, TaskResult::task));
+    }
+
+    /** The output chunks of a frame that {@code c} may report on. */
+    List<OutputChunk> output(EndpointConnection c, List<OutputChunk> chunks) {
+        return owned(c, "output", chunks, OutputChunk::task);
     }
 
     private <T> List<T> owned(EndpointConnection c, String kind, List<T> items, Function<T, TaskId> task) {

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The SDK's result stream ({@code /v3/stream}): a client subscribes to its task groups and receives each
- * task's final status as soon as it is committed; with {@code replay} it first gets those already ended.
+ * task's final status as soon as it is committed; with {@code replay} it first gets those already ended; with
+ * {@code output}, also what the group's tasks write while they run.
  */
 public final class ResultStreams implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ResultStreams.class);
@@ -97,6 +98,11 @@ public final class ResultStreams implements AutoCloseable {
             c.subscriptions()
                     .add(broker.subscribeResults(
                             s.taskGroupId(), results -> c.sender().send(new StreamMessage.Results(results))));
+            if (s.output()) {
+                c.subscriptions()
+                        .add(broker.subscribeOutput(
+                                s.taskGroupId(), chunks -> c.sender().send(new StreamMessage.Output(chunks))));
+            }
         }
         if (s.replay()) {
             replay(c, s.taskGroupId());

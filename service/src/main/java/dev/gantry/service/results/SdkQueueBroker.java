@@ -5,6 +5,7 @@ import dev.gantry.broker.TaskConsumer;
 import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.api.TaskStatus;
+import dev.gantry.protocol.channel.OutputChunk;
 import dev.gantry.protocol.channel.TaskMessage;
 import java.util.List;
 import java.util.function.Consumer;
@@ -51,6 +52,16 @@ public final class SdkQueueBroker implements Broker {
     @Override
     public AutoCloseable subscribeResults(TaskGroupId group, Consumer<List<TaskStatus>> listener) {
         return broker.subscribeResults(group, listener);
+    }
+
+    @Override
+    public void publishOutput(TaskGroupId group, List<OutputChunk> output) {
+        broker.publishOutput(group, output);
+    }
+
+    @Override
+    public AutoCloseable subscribeOutput(TaskGroupId group, Consumer<List<OutputChunk>> listener) {
+        return broker.subscribeOutput(group, listener);
     }
 
     @Override
