@@ -11,16 +11,21 @@ import dev.gantry.sdk.ComputeExecutor;
 import dev.gantry.sdk.ComputeFuture;
 import dev.gantry.sdk.PythonFunction;
 import dev.gantry.sdk.ShellFunction;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -118,9 +123,16 @@ class LiveOutputTest {
             g.configureEndpoint("follow", "thread", 1, 1.0);
             g.start("endpoint.log", "endpoint", "start", "follow");
             EndpointId id = g.endpointId("endpoint.log", Duration.ofSeconds(60));
-            try (ComputeExecutor ex = executor(new Client(creds.serviceUrl(), creds.token()), id)) {
+            PrintStream stdout = System.out;
+            ByteArrayOutputStream echoed = new ByteArrayOutputStream();
+            System.setOut(new PrintStream(echoed, true, StandardCharsets.UTF_8));
+            try (ComputeExecutor ex = ComputeExecutor.builder()
+                    .client(new Client(creds.serviceUrl(), creds.token()))
+                    .endpointId(id)
+                    .echoOutput(true)
+                    .build()) {
                 ComputeFuture<Integer> f = ex.submit(OutputFns.ticker("followed"), 4);
-                String task = org.awaitility.Awaitility.await()
+                String task = Awaitility.await()
                         .atMost(Duration.ofSeconds(30))
                         .until(f::taskId, java.util.Objects::nonNull)
                         .toString();
@@ -131,10 +143,15 @@ class LiveOutputTest {
                 assertThat(followed.code()).isZero();
                 assertThat(followed.output().lines().filter(l -> l.startsWith("followed ")))
                         .hasSize(4);
-                CliWatchTest.Run missing = CliWatchTest.run(
-                        g, "task", "logs", java.util.UUID.randomUUID().toString());
+                CliWatchTest.Run missing =
+                        CliWatchTest.run(g, "task", "logs", UUID.randomUUID().toString());
                 assertThat(missing.code()).isEqualTo(2);
                 assertThat(missing.output()).contains("not found");
+                assertThat(echoed.toString(StandardCharsets.UTF_8))
+                        .as("echoed by the executor")
+                        .containsPattern("\\[" + task + "] followed 3 at \\d+");
+            } finally {
+                System.setOut(stdout);
             }
         }
     }
@@ -163,12 +180,13 @@ class LiveOutputTest {
                         .isEqualTo(2);
                 assertThat(chatty.get(120, TimeUnit.SECONDS)).isEqualTo(50 * 1024 * 1024 / 100);
                 long after = usedHeapAfterGc(service);
+                System.out.printf(
+                        "live output: service heap after a full GC %d KiB before and %d KiB after a task printed 50 MiB%n",
+                        before / 1024, after / 1024);
                 assertThat(after - before)
                         .as("service heap after GC: %d KiB before, %d KiB after", before / 1024, after / 1024)
                         .isLessThan(24L * 1024 * 1024);
-                org.awaitility.Awaitility.await()
-                        .atMost(Duration.ofSeconds(10))
-                        .until(() -> lines.contains("chatty done"));
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> lines.contains("chatty done"));
                 assertThat(lines).anyMatch(l -> l.matches("\\[gantry: \\d+ bytes of output dropped]"));
 
                 TaskOutput kept = client.getTaskOutput(chatty.taskId(), 0);

@@ -6,10 +6,13 @@ import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.Json;
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.TaskId;
+import dev.gantry.protocol.api.EndpointStatus;
 import dev.gantry.protocol.api.ResourceSpec;
 import dev.gantry.protocol.api.TaskGroupDoc;
 import dev.gantry.protocol.payload.Arguments;
+import dev.gantry.sdk.internal.BoundedMap;
 import dev.gantry.sdk.internal.FunctionPacker;
+import dev.gantry.sdk.internal.OfflineNotice;
 import dev.gantry.sdk.internal.PackedFunction;
 import dev.gantry.sdk.internal.ResultWatcher;
 import dev.gantry.sdk.internal.Submitter;
@@ -21,6 +24,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,12 +49,15 @@ public final class ComputeExecutor implements AutoCloseable {
     private volatile ResourceSpec resources;
     private final boolean javaNative;
     private final boolean echoOutput;
+    private final int maxInFlight;
+    private final AtomicBoolean onlineChecked = new AtomicBoolean();
 
     ComputeExecutor(ComputeExecutorBuilder b) {
         this.client = b.client != null ? b.client : Client.fromEnvironment();
         this.endpoint = Objects.requireNonNull(b.endpoint, "endpoint id");
         this.javaNative = b.javaNative;
         this.echoOutput = b.echoOutput;
+        this.maxInFlight = b.maxInFlight;
         this.watcher = new ResultWatcher(client.http(), javaNative);
         JsonNode userConfig =
                 b.userEndpointConfig == null ? null : Json.mapper().valueToTree(b.userEndpointConfig);
@@ -64,6 +72,18 @@ public final class ComputeExecutor implements AutoCloseable {
 
     public static ComputeExecutorBuilder builder() {
         return new ComputeExecutorBuilder();
+    }
+
+    /**
+     * Runs {@code fn} on each input and returns the results in the inputs' order, with at most
+     * {@link ComputeExecutorBuilder#maxInFlight} tasks outstanding at a time. The first task that fails ends it with
+     * an {@code ExecutionException} (its cause a {@link TaskExecutionFailed}); the tasks still outstanding are
+     * cancelled, the inputs not reached yet never submitted.
+     */
+    public <A, R> List<R> map(RemoteFunction1<A, R> fn, Iterable<A> inputs)
+            throws InterruptedException, ExecutionException {
+        Registered packed = pack(fn);
+        return BoundedMap.run(inputs, maxInFlight, a -> submitPacked(packed, javaArguments(Arrays.asList(a))));
     }
 
     public <R> ComputeFuture<R> submit(RemoteFunction0<R> fn) {
@@ -192,7 +212,25 @@ public final class ComputeExecutor implements AutoCloseable {
         return out;
     }
 
+    /** At the first submit: says so on standard error if the endpoint is offline (its tasks wait for it). */
+    private void warnIfOffline() {
+        if (!onlineChecked.compareAndSet(false, true)) {
+            return;
+        }
+        Thread.ofVirtual().name("endpoint-check").start(() -> {
+            try {
+                EndpointStatus s = client.getEndpointStatus(endpoint);
+                if (EndpointStatus.OFFLINE.equals(s.status())) {
+                    System.err.println(OfflineNotice.text(endpoint, s.lastHeartbeat(), System.currentTimeMillis()));
+                }
+            } catch (RuntimeException e) {
+                log.debug("could not look up endpoint {}: {}", endpoint, e.toString());
+            }
+        });
+    }
+
     private <R> ComputeFuture<R> newFuture() {
+        warnIfOffline();
         ComputeFuture<R> future = new ComputeFuture<>();
         future.canceller(this::cancelRemote);
         outstanding.add(future);

@@ -12,6 +12,7 @@ public final class ComputeExecutorBuilder {
     int batchSize = 128;
     boolean javaNative;
     boolean echoOutput;
+    int maxInFlight = 1024;
     Integer maxRetries;
     boolean retryUserErrors;
     Map<String, ?> userEndpointConfig;
@@ -38,6 +39,15 @@ public final class ComputeExecutorBuilder {
      */
     public ComputeExecutorBuilder echoOutput(boolean on) {
         this.echoOutput = on;
+        return this;
+    }
+
+    /** The most tasks {@link ComputeExecutor#map} keeps outstanding at once (default 1024). */
+    public ComputeExecutorBuilder maxInFlight(int n) {
+        if (n < 1 || n > 1_000_000) {
+            throw new IllegalArgumentException("max in flight must be 1..1000000, got " + n);
+        }
+        this.maxInFlight = n;
         return this;
     }
 

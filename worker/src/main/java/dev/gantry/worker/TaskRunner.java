@@ -123,6 +123,7 @@ public final class TaskRunner {
         }
         TaskContext ctx = new TaskContext(task, workDir, mpi, output.open(task.task(), task.attempt()));
         ctx.bind(Thread.currentThread());
+        TaskStreams.install();
         TaskStreams.bind(ctx.output());
         active.put(task.task(), ctx);
         ScheduledFuture<?> watchdog =

@@ -8,15 +8,21 @@ import java.nio.charset.StandardCharsets;
 /**
  * {@code System.out} and {@code System.err} of a JVM that runs tasks on its threads: what a task's thread (or a
  * thread it started) prints goes to that task's {@link OutputBuffer}; what any other thread prints goes where it
- * went before. Installed by every task runner (once, unless something replaced them since).
+ * went before. Installed by every task runner, and again before each task if something replaced them since.
  */
 final class TaskStreams {
     private static final InheritableThreadLocal<OutputBuffer> CURRENT = new InheritableThreadLocal<>();
 
     private TaskStreams() {}
 
-    /** Routes {@code System.out} and {@code System.err}, unless they are routed already. */
-    static synchronized void install() {
+    /** Routes {@code System.out} and {@code System.err}, unless they are routed already (cheap then). */
+    static void install() {
+        if (!(System.out instanceof Routed) || !(System.err instanceof Routed)) {
+            reinstall();
+        }
+    }
+
+    private static synchronized void reinstall() {
         if (!(System.out instanceof Routed)) {
             System.setOut(new Routed(System.out));
         }

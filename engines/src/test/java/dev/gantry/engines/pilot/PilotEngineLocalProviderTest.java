@@ -72,6 +72,24 @@ class PilotEngineLocalProviderTest {
     }
 
     @Test
+    void whatATaskWritesOnAManagerComesBackBeforeItsResult() throws Exception {
+        try (PilotEngine engine = new PilotEngine(config(1, 30.0), home.resolve("tasks"))) {
+            List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+            assertThat(engine.reportOutput(chunks -> chunks.forEach(c -> events.add(c.text()))))
+                    .isTrue();
+            engine.start();
+            TaskResult r = submit(engine, ProcessEngineTest.shell("echo first; sleep 0.6; echo second >&2"))
+                    .whenComplete((x, e) -> events.add("result"))
+                    .get(60, TimeUnit.SECONDS);
+            assertThat(r.failed()).as(r.data()).isFalse();
+            assertThat(String.join("", events)).isEqualTo("first\nsecond\nresult");
+            assertThat(events)
+                    .as("written while it ran, in more than one piece")
+                    .hasSizeGreaterThan(2);
+        }
+    }
+
+    @Test
     void scalesOutFromZeroToTwoBlocksRunsEveryTaskOnceAndScalesBackToZero() throws Exception {
         Path work = home.resolve("tasks");
         try (PilotEngine engine = new PilotEngine(config(2, 2.0), work)) {

@@ -8,4 +8,8 @@ import dev.gantry.protocol.TaskId;
  * were dropped. Ask again with {@code from=next} for more; {@code ended} says the task is over, so nothing
  * will follow what has been read.
  */
-public record TaskOutput(TaskId taskId, int attempt, long offset, long next, String text, boolean ended) {}
+public record TaskOutput(TaskId taskId, int attempt, long offset, long next, String text, boolean ended) {
+    public TaskOutput {
+        text = text == null ? "" : text; // the JSON leaves an empty text out
+    }
+}

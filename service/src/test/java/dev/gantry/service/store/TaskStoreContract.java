@@ -13,6 +13,7 @@ import dev.gantry.protocol.api.EndpointRegistration;
 import dev.gantry.protocol.api.FunctionRegistration;
 import dev.gantry.protocol.api.SubmitResponse;
 import dev.gantry.protocol.api.TaskStatus;
+import dev.gantry.protocol.channel.OutputChunk;
 import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.protocol.channel.TaskResult;
 import dev.gantry.protocol.payload.Buffers;
@@ -21,6 +22,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -308,5 +310,29 @@ abstract class TaskStoreContract {
         assertThat(leases.expire(T0 + 1_000, 10).requeued()).isEmpty();
         assertThat(leases.expire(T0 + 3L * Integer.MAX_VALUE + 3_000, 10).requeued())
                 .containsExactly(t.task());
+    }
+
+    @Test
+    void taskOutputIsKeptToItsBoundNewestFirstAndALaterAttemptReplacesAnEarlierOne() {
+        TaskOutputs outputs = new TaskOutputs(db, 10);
+        TaskId task = new TaskId(UUID.randomUUID());
+        outputs.append(List.of(new OutputChunk(task, 1, 0, 6, "hello\n"), new OutputChunk(task, 1, 6, 6, "world\n")));
+        outputs.append(List.of(new OutputChunk(task, 1, 6, 6, "world\n")));
+        TaskOutputs.Read all = outputs.read(task, 0, 1000);
+        assertThat(all.text())
+                .as("the newest 10 bytes, a stored chunk sent again ignored")
+                .isEqualTo("llo\nworld\n");
+        assertThat(all.offset()).isEqualTo(2);
+        assertThat(all.next()).isEqualTo(12);
+        assertThat(outputs.read(task, 8, 1000).text()).isEqualTo("rld\n");
+        outputs.append(List.of(new OutputChunk(task, 1, 40, 3, "é\n")));
+        TaskOutputs.Read gap = outputs.read(task, 12, 1000);
+        assertThat(gap.offset()).as("dropped bytes are a gap").isEqualTo(40);
+        assertThat(gap.text()).isEqualTo("é\n");
+        outputs.append(List.of(new OutputChunk(task, 2, 0, 7, "again\n\n")));
+        TaskOutputs.Read second = outputs.read(task, 0, 1000);
+        assertThat(second.attempt()).isEqualTo(2);
+        assertThat(second.text()).isEqualTo("again\n\n");
+        assertThat(outputs.read(new TaskId(UUID.randomUUID()), 0, 1000).text()).isEmpty();
     }
 }
