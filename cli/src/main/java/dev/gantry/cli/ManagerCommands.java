@@ -129,14 +129,22 @@ final class ManagerCommands {
                 throw new GantryException(ApiError.SEMANTICALLY_INVALID, unit + " exists already");
             }
             Files.createDirectories(unitDir);
+            String launcher = System.getProperty("gantry.launcher");
             Files.writeString(
                     unit,
                     SystemdUnit.text(
                             name,
-                            ProcessHandle.current().info().command().orElse("java"),
-                            System.getProperty("java.class.path"),
+                            SystemdUnit.command(
+                                    launcher,
+                                    ProcessHandle.current().info().command().orElse("java"),
+                                    System.getProperty("java.class.path")),
                             dev.gantry.protocol.GantryHome.resolve().dir(),
                             System.getProperty("user.name")));
+            if (SystemdUnit.inCheckout(launcher)) {
+                System.out.println("Note: the unit runs the source checkout's " + launcher + ", which rebuilds when"
+                        + " its sources change; for a copy that does not, run ./gantry install --prefix /opt/gantry"
+                        + " and enable-on-boot again with /opt/gantry/bin/gantry.");
+            }
             System.out.println("Wrote " + unit + ". Now run: systemctl daemon-reload && systemctl enable --now "
                     + SystemdUnit.fileName(name));
             return 0;

@@ -1,5 +1,6 @@
 package dev.gantry.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The systemd unit {@code enable-on-boot} writes for an endpoint (or endpoint manager). */
@@ -10,7 +11,29 @@ final class SystemdUnit {
         return "gantry-endpoint-" + endpoint + ".service";
     }
 
-    static String text(String endpoint, String java, String classpath, Path home, String user) {
+    /**
+     * How the unit starts the endpoint: through the launcher that runs this CLI ({@code gantry.launcher}: an
+     * installation's {@code bin/gantry}), else with this JVM and class path.
+     */
+    static String command(String launcher, String java, String classpath) {
+        return launcher != null && !launcher.isBlank()
+                ? quoted(launcher)
+                : quoted(java) + " -cp " + quoted(classpath) + " dev.gantry.cli.Main";
+    }
+
+    /** A word of a unit's command line: in double quotes if it holds a space (systemd splits on them). */
+    static String quoted(String word) {
+        return word.matches("[^\\s\"]*")
+                ? word
+                : "\"" + word.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /** Whether {@code launcher} is a source checkout's {@code ./gantry} (it rebuilds when its sources change). */
+    static boolean inCheckout(String launcher) {
+        return launcher != null && Files.exists(Path.of(launcher).resolveSibling("pom.xml"));
+    }
+
+    static String text(String endpoint, String command, Path home, String user) {
         return """
                 [Unit]
                 Description=Gantry endpoint %1$s
@@ -19,9 +42,9 @@ final class SystemdUnit {
 
                 [Service]
                 Type=simple
-                User=%5$s
-                Environment=GANTRY_HOME=%4$s
-                ExecStart=%2$s -cp %3$s dev.gantry.cli.Main endpoint start %1$s
+                User=%4$s
+                Environment=%3$s
+                ExecStart=%2$s endpoint start %1$s
                 Restart=always
                 RestartSec=10
                 KillMode=mixed
@@ -29,6 +52,6 @@ final class SystemdUnit {
 
                 [Install]
                 WantedBy=multi-user.target
-                """.formatted(endpoint, java, classpath, home, user);
+                """.formatted(endpoint, command, quoted("GANTRY_HOME=" + home), user);
     }
 }
