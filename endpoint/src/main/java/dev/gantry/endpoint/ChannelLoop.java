@@ -69,7 +69,7 @@ public final class ChannelLoop {
                 }
             } catch (Exception e) {
                 if (open.getAsBoolean()) {
-                    log.warn("{} cannot connect to {}: {}", who, client.serviceUrl(), e.toString());
+                    log.warn("{} cannot connect to {}: {}; retrying", who, client.serviceUrl(), why(e));
                     client.failover();
                 }
             }
@@ -77,5 +77,19 @@ public final class ChannelLoop {
                 Registration.pause(attempt++);
             }
         }
+    }
+
+    /** Why a connect failed, in words: the innermost cause, and what to check when nothing listens. */
+    static String why(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        if (t instanceof java.net.ConnectException) {
+            return "nothing answers there (is the service running? gantry service status)";
+        }
+        return t.getMessage() == null
+                ? t.getClass().getSimpleName()
+                : t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 }

@@ -72,6 +72,7 @@ class CliWatchTest {
                     "task list",
                     "task status",
                     "task watch",
+                    "task logs",
                     "task cancel",
                     "jshell")) {
                 List<String> args = new ArrayList<>(List.of(cmd.split(" ")));
