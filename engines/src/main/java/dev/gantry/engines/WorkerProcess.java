@@ -126,13 +126,9 @@ final class WorkerProcess {
         try {
             boolean first = functionsSent.add(poolTask.function().functionUuid());
             Frames.write(toWorker, new WorkerRequest.Run(poolTask.task(), first ? poolTask.function() : null));
-            for (WorkerReply reply; (reply = Frames.read(fromWorker, WorkerReply.class)) != null; ) {
-                switch (reply) {
-                    case WorkerReply.Output o -> output.accept(o.output());
-                    case WorkerReply.Done d -> {
-                        return d.result();
-                    }
-                }
+            TaskResult r = WorkerReply.readResult(fromWorker, output);
+            if (r != null) {
+                return r;
             }
         } catch (IOException | RuntimeException e) {
             log.debug("worker process {} failed: {}", index, e.toString());

@@ -2,6 +2,7 @@ package dev.gantry.worker;
 
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.api.FunctionDoc;
+import dev.gantry.protocol.channel.TaskResult;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -30,7 +31,7 @@ public final class WorkerMain {
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
         DataInputStream in = new DataInputStream(new BufferedInputStream(System.in));
         ReentrantLock writing = new ReentrantLock();
-        OutputPump output = new OutputPump(chunks -> write(out, writing, new WorkerReply.Output(chunks)));
+        OutputPump output = new OutputPump(chunks -> locked(writing, () -> WorkerReply.writeOutput(out, chunks)));
         TaskRunner runner =
                 new TaskRunner(workDir, TaskRunner.timeoutFromEnvironment(), MpiLauncher.localMpiexec(), output);
         Map<FunctionId, FunctionDoc> functions = new HashMap<>();
@@ -40,15 +41,21 @@ public final class WorkerMain {
                     functions.put(run.function().functionUuid(), run.function());
                 }
                 FunctionDoc fn = functions.get(run.task().function());
-                write(out, writing, new WorkerReply.Done(runner.run(run.task(), fn)));
+                TaskResult result = runner.run(run.task(), fn);
+                locked(writing, () -> WorkerReply.writeResult(out, result));
             }
         }
     }
 
-    private static void write(DataOutputStream out, ReentrantLock writing, WorkerReply reply) {
+    private interface Write {
+        void run() throws IOException;
+    }
+
+    /** Output and results are written by two threads: one frame at a time. */
+    private static void locked(ReentrantLock writing, Write write) {
         writing.lock();
         try {
-            Frames.write(out, reply);
+            write.run();
         } catch (IOException e) {
             throw new UncheckedIOException("the engine went away", e);
         } finally {
