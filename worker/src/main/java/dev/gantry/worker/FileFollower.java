@@ -67,7 +67,8 @@ final class FileFollower implements AutoCloseable {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size - from > OutputBuffer.CAPACITY) {
-                from = size - OutputBuffer.CAPACITY; // the buffer would keep only the newest anyway
+                output.skipped(size - OutputBuffer.CAPACITY - from); // the buffer would keep only the newest anyway
+                from = size - OutputBuffer.CAPACITY;
             }
             long at = from;
             while (at < size) {

@@ -71,6 +71,18 @@ public final class OutputBuffer {
         }
     }
 
+    /** {@code n} bytes written that will not be read: what waits is older still, and goes too; the next chunk shows the gap. */
+    void skipped(long n) {
+        lock.lock();
+        try {
+            written += n;
+            head = 0;
+            size = 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Grows the ring towards {@code needed} bytes, up to {@link #CAPACITY}, keeping what it holds in order. */
     private void room(int needed) {
         int cap = ring == null ? 0 : ring.length;

@@ -70,7 +70,6 @@ public final class TaskRunner {
         this.timeout = timeout;
         this.mpi = mpi;
         this.output = output;
-        TaskStreams.install();
     }
 
     /** How long a task may run, or null for no limit. */

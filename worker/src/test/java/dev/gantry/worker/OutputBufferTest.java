@@ -63,6 +63,16 @@ class OutputBufferTest {
     }
 
     @Test
+    void skippedBytesAreAGapBeforeWhatFollows() {
+        write("old\n");
+        buf.skipped(100);
+        write("new\n");
+        OutputChunk c = buf.drain();
+        assertThat(c.offset()).isEqualTo(104);
+        assertThat(c.text()).isEqualTo("new\n");
+    }
+
+    @Test
     void aCharacterIsNeverCutInTwo() {
         byte[] e = "é".getBytes(StandardCharsets.UTF_8);
         buf.write(e, 0, 1);

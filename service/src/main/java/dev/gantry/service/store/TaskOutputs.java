@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,8 @@ import java.util.Map;
  * delete per task of what fell out of its bound and of its earlier attempts.
  */
 public final class TaskOutputs {
+    private static final Comparator<OutputChunk> NEWEST =
+            Comparator.comparingInt(OutputChunk::attempt).thenComparingLong(OutputChunk::end);
     private final Database db;
     private final long keptBytes;
 
@@ -38,7 +41,7 @@ public final class TaskOutputs {
         }
         Map<TaskId, OutputChunk> newest = new LinkedHashMap<>();
         for (OutputChunk c : chunks) {
-            newest.merge(c.task(), c, (a, b) -> b.attempt() > a.attempt() || b.end() > a.end() ? b : a);
+            newest.merge(c.task(), c, (a, b) -> NEWEST.compare(a, b) < 0 ? b : a);
         }
         db.tx(c -> {
             try (PreparedStatement ps =
