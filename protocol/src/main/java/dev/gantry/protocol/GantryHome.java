@@ -60,6 +60,17 @@ public record GantryHome(Path dir) {
         }
     }
 
+    /** Makes the regular files directly in {@code dir} readable and writable by their owner only. */
+    public static void privateFiles(Path dir) {
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                setMode(f, "rw-------");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restrict the files of " + dir, e);
+        }
+    }
+
     /** Writes {@code text} to {@code file} atomically, readable by its owner only. */
     public static void writePrivate(Path file, String text) {
         privateDir(file.toAbsolutePath().getParent());

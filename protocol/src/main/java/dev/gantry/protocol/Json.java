@@ -3,6 +3,7 @@ package dev.gantry.protocol;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,7 +18,8 @@ import java.io.IOException;
 
 /**
  * The one JSON codec of the wire: snake_case field names (Globus Compute's), nulls left out, unknown fields
- * ignored (peers of other versions may add some), nesting depth bounded. Decoding failures become
+ * ignored (peers of other versions may add some), nesting depth bounded, a key twice in one object refused (no
+ * "last one wins"), and no number with a fraction where a whole number is due. Decoding failures become
  * {@link GantryException}s with {@link ApiError#INVALID_JSON} (not JSON at all) or
  * {@link ApiError#SEMANTICALLY_INVALID} (JSON of the wrong shape).
  */
@@ -39,6 +41,8 @@ public final class Json {
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .withCoercionConfig(
                         LogicalType.Textual,
                         c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)

@@ -2,6 +2,7 @@ package dev.gantry.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.gantry.protocol.api.BatchStatusRequest;
 import dev.gantry.protocol.api.FunctionRegistration;
@@ -33,6 +34,37 @@ class JsonTest {
         assertThat(codeOf("{\"tasks\": {\"f\": [1]}}", SubmitRequest.class)).isEqualTo(ApiError.SEMANTICALLY_INVALID);
         assertThat(codeOf("{\"task_ids\": [\"not-a-uuid\"]}", BatchStatusRequest.class))
                 .isEqualTo(ApiError.INVALID_UUID);
+    }
+
+    @Test
+    void aKeyTwiceInOneObjectAndAFractionWhereAWholeNumberIsDueAreRefused() {
+        GantryException twice = catchThrowableOfType(
+                GantryException.class,
+                () -> Json.read(
+                        "{\"task_ids\": [], \"task_ids\": [\"00000000-0000-0000-0000-000000000001\"]}",
+                        BatchStatusRequest.class));
+        assertThat(twice.code()).isEqualTo(ApiError.INVALID_JSON);
+        assertThat(twice.getMessage()).contains("Duplicate field 'task_ids'");
+        assertThat(codeOf("{\"type\":\"accepted\",\"tasks\":[],\"at_ms\":3.7}", ChannelMessage.class))
+                .isEqualTo(ApiError.SEMANTICALLY_INVALID);
+        assertThat(Json.read("{\"type\":\"accepted\",\"tasks\":[],\"at_ms\":3}", ChannelMessage.class))
+                .isEqualTo(new ChannelMessage.Accepted(List.of(), 3));
+    }
+
+    @Test
+    void onlyCanonicalUuidTextIsAnId() {
+        for (String odd : List.of(
+                "0000000-00000-0000-0000-000000000001",
+                "+0000000-0000-0000-0000-000000000001",
+                "00000000-0000-0000-0000-00000000000\u0661",
+                "00000000-0000-0000-0000-00000000000\uFF11")) {
+            assertThatThrownBy(() -> TaskId.of(odd))
+                    .as(odd)
+                    .isInstanceOfSatisfying(
+                            GantryException.class, e -> assertThat(e.code()).isEqualTo(ApiError.INVALID_UUID));
+        }
+        assertThat(TaskId.of("0000000A-0000-0000-0000-000000000001").toString())
+                .isEqualTo("0000000a-0000-0000-0000-000000000001");
     }
 
     @Test

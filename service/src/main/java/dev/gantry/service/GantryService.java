@@ -56,7 +56,15 @@ public final class GantryService implements AutoCloseable {
 
     private GantryService(ServiceConfig cfg) {
         GantryHome.privateDir(cfg.home().dir());
+        boolean embeddedDb =
+                cfg.jdbcUrl().equals(Database.h2Url(cfg.home().serviceDir().resolve("gantry")));
+        if (embeddedDb) {
+            GantryHome.privateDir(cfg.home().serviceDir()); // every tenant's code, arguments and results
+        }
         db = Database.open(cfg.jdbcUrl(), cfg.dbUser(), cfg.dbPassword(), 8);
+        if (embeddedDb) {
+            GantryHome.privateFiles(cfg.home().serviceDir());
+        }
         IdentityStore identities = new IdentityStore(db);
         Clock clock = Clock.systemUTC();
         FunctionStore functions = new FunctionStore(db, clock);

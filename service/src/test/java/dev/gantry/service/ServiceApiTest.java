@@ -388,9 +388,17 @@ class ServiceApiTest {
         assertThat(api.call("POST", "/v3/endpoints/" + endpoint + "/submit", other, submitBody(function, 1))
                         .status())
                 .isEqualTo(404);
-        assertThat(api.call("PUT", "/v3/endpoints/" + endpoint, other, "{\"endpoint_name\":\"mine\"}")
-                        .code())
-                .isEqualTo("FORBIDDEN");
+        ApiFixture.Reply taken = api.call("PUT", "/v3/endpoints/" + endpoint, other, "{\"endpoint_name\":\"mine\"}");
+        assertThat(taken.status()).as("not an oracle: as every other route").isEqualTo(404);
+        assertThat(taken.code()).isEqualTo("ENDPOINT_NOT_FOUND");
+        assertThat(api.call("DELETE", "/v2/version", other, null).status())
+                .as("a known route, another method")
+                .isEqualTo(405);
+        assertThat(api.call("DELETE", "/v2/version", other, null).code()).isEqualTo("METHOD_NOT_ALLOWED");
+        String movedDash = task.substring(0, 7) + "-" + task.charAt(7) + task.substring(9);
+        assertThat(api.call("GET", "/v2/tasks/" + movedDash, null).code())
+                .as("the same UUID in other text is no id")
+                .isEqualTo("INVALID_UUID");
         assertThat(api.call("GET", "/v2/endpoints", other, null).body()).isEmpty();
     }
 

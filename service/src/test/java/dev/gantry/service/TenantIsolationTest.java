@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -198,6 +199,27 @@ class TenantIsolationTest extends AliceAndBob {
                         System.currentTimeMillis(),
                         UUID.fromString(bobEndpoint));
         api.service.leases().expire(System.currentTimeMillis(), 10);
+        aliceRoundTripIsQuick();
+    }
+
+    @Test
+    void aStreamFrameLargerThanASubscriptionNeedsClosesTheStream() throws Exception {
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
+        WebSocket stream = api.http
+                .newWebSocketBuilder()
+                .header("Authorization", "Bearer " + bob)
+                .buildAsync(
+                        URI.create(api.service.url().replace("http://", "ws://") + "/v3/stream"),
+                        new WebSocket.Listener() {
+                            @Override
+                            public CompletionStage<?> onClose(WebSocket w, int code, String why) {
+                                closed.complete(code);
+                                return null;
+                            }
+                        })
+                .get(10, TimeUnit.SECONDS);
+        stream.sendText("{\"type\":\"subscribe\",\"pad\":\"" + "x".repeat(200_000) + "\"}", true);
+        assertThat(closed.get(10, TimeUnit.SECONDS)).isEqualTo(1009);
         aliceRoundTripIsQuick();
     }
 

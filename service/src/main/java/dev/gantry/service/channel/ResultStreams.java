@@ -29,6 +29,8 @@ public final class ResultStreams implements AutoCloseable {
     private static final int REPLAY_PAGE = 1000;
     /** Task groups one stream may watch. */
     static final int MAX_GROUPS = 1000;
+    /** A client sends subscriptions only: a frame of more than this closes its stream (1009), whoever it is. */
+    static final int MAX_FRAME_CHARS = 64 * 1024;
 
     private final Auth auth;
     private final TaskStore tasks;
@@ -51,13 +53,16 @@ public final class ResultStreams implements AutoCloseable {
     public void register(Javalin app) {
         app.wsBeforeUpgrade(PATH, auth::authenticate);
         app.ws(PATH, ws -> {
-            ws.onConnect(ctx -> clients.put(
-                    ctx.sessionId(),
-                    new Client(
-                            Auth.identity(ctx),
-                            new WsSender(ctx, 4096, "stream-" + ctx.sessionId()).start(),
-                            new CopyOnWriteArrayList<>(),
-                            ConcurrentHashMap.newKeySet())));
+            ws.onConnect(ctx -> {
+                ctx.session.setMaxTextMessageSize(MAX_FRAME_CHARS);
+                clients.put(
+                        ctx.sessionId(),
+                        new Client(
+                                Auth.identity(ctx),
+                                new WsSender(ctx, 4096, "stream-" + ctx.sessionId()).start(),
+                                new CopyOnWriteArrayList<>(),
+                                ConcurrentHashMap.newKeySet()));
+            });
             ws.onMessage(ctx -> {
                 try {
                     onFrame(ctx, Json.read(ctx.message(), StreamMessage.class));

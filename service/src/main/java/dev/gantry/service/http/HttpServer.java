@@ -14,6 +14,7 @@ public final class HttpServer {
             cfg.useVirtualThreads = true;
             cfg.startupWatcherEnabled = false;
             cfg.http.maxRequestSize = maxBody + 1;
+            cfg.http.prefer405over404 = true; // a known route with another method is 405, not 404
             cfg.jetty.defaultHost = host;
             cfg.jetty.modifyWebSocketServletFactory(f -> {
                 f.setMaxTextMessageSize(maxBody * 4);

@@ -34,13 +34,16 @@ public final class EndpointStore {
         this.clock = clock;
     }
 
-    /** Registers a new endpoint, or re-registers {@code id}; someone else's endpoint is a 403. */
+    /** Registers a new endpoint, or re-registers {@code id}; someone else's endpoint is not found (404). */
     public EndpointId register(Identity owner, EndpointId id, EndpointRegistration r) {
         EndpointId eid = id == null ? EndpointId.random() : id;
         db.durableTx(c -> {
             UUID existingOwner = ownerOf(c, eid);
             if (existingOwner != null && !existingOwner.equals(owner.id())) {
-                throw new GantryException(ApiError.FORBIDDEN, "endpoint " + eid + " belongs to another identity");
+                // as every other route answers for another's endpoint: it is not there for the caller
+                throw new GantryException(
+                        ApiError.ENDPOINT_NOT_FOUND,
+                        "endpoint " + eid + " not found (an id another identity holds cannot be registered)");
             }
             String sql = existingOwner == null
                     ? "INSERT INTO endpoints (name, display_name, multi_user, is_public, metadata, is_manager,"
