@@ -18,6 +18,8 @@ public enum ApiError {
     TASK_GROUP_NOT_FOUND(404),
     ROUTE_NOT_FOUND(404),
     METHOD_NOT_ALLOWED(405),
+    /** The request body arrived slower than the service's minimum rate, and was cut off. */
+    REQUEST_TIMEOUT(408),
     TASK_PAYLOAD_TOO_LARGE(413),
     REQUEST_TOO_LARGE(413),
     UNSUPPORTED_MEDIA_TYPE(415),

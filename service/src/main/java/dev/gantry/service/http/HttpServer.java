@@ -6,6 +6,9 @@ import java.time.Duration;
 
 /** Builds the Javalin server: limits, authentication before every route but the version, error envelope. */
 public final class HttpServer {
+    /** The slowest a request body may arrive, on average since its first byte. */
+    static final long MIN_BODY_BYTES_PER_S = 16 * 1024;
+
     private HttpServer() {}
 
     public static Javalin create(String host, Auth auth, long maxBody) {
@@ -16,6 +19,8 @@ public final class HttpServer {
             cfg.http.maxRequestSize = maxBody + 1;
             cfg.http.prefer405over404 = true; // a known route with another method is 405, not 404
             cfg.jetty.defaultHost = host;
+            // a body trickled slower than this is cut off (408): a slow client holds no socket and buffer for long
+            cfg.jetty.modifyHttpConfiguration(hc -> hc.setMinRequestDataRate(MIN_BODY_BYTES_PER_S));
             cfg.jetty.modifyWebSocketServletFactory(f -> {
                 f.setMaxTextMessageSize(maxBody * 4);
                 f.setIdleTimeout(Duration.ofMinutes(10));

@@ -5,6 +5,7 @@ import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Json;
 import dev.gantry.protocol.api.ErrorBody;
 import io.javalin.http.Context;
+import org.eclipse.jetty.http.BadMessageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,9 +32,31 @@ final class Replies {
                 log.error("{} {} failed: {}", ctx.method(), ctx.path(), g.getMessage(), g);
             }
             error(ctx, g.code().httpStatus() == 0 ? ApiError.INTERNAL_ERROR : g.code(), g.getMessage());
+        } else if (badMessage(e) instanceof BadMessageException bad) {
+            // Jetty gave up reading the request: a body slower than the minimum rate (408), or one it cannot parse
+            log.info("{} {} from {}: {}", ctx.method(), ctx.path(), ctx.ip(), bad.getReason());
+            if (bad.getCode() == ApiError.REQUEST_TIMEOUT.httpStatus()) {
+                error(
+                        ctx,
+                        ApiError.REQUEST_TIMEOUT,
+                        "the request body arrived slower than " + HttpServer.MIN_BODY_BYTES_PER_S
+                                + " bytes a second and was cut off");
+            } else {
+                error(ctx, ApiError.INVALID_JSON, "the request could not be read: " + bad.getReason());
+            }
         } else {
             log.error("{} {} failed", ctx.method(), ctx.path(), e);
             error(ctx, ApiError.INTERNAL_ERROR, "the service failed; the error is in its log");
         }
+    }
+
+    /** {@code e} or the cause that is Jetty's verdict on the request itself, if any. */
+    private static Throwable badMessage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof BadMessageException) {
+                return t;
+            }
+        }
+        return null;
     }
 }
