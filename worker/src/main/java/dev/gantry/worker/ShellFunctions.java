@@ -19,6 +19,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Runs shell and MPI functions as Globus Compute's ShellFunction does: {@code bash -c cmd} in the task's
@@ -98,8 +99,7 @@ final class ShellFunctions {
             line = "$GANTRY_MPI_PREFIX " + line;
         }
         pb.command(List.of("/bin/bash", "-c", line));
-        FileFollower follower =
-                new FileFollower(java.util.stream.Stream.of(out, err).distinct().toList(), ctx.output());
+        FileFollower follower = new FileFollower(Stream.of(out, err).distinct().toList(), ctx.output());
         Process p = ctx.track(pb.start());
         follower.start();
         int rc;

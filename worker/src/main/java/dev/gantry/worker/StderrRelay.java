@@ -3,6 +3,7 @@ package dev.gantry.worker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -13,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class StderrRelay {
     /** The interpreter's mark after each task's output; a NUL starts it, which text output does not hold. */
-    static final byte[] END = "\u0000gantry:end\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    static final byte[] END = "\u0000gantry:end\n".getBytes(StandardCharsets.US_ASCII);
 
     private final InputStream in;
     private final PrintStream idle;

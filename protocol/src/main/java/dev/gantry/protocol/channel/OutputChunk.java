@@ -1,5 +1,7 @@
 package dev.gantry.protocol.channel;
 
+import dev.gantry.protocol.ApiError;
+import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Limits;
 import dev.gantry.protocol.TaskId;
 
@@ -17,8 +19,8 @@ public record OutputChunk(TaskId task, int attempt, long offset, long length, St
         Limits.within("length", length, 0, Limits.MAX_OUTPUT_CHUNK_BYTES);
         Limits.required("text", text);
         if (text.length() > Limits.MAX_OUTPUT_CHUNK_BYTES) {
-            throw new dev.gantry.protocol.GantryException(
-                    dev.gantry.protocol.ApiError.SEMANTICALLY_INVALID,
+            throw new GantryException(
+                    ApiError.SEMANTICALLY_INVALID,
                     "an output chunk holds at most " + Limits.MAX_OUTPUT_CHUNK_BYTES + " characters");
         }
     }
