@@ -8,6 +8,7 @@ import dev.gantry.protocol.api.BatchStatusRequest;
 import dev.gantry.protocol.api.FunctionRegistration;
 import dev.gantry.protocol.api.SubmitRequest;
 import dev.gantry.protocol.channel.ChannelMessage;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -40,8 +41,9 @@ class JsonTest {
     void aKeyTwiceInOneObjectAndAFractionWhereAWholeNumberIsDueAreRefused() {
         GantryException twice = catchThrowableOfType(
                 GantryException.class,
-                () -> Json.read(
-                        "{\"task_ids\": [], \"task_ids\": [\"00000000-0000-0000-0000-000000000001\"]}",
+                () -> Json.readBody(
+                        "{\"task_ids\": [], \"task_ids\": [\"00000000-0000-0000-0000-000000000001\"]}"
+                                .getBytes(StandardCharsets.UTF_8),
                         BatchStatusRequest.class));
         assertThat(twice.code()).isEqualTo(ApiError.INVALID_JSON);
         assertThat(twice.getMessage()).contains("Duplicate field 'task_ids'");

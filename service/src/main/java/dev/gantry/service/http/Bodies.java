@@ -19,7 +19,7 @@ final class Bodies {
             throw new GantryException(
                     ApiError.UNSUPPORTED_MEDIA_TYPE, "the body must be application/json, got " + contentType);
         }
-        return Json.read(bytes(ctx, limit, tooLarge), type);
+        return Json.readBody(bytes(ctx, limit, tooLarge), type);
     }
 
     private static byte[] bytes(Context ctx, long limit, ApiError tooLarge) {
