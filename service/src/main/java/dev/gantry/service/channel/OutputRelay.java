@@ -6,6 +6,7 @@ import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.channel.OutputChunk;
 import dev.gantry.service.store.TaskOutputs;
 import dev.gantry.service.store.TaskStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -134,7 +135,11 @@ public final class OutputRelay implements AutoCloseable {
         while (open) {
             List<Frame> batch = new ArrayList<>();
             try {
-                batch.add(queue.take());
+                Frame first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
             } catch (InterruptedException e) {
                 return;
             }
@@ -183,7 +188,7 @@ public final class OutputRelay implements AutoCloseable {
         return dropped.get();
     }
 
-    /** Stops after the batch in hand; what still waits is dropped. Idempotent. */
+    /** Stops after the batch in hand (waiting up to 5 s for it); what still waits is dropped. Idempotent. */
     @Override
     public void close() {
         open = false;
@@ -197,8 +202,13 @@ public final class OutputRelay implements AutoCloseable {
         synchronized (this) {
             t = thread;
         }
-        if (t != null) {
-            t.interrupt();
+        // the loop sees it within a poll; an interrupt in the middle of a query would break its database connection
+        try {
+            if (t != null && !t.join(Duration.ofSeconds(5))) {
+                t.interrupt();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.gantry.protocol.api.TaskStatus;
 import dev.gantry.service.store.ResultQueueGroups;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -215,7 +216,14 @@ public final class SdkQueues implements AutoCloseable {
     @Override
     public void close() {
         open = false;
-        publisher.interrupt();
+        // the loop sees it within a poll; an interrupt in the middle of a query would break its database connection
+        try {
+            if (!publisher.join(Duration.ofSeconds(5))) {
+                publisher.interrupt();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         opening.lock();
         try {
             if (queues != null) {
