@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** An embedded service on a free port in a fresh Gantry home, and raw HTTP calls against it. */
@@ -78,6 +80,14 @@ final class ApiFixture implements AutoCloseable {
     }
 
     /** The channel of endpoint {@code endpoint}, opened with {@code token} and greeted. */
+    /** Opens the SDK's result stream ({@code /v3/stream}) with {@code token}. */
+    WebSocket stream(String token, WebSocket.Listener listener) throws Exception {
+        return http.newWebSocketBuilder()
+                .header("Authorization", "Bearer " + token)
+                .buildAsync(URI.create(service.url().replace("http://", "ws://") + "/v3/stream"), listener)
+                .get(10, TimeUnit.SECONDS);
+    }
+
     ScriptedChannel channel(String endpoint, String token) throws Exception {
         return channel(endpoint, token, 0);
     }

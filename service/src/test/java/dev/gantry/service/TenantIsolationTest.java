@@ -205,20 +205,14 @@ class TenantIsolationTest extends AliceAndBob {
     @Test
     void aStreamFrameLargerThanASubscriptionNeedsClosesTheStream() throws Exception {
         CompletableFuture<Integer> closed = new CompletableFuture<>();
-        WebSocket stream = api.http
-                .newWebSocketBuilder()
-                .header("Authorization", "Bearer " + bob)
-                .buildAsync(
-                        URI.create(api.service.url().replace("http://", "ws://") + "/v3/stream"),
-                        new WebSocket.Listener() {
-                            @Override
-                            public CompletionStage<?> onClose(WebSocket w, int code, String why) {
-                                closed.complete(code);
-                                return null;
-                            }
-                        })
-                .get(10, TimeUnit.SECONDS);
-        stream.sendText("{\"type\":\"subscribe\",\"pad\":\"" + "x".repeat(200_000) + "\"}", true);
+        api.stream(bob, new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket w, int code, String why) {
+                        closed.complete(code);
+                        return null;
+                    }
+                })
+                .sendText("{\"type\":\"subscribe\",\"pad\":\"" + "x".repeat(200_000) + "\"}", true);
         assertThat(closed.get(10, TimeUnit.SECONDS)).isEqualTo(1009);
         aliceRoundTripIsQuick();
     }
@@ -227,18 +221,12 @@ class TenantIsolationTest extends AliceAndBob {
     void aStreamThatSubscribesThousandsOfTimesAndNeverReadsStallsNoOne() throws Exception {
         List<String> own = submit(bob, bobEndpoint, bobFunction, 200);
         String group = own.get(own.size() - 1);
-        WebSocket stream = api.http
-                .newWebSocketBuilder()
-                .header("Authorization", "Bearer " + bob)
-                .buildAsync(
-                        URI.create(api.service.url().replace("http://", "ws://") + "/v3/stream"),
-                        new WebSocket.Listener() {
-                            @Override
-                            public void onOpen(WebSocket w) {
-                                // never requests a frame: the service's frames pile up in its queue
-                            }
-                        })
-                .get(10, TimeUnit.SECONDS);
+        WebSocket stream = api.stream(bob, new WebSocket.Listener() {
+            @Override
+            public void onOpen(WebSocket w) {
+                // never requests a frame: the service's frames pile up in its queue
+            }
+        });
         String subscribe = "{\"type\":\"subscribe\",\"task_group_id\":\"" + group + "\",\"replay\":false}";
         for (int i = 0; i < 12_000; i++) {
             stream.sendText(subscribe, true).get(10, TimeUnit.SECONDS);
