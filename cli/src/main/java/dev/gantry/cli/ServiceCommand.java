@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code gantry service start} (in the foreground until it is stopped, or {@code --detach}), {@code stop},
- * {@code status}, {@code add-identity}.
+ * {@code status}, {@code add-identity}, {@code token}.
  */
 @Command(
         name = "service",
@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
             ServiceCommand.Start.class,
             ServiceCommands.Stop.class,
             ServiceCommands.Status.class,
-            ServiceCommand.AddIdentity.class
+            ServiceCommand.AddIdentity.class,
+            TokenCommand.class
         })
 final class ServiceCommand {
 
@@ -98,6 +99,22 @@ final class ServiceCommand {
                 description = "How much of each task's output is kept, the newest part (default 1048576).")
         String outputKept;
 
+        @Option(
+                names = "--oidc-issuers",
+                description = "OIDC providers whose access tokens are accepted: issuer URLs, by spaces or commas.")
+        String oidcIssuers;
+
+        @Option(names = "--oidc-audience", description = "What those tokens' aud must hold (required with issuers).")
+        String oidcAudience;
+
+        @Option(names = "--oidc-scope", description = "A scope those tokens must hold (default: none required).")
+        String oidcScope;
+
+        @Option(
+                names = "--oidc-username-claim",
+                description = "The claim that names an identity (default preferred_username, then email).")
+        String oidcUsernameClaim;
+
         @Option(names = "--detach", description = "Run in the background; output goes to service/service.log.")
         boolean detach;
 
@@ -117,6 +134,10 @@ final class ServiceCommand {
             put(flags, Key.RETENTION_SECONDS, retention);
             put(flags, Key.OUTPUT_KEPT_BYTES, outputKept);
             put(flags, Key.HOUSEKEEPING_SECONDS, housekeeping);
+            put(flags, Key.OIDC_ISSUERS, oidcIssuers);
+            put(flags, Key.OIDC_AUDIENCE, oidcAudience);
+            put(flags, Key.OIDC_SCOPE, oidcScope);
+            put(flags, Key.OIDC_USERNAME_CLAIM, oidcUsernameClaim);
             ServiceConfig cfg = ServiceSettings.load(GantryHome.resolve(), config, flags, System.getenv());
             ServiceProcess process = new ServiceProcess(cfg.home());
             if (process.running().isPresent()) {

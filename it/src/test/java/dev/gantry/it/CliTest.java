@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The endpoint commands as a user types them: configure, start --detach, list, stop, and bad names. */
@@ -142,6 +144,7 @@ class CliTest {
             assertThat(added)
                     .containsPattern("identity [0-9a-f-]{36} alice@example.org")
                     .containsPattern("token gty_\\S+");
+            assertTokenCommands(g);
 
             if ("root"
                     .equals(System.getProperty("user.name"))) { // as root the manager is multi-user and needs a mapping
@@ -153,5 +156,28 @@ class CliTest {
                         .contains("cannot read the identity mapping");
             }
         }
+    }
+
+    /** {@code service token}: made for alice, listed without its secret, rotated, revoked, a bad lifetime refused. */
+    private static void assertTokenCommands(GantryProcesses g) throws Exception {
+        String made = g.run("service", "token", "create", "alice@example.org", "--name", "laptop", "--expires", "2h");
+        Matcher m = Pattern.compile("token (gty_\\S+)\\s+id ([0-9a-f]{16}) for alice@example.org, expires 20")
+                .matcher(made);
+        assertThat(m.find()).as(made).isTrue();
+        String listed = g.run("service", "token", "list", "--all");
+        assertThat(listed).contains(m.group(2)).contains("laptop").doesNotContain(m.group(1));
+        String rotated = g.run("service", "token", "rotate", m.group(2));
+        Matcher r = Pattern.compile("id ([0-9a-f]{16}) for alice").matcher(rotated);
+        assertThat(r.find()).as(rotated).isTrue();
+        assertThat(g.run("service", "token", "list", "--all"))
+                .doesNotContain(m.group(2))
+                .contains(r.group(1));
+        assertThat(g.run("service", "token", "revoke", r.group(1))).contains("Revoked token " + r.group(1));
+        Process bad = g.start("bad-expiry.log", "service", "token", "create", "--expires", "soon");
+        assertThat(bad.waitFor()).isEqualTo(2);
+        assertThat(Files.readString(g.home.resolve("bad-expiry.log"))).contains("--expires takes");
+        Process gone = g.start("gone.log", "service", "token", "revoke", r.group(1));
+        assertThat(gone.waitFor()).isEqualTo(2);
+        assertThat(Files.readString(g.home.resolve("gone.log"))).contains("no token " + r.group(1));
     }
 }

@@ -9,6 +9,22 @@ public enum ApiError {
     INVALID_UUID(400),
     SEMANTICALLY_INVALID(422),
     UNAUTHORIZED(401),
+    /** The token's expiry has passed (an API token's, or a JWT's {@code exp}). */
+    TOKEN_EXPIRED(401),
+    /** A JWT whose {@code nbf} (not before) is still ahead. */
+    TOKEN_NOT_YET_VALID(401),
+    /** A JWT from an issuer the service is not configured to trust. */
+    TOKEN_ISSUER_UNKNOWN(401),
+    /** A JWT not meant for this service: its {@code aud} lacks the configured audience. */
+    TOKEN_AUDIENCE_MISMATCH(401),
+    /** A JWT signed with {@code none}, a symmetric algorithm, or another the service does not accept. */
+    TOKEN_ALGORITHM_REFUSED(401),
+    /** A JWT signed by a key its issuer's key set does not have (after fetching it again). */
+    TOKEN_KEY_UNKNOWN(401),
+    /** A JWT whose signature does not verify. */
+    TOKEN_SIGNATURE_INVALID(401),
+    /** A valid JWT without the scope the service requires. */
+    TOKEN_SCOPE_MISSING(403),
     FORBIDDEN(403),
     /** The endpoint's {@code allowed_functions} does not list the function (checked at submit). */
     FUNCTION_NOT_PERMITTED(403),
@@ -16,6 +32,8 @@ public enum ApiError {
     ENDPOINT_NOT_FOUND(404),
     TASK_NOT_FOUND(404),
     TASK_GROUP_NOT_FOUND(404),
+    /** No API token with that id, or not the caller's. */
+    TOKEN_NOT_FOUND(404),
     ROUTE_NOT_FOUND(404),
     METHOD_NOT_ALLOWED(405),
     /** The request body arrived slower than the service's minimum rate, and was cut off. */
@@ -26,6 +44,10 @@ public enum ApiError {
     ENDPOINT_QUEUE_FULL(429),
     ENDPOINT_LOCKED(423),
     IDEMPOTENCY_KEY_REUSED(409),
+    /** A first login whose username is another identity's already; that identity may link the login. */
+    IDENTITY_CONFLICT(409),
+    /** The caller sent more requests than its limit allows; {@code Retry-After} says when to try again. */
+    RATE_LIMITED(429),
     SERVICE_UNAVAILABLE(503),
     /** A multi-user endpoint could not start the submitter's user endpoint; the message is the endpoint's reason. */
     USER_ENDPOINT_START_FAILED(422),

@@ -4,6 +4,7 @@ import dev.gantry.broker.Broker;
 import dev.gantry.broker.InProcessBroker;
 import dev.gantry.broker.RabbitBroker;
 import dev.gantry.protocol.GantryHome;
+import dev.gantry.service.auth.OidcTokens;
 import dev.gantry.service.channel.EndpointChannels;
 import dev.gantry.service.channel.FanOut;
 import dev.gantry.service.channel.OutputRelay;
@@ -15,9 +16,11 @@ import dev.gantry.service.http.HttpServer;
 import dev.gantry.service.http.IdentityRoutes;
 import dev.gantry.service.http.Routes;
 import dev.gantry.service.http.TaskOutputRoutes;
+import dev.gantry.service.http.TokenRoutes;
 import dev.gantry.service.results.SdkQueueBroker;
 import dev.gantry.service.results.SdkQueues;
 import dev.gantry.service.results.SdkQueuesSetup;
+import dev.gantry.service.store.ApiTokens;
 import dev.gantry.service.store.Database;
 import dev.gantry.service.store.EndpointStore;
 import dev.gantry.service.store.FunctionStore;
@@ -67,6 +70,7 @@ public final class GantryService implements AutoCloseable {
         }
         IdentityStore identities = new IdentityStore(db);
         Clock clock = Clock.systemUTC();
+        ApiTokens apiTokens = new ApiTokens(db, clock);
         FunctionStore functions = new FunctionStore(db, clock);
         EndpointStore endpoints = new EndpointStore(db, clock);
         TaskStore tasks = new TaskStore(db);
@@ -89,7 +93,7 @@ public final class GantryService implements AutoCloseable {
         TaskOutputs outputs = new TaskOutputs(db, cfg.outputKeptBytes());
         output = new OutputRelay(outputs, tasks, broker);
         writer = ResultWriter.create(new TaskCommits(db)::commit, new FanOut(tasks, broker, output), recovery, clock);
-        Auth auth = new Auth(identities, clock);
+        Auth auth = new Auth(apiTokens, new OidcTokens(cfg.security().oidc(), clock), identities, clock);
         StartRequests starts = new StartRequests(db);
         dev.gantry.service.store.EndpointLocks locks = new dev.gantry.service.store.EndpointLocks(db);
         channels = new EndpointChannels(
@@ -105,6 +109,7 @@ public final class GantryService implements AutoCloseable {
                 output,
                 starts,
                 identities,
+                apiTokens,
                 locks,
                 clock);
         streams = new ResultStreams(auth, tasks, broker);
@@ -141,8 +146,10 @@ public final class GantryService implements AutoCloseable {
         new TaskOutputRoutes(tasks, outputs).register(http);
         channels.register(http);
         streams.register(http);
-        String token = localToken(cfg, identities);
-        new IdentityRoutes(identities, identities.byToken(token).orElseThrow().id()).register(http);
+        String token = localToken(cfg, identities, apiTokens);
+        UUID admin = apiTokens.lookup(token).orElseThrow().identityId();
+        new IdentityRoutes(identities, apiTokens, auth, admin).register(http);
+        new TokenRoutes(apiTokens, identities, auth, admin, clock).register(http);
         writer.start();
         output.start();
         housekeeper.start(cfg.housekeepingPeriod());
@@ -168,7 +175,7 @@ public final class GantryService implements AutoCloseable {
     }
 
     /** The local user's token: the one already in the home's credentials if still valid, else a new one. */
-    private static String localToken(ServiceConfig cfg, IdentityStore identities) {
+    private static String localToken(ServiceConfig cfg, IdentityStore identities, ApiTokens tokens) {
         String user = System.getProperty("user.name", "local");
         Identity local;
         try {
@@ -180,8 +187,11 @@ public final class GantryService implements AutoCloseable {
         return cfg.home()
                 .readCredentials()
                 .map(GantryHome.Credentials::token)
-                .filter(t -> identities.byToken(t).map(me::equals).orElse(false))
-                .orElseGet(() -> identities.issueToken(me));
+                .filter(t -> tokens.lookup(t)
+                        .filter(known -> known.identity().equals(me) && !known.expired(System.currentTimeMillis()))
+                        .isPresent())
+                .orElseGet(() ->
+                        tokens.issue(me, "the local administrator's", null).token());
     }
 
     /** For tests in this package: how many task reports endpoints sent about tasks not dispatched to them. */

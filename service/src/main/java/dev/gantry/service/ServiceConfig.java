@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param brokerPrefix prefix of every queue and exchange this deployment declares
  * @param retention how long tasks and results are kept after submission; then they answer {@code expired}
  * @param outputKeptBytes how much of each task's output is kept (the newest part; 0 keeps none)
+ * @param security whom the service trusts and how much it lets each caller do
  */
 public record ServiceConfig(
         GantryHome home,
@@ -29,7 +30,8 @@ public record ServiceConfig(
         Duration retention,
         Duration housekeepingPeriod,
         boolean writeCredentials,
-        long outputKeptBytes) {
+        long outputKeptBytes,
+        ServiceSecurity security) {
     public static final int DEFAULT_PORT = 8740;
     /** What the service keeps of each task's output (the newest part): 1 MiB. */
     public static final long DEFAULT_OUTPUT_KEPT = 1024 * 1024;
@@ -76,7 +78,8 @@ public record ServiceConfig(
                 DEFAULT_RETENTION,
                 Duration.ofMinutes(1),
                 true,
-                DEFAULT_OUTPUT_KEPT);
+                DEFAULT_OUTPUT_KEPT,
+                ServiceSecurity.DEFAULT);
     }
 
     public boolean embeddedBroker() {
@@ -99,7 +102,8 @@ public record ServiceConfig(
                 retention,
                 housekeepingPeriod,
                 writeCredentials,
-                outputKeptBytes);
+                outputKeptBytes,
+                security);
     }
 
     public ServiceConfig withBackends(String jdbc, String user, String password, String broker, String prefix) {
@@ -118,7 +122,8 @@ public record ServiceConfig(
                 retention,
                 housekeepingPeriod,
                 writeCredentials,
-                outputKeptBytes);
+                outputKeptBytes,
+                security);
     }
 
     public ServiceConfig withRetention(Duration keep, Duration every) {
@@ -137,7 +142,8 @@ public record ServiceConfig(
                 keep,
                 every,
                 writeCredentials,
-                outputKeptBytes);
+                outputKeptBytes,
+                security);
     }
 
     public ServiceConfig withOutputKept(long bytes) {
@@ -156,7 +162,28 @@ public record ServiceConfig(
                 retention,
                 housekeepingPeriod,
                 writeCredentials,
-                bytes);
+                bytes,
+                security);
+    }
+
+    public ServiceConfig withSecurity(ServiceSecurity s) {
+        return new ServiceConfig(
+                home,
+                host,
+                port,
+                jdbcUrl,
+                dbUser,
+                dbPassword,
+                brokerUrl,
+                brokerPrefix,
+                heartbeatPeriodMs,
+                maxBodyBytes,
+                queueCapacity,
+                retention,
+                housekeepingPeriod,
+                writeCredentials,
+                outputKeptBytes,
+                s);
     }
 
     public ServiceConfig withHost(String h) {
@@ -175,6 +202,7 @@ public record ServiceConfig(
                 retention,
                 housekeepingPeriod,
                 writeCredentials,
-                outputKeptBytes);
+                outputKeptBytes,
+                security);
     }
 }

@@ -5,12 +5,15 @@ import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.GantryHome;
 import dev.gantry.protocol.Yaml;
+import dev.gantry.service.auth.OidcProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -30,7 +33,11 @@ public final class ServiceSettings {
         BROKER_PREFIX,
         RETENTION_SECONDS,
         HOUSEKEEPING_SECONDS,
-        OUTPUT_KEPT_BYTES;
+        OUTPUT_KEPT_BYTES,
+        OIDC_ISSUERS,
+        OIDC_AUDIENCE,
+        OIDC_SCOPE,
+        OIDC_USERNAME_CLAIM;
 
         public String flag() {
             return "--" + name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -71,12 +78,31 @@ public final class ServiceSettings {
                     v.get(Key.BROKER_URL),
                     v.getOrDefault(Key.BROKER_PREFIX, base.brokerPrefix()));
         }
-        c = c.withOutputKept(intValue(v, Key.OUTPUT_KEPT_BYTES, (int) base.outputKeptBytes()));
+        c = c.withOutputKept(intValue(v, Key.OUTPUT_KEPT_BYTES, (int) base.outputKeptBytes()))
+                .withSecurity(base.security().withOidc(oidc(v)));
         return c.withRetention(
                 Duration.ofSeconds(intValue(
                         v, Key.RETENTION_SECONDS, (int) base.retention().toSeconds())),
                 Duration.ofSeconds(intValue(v, Key.HOUSEKEEPING_SECONDS, (int)
                         base.housekeepingPeriod().toSeconds())));
+    }
+
+    /** The providers of {@code oidc_issuers} (separated by spaces or commas), sharing the other oidc_ settings. */
+    private static List<OidcProvider> oidc(Map<Key, String> v) {
+        String issuers = v.getOrDefault(Key.OIDC_ISSUERS, "").trim();
+        if (issuers.isEmpty()) {
+            return List.of();
+        }
+        List<OidcProvider> out = new ArrayList<>();
+        for (String issuer : issuers.split("[\\s,]+")) {
+            try {
+                out.add(new OidcProvider(
+                        issuer, v.get(Key.OIDC_AUDIENCE), v.get(Key.OIDC_SCOPE), v.get(Key.OIDC_USERNAME_CLAIM)));
+            } catch (IllegalArgumentException e) {
+                throw invalid(e.getMessage());
+            }
+        }
+        return out;
     }
 
     private static Map<Key, String> readYaml(Path file) {

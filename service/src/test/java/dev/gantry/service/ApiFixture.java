@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /** An embedded service on a free port in a fresh Gantry home, and raw HTTP calls against it. */
@@ -31,8 +32,13 @@ final class ApiFixture implements AutoCloseable {
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     ApiFixture() throws IOException {
+        this(UnaryOperator.identity());
+    }
+
+    /** A service whose settings are the test backend's, changed by {@code settings}. */
+    ApiFixture(UnaryOperator<ServiceConfig> settings) throws IOException {
         home = Files.createTempDirectory("gantry-api-");
-        service = GantryService.start(backend.config(new GantryHome(home)));
+        service = GantryService.start(settings.apply(backend.config(new GantryHome(home))));
     }
 
     String token() {
@@ -79,7 +85,6 @@ final class ApiFixture implements AutoCloseable {
         return r.body().get("token").asText();
     }
 
-    /** The channel of endpoint {@code endpoint}, opened with {@code token} and greeted. */
     /** Opens the SDK's result stream ({@code /v3/stream}) with {@code token}. */
     WebSocket stream(String token, WebSocket.Listener listener) throws Exception {
         return http.newWebSocketBuilder()
@@ -88,6 +93,7 @@ final class ApiFixture implements AutoCloseable {
                 .get(10, TimeUnit.SECONDS);
     }
 
+    /** The channel of endpoint {@code endpoint}, opened with {@code token} and greeted. */
     ScriptedChannel channel(String endpoint, String token) throws Exception {
         return channel(endpoint, token, 0);
     }

@@ -7,7 +7,9 @@ import dev.gantry.protocol.payload.Arguments;
 import dev.gantry.protocol.payload.Buffers;
 import dev.gantry.protocol.payload.JavaBundle;
 import dev.gantry.protocol.payload.Strategy;
+import dev.gantry.service.store.ApiTokens;
 import dev.gantry.service.store.IdentityStore;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -373,7 +375,9 @@ class ServiceApiTest {
     @Test
     void anotherIdentitySeesNothingOfMine() throws Exception {
         IdentityStore ids = new IdentityStore(api.service.database());
-        String other = ids.issueToken(ids.findOrCreate("someone-else"));
+        String other = new ApiTokens(api.service.database(), Clock.systemUTC())
+                .issue(ids.findOrCreate("someone-else"), null, null)
+                .token();
         String task = api.call("POST", "/v3/endpoints/" + endpoint + "/submit", submitBody(function, 1))
                 .body()
                 .get("tasks")

@@ -8,6 +8,7 @@ import dev.gantry.protocol.Json;
 import dev.gantry.protocol.LogKeys;
 import dev.gantry.protocol.channel.ChannelMessage;
 import dev.gantry.service.http.Auth;
+import dev.gantry.service.store.ApiTokens;
 import dev.gantry.service.store.EndpointLocks;
 import dev.gantry.service.store.EndpointStore;
 import dev.gantry.service.store.FunctionStore;
@@ -75,10 +76,11 @@ public final class EndpointChannels implements AutoCloseable {
             OutputRelay output,
             StartRequests starts,
             IdentityStore identities,
+            ApiTokens apiTokens,
             EndpointLocks locks,
             Clock clock) {
         this.locks = locks;
-        this.relay = new StartRelay(starts, identities, endpoints, clock);
+        this.relay = new StartRelay(starts, identities, apiTokens, endpoints, clock);
         this.clock = clock;
         this.leases = leases;
         this.recovery = recovery;

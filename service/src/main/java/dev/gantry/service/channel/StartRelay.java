@@ -4,6 +4,7 @@ import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.api.TaskStatus;
 import dev.gantry.protocol.channel.ChannelMessage;
 import dev.gantry.service.UserEndpointStarts;
+import dev.gantry.service.store.ApiTokens;
 import dev.gantry.service.store.EndpointStore;
 import dev.gantry.service.store.Identity;
 import dev.gantry.service.store.IdentityStore;
@@ -25,6 +26,7 @@ final class StartRelay {
     private final StartRequests requests;
     private final Clock clock;
     private final IdentityStore identities;
+    private final ApiTokens apiTokens;
     private final EndpointStore endpoints;
     /** The token sent with each request not yet answered (this instance holds the manager's channel). */
     private final Map<java.util.UUID, String> tokens =
@@ -35,10 +37,16 @@ final class StartRelay {
                 }
             });
 
-    StartRelay(StartRequests requests, IdentityStore identities, EndpointStore endpoints, Clock clock) {
+    StartRelay(
+            StartRequests requests,
+            IdentityStore identities,
+            ApiTokens apiTokens,
+            EndpointStore endpoints,
+            Clock clock) {
         this.clock = clock;
         this.requests = requests;
         this.identities = identities;
+        this.apiTokens = apiTokens;
         this.endpoints = endpoints;
     }
 
@@ -57,7 +65,7 @@ final class StartRelay {
             requests.unanswered(notice.taskId().value(), manager.endpoint()).ifPresent(r -> {
                 Identity who = identities.byId(r.identity()).orElseThrow();
                 EndpointStore.Target m = endpoints.target(manager.endpoint()).orElseThrow();
-                String token = identities.issueScopedToken(
+                String token = apiTokens.issueScoped(
                         new Identity(m.owner(), null), r.userEndpoint().value());
                 tokens.put(r.requestId(), token);
                 manager.sender.send(new ChannelMessage.StartUserEndpoint(
@@ -97,9 +105,9 @@ final class StartRelay {
         String token = tokens.remove(a.requestId());
         if (token != null && a.userEndpoint() != null) {
             if (a.error() == null && a.started()) {
-                identities.revokeScopedExcept(a.userEndpoint().value(), token);
+                apiTokens.revokeScopedExcept(a.userEndpoint().value(), token);
             } else {
-                identities.revoke(token);
+                apiTokens.revokeSecret(token);
             }
         }
     }

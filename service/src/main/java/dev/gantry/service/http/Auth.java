@@ -2,26 +2,39 @@ package dev.gantry.service.http;
 
 import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.GantryException;
+import dev.gantry.service.auth.OidcTokens;
+import dev.gantry.service.store.ApiTokens;
 import dev.gantry.service.store.Identity;
 import dev.gantry.service.store.IdentityStore;
 import io.javalin.http.Context;
+import io.javalin.websocket.WsContext;
 import java.time.Clock;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Resolves the bearer token of a request to an identity; known tokens are cached for a minute (so a revoked one
- *  stops working within a minute on every instance). */
+/**
+ * Resolves the bearer token of a request to an identity: one of the service's API tokens, or an OIDC provider's
+ * access token (a JWT). An API token is looked up again after {@link #API_TOKEN_CACHE_MS}, so one revoked on
+ * any instance stops working on every instance within seconds; a JWT's identity is kept for a minute at most,
+ * never past the token's expiry.
+ */
 public final class Auth {
+    static final long API_TOKEN_CACHE_MS = 5_000;
+    private static final long JWT_CACHE_MS = 60_000;
     private static final String ATTRIBUTE = "gantry.identity";
     private static final int CACHE_LIMIT = 10_000;
-    private static final long CACHE_MS = 60_000;
+    private final ApiTokens tokens;
+    private final OidcTokens oidc;
     private final IdentityStore identities;
     private final Clock clock;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    private record Cached(Identity identity, long atMs) {}
+    private record Cached(Identity identity, long untilMs) {}
 
-    public Auth(IdentityStore identities, Clock clock) {
+    public Auth(ApiTokens tokens, OidcTokens oidc, IdentityStore identities, Clock clock) {
+        this.tokens = tokens;
+        this.oidc = oidc;
         this.identities = identities;
         this.clock = clock;
     }
@@ -35,12 +48,12 @@ public final class Auth {
         return unscoped(ctx.attribute(ATTRIBUTE));
     }
 
-    public static Identity identity(io.javalin.websocket.WsContext ctx) {
+    public static Identity identity(WsContext ctx) {
         return unscoped(ctx.attribute(ATTRIBUTE));
     }
 
     /** The identity opening endpoint {@code endpoint}'s channel: a full token's, or one scoped to that endpoint. */
-    public static Identity channelIdentity(Context ctx, java.util.UUID endpoint) {
+    public static Identity channelIdentity(Context ctx, UUID endpoint) {
         Identity who = ctx.attribute(ATTRIBUTE);
         if (who == null) {
             throw new GantryException(ApiError.UNAUTHORIZED, "a bearer token is required");
@@ -63,28 +76,65 @@ public final class Auth {
         return who;
     }
 
+    /** The OIDC login {@code token} proves, for linking it to the caller (never cached). */
+    OidcTokens.Login login(String token) {
+        if (!oidc.enabled() || !OidcTokens.looksLikeJwt(token)) {
+            throw new GantryException(
+                    ApiError.SEMANTICALLY_INVALID,
+                    "token must be an access token of an identity provider" + " this service trusts"
+                            + (oidc.enabled() ? "" : " (it trusts none: oidc_issuers)"));
+        }
+        return oidc.verify(token);
+    }
+
+    /** Forgets what this instance knows of {@code token} (it was just revoked here). */
+    void forget(String tokenId) {
+        cache.keySet().removeIf(t -> t.startsWith("gty_") && ApiTokens.idOf(t).equals(tokenId));
+    }
+
     Identity identify(String header) {
         if (header == null || header.isBlank()) {
             throw new GantryException(
                     ApiError.UNAUTHORIZED, "a bearer token is required (Authorization: Bearer <token>)");
         }
-        if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() > 4096) {
+        if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() > 8192) {
             throw new GantryException(ApiError.UNAUTHORIZED, "the Authorization header must be 'Bearer <token>'");
         }
         String token = header.substring(7).trim();
         long now = clock.millis();
         Cached known = cache.get(token);
-        if (known != null && now - known.atMs() < CACHE_MS) {
+        if (known != null && now < known.untilMs()) {
             return known.identity();
         }
-        Identity who = identities.byToken(token).orElseThrow(() -> {
-            cache.remove(token);
-            return new GantryException(ApiError.UNAUTHORIZED, "the bearer token is not valid");
-        });
+        cache.remove(token);
+        Cached fresh = oidc.enabled() && OidcTokens.looksLikeJwt(token) ? jwt(token, now) : apiToken(token, now);
         if (cache.size() >= CACHE_LIMIT) {
             cache.clear();
         }
-        cache.put(token, new Cached(who, now));
-        return who;
+        cache.put(token, fresh);
+        return fresh.identity();
+    }
+
+    private Cached apiToken(String token, long now) {
+        ApiTokens.TokenInfo t = tokens.lookup(token)
+                .orElseThrow(() -> new GantryException(ApiError.UNAUTHORIZED, "the bearer token is not valid"));
+        if (t.expired(now)) {
+            throw new GantryException(
+                    ApiError.TOKEN_EXPIRED,
+                    "the bearer token expired; ask for a new one (gantry service token create)");
+        }
+        long until = now + API_TOKEN_CACHE_MS;
+        return new Cached(t.identity(), t.expiresAt() == null ? until : Math.min(until, t.expiresAt()));
+    }
+
+    private Cached jwt(String token, long now) {
+        OidcTokens.Login login = oidc.verify(token);
+        Identity who = identities
+                .login(login.issuer(), login.subject(), login.username())
+                .orElseThrow(() -> new GantryException(
+                        ApiError.IDENTITY_CONFLICT,
+                        "the username " + login.username() + " is another identity's already; signed in as that"
+                                + " identity, link this login to it (POST /v3/identities/links)"));
+        return new Cached(who, Math.min(now + JWT_CACHE_MS, login.expiresAtMs()));
     }
 }
