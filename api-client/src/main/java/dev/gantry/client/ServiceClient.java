@@ -5,14 +5,19 @@ import dev.gantry.protocol.GantryHome;
 import dev.gantry.protocol.Json;
 import dev.gantry.protocol.api.ErrorBody;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * JSON over HTTP to a service, with a bearer token. Given several URLs (instances of one deployment) it
@@ -21,27 +26,62 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ServiceClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** How many times a call over the service's rate limit is sent again, each after the wait the service says. */
+    static final int MAX_RATE_LIMITED_WAITS = 20;
+
+    static final long MAX_RETRY_AFTER_S = 60;
     private final List<URI> bases;
     private final String token;
+    private final Path caFile;
     private final HttpClient http;
     private volatile int current;
 
+    /** A client trusting the certificates of {@code GANTRY_CA_FILE} if set, else the system's. */
     public ServiceClient(List<String> serviceUrls, String token) {
+        this(serviceUrls, token, envCaFile());
+    }
+
+    /** A client trusting the certificates in {@code caFile} (PEM) for HTTPS, or the system's when it is null. */
+    public ServiceClient(List<String> serviceUrls, String token, Path caFile) {
         if (serviceUrls.isEmpty()) {
             throw new IllegalArgumentException("at least one service URL is needed");
         }
         this.bases = serviceUrls.stream()
                 .map(u -> URI.create(u.endsWith("/") ? u.substring(0, u.length() - 1) : u))
                 .toList();
+        Trust.checkPlain(bases, "1".equals(System.getenv("GANTRY_ALLOW_PLAIN_HTTP")));
         this.token = token;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(5))
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+        this.caFile = caFile;
+        HttpClient.Builder b =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1);
+        if (bases.stream().anyMatch(u -> "https".equalsIgnoreCase(u.getScheme()))) {
+            b.sslContext(Trust.context(caFile));
+        }
+        this.http = b.build();
     }
 
     public ServiceClient(String serviceUrl, String token) {
         this(List.of(serviceUrl.split("\\s*,\\s*")), token);
+    }
+
+    /** The same service and trust with another token. */
+    public ServiceClient withToken(String otherToken) {
+        return new ServiceClient(bases.stream().map(URI::toString).toList(), otherToken, caFile);
+    }
+
+    /** The same token and trust for other URLs (instances of the same deployment). */
+    public ServiceClient withUrls(List<String> urls) {
+        return new ServiceClient(urls, token, caFile);
+    }
+
+    /** The certificates this client trusts for HTTPS (a PEM file), or null for the system's. */
+    public Path caFile() {
+        return caFile;
+    }
+
+    private static Path envCaFile() {
+        String f = System.getenv("GANTRY_CA_FILE");
+        return f == null || f.isBlank() ? null : Path.of(f);
     }
 
     private URI base() {
@@ -56,12 +96,14 @@ public final class ServiceClient {
     }
 
     public static ServiceClient of(GantryHome.Credentials c) {
-        return new ServiceClient(c.serviceUrl(), c.token());
+        Path ca = envCaFile() != null ? envCaFile() : c.caFile() == null ? null : Path.of(c.caFile());
+        return new ServiceClient(List.of(c.serviceUrl().split("\\s*,\\s*")), c.token(), ca);
     }
 
     /**
      * The client for this environment: {@code GANTRY_SERVICE_URL} and {@code GANTRY_TOKEN} when set, else
-     * the credentials the embedded service wrote under the Gantry home.
+     * the credentials the embedded service wrote under the Gantry home; for HTTPS, the certificates of
+     * {@code GANTRY_CA_FILE}, else those the credentials name, else the system's.
      */
     public static ServiceClient fromEnvironment() {
         String url = System.getenv("GANTRY_SERVICE_URL");
@@ -80,7 +122,7 @@ public final class ServiceClient {
                     "no Gantry credentials: start a service"
                             + " (gantry service start) or set GANTRY_SERVICE_URL and GANTRY_TOKEN");
         }
-        return new ServiceClient(url, token);
+        return of(new GantryHome.Credentials(url, token, saved == null ? null : saved.caFile()));
     }
 
     /** The URL in use now. */
@@ -126,13 +168,28 @@ public final class ServiceClient {
                 .header("User-Agent", "gantry-java/0.1.0");
     }
 
-    private <T> T send(java.util.function.Supplier<HttpRequest> req, Class<T> type) {
-        HttpResponse<byte[]> resp = null;
-        for (int tried = 0; resp == null; tried++) {
+    private <T> T send(Supplier<HttpRequest> req, Class<T> type) {
+        for (int limited = 0; ; limited++) {
+            HttpResponse<byte[]> resp = sendOnce(req);
+            long waitS = resp.statusCode() == 429 ? retryAfterSeconds(resp) : -1;
+            if (waitS >= 0 && limited < MAX_RATE_LIMITED_WAITS) {
+                // over the service's rate limit: nothing was done; wait as long as it says, then send it again
+                sleep(waitS * 1000 + ThreadLocalRandom.current().nextLong(250));
+                continue;
+            }
+            if (resp.statusCode() / 100 != 2) {
+                throw failure(resp);
+            }
+            return Json.read(resp.body(), type);
+        }
+    }
+
+    private HttpResponse<byte[]> sendOnce(Supplier<HttpRequest> req) {
+        for (int tried = 0; ; tried++) {
             URI at = base();
             try {
-                resp = http.send(req.get(), HttpResponse.BodyHandlers.ofByteArray());
-            } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
+                return http.send(req.get(), HttpResponse.BodyHandlers.ofByteArray());
+            } catch (ConnectException | HttpConnectTimeoutException e) {
                 failover();
                 if (tried + 1 >= bases.size()) {
                     throw unreachable(at, e);
@@ -145,10 +202,26 @@ public final class ServiceClient {
                 throw new ApiException(ApiError.SERVICE_UNAVAILABLE, 0, "interrupted while calling the service", e);
             }
         }
-        if (resp.statusCode() / 100 != 2) {
-            throw failure(resp);
+    }
+
+    /** The seconds a 429 says to wait ({@code Retry-After}, at most a minute), or -1 when it does not say. */
+    private static long retryAfterSeconds(HttpResponse<byte[]> resp) {
+        try {
+            long s = Long.parseLong(
+                    resp.headers().firstValue("Retry-After").orElse("-1").trim());
+            return s <= MAX_RETRY_AFTER_S ? s : -1;
+        } catch (NumberFormatException e) {
+            return -1;
         }
-        return Json.read(resp.body(), type);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(ApiError.SERVICE_UNAVAILABLE, 0, "interrupted while waiting out a rate limit", e);
+        }
     }
 
     private static ApiException unreachable(URI at, IOException e) {

@@ -115,6 +115,27 @@ final class ServiceCommand {
                 description = "The claim that names an identity (default preferred_username, then email).")
         String oidcUsernameClaim;
 
+        @Option(
+                names = "--rate-limit-per-second",
+                description = "Requests an identity may make a second, on average (default 100; 0: no limit).")
+        String ratePerSecond;
+
+        @Option(names = "--rate-limit-burst", description = "Requests an identity may make at once (default 1000).")
+        String rateBurst;
+
+        @Option(names = "--tls-cert", description = "Serve HTTPS with this certificate chain (PEM; with --tls-key).")
+        String tlsCert;
+
+        @Option(names = "--tls-key", description = "The certificate's private key (PEM, unencrypted, owner-only).")
+        String tlsKey;
+
+        @Option(
+                names = "--tls-self-signed",
+                arity = "0..1",
+                fallbackValue = "true",
+                description = "Serve HTTPS with a certificate the service makes for itself (for loopback use).")
+        String tlsSelfSigned;
+
         @Option(names = "--detach", description = "Run in the background; output goes to service/service.log.")
         boolean detach;
 
@@ -138,6 +159,11 @@ final class ServiceCommand {
             put(flags, Key.OIDC_AUDIENCE, oidcAudience);
             put(flags, Key.OIDC_SCOPE, oidcScope);
             put(flags, Key.OIDC_USERNAME_CLAIM, oidcUsernameClaim);
+            put(flags, Key.RATE_LIMIT_PER_SECOND, ratePerSecond);
+            put(flags, Key.RATE_LIMIT_BURST, rateBurst);
+            put(flags, Key.TLS_CERT, tlsCert);
+            put(flags, Key.TLS_KEY, tlsKey);
+            put(flags, Key.TLS_SELF_SIGNED, tlsSelfSigned);
             ServiceConfig cfg = ServiceSettings.load(GantryHome.resolve(), config, flags, System.getenv());
             ServiceProcess process = new ServiceProcess(cfg.home());
             if (process.running().isPresent()) {

@@ -27,7 +27,7 @@ public final class EndpointMain {
 
     private static ServiceClient client(List<String> urls) {
         ServiceClient local = ServiceClient.fromEnvironment();
-        return urls.isEmpty() ? local : new ServiceClient(urls, local.token());
+        return urls.isEmpty() ? local : local.withUrls(urls);
     }
 
     private static int manager(EndpointDir d, ManagerConfig cfg, PrintStream out) throws InterruptedException {

@@ -80,7 +80,7 @@ final class GantryProcesses implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of("service", "start"));
         cmd.addAll(List.of(args));
         start(log, cmd.toArray(String[]::new));
-        await(log, "listening on (http://\\S+)", Duration.ofSeconds(60));
+        await(log, "listening on (https?://\\S+)", Duration.ofSeconds(60));
         return gantryHome().readCredentials().orElseThrow();
     }
 

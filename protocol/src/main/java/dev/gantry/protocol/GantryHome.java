@@ -22,7 +22,15 @@ public record GantryHome(Path dir) {
     }
 
     /** The service URL and bearer token a client uses. */
-    public record Credentials(String serviceUrl, String token) {}
+    /**
+     * Where the service is and the token to use; {@code caFile}, when present, is the certificate (PEM) that
+     * clients trust the service's TLS by (the one a service made for itself), else they use the system's.
+     */
+    public record Credentials(String serviceUrl, String token, String caFile) {
+        public Credentials(String serviceUrl, String token) {
+            this(serviceUrl, token, null);
+        }
+    }
 
     public Path credentialsFile() {
         return dir.resolve("credentials.json");

@@ -3,6 +3,8 @@ package dev.gantry.service;
 import dev.gantry.broker.Broker;
 import dev.gantry.broker.InProcessBroker;
 import dev.gantry.broker.RabbitBroker;
+import dev.gantry.protocol.ApiError;
+import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.GantryHome;
 import dev.gantry.service.auth.OidcTokens;
 import dev.gantry.service.channel.EndpointChannels;
@@ -32,8 +34,14 @@ import dev.gantry.service.store.TaskCommits;
 import dev.gantry.service.store.TaskLeases;
 import dev.gantry.service.store.TaskOutputs;
 import dev.gantry.service.store.TaskStore;
+import dev.gantry.service.tls.KeyPairFiles;
+import dev.gantry.service.tls.SelfSigned;
+import dev.gantry.service.tls.TlsConnector;
 import io.javalin.Javalin;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -56,6 +64,7 @@ public final class GantryService implements AutoCloseable {
     private final Javalin http;
     private final GantryHome.Credentials credentials;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Optional<Tls> tls;
 
     private GantryService(ServiceConfig cfg) {
         GantryHome.privateDir(cfg.home().dir());
@@ -93,7 +102,14 @@ public final class GantryService implements AutoCloseable {
         TaskOutputs outputs = new TaskOutputs(db, cfg.outputKeptBytes());
         output = new OutputRelay(outputs, tasks, broker);
         writer = ResultWriter.create(new TaskCommits(db)::commit, new FanOut(tasks, broker, output), recovery, clock);
-        Auth auth = new Auth(apiTokens, new OidcTokens(cfg.security().oidc(), clock), identities, clock);
+        ServiceSecurity security = cfg.security();
+        Auth auth = new Auth(
+                apiTokens,
+                new OidcTokens(security.oidc(), clock),
+                identities,
+                clock,
+                security.requestsPerSecond(),
+                security.requestBurst());
         StartRequests starts = new StartRequests(db);
         dev.gantry.service.store.EndpointLocks locks = new dev.gantry.service.store.EndpointLocks(db);
         channels = new EndpointChannels(
@@ -126,7 +142,13 @@ public final class GantryService implements AutoCloseable {
         housekeeper.onRequeued(userEndpoints::tasksRequeued);
         Submissions submissions = new Submissions(
                 endpoints, functions, tasks, broker, cfg.queueCapacity(), userEndpoints, clock, sdkQueues);
-        http = HttpServer.create(cfg.host(), auth, cfg.maxBodyBytes());
+        tls = tls(cfg, clock);
+        http = HttpServer.create(
+                cfg.host(),
+                cfg.port(),
+                auth,
+                cfg.maxBodyBytes(),
+                tls.map(Tls::connector).orElse(null));
         new Routes(
                         functions,
                         endpoints,
@@ -149,13 +171,14 @@ public final class GantryService implements AutoCloseable {
         String token = localToken(cfg, identities, apiTokens);
         UUID admin = apiTokens.lookup(token).orElseThrow().identityId();
         new IdentityRoutes(identities, apiTokens, auth, admin).register(http);
-        new TokenRoutes(apiTokens, identities, auth, admin, clock).register(http);
+        new TokenRoutes(apiTokens, identities, auth, admin).register(http);
         writer.start();
         output.start();
         housekeeper.start(cfg.housekeepingPeriod());
-        http.start(cfg.host(), cfg.port());
-        String url = "http://" + cfg.host() + ":" + http.port();
-        credentials = new GantryHome.Credentials(url, token);
+        http.start();
+        String url = (tls.isPresent() ? "https://" : "http://") + hostInUrl(cfg.host()) + ":" + http.port();
+        credentials =
+                new GantryHome.Credentials(url, token, tls.map(Tls::caFile).orElse(null));
         if (cfg.writeCredentials()) {
             cfg.home().writeCredentials(credentials);
         }
@@ -165,6 +188,31 @@ public final class GantryService implements AutoCloseable {
                 url,
                 cfg.jdbcUrl().replaceAll("password=[^;&]*", "password=***"),
                 cfg.embeddedBroker() ? "in-process" : RabbitBroker.redact(cfg.brokerUrl()));
+    }
+
+    /** The TLS connector and the file clients trust it by (the self-signed certificate), or none. */
+    private record Tls(TlsConnector connector, String caFile) {}
+
+    private static Optional<Tls> tls(ServiceConfig cfg, Clock clock) {
+        ServiceSecurity.Tls t = cfg.security().tls();
+        if (!t.on()) {
+            return Optional.empty();
+        }
+        try {
+            KeyPairFiles files = t.selfSigned()
+                    ? SelfSigned.ensure(cfg.home().serviceDir().resolve("tls"), cfg.host(), clock)
+                    : new KeyPairFiles(t.certificate(), t.key());
+            return Optional.of(new Tls(
+                    new TlsConnector(files),
+                    t.selfSigned() ? files.certificate().toString() : null));
+        } catch (IOException | GeneralSecurityException e) {
+            throw new GantryException(
+                    ApiError.SEMANTICALLY_INVALID, "cannot serve HTTPS with the TLS certificate: " + e.getMessage());
+        }
+    }
+
+    private static String hostInUrl(String host) {
+        return host.contains(":") ? "[" + host + "]" : host;
     }
 
     /** How long a submit waits for an endpoint manager to start the submitter's user endpoint. */
@@ -235,6 +283,7 @@ public final class GantryService implements AutoCloseable {
         channels.close();
         streams.close();
         http.stop();
+        tls.ifPresent(t -> t.connector().close());
         housekeeper.close();
         writer.close();
         output.close();

@@ -37,7 +37,12 @@ public final class ServiceSettings {
         OIDC_ISSUERS,
         OIDC_AUDIENCE,
         OIDC_SCOPE,
-        OIDC_USERNAME_CLAIM;
+        OIDC_USERNAME_CLAIM,
+        RATE_LIMIT_PER_SECOND,
+        RATE_LIMIT_BURST,
+        TLS_CERT,
+        TLS_KEY,
+        TLS_SELF_SIGNED;
 
         public String flag() {
             return "--" + name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -79,7 +84,12 @@ public final class ServiceSettings {
                     v.getOrDefault(Key.BROKER_PREFIX, base.brokerPrefix()));
         }
         c = c.withOutputKept(intValue(v, Key.OUTPUT_KEPT_BYTES, (int) base.outputKeptBytes()))
-                .withSecurity(base.security().withOidc(oidc(v)));
+                .withSecurity(base.security()
+                        .withOidc(oidc(v))
+                        .withRateLimit(
+                                intValue(v, Key.RATE_LIMIT_PER_SECOND, (int) ServiceSecurity.DEFAULT_RATE),
+                                intValue(v, Key.RATE_LIMIT_BURST, ServiceSecurity.DEFAULT_BURST))
+                        .withTls(tls(v)));
         return c.withRetention(
                 Duration.ofSeconds(intValue(
                         v, Key.RETENTION_SECONDS, (int) base.retention().toSeconds())),
@@ -103,6 +113,21 @@ public final class ServiceSettings {
             }
         }
         return out;
+    }
+
+    private static ServiceSecurity.Tls tls(Map<Key, String> v) {
+        String self = v.getOrDefault(Key.TLS_SELF_SIGNED, "false").trim();
+        if (!self.equals("true") && !self.equals("false")) {
+            throw invalid("tls_self_signed must be true or false, got '" + self + "'");
+        }
+        try {
+            return new ServiceSecurity.Tls(
+                    v.containsKey(Key.TLS_CERT) ? Path.of(v.get(Key.TLS_CERT)) : null,
+                    v.containsKey(Key.TLS_KEY) ? Path.of(v.get(Key.TLS_KEY)) : null,
+                    self.equals("true"));
+        } catch (IllegalArgumentException e) {
+            throw invalid(e.getMessage());
+        }
     }
 
     private static Map<Key, String> readYaml(Path file) {

@@ -14,6 +14,9 @@ import dev.gantry.protocol.api.EndpointRegistered;
 import dev.gantry.protocol.api.EndpointRegistration;
 import dev.gantry.protocol.api.StatusReport;
 import dev.gantry.protocol.channel.ChannelMessage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -79,6 +82,7 @@ public final class EndpointManager implements AutoCloseable {
                 uid,
                 r.ownerId(),
                 cfg.urls().isEmpty() ? List.of(client.serviceUrl()) : cfg.urls(),
+                caPem(client),
                 java,
                 classpath);
         pipeline = new StartPipeline(site, new StartCheck(Clock.systemUTC()), mapping, new LocalAccounts(), children);
@@ -217,5 +221,17 @@ public final class EndpointManager implements AutoCloseable {
         }
         stopped.countDown();
         log.info("endpoint manager {} stopped", id);
+    }
+
+    /** The certificates the manager trusts the service by, for its user endpoints (they cannot read its files). */
+    private static String caPem(ServiceClient client) {
+        if (client.caFile() == null) {
+            return null;
+        }
+        try {
+            return Files.readString(client.caFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the service's certificate " + client.caFile(), e);
+        }
     }
 }

@@ -33,6 +33,7 @@ final class StartPipeline {
             int managerUid,
             String ownerIdentity,
             List<String> serviceUrls,
+            String caPem,
             String java,
             String classpath) {}
 
@@ -155,6 +156,7 @@ final class StartPipeline {
                 c.userEndpoint(),
                 site.manager(),
                 site.serviceUrls(),
+                site.caPem(),
                 c.token(),
                 c.channelPath(),
                 t.text(),

@@ -101,10 +101,19 @@ public final class UserEndpointMain {
                 new TemplateInputs(s.userConfig(), s.userRuntime(), s.user(), s.identityId(), s.parentConfig()));
     }
 
+    /** The user endpoint's client: the manager's service URLs and its trust (a CA file written here, owner-only). */
+    private static ServiceClient client(UserEndpointStart s, EndpointDir dir) {
+        if (s.caPem() == null) {
+            return new ServiceClient(s.serviceUrls(), s.token(), null);
+        }
+        Path ca = dir.dir().resolve("service-ca.pem");
+        GantryHome.writePrivate(ca, s.caPem());
+        return new ServiceClient(s.serviceUrls(), s.token(), ca);
+    }
+
     private static int serve(UserEndpointStart s, EndpointConfig cfg, EndpointDir dir, EndpointHooks hooks)
             throws InterruptedException {
-        EndpointAgent agent = new EndpointAgent(
-                dir, cfg, new ServiceClient(s.serviceUrls(), s.token()), Engines.create(cfg.engine(), dir.tasksDir()));
+        EndpointAgent agent = new EndpointAgent(dir, cfg, client(s, dir), Engines.create(cfg.engine(), dir.tasksDir()));
         dir.writePid(ProcessHandle.current().pid());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.drainAndClose(EndpointAgent.DRAIN);

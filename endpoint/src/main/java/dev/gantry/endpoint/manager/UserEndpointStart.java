@@ -17,6 +17,7 @@ public record UserEndpointStart(
         EndpointId userEndpoint,
         EndpointId manager,
         List<String> serviceUrls,
+        String caPem,
         String token,
         String channelPath,
         String template,

@@ -36,6 +36,7 @@ class StartPipelineTest {
                 managerUid,
                 OWNER,
                 List.of("http://127.0.0.1:1"),
+                null,
                 java,
                 "cp");
         return new StartPipeline(

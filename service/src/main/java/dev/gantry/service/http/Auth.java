@@ -18,9 +18,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * access token (a JWT). An API token is looked up again after {@link #API_TOKEN_CACHE_MS}, so one revoked on
  * any instance stops working on every instance within seconds; a JWT's identity is kept for a minute at most,
  * never past the token's expiry.
+ *
+ * <p>Each identity may make {@code perSecond} requests a second (bursts of {@code burst}); past that it gets 429
+ * {@code RATE_LIMITED} with {@code Retry-After}. A source address whose tokens failed {@link #FAILED_BURST} times
+ * in quick succession may try one new token a second ({@link #FAILED_PER_S}); tokens this instance already knows
+ * to be valid still pass, so others behind the same address who are signed in are not locked out.
  */
 public final class Auth {
     static final long API_TOKEN_CACHE_MS = 5_000;
+    static final int FAILED_BURST = 30;
+    static final double FAILED_PER_S = 1;
     private static final long JWT_CACHE_MS = 60_000;
     private static final String ATTRIBUTE = "gantry.identity";
     private static final int CACHE_LIMIT = 10_000;
@@ -29,19 +36,29 @@ public final class Auth {
     private final IdentityStore identities;
     private final Clock clock;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final RateLimits perIdentity;
+    private final RateLimits failures = new RateLimits(FAILED_PER_S, FAILED_BURST, System::nanoTime);
 
     private record Cached(Identity identity, long untilMs) {}
 
-    public Auth(ApiTokens tokens, OidcTokens oidc, IdentityStore identities, Clock clock) {
+    /** {@code perSecond} 0 lets every identity make as many requests as it likes. */
+    public Auth(ApiTokens tokens, OidcTokens oidc, IdentityStore identities, Clock clock, double perSecond, int burst) {
         this.tokens = tokens;
         this.oidc = oidc;
         this.identities = identities;
         this.clock = clock;
+        this.perIdentity = perSecond > 0 ? new RateLimits(perSecond, burst, System::nanoTime) : null;
     }
 
-    /** Authenticates the request and remembers the identity on it. */
+    /** Authenticates the request, holds it to its identity's rate limit, and remembers the identity on it. */
     public void authenticate(Context ctx) {
-        ctx.attribute(ATTRIBUTE, identify(ctx.header("Authorization")));
+        Identity who = identify(ctx.header("Authorization"), ctx.req().getRemoteAddr());
+        if (perIdentity != null) {
+            perIdentity.admit(
+                    who.scope() != null ? who.scope() : who.id(),
+                    who.username() == null ? "too many requests" : "too many requests from " + who.username());
+        }
+        ctx.attribute(ATTRIBUTE, who);
     }
 
     public static Identity identity(Context ctx) {
@@ -92,7 +109,7 @@ public final class Auth {
         cache.keySet().removeIf(t -> t.startsWith("gty_") && ApiTokens.idOf(t).equals(tokenId));
     }
 
-    Identity identify(String header) {
+    Identity identify(String header, String source) {
         if (header == null || header.isBlank()) {
             throw new GantryException(
                     ApiError.UNAUTHORIZED, "a bearer token is required (Authorization: Bearer <token>)");
@@ -107,7 +124,18 @@ public final class Auth {
             return known.identity();
         }
         cache.remove(token);
-        Cached fresh = oidc.enabled() && OidcTokens.looksLikeJwt(token) ? jwt(token, now) : apiToken(token, now);
+        if (failures.exhausted(source)) {
+            throw new RateLimits.Refused("too many failed sign-ins from " + source, 1);
+        }
+        Cached fresh;
+        try {
+            fresh = oidc.enabled() && OidcTokens.looksLikeJwt(token) ? jwt(token, now) : apiToken(token, now);
+        } catch (GantryException e) {
+            if (e.code().httpStatus() == 401) {
+                failures.take(source);
+            }
+            throw e;
+        }
         if (cache.size() >= CACHE_LIMIT) {
             cache.clear();
         }

@@ -1,6 +1,7 @@
 package dev.gantry.service.http;
 
 import dev.gantry.protocol.ApiError;
+import dev.gantry.service.tls.TlsConnector;
 import io.javalin.Javalin;
 import java.time.Duration;
 
@@ -11,7 +12,8 @@ public final class HttpServer {
 
     private HttpServer() {}
 
-    public static Javalin create(String host, Auth auth, long maxBody) {
+    /** A server for {@code host}:{@code port}: HTTPS through {@code tls}, or plain HTTP when it is null. */
+    public static Javalin create(String host, int port, Auth auth, long maxBody, TlsConnector tls) {
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.useVirtualThreads = true;
@@ -19,6 +21,10 @@ public final class HttpServer {
             cfg.http.maxRequestSize = maxBody + 1;
             cfg.http.prefer405over404 = true; // a known route with another method is 405, not 404
             cfg.jetty.defaultHost = host;
+            cfg.jetty.defaultPort = port;
+            if (tls != null) {
+                cfg.jetty.addConnector((server, http) -> tls.connector(server, http, host, port));
+            }
             // a body trickled slower than this is cut off (408): a slow client holds no socket and buffer for long
             cfg.jetty.modifyHttpConfiguration(hc -> hc.setMinRequestDataRate(MIN_BODY_BYTES_PER_S));
             cfg.jetty.modifyWebSocketServletFactory(f -> {

@@ -27,6 +27,9 @@ final class Replies {
     }
 
     static void failure(Exception e, Context ctx) {
+        if (e instanceof RateLimits.Refused r) {
+            ctx.header("Retry-After", Long.toString(r.retryAfterSeconds()));
+        }
         if (e instanceof GantryException g) {
             if (g.code().httpStatus() >= 500) {
                 log.error("{} {} failed: {}", ctx.method(), ctx.path(), g.getMessage(), g);

@@ -8,7 +8,6 @@ import dev.gantry.service.store.Identity;
 import dev.gantry.service.store.IdentityStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import java.time.Clock;
 import java.util.UUID;
 
 /**
@@ -26,14 +25,12 @@ public final class TokenRoutes {
     private final IdentityStore identities;
     private final Auth auth;
     private final UUID admin;
-    private final Clock clock;
 
-    public TokenRoutes(ApiTokens tokens, IdentityStore identities, Auth auth, UUID admin, Clock clock) {
+    public TokenRoutes(ApiTokens tokens, IdentityStore identities, Auth auth, UUID admin) {
         this.tokens = tokens;
         this.identities = identities;
         this.auth = auth;
         this.admin = admin;
-        this.clock = clock;
     }
 
     public void register(Javalin app) {
@@ -71,14 +68,11 @@ public final class TokenRoutes {
                 && (body.name().length() > 128 || body.name().chars().anyMatch(c -> c < 0x20))) {
             throw invalid("name must be at most 128 characters, without control characters");
         }
-        Long expiresAt = null;
-        if (body.expiresIn() != null) {
-            if (body.expiresIn() < 1 || body.expiresIn() > MAX_LIFETIME_S) {
-                throw invalid("expires_in must be 1 to " + MAX_LIFETIME_S + " seconds (leave it out: no expiry)");
-            }
-            expiresAt = clock.millis() + body.expiresIn() * 1000;
+        if (body.expiresIn() != null && (body.expiresIn() < 1 || body.expiresIn() > MAX_LIFETIME_S)) {
+            throw invalid("expires_in must be 1 to " + MAX_LIFETIME_S + " seconds (leave it out: no expiry)");
         }
-        ApiTokens.Issued issued = tokens.issue(whose, body.name(), expiresAt);
+        ApiTokens.Issued issued =
+                tokens.issue(whose, body.name(), body.expiresIn() == null ? null : body.expiresIn() * 1000);
         Replies.json(ctx, doc(issued.info(), issued.token()));
     }
 

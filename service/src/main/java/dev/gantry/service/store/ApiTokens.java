@@ -48,9 +48,9 @@ public final class ApiTokens {
         this.clock = clock;
     }
 
-    /** Issues a token for {@code identity}; {@code expiresAt} null means it never expires. */
-    public Issued issue(Identity identity, String name, Long expiresAt) {
-        return issue(identity, null, name, expiresAt);
+    /** Issues a token for {@code identity} that lives {@code lifetimeMs} (null: it never expires). */
+    public Issued issue(Identity identity, String name, Long lifetimeMs) {
+        return issue(identity, null, name, lifetimeMs);
     }
 
     /** Issues a token that opens endpoint {@code scope}'s channel and nothing else (for a user endpoint). */
@@ -58,11 +58,12 @@ public final class ApiTokens {
         return issue(identity, scope, "user endpoint " + scope, null).token();
     }
 
-    private Issued issue(Identity identity, UUID scope, String name, Long expiresAt) {
+    private Issued issue(Identity identity, UUID scope, String name, Long lifetimeMs) {
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
         String token = "gty_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
         long now = clock.millis();
+        Long expiresAt = lifetimeMs == null ? null : now + lifetimeMs;
         String hash = hash(token);
         db.durableTx(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_tokens (token_hash, identity_id,"
@@ -126,8 +127,8 @@ public final class ApiTokens {
 
     /** A new token in place of {@code old}: same identity and name, as long a lifetime from now; old is revoked. */
     public Issued rotate(TokenInfo old) {
-        Long expiresAt = old.expiresAt() == null ? null : clock.millis() + (old.expiresAt() - old.createdAt());
-        Issued fresh = issue(old.identity(), old.scope(), old.name(), expiresAt);
+        Long lifetime = old.expiresAt() == null ? null : old.expiresAt() - old.createdAt();
+        Issued fresh = issue(old.identity(), old.scope(), old.name(), lifetime);
         revoke(old);
         return fresh;
     }
