@@ -2,6 +2,10 @@
 -- digits of its hash, which says nothing of the token itself.
 ALTER TABLE api_tokens ADD COLUMN name VARCHAR(128);
 
+-- Which process of an endpoint holds its channel (the instance id its hello names): another one is refused
+-- while that one is heard from.
+ALTER TABLE endpoints ADD COLUMN channel_instance UUID;
+
 -- Logins from OIDC providers linked to identities: one identity may have several (provider, subject) pairs.
 CREATE TABLE identity_links (
     issuer      VARCHAR(512) NOT NULL,

@@ -9,14 +9,19 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -171,7 +176,7 @@ public final class ServiceClient {
     private <T> T send(Supplier<HttpRequest> req, Class<T> type) {
         for (int limited = 0; ; limited++) {
             HttpResponse<byte[]> resp = sendOnce(req);
-            long waitS = resp.statusCode() == 429 ? retryAfterSeconds(resp) : -1;
+            long waitS = resp.statusCode() == 429 ? retryAfterSeconds(resp.headers()) : -1;
             if (waitS >= 0 && limited < MAX_RATE_LIMITED_WAITS) {
                 // over the service's rate limit: nothing was done; wait as long as it says, then send it again
                 sleep(waitS * 1000 + ThreadLocalRandom.current().nextLong(250));
@@ -205,10 +210,10 @@ public final class ServiceClient {
     }
 
     /** The seconds a 429 says to wait ({@code Retry-After}, at most a minute), or -1 when it does not say. */
-    private static long retryAfterSeconds(HttpResponse<byte[]> resp) {
+    private static long retryAfterSeconds(HttpHeaders headers) {
         try {
             long s = Long.parseLong(
-                    resp.headers().firstValue("Retry-After").orElse("-1").trim());
+                    headers.firstValue("Retry-After").orElse("-1").trim());
             return s <= MAX_RETRY_AFTER_S ? s : -1;
         } catch (NumberFormatException e) {
             return -1;
@@ -250,6 +255,28 @@ public final class ServiceClient {
                     resp.statusCode() >= 500 ? ApiError.INTERNAL_ERROR : ApiError.SEMANTICALLY_INVALID,
                     resp.statusCode(),
                     "the service answered " + resp.statusCode());
+        }
+    }
+
+    /**
+     * Opens a WebSocket to {@code path} and waits up to {@code timeout} for it; a handshake refused for the rate
+     * limit is tried again after the wait its {@code Retry-After} says, as every other call.
+     */
+    public WebSocket connectWebSocket(String path, WebSocket.Listener listener, Duration timeout)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        for (int limited = 0; ; limited++) {
+            try {
+                return openWebSocket(path, listener).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                long waitS = e.getCause() instanceof WebSocketHandshakeException h
+                                && h.getResponse().statusCode() == 429
+                        ? retryAfterSeconds(h.getResponse().headers())
+                        : -1;
+                if (waitS < 0 || limited >= MAX_RATE_LIMITED_WAITS) {
+                    throw e;
+                }
+                sleep(waitS * 1000 + ThreadLocalRandom.current().nextLong(250));
+            }
         }
     }
 

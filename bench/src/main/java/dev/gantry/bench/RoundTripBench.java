@@ -50,7 +50,9 @@ public final class RoundTripBench {
 
     private static void run(Backends backends, int sequential, int burst, String engine, int workers) throws Exception {
         Path home = ScratchHome.create("gantry-bench-");
-        try (GantryService service = GantryService.start(backends.config(new GantryHome(home)))) {
+        try (SecureMode secure = new SecureMode();
+                GantryService service = GantryService.start(secure.apply(backends.config(new GantryHome(home))))) {
+            System.out.println("security: " + secure.describe());
             EndpointDir dir = EndpointDir.of(new GantryHome(home), "bench");
             EngineConfig ec = switch (engine) {
                 case "process" -> new EngineConfig.Process(workers);
@@ -80,7 +82,7 @@ public final class RoundTripBench {
             ServiceClient http = ServiceClient.of(service.credentials());
             try (EndpointAgent ep = new EndpointAgent(dir, cfg, http, Engines.create(ec, dir.tasksDir()));
                     ComputeExecutor ex = ComputeExecutor.builder()
-                            .client(new Client(http))
+                            .client(new Client(secure.client(service.credentials())))
                             .endpointId(ep.start())
                             .batchSize(1000)
                             .build()) {

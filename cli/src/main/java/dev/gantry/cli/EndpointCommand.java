@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -151,13 +152,32 @@ final class EndpointCommand {
         }
     }
 
-    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop a running endpoint.")
+    @Command(
+            name = "stop",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Stop a running endpoint on this host; with --remote, wherever it runs: the service locks it (it can",
+                "neither connect nor register for a while) and every running instance stops within a heartbeat."
+            })
     static final class Stop implements Callable<Integer> {
         @Parameters(index = "0", defaultValue = "default", description = "Endpoint name or UUID.")
         String name;
 
+        @Option(names = "--remote", description = "Have the service stop and lock it, wherever it runs.")
+        boolean remote;
+
+        record Locked(String endpointId, double lockExpirationTimestamp) {}
+
         @Override
         public Integer call() {
+            if (remote) {
+                EndpointId id = EndpointRef.id(name);
+                Locked l = ServiceClient.fromEnvironment().post("/v3/endpoints/" + id + "/lock", null, Locked.class);
+                System.out.println("Endpoint " + name + " (" + id + ") is locked until "
+                        + Instant.ofEpochMilli((long) (l.lockExpirationTimestamp() * 1000))
+                        + "; its running instances stop within a heartbeat.");
+                return 0;
+            }
             EndpointDir d = EndpointRef.local(name);
             System.out.println(
                     stop(d) ? "Endpoint " + d.name() + " stopped." : "Endpoint " + d.name() + " is not running.");

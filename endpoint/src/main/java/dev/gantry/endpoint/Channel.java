@@ -2,6 +2,7 @@ package dev.gantry.endpoint;
 
 import dev.gantry.client.TextFrames;
 import dev.gantry.protocol.Json;
+import dev.gantry.protocol.Limits;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.channel.ChannelMessage;
 import dev.gantry.protocol.channel.TaskResult;
@@ -115,7 +116,7 @@ public final class Channel {
                 for (var chunks = output.nextFrame(); !chunks.isEmpty(); chunks = output.nextFrame()) {
                     send(Json.write(new ChannelMessage.Output(chunks)));
                 }
-                for (List<TaskResult> batch = drain(results); !batch.isEmpty(); batch = drain(results)) {
+                for (List<TaskResult> batch = drainResults(results); !batch.isEmpty(); batch = drainResults(results)) {
                     send(Json.write(new ChannelMessage.Results(batch)));
                 }
                 long now = clock.millis();
@@ -147,6 +148,31 @@ public final class Channel {
             out.add(x);
         }
         return out;
+    }
+
+    /**
+     * Results for one frame: up to {@link #MAX_FRAME_ITEMS}, and no more than {@link Limits#MAX_FRAME_RESULT_CHARS}
+     * of data and messages together, but at least one, so that every frame stays within what the service takes.
+     */
+    static List<TaskResult> drainResults(Queue<TaskResult> q) {
+        List<TaskResult> out = new ArrayList<>();
+        long chars = 0;
+        for (TaskResult r; out.size() < MAX_FRAME_ITEMS && (r = q.peek()) != null; ) {
+            long size = size(r);
+            if (!out.isEmpty() && chars + size > Limits.MAX_FRAME_RESULT_CHARS) {
+                break;
+            }
+            out.add(q.poll());
+            chars += size;
+        }
+        return out;
+    }
+
+    private static long size(TaskResult r) {
+        long n = r.data() == null ? 0 : r.data().length();
+        return r.error() == null || r.error().userMessage() == null
+                ? n
+                : n + r.error().userMessage().length();
     }
 
     private void send(String frame) throws Exception {

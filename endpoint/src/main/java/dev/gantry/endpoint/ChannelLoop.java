@@ -4,10 +4,12 @@ import dev.gantry.client.ServiceClient;
 import dev.gantry.protocol.channel.ChannelMessage;
 import dev.gantry.protocol.channel.TaskResult;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Queue;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,9 +42,9 @@ public final class ChannelLoop {
     public static List<ChannelMessage> firstFrames(ChannelMessage.Hello hello, Collection<TaskResult> unacked) {
         List<ChannelMessage> first = new ArrayList<>();
         first.add(hello);
-        List<TaskResult> all = List.copyOf(unacked);
-        for (int i = 0; i < all.size(); i += 1000) {
-            first.add(new ChannelMessage.Results(all.subList(i, Math.min(all.size(), i + 1000))));
+        Queue<TaskResult> all = new ArrayDeque<>(unacked);
+        for (List<TaskResult> batch = Channel.drainResults(all); !batch.isEmpty(); batch = Channel.drainResults(all)) {
+            first.add(new ChannelMessage.Results(batch));
         }
         return first;
     }
@@ -54,7 +56,7 @@ public final class ChannelLoop {
             long connectedAt = clock.millis();
             try {
                 Channel ch = s.newChannel();
-                var ws = client.openWebSocket(path, ch.listener(s::onMessage)).get(15, TimeUnit.SECONDS);
+                var ws = client.connectWebSocket(path, ch.listener(s::onMessage), Duration.ofSeconds(15));
                 List<ChannelMessage> first = s.first();
                 s.current(ch);
                 ch.start(ws, first);

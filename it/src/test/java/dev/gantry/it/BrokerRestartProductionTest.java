@@ -41,7 +41,7 @@ class BrokerRestartProductionTest {
                 .isTrue();
         try (GantryProcesses g = new GantryProcesses()) {
             g.start("service.log", "service", "start", "--port", "0", "--housekeeping-seconds", "1");
-            g.await("service.log", "listening on (http://\\S+)", Duration.ofSeconds(60));
+            g.await("service.log", "listening on (https?://\\S+)", Duration.ofSeconds(60));
             g.run("endpoint", "configure", "rr", "--engine", "thread", "--max-workers", "2");
             Path config = g.home.resolve("endpoints/rr/config.yaml");
             Files.writeString(config, Files.readString(config).replace("heartbeat_period: 30", "heartbeat_period: 1"));
@@ -51,7 +51,7 @@ class BrokerRestartProductionTest {
 
             GantryHome.Credentials creds =
                     new GantryHome(g.home).readCredentials().orElseThrow();
-            Client client = new Client(creds.serviceUrl(), creds.token());
+            Client client = Client.of(creds);
             List<ComputeFuture<Integer>> futures = new ArrayList<>();
             try (ComputeExecutor ex =
                     ComputeExecutor.builder().client(client).endpointId(id).build()) {

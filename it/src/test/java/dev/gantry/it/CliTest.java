@@ -18,7 +18,7 @@ class CliTest {
     void endpointLifecycleFromTheCommandLine() throws Exception {
         try (GantryProcesses g = new GantryProcesses()) {
             g.start("service.log", "service", "start", "--port", "0");
-            g.await("service.log", "listening on (http://\\S+)", Duration.ofSeconds(60));
+            g.await("service.log", "listening on (https?://\\S+)", Duration.ofSeconds(60));
             assertThat(g.run("endpoint", "configure", "cli-ep")).contains("Created endpoint cli-ep");
             assertThat(Files.readString(g.home.resolve("endpoints/cli-ep/config.yaml")))
                     .contains("type: process");
@@ -28,6 +28,17 @@ class CliTest {
             assertThat(g.run("endpoint", "list")).containsPattern("[0-9a-f-]{36}\\s+Running\\s+cli-ep");
             assertThat(g.run("endpoint", "stop", "cli-ep")).contains("stopped");
             assertThat(g.run("endpoint", "list")).containsPattern("[0-9a-f-]{36}\\s+Stopped\\s+cli-ep");
+
+            // stopped through the service, wherever it runs: it stops, and cannot connect again while locked
+            Process running = g.start("cli-ep.log", "endpoint", "start", "cli-ep");
+            g.await("cli-ep.log", "(connected) to https", Duration.ofSeconds(60));
+            assertThat(g.run("endpoint", "stop", "--remote", "cli-ep"))
+                    .containsPattern("Endpoint cli-ep \\([0-9a-f-]{36}\\) is locked until 20\\S+; its running"
+                            + " instances stop within a heartbeat");
+            assertThat(running.waitFor(60, TimeUnit.SECONDS))
+                    .as("the endpoint exits")
+                    .isTrue();
+            assertThat(Files.readString(g.home.resolve("cli-ep.log"))).contains("locked");
         }
     }
 
@@ -35,7 +46,7 @@ class CliTest {
     void endpointSetupRunsBeforeTheStartAndStopsItIfItFailsAndTeardownRunsAtTheStop() throws Exception {
         try (GantryProcesses g = new GantryProcesses()) {
             g.start("service.log", "service", "start", "--port", "0");
-            g.await("service.log", "listening on (http://\\S+)", Duration.ofSeconds(60));
+            g.await("service.log", "listening on (https?://\\S+)", Duration.ofSeconds(60));
             g.run("endpoint", "configure", "hooked", "--engine", "thread");
             Path dir = g.home.resolve("endpoints/hooked");
             Files.writeString(
@@ -81,7 +92,7 @@ class CliTest {
     void managerFilesOfflineRenderingSystemdUnitsAndIdentities() throws Exception {
         try (GantryProcesses g = new GantryProcesses()) {
             g.start("service.log", "service", "start", "--port", "0");
-            g.await("service.log", "listening on (http://\\S+)", Duration.ofSeconds(60));
+            g.await("service.log", "listening on (https?://\\S+)", Duration.ofSeconds(60));
             assertThat(g.run("endpoint", "configure", "site", "--multi-user"))
                     .contains("Created endpoint manager site")
                     .contains("identity_mapping.json");

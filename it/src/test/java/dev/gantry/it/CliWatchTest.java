@@ -37,7 +37,7 @@ class CliWatchTest {
             Run started = run(g, "service", "start", "--port", "0", "--detach");
             assertThat(started.code()).as(started.output()).isZero();
             assertThat(started.output())
-                    .containsPattern("Gantry service listening on http://\\S+ \\(in the background");
+                    .containsPattern("Gantry service listening on https?://\\S+ \\(in the background");
             Run again = run(g, "service", "start", "--port", "0");
             assertThat(again.code()).isEqualTo(2);
             assertThat(again.output()).contains("is already running (pid").doesNotContain("h2");
@@ -99,7 +99,7 @@ class CliWatchTest {
             String group;
             String failed;
             try (ComputeExecutor ex = ComputeExecutor.builder()
-                    .client(new Client(creds.serviceUrl(), creds.token()))
+                    .client(Client.of(creds))
                     .endpointId(id)
                     .build()) {
                 List<ComputeFuture<ShellResult>> fs = new ArrayList<>();

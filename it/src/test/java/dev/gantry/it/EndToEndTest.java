@@ -33,7 +33,7 @@ class EndToEndTest {
     static void start() throws Exception {
         gantry = new GantryProcesses();
         GantryHome.Credentials creds = gantry.startService("service.log", "--port", "0");
-        client = new Client(creds.serviceUrl(), creds.token());
+        client = Client.of(creds);
         gantry.configureEndpoint("e2e", "process", 2, HEARTBEAT_S);
     }
 

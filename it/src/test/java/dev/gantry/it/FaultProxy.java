@@ -31,7 +31,7 @@ final class FaultProxy implements AutoCloseable {
     }
 
     String url() {
-        return "http://127.0.0.1:" + server.getLocalPort();
+        return GantryProcesses.SCHEME + "://127.0.0.1:" + server.getLocalPort();
     }
 
     /** While on, nothing is carried either way and nothing is closed. */

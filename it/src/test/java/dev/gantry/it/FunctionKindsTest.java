@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.gantry.client.Trust;
 import dev.gantry.it.fixtures.KindFns;
 import dev.gantry.it.fixtures.MathFns;
 import dev.gantry.protocol.ApiError;
@@ -65,7 +66,7 @@ class FunctionKindsTest {
     static void start() throws Exception {
         gantry = new GantryProcesses();
         GantryHome.Credentials creds = gantry.startService("service.log", "--port", "0");
-        client = new Client(creds.serviceUrl(), creds.token());
+        client = Client.of(creds);
         gantry.configureEndpoint(
                 "kinds",
                 "process",
@@ -107,7 +108,7 @@ class FunctionKindsTest {
         FunctionId id = ex.registerFunction(new KindFns.Scale(7));
         GantryHome.Credentials creds = gantry.gantryHome().readCredentials().orElseThrow();
         try (ComputeExecutor other = ComputeExecutor.builder()
-                .client(new Client(creds.serviceUrl(), creds.token()))
+                .client(Client.of(creds))
                 .endpointId(endpoint)
                 .build()) {
             assertThat(get(other.submitToRegisteredFunction(id, Integer.class, 6)))
@@ -352,7 +353,9 @@ class FunctionKindsTest {
         String tail = "\"]}}";
         String body = head + "x".repeat(10_000_001 - head.length() - tail.length()) + tail;
         assertThat(body.length()).isEqualTo(10_000_001);
-        HttpResponse<String> r = HttpClient.newHttpClient()
+        HttpResponse<String> r = HttpClient.newBuilder()
+                .sslContext(Trust.context(creds.caFile() == null ? null : Path.of(creds.caFile())))
+                .build()
                 .send(
                         HttpRequest.newBuilder(URI.create(creds.serviceUrl() + "/v3/endpoints/" + endpoint + "/submit"))
                                 .header("Authorization", "Bearer " + creds.token())

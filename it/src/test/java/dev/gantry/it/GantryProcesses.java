@@ -18,9 +18,14 @@ import java.util.stream.Stream;
 
 /**
  * Starts Gantry as a user would, as separate OS processes running the {@code gantry} CLI, in a fresh
- * Gantry home; keeps each process's output in a file there, and removes everything on close.
+ * Gantry home; keeps each process's output in a file there, and removes everything on close. Every service
+ * it starts serves HTTPS with the certificate it makes for itself ({@code GANTRY_TLS_SELF_SIGNED}), so every
+ * process (endpoints, managers, user endpoints, the CLI, the SDK here) talks to it over TLS.
  */
 final class GantryProcesses implements AutoCloseable {
+    /** What the services of these tests speak. */
+    static final String SCHEME = "https";
+
     final Path home = Files.createTempDirectory("gantry-it-");
     final TestBackend backend = TestBackend.create();
     private final List<Process> started = new ArrayList<>();
@@ -54,6 +59,7 @@ final class GantryProcesses implements AutoCloseable {
                 .redirectOutput(
                         ProcessBuilder.Redirect.appendTo(home.resolve(log).toFile()));
         pb.environment().putAll(backend.environment());
+        pb.environment().put("GANTRY_TLS_SELF_SIGNED", "true");
         pb.environment().putAll(env);
         pb.environment().put("GANTRY_HOME", gantryHome.toString());
         Process p = pb.start();

@@ -36,8 +36,8 @@ class GlobusComputeSdkTest {
                 .isTrue();
         try (GantryProcesses gantry = new GantryProcesses()) {
             GantryHome.Credentials admin = gantry.startService("service.log", "--port", "0");
-            Issued bob = new ServiceClient(admin.serviceUrl(), admin.token())
-                    .post("/v3/identities", Map.of("username", "bob@example.org"), Issued.class);
+            Issued bob =
+                    ServiceClient.of(admin).post("/v3/identities", Map.of("username", "bob@example.org"), Issued.class);
             gantry.configureEndpoint("gc", "process", 2, 30);
             gantry.configureEndpoint(
                     "no-dill",
@@ -83,6 +83,10 @@ class GlobusComputeSdkTest {
                             "GANTRY_ENDPOINT", gc.toString(),
                             "GANTRY_ENDPOINT_NO_DILL", noDill.toString(),
                             "PYTHONDONTWRITEBYTECODE", "1"));
+            if (admin.caFile() != null) { // the service's self-signed certificate, for Python's ssl and requests
+                pb.environment().put("SSL_CERT_FILE", admin.caFile());
+                pb.environment().put("REQUESTS_CA_BUNDLE", admin.caFile());
+            }
             Process pytest = pb.start();
             boolean done = pytest.waitFor(5, TimeUnit.MINUTES);
             if (!done) {

@@ -51,7 +51,7 @@ class LiveOutputTest {
             g.start("endpoint-processes.log", "endpoint", "start", "processes");
             EndpointId threads = g.endpointId("endpoint-threads.log", Duration.ofSeconds(60));
             EndpointId processes = g.endpointId("endpoint-processes.log", Duration.ofSeconds(60));
-            Client client = new Client(creds.serviceUrl(), creds.token());
+            Client client = Client.of(creds);
             Map<String, List<Seen>> seen = new ConcurrentHashMap<>();
             List<ComputeFuture<?>> futures = new ArrayList<>();
             Map<String, ComputeFuture<?>> byName = new ConcurrentHashMap<>();
@@ -127,7 +127,7 @@ class LiveOutputTest {
             ByteArrayOutputStream echoed = new ByteArrayOutputStream();
             System.setOut(new PrintStream(echoed, true, StandardCharsets.UTF_8));
             try (ComputeExecutor ex = ComputeExecutor.builder()
-                    .client(new Client(creds.serviceUrl(), creds.token()))
+                    .client(Client.of(creds))
                     .endpointId(id)
                     .echoOutput(true)
                     .build()) {
@@ -166,7 +166,7 @@ class LiveOutputTest {
             g.start("endpoint.log", "endpoint", "start", "chatty");
             EndpointId id = g.endpointId("endpoint.log", Duration.ofSeconds(60));
             long service = g.process("service.log").pid();
-            Client client = new Client(creds.serviceUrl(), creds.token());
+            Client client = Client.of(creds);
             try (ComputeExecutor ex = executor(client, id)) {
                 assertThat(ex.submit(OutputFns.ticker("warm"), 1).get(60, TimeUnit.SECONDS))
                         .isEqualTo(1);

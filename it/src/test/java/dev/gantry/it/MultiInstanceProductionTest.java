@@ -39,9 +39,23 @@ class MultiInstanceProductionTest {
             Path homeA = Files.createDirectories(g.home.resolve("a"));
             Path homeB = Files.createDirectories(g.home.resolve("b"));
             Process a = g.startIn(homeA, "a.log", "service", "start", "--port", "0");
-            String urlA = g.await("a.log", "listening on (http://\\S+)", Duration.ofSeconds(60));
-            g.startIn(homeB, "b.log", "service", "start", "--port", "0");
-            String urlB = g.await("b.log", "listening on (http://\\S+)", Duration.ofSeconds(60));
+            String urlA = g.await("a.log", "listening on (https?://\\S+)", Duration.ofSeconds(60));
+            // one deployment, one certificate: B serves the pair A made for itself
+            Path tls = homeA.resolve("service/tls");
+            g.startIn(
+                    homeB,
+                    "b.log",
+                    "service",
+                    "start",
+                    "--port",
+                    "0",
+                    "--tls-self-signed",
+                    "false",
+                    "--tls-cert",
+                    tls.resolve("cert.pem").toString(),
+                    "--tls-key",
+                    tls.resolve("key.pem").toString());
+            String urlB = g.await("b.log", "listening on (https?://\\S+)", Duration.ofSeconds(60));
 
             g.run("endpoint", "configure", "multi", "--engine", "thread", "--max-workers", "2");
             Path config = g.home.resolve("endpoints/multi/config.yaml");
@@ -54,8 +68,10 @@ class MultiInstanceProductionTest {
             EndpointId id = EndpointId.of(g.await("endpoint.log", ">>> Endpoint ID: (\\S+)", Duration.ofSeconds(60)));
             g.await("a.log", "endpoint " + id + " connected", Duration.ofSeconds(10));
 
-            GantryHome.Credentials onB = new GantryHome(homeB).readCredentials().orElseThrow();
-            Client client = new Client(onB.serviceUrl(), onB.token());
+            GantryHome.Credentials b = new GantryHome(homeB).readCredentials().orElseThrow();
+            GantryHome.Credentials onB = new GantryHome.Credentials(
+                    b.serviceUrl(), b.token(), tls.resolve("cert.pem").toString());
+            Client client = Client.of(onB);
             List<ComputeFuture<Integer>> futures = new ArrayList<>();
             try (ComputeExecutor ex =
                     ComputeExecutor.builder().client(client).endpointId(id).build()) {

@@ -189,9 +189,8 @@ class MultiUserEndpointTest {
     }
 
     static Client clientOf(String username) {
-        Issued i = new ServiceClient(admin.serviceUrl(), admin.token())
-                .post("/v3/identities", Map.of("username", username), Issued.class);
-        return new Client(admin.serviceUrl(), i.token());
+        Issued i = ServiceClient.of(admin).post("/v3/identities", Map.of("username", username), Issued.class);
+        return Client.of(new GantryHome.Credentials(admin.serviceUrl(), i.token(), admin.caFile()));
     }
 
     static ComputeExecutor executor(Client c, Map<String, ?> userConfig) {
@@ -430,7 +429,7 @@ class MultiUserEndpointTest {
 
     @Test
     void aManagersAllowedFunctionsAreCheckedBeforeAnyStartAndATemplatesByTheUserEndpoint() throws Exception {
-        FunctionId offered = new Client(admin.serviceUrl(), admin.token()).registerPublicFunction(MultiUserFns.WHO);
+        FunctionId offered = Client.of(admin).registerPublicFunction(MultiUserFns.WHO);
         EndpointId guarded = startManager("guarded", "allowed_functions: [" + offered + "]\n");
         ProcessHandle guardedProcess = gantry.process("guarded.log").toHandle();
         Client alice = clientOf("alice@example.org");
@@ -495,12 +494,16 @@ class MultiUserEndpointTest {
 
     @Test
     void aPersonalManagerRunAsAnOrdinaryAccountServesItsOwnerOnly() throws Exception {
-        Issued owner = new ServiceClient(admin.serviceUrl(), admin.token())
-                .post("/v3/identities", Map.of("username", "mgr@example.org"), Issued.class);
+        Issued owner =
+                ServiceClient.of(admin).post("/v3/identities", Map.of("username", "mgr@example.org"), Issued.class);
         Path home = Files.createTempDirectory("gantry-mu-personal-");
         Process manager = null;
         try {
-            new GantryHome(home).writeCredentials(new GantryHome.Credentials(admin.serviceUrl(), owner.token()));
+            // the service's certificate, as its administrator hands it out: the manager's account cannot read ours
+            Path ca = home.resolve("service-ca.pem");
+            Files.copy(Path.of(admin.caFile()), ca);
+            new GantryHome(home)
+                    .writeCredentials(new GantryHome.Credentials(admin.serviceUrl(), owner.token(), ca.toString()));
             chown(home, "gantry-mgr");
             String java = ProcessHandle.current().info().command().orElseThrow();
             List<String> asMgr = List.of(
@@ -534,7 +537,7 @@ class MultiUserEndpointTest {
             EndpointId personal = gantry.endpointId("personal-manager.log", Duration.ofSeconds(60));
             assertThat(Files.readString(log)).contains("personal, as uid " + uid("gantry-mgr"));
 
-            Client mine = new Client(admin.serviceUrl(), owner.token());
+            Client mine = Client.of(new GantryHome.Credentials(admin.serviceUrl(), owner.token(), admin.caFile()));
             try (ComputeExecutor ex =
                     ComputeExecutor.builder().client(mine).endpointId(personal).build()) {
                 assertThat(ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS))

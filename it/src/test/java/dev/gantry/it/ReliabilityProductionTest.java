@@ -55,8 +55,7 @@ class ReliabilityProductionTest {
         GantryHome.Credentials creds = g.startService("service.log", "--port", "0", "--housekeeping-seconds", "1");
         g.configureEndpoint(name, "thread", workers, 1);
         g.start("endpoint.log", "endpoint", "start", name);
-        return new Setup(
-                g, new Client(creds.serviceUrl(), creds.token()), g.endpointId("endpoint.log", Duration.ofSeconds(60)));
+        return new Setup(g, Client.of(creds), g.endpointId("endpoint.log", Duration.ofSeconds(60)));
     }
 
     @Test

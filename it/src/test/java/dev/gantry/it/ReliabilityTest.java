@@ -38,6 +38,7 @@ import org.junit.jupiter.api.Test;
  */
 class ReliabilityTest {
     static GantryProcesses gantry;
+    static GantryHome.Credentials creds;
     static String serviceUrl;
     static String token;
     static int servicePort;
@@ -48,7 +49,7 @@ class ReliabilityTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             servicePort = s.getLocalPort();
         }
-        GantryHome.Credentials creds = startService("service.log");
+        creds = startService("service.log");
         serviceUrl = creds.serviceUrl();
         token = creds.token();
     }
@@ -64,7 +65,7 @@ class ReliabilityTest {
     }
 
     private static Client client() {
-        return new Client(serviceUrl, token);
+        return Client.of(creds);
     }
 
     private final List<ComputeExecutor> executors = new ArrayList<>();
@@ -354,7 +355,8 @@ class ReliabilityTest {
         startEndpoint("r11", "r11.log");
         Path dir = marksDir("r11");
         try (FaultProxy proxy = new FaultProxy(servicePort)) {
-            ComputeExecutor ex = executor(new Client(proxy.url(), token), idOf("r11.log"), null);
+            ComputeExecutor ex = executor(
+                    Client.of(new GantryHome.Credentials(proxy.url(), token, creds.caFile())), idOf("r11.log"), null);
             ex.registerFunction(FaultFns.MARK);
             proxy.dropResponses(1); // the next answer is the submit's
             List<ComputeFuture<String>> futures = new ArrayList<>();

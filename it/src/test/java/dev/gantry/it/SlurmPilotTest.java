@@ -135,7 +135,7 @@ class SlurmPilotTest {
         Path dir = Files.createDirectories(gantry.home.resolve("marks-scale"));
         assertThat(gantryJobs(false)).as("no block before any task").isEmpty();
         try (ComputeExecutor ex = ComputeExecutor.builder()
-                .client(new Client(creds.serviceUrl(), creds.token()))
+                .client(Client.of(creds))
                 .endpointId(id)
                 .build()) {
             List<ComputeFuture<String>> futures = submit(ex, dir, 300, 100);
@@ -154,10 +154,8 @@ class SlurmPilotTest {
                 assertThat(f.get(120, TimeUnit.SECONDS)).isEqualTo(f.taskId().toString());
             }
             // the first task waited for the blocks to start (Slurm takes over a second): its history says so
-            java.util.Map<String, Double> times = new Client(creds.serviceUrl(), creds.token())
-                    .getTask(futures.get(0).taskId())
-                    .details()
-                    .taskTransitions();
+            java.util.Map<String, Double> times =
+                    Client.of(creds).getTask(futures.get(0).taskId()).details().taskTransitions();
             assertThat(times).containsKeys("waiting-for-launch", "waiting-for-nodes", "running", "success");
             assertThat(times.get("waiting-for-nodes")).isLessThanOrEqualTo(times.get("running"));
             await().atMost(Duration.ofSeconds(60))
@@ -168,7 +166,7 @@ class SlurmPilotTest {
 
     @Test
     void scancelOfABusyBlockRetriesItsTasksAndWithoutRetriesFailsThemWithBlockEnded() throws Exception {
-        Client client = new Client(creds.serviceUrl(), creds.token());
+        Client client = Client.of(creds);
         for (int retries : new int[] {1, 0}) {
             cancelLeftoverBlocks(); // the last round's idle block must not be the one cancelled
             await().atMost(Duration.ofSeconds(30))

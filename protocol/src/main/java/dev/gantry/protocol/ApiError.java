@@ -43,6 +43,8 @@ public enum ApiError {
     UNSUPPORTED_MEDIA_TYPE(415),
     ENDPOINT_QUEUE_FULL(429),
     ENDPOINT_LOCKED(423),
+    /** Another process of the endpoint holds its channel and is heard from; this one is refused. */
+    ENDPOINT_ALREADY_CONNECTED(409),
     IDEMPOTENCY_KEY_REUSED(409),
     /** A first login whose username is another identity's already; that identity may link the login. */
     IDENTITY_CONFLICT(409),

@@ -33,6 +33,16 @@ public final class Limits {
     /** Output chunks in one frame. */
     public static final int MAX_FRAME_CHUNKS = 1000;
 
+    /**
+     * A frame an endpoint sends on its channel: the largest a frame kind needs is a results frame holding one
+     * result of {@link #MAX_RESULT_CHARS}, or a hello naming {@link #MAX_FRAME_TASKS} tasks still running; the
+     * service closes a channel whose frame is larger (1009), so it buffers no more than this for anyone.
+     */
+    public static final int MAX_CHANNEL_FRAME_CHARS = 16 * 1024 * 1024;
+
+    /** The results of one results frame, together (one larger result goes alone, still within the frame bound). */
+    public static final int MAX_FRAME_RESULT_CHARS = 4 * 1024 * 1024;
+
     /** Short strings of a frame (versions, names). */
     public static final int MAX_NAME_CHARS = 256;
 

@@ -5,6 +5,7 @@ import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
+import dev.gantry.protocol.GantryHome;
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.AllowedFunctions;
@@ -48,6 +49,11 @@ public final class Client {
     /** A client of a service with several instances: it moves to the next URL when one cannot be reached. */
     public Client(java.util.List<String> serviceUrls, String token) {
         this(new ServiceClient(serviceUrls, token));
+    }
+
+    /** A client of the service {@code c} names, with its token, trusting its certificate file if it names one. */
+    public static Client of(GantryHome.Credentials c) {
+        return new Client(ServiceClient.of(c));
     }
 
     /** A client from {@code GANTRY_SERVICE_URL}/{@code GANTRY_TOKEN} or the local credentials. */

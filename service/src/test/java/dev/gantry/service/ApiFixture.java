@@ -100,9 +100,15 @@ final class ApiFixture implements AutoCloseable {
 
     /** The channel of endpoint {@code endpoint}, greeted with {@code credit}: it is sent that many tasks at most. */
     ScriptedChannel channel(String endpoint, String token, int credit) throws Exception {
-        ScriptedChannel ch = new ScriptedChannel(http, service.url(), endpoint, token);
-        ch.send(new ChannelMessage.Hello(EndpointId.of(endpoint), UUID.randomUUID(), "t", List.of(), credit, 1000, 0));
+        ScriptedChannel ch = hello(endpoint, token, credit, UUID.randomUUID());
         ch.next(ChannelMessage.Welcome.class, Duration.ofSeconds(10));
+        return ch;
+    }
+
+    /** A channel of endpoint {@code endpoint} that said hello as process {@code process}, not yet welcomed. */
+    ScriptedChannel hello(String endpoint, String token, int credit, UUID process) throws Exception {
+        ScriptedChannel ch = new ScriptedChannel(http, service.url(), endpoint, token);
+        ch.send(new ChannelMessage.Hello(EndpointId.of(endpoint), process, "t", List.of(), credit, 1000, 0));
         return ch;
     }
 

@@ -2,20 +2,10 @@ package dev.gantry.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.gantry.client.ServiceClient;
 import dev.gantry.protocol.Json;
-import dev.gantry.protocol.api.SubmitResponse;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,40 +51,6 @@ class RateLimitTest {
         assertThat(get("/v3/tokens", alice).statusCode())
                 .as("after the wait it said")
                 .isEqualTo(200);
-    }
-
-    /** The client waits out the limit and sends again: 40 submits from four threads, every task stored once. */
-    @Test
-    void theClientBacksOffAndEveryTaskIsStoredOnce() throws Exception {
-        String carol = api.identity("carol@example.org");
-        String endpoint = api.call("POST", "/v3/endpoints", carol, "{\"endpoint_name\":\"carols\"}")
-                .body()
-                .get("endpoint_id")
-                .asText();
-        String function = api.call(
-                        "POST",
-                        "/v3/functions",
-                        carol,
-                        "{\"function_name\":\"f\",\"function_code\":" + Json.write(ServiceApiTest.CODE) + "}")
-                .body()
-                .get("function_uuid")
-                .asText();
-        ServiceClient client = new ServiceClient(api.service.url(), carol);
-        JsonNode body = Json.mapper().readTree(ServiceApiTest.submitBody(function, 1));
-        long before = api.count("tasks");
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        List<Future<SubmitResponse>> sent = new ArrayList<>();
-        for (int i = 0; i < 40; i++) {
-            sent.add(pool.submit(
-                    () -> client.post("/v3/endpoints/" + endpoint + "/submit", body, SubmitResponse.class)));
-        }
-        Set<String> ids = new HashSet<>();
-        for (Future<SubmitResponse> f : sent) {
-            f.get().tasks().values().forEach(l -> l.forEach(t -> ids.add(t.toString())));
-        }
-        pool.shutdown();
-        assertThat(ids).hasSize(40);
-        assertThat(api.count("tasks") - before).isEqualTo(40);
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.gantry.protocol.channel.StreamMessage;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -116,7 +117,9 @@ public final class ResultWatcher implements AutoCloseable {
 
     private void connect() {
         try {
-            ws = http.openWebSocket("/v3/stream", new TextFrames(this::onFrame) {
+            ws = http.connectWebSocket(
+                    "/v3/stream",
+                    new TextFrames(this::onFrame) {
                         @Override
                         public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
                             ws = null;
@@ -128,8 +131,8 @@ public final class ResultWatcher implements AutoCloseable {
                             log.debug("result stream failed: {}", error.toString());
                             ws = null;
                         }
-                    })
-                    .get(15, TimeUnit.SECONDS);
+                    },
+                    Duration.ofSeconds(15));
         } catch (Exception e) {
             http.failover();
             throw new GantryException(ApiError.SERVICE_UNAVAILABLE, "cannot open the result stream: " + e, e);

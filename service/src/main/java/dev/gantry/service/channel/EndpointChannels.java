@@ -42,6 +42,8 @@ public final class EndpointChannels implements AutoCloseable {
     private static final String PATH = "/v3/endpoints/{id}/channel";
     /** Frames queued for one endpoint at most; one that does not read them is disconnected. */
     private static final int SEND_QUEUE = 4096;
+    /** The close code for a hello from a second process of an endpoint whose channel another process holds. */
+    public static final int CLOSE_ALREADY_CONNECTED = 4409;
 
     private final UUID instance;
     private final TaskStore tasks;
@@ -175,6 +177,9 @@ public final class EndpointChannels implements AutoCloseable {
             case ChannelMessage.Status s -> {
                 c.dispatcher().creditChanged(s.credit());
                 endpoints.heartbeat(c.endpoint(), s.report());
+                if (locks.lockedUntil(c.endpoint(), clock.millis()).isPresent()) {
+                    stop(c.endpoint(), "locked by its owner"); // locked through another instance of the service
+                }
             }
             default ->
                 log.warn(
@@ -195,9 +200,17 @@ public final class EndpointChannels implements AutoCloseable {
             ctx.closeSession(1008, "hello names another endpoint");
             return;
         }
-        WsSender sender = new WsSender(ctx, SEND_QUEUE, "send-" + id);
         int period = h.heartbeatPeriodMs();
-        endpoints.connected(id, instance, period, h.maxRetries());
+        if (!endpoints.claimChannel(id, instance, h.instance(), period, h.maxRetries())) {
+            log.warn(
+                    "endpoint {}: refused a second channel from another process ({}); the one connected is heard"
+                            + " from",
+                    id,
+                    h.instance());
+            ctx.closeSession(CLOSE_ALREADY_CONNECTED, ApiError.ENDPOINT_ALREADY_CONNECTED.name());
+            return;
+        }
+        WsSender sender = new WsSender(ctx, SEND_QUEUE, "send-" + id);
         recovery.apply(
                 leases.reconcile(id, h.inFlight(), clock.millis()), "endpoint " + id + " reconnected without them");
         EndpointConnection c = new EndpointConnection(
@@ -206,6 +219,11 @@ public final class EndpointChannels implements AutoCloseable {
         EndpointConnection old = bySession.put(ctx.sessionId(), c);
         if (old != null) {
             old.close();
+        }
+        for (Map.Entry<String, EndpointConnection> e : bySession.entrySet()) {
+            if (e.getValue().endpoint().equals(id) && !e.getKey().equals(ctx.sessionId())) {
+                e.getValue().sender.closeSession(1000, "the endpoint connected again"); // its own old channel
+            }
         }
         c.onClose(broker.subscribeResults(Broker.controlTopic(id), notices -> {
             relay.forward(c, notices);
@@ -252,8 +270,13 @@ public final class EndpointChannels implements AutoCloseable {
         });
     }
 
-    /** Tells the endpoint's channels on this instance to stop; one that has not closed 5 s later is closed. */
+    /**
+     * Tells the endpoint's channels on this instance to stop (one that has not closed 5 s later is closed) and
+     * revokes the tokens that open only its channel (a user endpoint's). Other instances stop theirs at the
+     * endpoint's next heartbeat, when they see the lock.
+     */
     public void stop(EndpointId id, String reason) {
+        relay.revokeCredentials(id);
         for (EndpointConnection c : bySession.values()) {
             if (c.endpoint().equals(id)) {
                 c.sender.send(new ChannelMessage.Stop(reason));

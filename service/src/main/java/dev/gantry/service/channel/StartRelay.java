@@ -92,6 +92,11 @@ final class StartRelay {
         }
     }
 
+    /** Revokes every token that opens only user endpoint {@code id}'s channel. */
+    void revokeCredentials(EndpointId id) {
+        apiTokens.revokeScoped(id.value());
+    }
+
     void answered(EndpointId manager, ChannelMessage.StartAnswer a) {
         if (a.requestId() == null
                 || !requests.answer(

@@ -1,6 +1,7 @@
 package dev.gantry.service.http;
 
 import dev.gantry.protocol.ApiError;
+import dev.gantry.protocol.Limits;
 import dev.gantry.service.tls.TlsConnector;
 import io.javalin.Javalin;
 import java.time.Duration;
@@ -28,7 +29,7 @@ public final class HttpServer {
             // a body trickled slower than this is cut off (408): a slow client holds no socket and buffer for long
             cfg.jetty.modifyHttpConfiguration(hc -> hc.setMinRequestDataRate(MIN_BODY_BYTES_PER_S));
             cfg.jetty.modifyWebSocketServletFactory(f -> {
-                f.setMaxTextMessageSize(maxBody * 4);
+                f.setMaxTextMessageSize(Limits.MAX_CHANNEL_FRAME_CHARS); // the result stream sets a lower one
                 f.setIdleTimeout(Duration.ofMinutes(10));
             });
         });

@@ -120,6 +120,11 @@ public final class ApiTokens {
         db.update("DELETE FROM api_tokens WHERE token_hash = ?", hash(token));
     }
 
+    /** Revokes every token scoped to endpoint {@code scope}. */
+    public void revokeScoped(UUID scope) {
+        db.update("DELETE FROM api_tokens WHERE endpoint_scope = ?", scope);
+    }
+
     /** Revokes every token scoped to endpoint {@code scope} but {@code kept}. */
     public void revokeScopedExcept(UUID scope, String kept) {
         db.update("DELETE FROM api_tokens WHERE endpoint_scope = ? AND token_hash <> ?", scope, hash(kept));

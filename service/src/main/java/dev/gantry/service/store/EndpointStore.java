@@ -243,14 +243,31 @@ public final class EndpointStore {
 
     /** Records that the endpoint's channel is now held by service instance {@code instance}. */
     public void connected(EndpointId id, UUID instance, int heartbeatPeriodMs, int maxRetries) {
-        db.update(
-                "UPDATE endpoints SET connected = TRUE, connected_instance = ?, heartbeat_period_ms = ?,"
-                        + " last_heartbeat_at = ?, max_retries = ? WHERE id = ?",
-                instance,
-                heartbeatPeriodMs,
-                clock.millis(),
-                maxRetries,
-                id.value());
+        claimChannel(id, instance, null, heartbeatPeriodMs, maxRetries);
+    }
+
+    /**
+     * Records that service instance {@code instance} holds the channel of endpoint process {@code process}, unless
+     * another process of the endpoint holds it and was heard from within three of its heartbeat periods (and
+     * two seconds); false then. The same process may always connect again (it lost its old channel).
+     */
+    public boolean claimChannel(EndpointId id, UUID instance, UUID process, int heartbeatPeriodMs, int maxRetries) {
+        long now = clock.millis();
+        return db.update(
+                        "UPDATE endpoints SET connected = TRUE, connected_instance = ?, channel_instance = ?,"
+                                + " heartbeat_period_ms = ?, last_heartbeat_at = ?, max_retries = ? WHERE id = ?"
+                                + " AND (connected = FALSE OR channel_instance IS NULL OR channel_instance = ?"
+                                + " OR last_heartbeat_at IS NULL OR last_heartbeat_at + 3 * heartbeat_period_ms"
+                                + " + 2000 < ?)",
+                        instance,
+                        process,
+                        heartbeatPeriodMs,
+                        now,
+                        maxRetries,
+                        id.value(),
+                        process,
+                        now)
+                == 1;
     }
 
     /** Records that instance {@code instance} lost the endpoint's channel, unless another instance holds it now. */

@@ -1,4 +1,4 @@
-package dev.gantry.service;
+package dev.gantry.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,6 +8,9 @@ import dev.gantry.client.Trust;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.GantryHome;
 import dev.gantry.protocol.api.TokenDoc;
+import dev.gantry.service.GantryService;
+import dev.gantry.service.ServiceConfig;
+import dev.gantry.service.ServiceSecurity;
 import dev.gantry.service.tls.SelfSigned;
 import java.io.InputStream;
 import java.net.URI;
@@ -30,7 +33,7 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The service over HTTPS and WSS: a self-signed pair it makes, or certificate files it reloads when they change. */
+/** The service over HTTPS and WSS, in this JVM, with the client's trust: a self-signed pair it makes, or certificate files it reloads when they change. */
 class TlsTest {
     private final List<Path> dirs = new ArrayList<>();
 
