@@ -117,10 +117,10 @@ final class ServiceCommand {
 
         @Option(
                 names = "--rate-limit-per-second",
-                description = "Requests an identity may make a second, on average (default 100; 0: no limit).")
+                description = "Requests an identity may make a second, on average (default 1000; 0: no limit).")
         String ratePerSecond;
 
-        @Option(names = "--rate-limit-burst", description = "Requests an identity may make at once (default 1000).")
+        @Option(names = "--rate-limit-burst", description = "Requests an identity may make at once (default 2000).")
         String rateBurst;
 
         @Option(names = "--tls-cert", description = "Serve HTTPS with this certificate chain (PEM; with --tls-key).")

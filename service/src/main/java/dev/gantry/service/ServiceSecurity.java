@@ -35,8 +35,8 @@ public record ServiceSecurity(List<OidcProvider> oidc, double requestsPerSecond,
         }
     }
 
-    public static final double DEFAULT_RATE = 100;
-    public static final int DEFAULT_BURST = 1000;
+    public static final double DEFAULT_RATE = 1000;
+    public static final int DEFAULT_BURST = 2000;
     public static final ServiceSecurity DEFAULT = new ServiceSecurity(List.of(), DEFAULT_RATE, DEFAULT_BURST, Tls.OFF);
 
     public ServiceSecurity {
