@@ -236,7 +236,7 @@ public final class GantryService implements AutoCloseable {
                 .readCredentials()
                 .map(GantryHome.Credentials::token)
                 .filter(t -> tokens.lookup(t)
-                        .filter(known -> known.identity().equals(me) && !known.expired(System.currentTimeMillis()))
+                        .filter(known -> known.identity().equals(me) && !known.expired(tokens.nowMs()))
                         .isPresent())
                 .orElseGet(() ->
                         tokens.issue(me, "the local administrator's", null).token());

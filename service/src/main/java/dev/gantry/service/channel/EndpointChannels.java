@@ -202,11 +202,7 @@ public final class EndpointChannels implements AutoCloseable {
         }
         int period = h.heartbeatPeriodMs();
         if (!endpoints.claimChannel(id, instance, h.instance(), period, h.maxRetries())) {
-            log.warn(
-                    "endpoint {}: refused a second channel from another process ({}); the one connected is heard"
-                            + " from",
-                    id,
-                    h.instance());
+            log.warn("endpoint {}: refused a channel from process {}: another one holds it", id, h.instance());
             ctx.closeSession(CLOSE_ALREADY_CONNECTED, ApiError.ENDPOINT_ALREADY_CONNECTED.name());
             return;
         }
@@ -220,11 +216,11 @@ public final class EndpointChannels implements AutoCloseable {
         if (old != null) {
             old.close();
         }
-        for (Map.Entry<String, EndpointConnection> e : bySession.entrySet()) {
-            if (e.getValue().endpoint().equals(id) && !e.getKey().equals(ctx.sessionId())) {
-                e.getValue().sender.closeSession(1000, "the endpoint connected again"); // its own old channel
+        bySession.forEach((session, other) -> { // the same process's old channel
+            if (other.endpoint().equals(id) && !session.equals(ctx.sessionId())) {
+                other.sender.closeSession(1000, "the endpoint connected again");
             }
-        }
+        });
         c.onClose(broker.subscribeResults(Broker.controlTopic(id), notices -> {
             relay.forward(c, notices);
             c.dispatcher().control(notices);
@@ -262,12 +258,7 @@ public final class EndpointChannels implements AutoCloseable {
 
     /** Refuses an endpoint its owner locked, with {@code ENDPOINT_LOCKED} and when the lock ends. */
     public void refuseIfLocked(EndpointId id) {
-        locks.lockedUntil(id, clock.millis()).ifPresent(until -> {
-            throw new GantryException(
-                    ApiError.ENDPOINT_LOCKED,
-                    "endpoint " + id + " was stopped by its owner and is locked until "
-                            + java.time.Instant.ofEpochMilli(until));
-        });
+        locks.refuseIfLocked(id, clock.millis());
     }
 
     /**

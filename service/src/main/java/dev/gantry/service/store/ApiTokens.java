@@ -48,6 +48,11 @@ public final class ApiTokens {
         this.clock = clock;
     }
 
+    /** Now, by the clock the tokens' expiries are read by. */
+    public long nowMs() {
+        return clock.millis();
+    }
+
     /** Issues a token for {@code identity} that lives {@code lifetimeMs} (null: it never expires). */
     public Issued issue(Identity identity, String name, Long lifetimeMs) {
         return issue(identity, null, name, lifetimeMs);

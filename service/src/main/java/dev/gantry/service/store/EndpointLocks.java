@@ -1,8 +1,11 @@
 package dev.gantry.service.store;
 
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.EndpointId;
+import dev.gantry.protocol.GantryException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Instant;
 import java.util.OptionalLong;
 
 /**
@@ -24,6 +27,15 @@ public final class EndpointLocks {
                         id.value(),
                         owner)
                 == 1;
+    }
+
+    /** Refuses {@code id} with {@code ENDPOINT_LOCKED} and when the lock ends, if it is locked at {@code nowMs}. */
+    public void refuseIfLocked(EndpointId id, long nowMs) {
+        lockedUntil(id, nowMs).ifPresent(until -> {
+            throw new GantryException(
+                    ApiError.ENDPOINT_LOCKED,
+                    "endpoint " + id + " was stopped by its owner and is locked until " + Instant.ofEpochMilli(until));
+        });
     }
 
     /** Until when {@code id} is locked, if it is locked at {@code nowMs}. */

@@ -5,7 +5,6 @@ import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
-import dev.gantry.protocol.Json;
 import dev.gantry.protocol.api.EndpointDoc;
 import dev.gantry.protocol.api.EndpointMetadata;
 import dev.gantry.protocol.api.EndpointRegistration;
@@ -132,17 +131,10 @@ public final class EndpointStore {
                             rs.getBoolean("connected"),
                             Rows.nullableLong(rs, "last_heartbeat_at"),
                             rs.getInt("heartbeat_period_ms"),
-                            allowed(rs.getString("allowed"))));
+                            Rows.functionIds(rs.getString("allowed"))));
                 }
             }
         });
-    }
-
-    private static java.util.Set<FunctionId> allowed(String json) {
-        return json == null
-                ? null
-                : java.util.Collections.unmodifiableSet(
-                        new java.util.LinkedHashSet<>(List.of(Json.read(json, FunctionId[].class))));
     }
 
     /**
@@ -239,11 +231,6 @@ public final class EndpointStore {
 
     public boolean delete(Identity who, EndpointId id) {
         return db.update("DELETE FROM endpoints WHERE id = ? AND owner_id = ?", id.value(), who.id()) == 1;
-    }
-
-    /** Records that the endpoint's channel is now held by service instance {@code instance}. */
-    public void connected(EndpointId id, UUID instance, int heartbeatPeriodMs, int maxRetries) {
-        claimChannel(id, instance, null, heartbeatPeriodMs, maxRetries);
     }
 
     /**

@@ -1,12 +1,17 @@
 package dev.gantry.service.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.Json;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /** Small JDBC helpers shared by the stores. */
@@ -15,6 +20,13 @@ final class Rows {
 
     static UUID uuid(ResultSet rs, String column) throws SQLException {
         return rs.getObject(column, UUID.class);
+    }
+
+    /** The function ids of a JSON array, as an unmodifiable set in their order; null for null. */
+    static Set<FunctionId> functionIds(String json) {
+        return json == null
+                ? null
+                : Collections.unmodifiableSet(new LinkedHashSet<>(List.of(Json.read(json, FunctionId[].class))));
     }
 
     static Long nullableLong(ResultSet rs, String column) throws SQLException {

@@ -62,7 +62,7 @@ abstract class TaskStoreContract {
         EndpointStore endpoints = new EndpointStore(db, Clock.systemUTC());
         endpoint = endpoints.register(alice, null, new EndpointRegistration("a", null, "t", false, false, null));
         other = endpoints.register(bob, null, new EndpointRegistration("b", null, "t", false, false, null));
-        endpoints.connected(endpoint, java.util.UUID.randomUUID(), 1000, 2);
+        endpoints.claimChannel(endpoint, java.util.UUID.randomUUID(), null, 1000, 2);
         function = new FunctionStore(db, Clock.systemUTC())
                 .register(
                         alice,
