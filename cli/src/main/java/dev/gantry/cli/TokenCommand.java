@@ -53,8 +53,7 @@ final class TokenCommand {
         public Integer call() {
             TokenDoc t = ServiceClient.fromEnvironment()
                     .post("/v3/tokens", new TokenDoc.Request(username, name, seconds(expires)), TokenDoc.class);
-            System.out.println("token " + t.token());
-            System.out.println("id " + t.tokenId() + " for " + t.username() + ", expires " + expiry(t));
+            printIssued(t);
             System.err.println("The token is shown this once; keep it secret (GANTRY_TOKEN=... for the SDK and CLI).");
             return 0;
         }
@@ -101,8 +100,7 @@ final class TokenCommand {
         @Override
         public Integer call() {
             TokenDoc t = ServiceClient.fromEnvironment().post("/v3/tokens/" + id + "/rotate", null, TokenDoc.class);
-            System.out.println("token " + t.token());
-            System.out.println("id " + t.tokenId() + " for " + t.username() + ", expires " + expiry(t));
+            printIssued(t);
             System.err.println("Token " + id + " no longer works; the new one is shown this once.");
             return 0;
         }
@@ -144,6 +142,12 @@ final class TokenCommand {
             case "h" -> n * 3600;
             default -> n * 86_400;
         };
+    }
+
+    /** A token just made: its secret, then its id, whose it is and when it expires. */
+    private static void printIssued(TokenDoc t) {
+        System.out.println("token " + t.token());
+        System.out.println("id " + t.tokenId() + " for " + t.username() + ", expires " + expiry(t));
     }
 
     private static String expiry(TokenDoc t) {

@@ -77,8 +77,8 @@ public final class GantryService implements AutoCloseable {
         if (embeddedDb) {
             GantryHome.privateFiles(cfg.home().serviceDir());
         }
-        IdentityStore identities = new IdentityStore(db);
         Clock clock = Clock.systemUTC();
+        IdentityStore identities = new IdentityStore(db, clock);
         ApiTokens apiTokens = new ApiTokens(db, clock);
         FunctionStore functions = new FunctionStore(db, clock);
         EndpointStore endpoints = new EndpointStore(db, clock);

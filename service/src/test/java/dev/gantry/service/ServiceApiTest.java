@@ -374,7 +374,7 @@ class ServiceApiTest {
 
     @Test
     void anotherIdentitySeesNothingOfMine() throws Exception {
-        IdentityStore ids = new IdentityStore(api.service.database());
+        IdentityStore ids = new IdentityStore(api.service.database(), Clock.systemUTC());
         String other = new ApiTokens(api.service.database(), Clock.systemUTC())
                 .issue(ids.findOrCreate("someone-else"), null, null)
                 .token();

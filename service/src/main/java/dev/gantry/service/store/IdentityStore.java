@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -13,9 +14,11 @@ import java.util.UUID;
  */
 public final class IdentityStore {
     private final Database db;
+    private final Clock clock;
 
-    public IdentityStore(Database db) {
+    public IdentityStore(Database db, Clock clock) {
         this.db = db;
+        this.clock = clock;
     }
 
     public Identity findOrCreate(String username) {
@@ -79,7 +82,7 @@ public final class IdentityStore {
         }
     }
 
-    private static void insertLink(Connection c, String issuer, String subject, Identity who, String username)
+    private void insertLink(Connection c, String issuer, String subject, Identity who, String username)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO identity_links (issuer, subject, identity_id,"
                 + " username, linked_at) VALUES (?, ?, ?, ?, ?)")) {
@@ -87,7 +90,7 @@ public final class IdentityStore {
             ps.setString(2, subject);
             ps.setObject(3, who.id());
             ps.setString(4, username);
-            ps.setLong(5, System.currentTimeMillis());
+            ps.setLong(5, clock.millis());
             ps.executeUpdate();
         }
     }
@@ -101,13 +104,13 @@ public final class IdentityStore {
         }
     }
 
-    private static Identity create(Connection c, String username) {
+    private Identity create(Connection c, String username) {
         UUID id = UUID.randomUUID();
         try (PreparedStatement ps =
                 c.prepareStatement("INSERT INTO identities (id, username, created_at) VALUES (?, ?, ?)")) {
             ps.setObject(1, id);
             ps.setString(2, username);
-            ps.setLong(3, System.currentTimeMillis());
+            ps.setLong(3, clock.millis());
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("could not add identity " + username + ": " + e.getMessage(), e);

@@ -56,7 +56,7 @@ abstract class TaskStoreContract {
         submits = new TaskSubmits(db, Clock.systemUTC());
         commits = new TaskCommits(db);
         leases = new TaskLeases(db);
-        IdentityStore identities = new IdentityStore(db);
+        IdentityStore identities = new IdentityStore(db, Clock.systemUTC());
         alice = identities.findOrCreate("alice");
         Identity bob = identities.findOrCreate("bob");
         EndpointStore endpoints = new EndpointStore(db, Clock.systemUTC());
