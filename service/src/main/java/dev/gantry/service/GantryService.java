@@ -148,7 +148,8 @@ public final class GantryService implements AutoCloseable {
                 cfg.port(),
                 auth,
                 cfg.maxBodyBytes(),
-                tls.map(Tls::connector).orElse(null));
+                tls.map(Tls::connector).orElse(null),
+                security.sockets());
         new Routes(
                         functions,
                         endpoints,

@@ -40,6 +40,7 @@ public final class ServiceSettings {
         OIDC_USERNAME_CLAIM,
         RATE_LIMIT_PER_SECOND,
         RATE_LIMIT_BURST,
+        CONNECTIONS_PER_SOURCE,
         TLS_CERT,
         TLS_KEY,
         TLS_SELF_SIGNED;
@@ -89,7 +90,13 @@ public final class ServiceSettings {
                         .withRateLimit(
                                 intValue(v, Key.RATE_LIMIT_PER_SECOND, (int) ServiceSecurity.DEFAULT_RATE),
                                 intValue(v, Key.RATE_LIMIT_BURST, ServiceSecurity.DEFAULT_BURST))
-                        .withTls(tls(v)));
+                        .withTls(tls(v))
+                        .withSockets(new ServiceSecurity.Sockets(
+                                intValue(
+                                        v,
+                                        Key.CONNECTIONS_PER_SOURCE,
+                                        base.security().sockets().perSource()),
+                                base.security().sockets().headerDeadline())));
         return c.withRetention(
                 Duration.ofSeconds(intValue(
                         v, Key.RETENTION_SECONDS, (int) base.retention().toSeconds())),

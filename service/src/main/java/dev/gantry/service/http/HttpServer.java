@@ -2,9 +2,12 @@ package dev.gantry.service.http;
 
 import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.Limits;
+import dev.gantry.service.ServiceSecurity;
 import dev.gantry.service.tls.TlsConnector;
 import io.javalin.Javalin;
 import java.time.Duration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 
 /** Builds the Javalin server: limits, authentication before every route but the version, error envelope. */
 public final class HttpServer {
@@ -14,7 +17,9 @@ public final class HttpServer {
     private HttpServer() {}
 
     /** A server for {@code host}:{@code port}: HTTPS through {@code tls}, or plain HTTP when it is null. */
-    public static Javalin create(String host, int port, Auth auth, long maxBody, TlsConnector tls) {
+    public static Javalin create(
+            String host, int port, Auth auth, long maxBody, TlsConnector tls, ServiceSecurity.Sockets sockets) {
+        ConnectionGuard guard = new ConnectionGuard(sockets.perSource(), sockets.headerDeadline());
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.useVirtualThreads = true;
@@ -23,9 +28,15 @@ public final class HttpServer {
             cfg.http.prefer405over404 = true; // a known route with another method is 405, not 404
             cfg.jetty.defaultHost = host;
             cfg.jetty.defaultPort = port;
-            if (tls != null) {
-                cfg.jetty.addConnector((server, http) -> tls.connector(server, http, host, port));
-            }
+            cfg.jetty.addConnector((server, http) -> {
+                ServerConnector c = tls != null
+                        ? tls.connector(server, http, host, port)
+                        : new ServerConnector(server, new HttpConnectionFactory(http));
+                c.setHost(host);
+                c.setPort(port);
+                c.addEventListener(guard);
+                return c;
+            });
             // a body trickled slower than this is cut off (408): a slow client holds no socket and buffer for long
             cfg.jetty.modifyHttpConfiguration(hc -> hc.setMinRequestDataRate(MIN_BODY_BYTES_PER_S));
             cfg.jetty.modifyWebSocketServletFactory(f -> {
@@ -38,6 +49,7 @@ public final class HttpServer {
                 auth.authenticate(ctx);
             }
         });
+        app.events(e -> e.serverStopped(guard::close));
         app.exception(Exception.class, Replies::failure);
         app.error(404, ctx -> {
             if (ctx.attribute(Replies.ERROR_WRITTEN) == null) {
