@@ -7,6 +7,7 @@ import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Yaml;
 import dev.gantry.protocol.api.EndpointRegistration;
+import dev.gantry.protocol.api.SubmitPolicy;
 import dev.gantry.protocol.payload.Strategy;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,6 +27,8 @@ import java.nio.file.Path;
  * @param endpointTeardown shell commands run there when it stops (see {@link EndpointHooks})
  * @param python the interpreter of its Python functions (a command or path, e.g. a conda environment's
  *     {@code bin/python}); absent, the first {@code python3} that can import dill (see {@code PythonInterpreter})
+ * @param admins identities (ids or usernames) that may see, watch and lock this endpoint besides its owner
+ * @param submitPolicy who may submit: identity domains allowed and excluded, a maximum login age
  */
 public record EndpointConfig(
         String displayName,
@@ -40,7 +43,9 @@ public record EndpointConfig(
         java.util.List<FunctionId> allowedFunctions,
         String endpointSetup,
         String endpointTeardown,
-        String python) {
+        String python,
+        java.util.List<String> admins,
+        SubmitPolicy submitPolicy) {
     public static final double DEFAULT_HEARTBEAT = 30;
 
     public EndpointConfig {
@@ -74,10 +79,26 @@ public record EndpointConfig(
             throw invalid("python must name an interpreter (a command or a path), got '" + python + "'");
         }
         allowedFunctions = EndpointRegistration.allowedFunctions(allowedFunctions);
+        admins = EndpointRegistration.admins(admins);
     }
 
     public EndpointConfig(String displayName, EngineConfig engine, double heartbeatPeriod) {
-        this(displayName, engine, heartbeatPeriod, null, null, null, null, null, null, null, null, null, null);
+        this(
+                displayName,
+                engine,
+                heartbeatPeriod,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     /** This configuration with {@code ids} as its allowed functions. */
@@ -95,7 +116,9 @@ public record EndpointConfig(
                 ids,
                 endpointSetup,
                 endpointTeardown,
-                python);
+                python,
+                admins,
+                submitPolicy);
     }
 
     public int idleSoft() {

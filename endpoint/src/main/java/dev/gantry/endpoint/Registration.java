@@ -52,7 +52,9 @@ public final class Registration {
                 false,
                 metadata(engineType),
                 false,
-                cfg.allowedFunctions());
+                cfg.allowedFunctions(),
+                cfg.admins(),
+                cfg.submitPolicy());
     }
 
     /** What an endpoint says of its host. */

@@ -28,6 +28,10 @@ public enum ApiError {
     FORBIDDEN(403),
     /** The endpoint's {@code allowed_functions} does not list the function (checked at submit). */
     FUNCTION_NOT_PERMITTED(403),
+    /** The submitter's identity provider domain is not one the endpoint's submit policy allows. */
+    DOMAIN_NOT_ALLOWED(403),
+    /** The submitter signed in longer ago than the endpoint's submit policy allows: sign in again. */
+    LOGIN_TOO_OLD(403),
     FUNCTION_NOT_FOUND(404),
     ENDPOINT_NOT_FOUND(404),
     TASK_NOT_FOUND(404),

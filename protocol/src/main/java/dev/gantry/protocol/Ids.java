@@ -21,7 +21,7 @@ public final class Ids {
      * Only the canonical form, 8-4-4-4-12 ASCII hex digits ({@code UUID.fromString} also takes moved dashes, signs
      * and other scripts' digits). A loop, not a regular expression: ids are parsed several times per task.
      */
-    static boolean canonical(String text) {
+    public static boolean canonical(String text) {
         if (text == null || text.length() != 36) {
             return false;
         }

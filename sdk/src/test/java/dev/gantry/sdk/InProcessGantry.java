@@ -66,6 +66,8 @@ final class InProcessGantry implements AutoCloseable {
                 allowedFunctions,
                 null,
                 null,
+                null,
+                null,
                 null);
         return new EndpointAgent(dir, cfg, http, Engines.create(cfg.engine(), dir.tasksDir()));
     }

@@ -41,6 +41,7 @@ import io.javalin.Javalin;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -256,6 +257,11 @@ public final class GantryService implements AutoCloseable {
     /** For tests in this package: the database behind this instance. */
     Database database() {
         return db;
+    }
+
+    /** For tests in this package: every route, as {@code GET /v2/tasks/{id}} (WebSockets as {@code WS path}). */
+    List<String> routes() {
+        return HttpServer.routes(http);
     }
 
     public int port() {

@@ -14,6 +14,7 @@ import dev.gantry.protocol.api.SubmitResponse;
 import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.protocol.payload.ResultSerializers;
 import dev.gantry.service.store.EndpointStore;
+import dev.gantry.service.store.EndpointTarget;
 import dev.gantry.service.store.FunctionStore;
 import dev.gantry.service.store.Identity;
 import dev.gantry.service.store.NewBatch;
@@ -70,13 +71,17 @@ public final class Submissions {
 
     /**
      * Stores and queues a batch. A submit to an endpoint manager goes to the submitter's user endpoint (started
-     * first if need be); the reply names it as {@code endpoint_id}.
+     * first if need be); the reply names it as {@code endpoint_id}. The endpoint's submit policy is held against
+     * {@code who}, signed in at {@code loginAtMs} (null: not known).
      */
-    public SubmitResponse submit(Identity who, EndpointId to, SubmitRequest request) {
-        EndpointStore.Target target = endpoints
+    public SubmitResponse submit(Identity who, Long loginAtMs, EndpointId to, SubmitRequest request) {
+        EndpointTarget target = endpoints
                 .target(to)
                 .filter(t -> t.usableBy(who))
                 .orElseThrow(() -> new GantryException(ApiError.ENDPOINT_NOT_FOUND, "endpoint " + to + " not found"));
+        if (target.policy() != null) {
+            target.policy().check(who.username(), loginAtMs, clock.millis());
+        }
         ResourceSpec resources = ResourceSpec.parse(request.resourceSpecification());
         List<String> serializers = ResultSerializers.parse(request.resultSerializers());
         List<NewTask> batch = new ArrayList<>(request.taskCount());

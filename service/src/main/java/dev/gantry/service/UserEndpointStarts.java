@@ -11,6 +11,7 @@ import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.SubmitRequest;
 import dev.gantry.protocol.api.TaskStatus;
 import dev.gantry.service.store.EndpointStore;
+import dev.gantry.service.store.EndpointTarget;
 import dev.gantry.service.store.Identity;
 import dev.gantry.service.store.StartRequests;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +64,7 @@ public final class UserEndpointStarts {
     }
 
     /** The user endpoint for {@code who}'s submit to {@code manager}, started first if it is not online. */
-    public EndpointId userEndpointFor(Identity who, EndpointStore.Target manager, SubmitRequest r) {
+    public EndpointId userEndpointFor(Identity who, EndpointTarget manager, SubmitRequest r) {
         EndpointId uep = idOf(manager.id(), who.id(), r.userEndpointConfig(), r.userRuntime());
         long now = clock.millis();
         if (onlineUntil.getOrDefault(uep, 0L) > now) {

@@ -176,6 +176,43 @@ class OidcApiTest {
                 .isEqualTo("SEMANTICALLY_INVALID");
     }
 
+    @Test
+    void aLoginOlderThanThePolicyAllowsIsToldToSignInAgain() throws Exception {
+        long now = System.currentTimeMillis() / 1000;
+        String stale = erin(now - 7200);
+        ApiFixture.Reply registered = api.call(
+                "POST",
+                "/v3/endpoints",
+                stale,
+                "{\"endpoint_name\":\"fresh-only\",\"submit_policy\":{\"max_login_age_seconds\":3600}}");
+        assertThat(registered.status()).as(registered.body().toString()).isEqualTo(200);
+        String ep = registered.body().get("endpoint_id").asText();
+        ApiFixture.Reply fn = api.call(
+                "POST",
+                "/v3/functions",
+                stale,
+                "{\"function_name\":\"f\",\"function_code\":" + Json.write(ServiceApiTest.CODE) + "}");
+        String submit = ServiceApiTest.submitBody(fn.body().get("function_uuid").asText(), 1);
+        long tasks = api.count("tasks");
+        ApiFixture.Reply refused = api.call("POST", "/v3/endpoints/" + ep + "/submit", stale, submit);
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.code()).isEqualTo("LOGIN_TOO_OLD");
+        assertThat(refused.body().get("detail").asText()).contains("sign in again");
+        assertThat(api.count("tasks")).isEqualTo(tasks);
+        ApiFixture.Reply accepted = api.call("POST", "/v3/endpoints/" + ep + "/submit", erin(now - 60), submit);
+        assertThat(accepted.status()).as(accepted.body().toString()).isEqualTo(200);
+    }
+
+    /** A token of erin's login at the campus provider, who signed in at {@code authTime} (epoch seconds). */
+    private static String erin(long authTime) throws Exception {
+        return fetched(
+                "campus",
+                "erin",
+                List.of(AUDIENCE),
+                Map.of("preferred_username", "erin@uni.example", "scope", "compute", "auth_time", authTime),
+                3600);
+    }
+
     private static void assertRefused(String token, int status, String code) throws Exception {
         ApiFixture.Reply r = api.call("GET", "/v3/tokens", token, null);
         assertThat(r.status()).as(r.body().toString()).isEqualTo(status);

@@ -104,7 +104,9 @@ public final class EndpointManager implements AutoCloseable {
                 cfg.isPublic(privileged),
                 Registration.metadata("manager"),
                 true,
-                cfg.allowedFunctions());
+                cfg.allowedFunctions(),
+                cfg.admins(),
+                cfg.submitPolicy());
         EndpointRegistered r = Registration.register(client, dir, body, () -> open);
         id = r.endpointId();
         channelPath = r.channelPath();

@@ -7,6 +7,8 @@ import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Yaml;
+import dev.gantry.protocol.api.EndpointRegistration;
+import dev.gantry.protocol.api.SubmitPolicy;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,6 +31,9 @@ import java.util.Map;
  *     their account (JDK CDS), to start faster the next time (default true)
  * @param allowedFunctions the only functions this manager's user endpoints run (absent: any, or what each
  *     user endpoint's rendered configuration says); the service refuses others before starting anything
+ * @param admins identities (ids or usernames) that may see, watch and lock this manager besides its owner
+ * @param submitPolicy who may submit to its user endpoints: identity domains allowed and excluded, a maximum
+ *     login age (on top of the identity mapping)
  */
 public record ManagerConfig(
         String displayName,
@@ -46,7 +51,9 @@ public record ManagerConfig(
         List<String> userEndpointJvmOptions,
         Double startTimeoutS,
         Boolean userEndpointClassArchive,
-        List<FunctionId> allowedFunctions) {
+        List<FunctionId> allowedFunctions,
+        List<String> admins,
+        SubmitPolicy submitPolicy) {
     public static final String TEMPLATE = "user_config_template.yaml.j2";
     public static final String SCHEMA = "user_config_schema.json";
     public static final String ENVIRONMENT = "user_environment.yaml";
@@ -67,7 +74,8 @@ public record ManagerConfig(
         if (startTimeoutS != null && (startTimeoutS < 1 || startTimeoutS > 600)) {
             throw invalid("start_timeout_s must be between 1 and 600, got " + startTimeoutS);
         }
-        allowedFunctions = dev.gantry.protocol.api.EndpointRegistration.allowedFunctions(allowedFunctions);
+        allowedFunctions = EndpointRegistration.allowedFunctions(allowedFunctions);
+        admins = EndpointRegistration.admins(admins);
     }
 
     /** True when {@code config.yaml} is an endpoint manager's: it has no {@code engine}. */
@@ -85,7 +93,8 @@ public record ManagerConfig(
             ManagerConfig c = Yaml.mapper().readValue(Yaml.bytes(file), ManagerConfig.class);
             return c == null
                     ? new ManagerConfig(
-                            null, null, 0, null, null, null, null, null, null, null, null, null, null, null, null, null)
+                            null, null, 0, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                            null, null)
                     : c;
         } catch (JsonMappingException e) {
             throw dev.gantry.endpoint.EndpointConfig.mappingError(file.toString(), e);

@@ -44,7 +44,8 @@ public final class OidcTokens {
     private record Provider(OidcProvider config, ProviderKeys keys) {}
 
     /** Who a valid token says it is: its provider's issuer and subject, a username, and when it expires. */
-    public record Login(String issuer, String subject, String username, long expiresAtMs) {}
+    /** A verified login; {@code loginAtMs} is when its holder signed in: {@code auth_time}, else {@code iat}. */
+    public record Login(String issuer, String subject, String username, long expiresAtMs, Long loginAtMs) {}
 
     public OidcTokens(List<OidcProvider> configured, Clock clock) {
         configured.forEach(p -> providers.put(p.issuer(), new Provider(p, new ProviderKeys(p))));
@@ -101,7 +102,18 @@ public final class OidcTokens {
                 || claims.getSubject().length() > 256) {
             throw refused(ApiError.UNAUTHORIZED, "it has no usable subject");
         }
-        return new Login(p.config().issuer(), claims.getSubject(), username(claims, p.config()), exp.getTime());
+        return new Login(
+                p.config().issuer(), claims.getSubject(), username(claims, p.config()), exp.getTime(), loginAt(claims));
+    }
+
+    private static Long loginAt(JWTClaimsSet claims) {
+        try {
+            Date authTime = claims.getDateClaim("auth_time");
+            Date at = authTime != null ? authTime : claims.getIssueTime();
+            return at == null ? null : at.getTime();
+        } catch (ParseException e) {
+            return null; // an auth_time that is no time: the login's age is not known
+        }
     }
 
     private static SignedJWT signed(String token) {

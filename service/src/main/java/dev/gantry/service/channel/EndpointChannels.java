@@ -100,7 +100,7 @@ public final class EndpointChannels implements AutoCloseable {
         app.wsBeforeUpgrade(PATH, ctx -> {
             auth.authenticate(ctx);
             EndpointId id = EndpointId.of(ctx.pathParam("id"));
-            if (endpoints.get(Auth.channelIdentity(ctx, id.value()), id).isEmpty()) {
+            if (!endpoints.ownedBy(Auth.channelIdentity(ctx, id.value()), id)) {
                 throw new GantryException(ApiError.ENDPOINT_NOT_FOUND, "endpoint " + id + " not found");
             }
             refuseIfLocked(id);
@@ -178,7 +178,9 @@ public final class EndpointChannels implements AutoCloseable {
                 c.dispatcher().creditChanged(s.credit());
                 endpoints.heartbeat(c.endpoint(), s.report());
                 if (locks.lockedUntil(c.endpoint(), clock.millis()).isPresent()) {
-                    stop(c.endpoint(), "locked by its owner"); // locked through another instance of the service
+                    stop(
+                            c.endpoint(),
+                            "locked by its owner or an admin"); // locked through another instance of the service
                 }
             }
             default ->

@@ -6,6 +6,7 @@ import dev.gantry.protocol.channel.ChannelMessage;
 import dev.gantry.service.UserEndpointStarts;
 import dev.gantry.service.store.ApiTokens;
 import dev.gantry.service.store.EndpointStore;
+import dev.gantry.service.store.EndpointTarget;
 import dev.gantry.service.store.Identity;
 import dev.gantry.service.store.IdentityStore;
 import dev.gantry.service.store.StartRequests;
@@ -64,7 +65,7 @@ final class StartRelay {
         try {
             requests.unanswered(notice.taskId().value(), manager.endpoint()).ifPresent(r -> {
                 Identity who = identities.byId(r.identity()).orElseThrow();
-                EndpointStore.Target m = endpoints.target(manager.endpoint()).orElseThrow();
+                EndpointTarget m = endpoints.target(manager.endpoint()).orElseThrow();
                 String token = apiTokens.issueScoped(
                         new Identity(m.owner(), null), r.userEndpoint().value());
                 tokens.put(r.requestId(), token);

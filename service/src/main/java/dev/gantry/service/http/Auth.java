@@ -30,6 +30,7 @@ public final class Auth {
     static final double FAILED_PER_S = 1;
     private static final long JWT_CACHE_MS = 60_000;
     private static final String ATTRIBUTE = "gantry.identity";
+    private static final String LOGIN_AT = "gantry.login-at";
     private static final int CACHE_LIMIT = 10_000;
     private final ApiTokens tokens;
     private final OidcTokens oidc;
@@ -39,7 +40,8 @@ public final class Auth {
     private final RateLimits perIdentity;
     private final RateLimits failures = new RateLimits(FAILED_PER_S, FAILED_BURST, System::nanoTime);
 
-    private record Cached(Identity identity, long untilMs) {}
+    /** A token's identity, when its holder signed in (null: not known), and until when that is believed. */
+    private record Cached(Identity identity, long untilMs, Long loginAtMs) {}
 
     /** {@code perSecond} 0 lets every identity make as many requests as it likes. */
     public Auth(ApiTokens tokens, OidcTokens oidc, IdentityStore identities, Clock clock, double perSecond, int burst) {
@@ -52,13 +54,23 @@ public final class Auth {
 
     /** Authenticates the request, holds it to its identity's rate limit, and remembers the identity on it. */
     public void authenticate(Context ctx) {
-        Identity who = identify(ctx.header("Authorization"), ctx.req().getRemoteAddr());
+        Cached signIn = identify(ctx.header("Authorization"), ctx.req().getRemoteAddr());
+        Identity who = signIn.identity();
         if (perIdentity != null) {
             perIdentity.admit(
                     who.scope() != null ? who.scope() : who.id(),
                     who.username() == null ? "too many requests" : "too many requests from " + who.username());
         }
         ctx.attribute(ATTRIBUTE, who);
+        ctx.attribute(LOGIN_AT, signIn.loginAtMs());
+    }
+
+    /**
+     * When the caller signed in, as far as the service knows: an OIDC token's {@code auth_time} (or its issue
+     * time), an API token's creation (made by someone signed in then); null if not known.
+     */
+    public static Long loginAt(Context ctx) {
+        return ctx.attribute(LOGIN_AT);
     }
 
     public static Identity identity(Context ctx) {
@@ -109,7 +121,7 @@ public final class Auth {
         cache.keySet().removeIf(t -> t.startsWith("gty_") && ApiTokens.idOf(t).equals(tokenId));
     }
 
-    Identity identify(String header, String source) {
+    private Cached identify(String header, String source) {
         if (header == null || header.isBlank()) {
             throw new GantryException(
                     ApiError.UNAUTHORIZED, "a bearer token is required (Authorization: Bearer <token>)");
@@ -121,7 +133,7 @@ public final class Auth {
         long now = clock.millis();
         Cached known = cache.get(token);
         if (known != null && now < known.untilMs()) {
-            return known.identity();
+            return known;
         }
         cache.remove(token);
         if (failures.exhausted(source)) {
@@ -140,7 +152,7 @@ public final class Auth {
             cache.clear();
         }
         cache.put(token, fresh);
-        return fresh.identity();
+        return fresh;
     }
 
     private Cached apiToken(String token, long now) {
@@ -152,7 +164,7 @@ public final class Auth {
                     "the bearer token expired; ask for a new one (gantry service token create)");
         }
         long until = now + API_TOKEN_CACHE_MS;
-        return new Cached(t.identity(), t.expiresAt() == null ? until : Math.min(until, t.expiresAt()));
+        return new Cached(t.identity(), t.expiresAt() == null ? until : Math.min(until, t.expiresAt()), t.createdAt());
     }
 
     private Cached jwt(String token, long now) {
@@ -163,6 +175,6 @@ public final class Auth {
                         ApiError.IDENTITY_CONFLICT,
                         "the username " + login.username() + " is another identity's already; signed in as that"
                                 + " identity, link this login to it (POST /v3/identities/links)"));
-        return new Cached(who, Math.min(now + JWT_CACHE_MS, login.expiresAtMs()));
+        return new Cached(who, Math.min(now + JWT_CACHE_MS, login.expiresAtMs()), login.loginAtMs());
     }
 }

@@ -5,7 +5,11 @@ import dev.gantry.protocol.Limits;
 import dev.gantry.service.ServiceSecurity;
 import dev.gantry.service.tls.TlsConnector;
 import io.javalin.Javalin;
+import io.javalin.router.InternalRouter;
+import io.javalin.router.ParsedEndpoint;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -62,5 +66,17 @@ public final class HttpServer {
             }
         });
         return app;
+    }
+
+    /** Every route of {@code app}, as {@code GET /v2/tasks/{id}}; WebSockets as {@code WS /v3/stream}. */
+    public static List<String> routes(Javalin app) {
+        InternalRouter router = app.unsafeConfig().pvt.internalRouter;
+        List<String> out = new ArrayList<>();
+        router.allHttpHandlers().stream()
+                .map(ParsedEndpoint::getEndpoint)
+                .filter(e -> e.getMethod().isHttpMethod())
+                .forEach(e -> out.add(e.getMethod() + " " + e.getPath()));
+        router.allWsHandlers().forEach(w -> out.add("WS " + w.getPath()));
+        return out;
     }
 }

@@ -20,6 +20,7 @@ import dev.gantry.protocol.api.VersionInfo;
 import dev.gantry.service.Cancellations;
 import dev.gantry.service.Submissions;
 import dev.gantry.service.store.EndpointStore;
+import dev.gantry.service.store.EndpointTarget;
 import dev.gantry.service.store.FunctionStore;
 import dev.gantry.service.store.TaskLeases;
 import dev.gantry.service.store.TaskStore;
@@ -123,6 +124,7 @@ public final class Routes {
                         ctx,
                         submissions.submit(
                                 Auth.identity(ctx),
+                                Auth.loginAt(ctx),
                                 endpointId(ctx),
                                 Bodies.read(ctx, SubmitRequest.class, maxBody, ApiError.TASK_PAYLOAD_TOO_LARGE))));
         app.get("/v2/tasks/{id}", ctx -> {
@@ -175,7 +177,7 @@ public final class Routes {
 
     /** The endpoint's allow-list, for whoever may submit to it. */
     private void allowedFunctions(Context ctx) {
-        EndpointStore.Target t = endpoints
+        EndpointTarget t = endpoints
                 .target(endpointId(ctx))
                 .filter(e -> e.usableBy(Auth.identity(ctx)))
                 .orElseThrow(() -> endpointNotFound(ctx));
@@ -186,7 +188,7 @@ public final class Routes {
     }
 
     /**
-     * Globus Compute's {@code stop_endpoint}: the owner locks the endpoint for {@link #LOCK_MS}, and its channels
+     * Globus Compute's {@code stop_endpoint}: the owner or an admin locks the endpoint for {@link #LOCK_MS}, and its channels
      * are told to stop; until the lock expires it can neither connect nor register again.
      */
     private void lockEndpoint(Context ctx) {
@@ -195,7 +197,8 @@ public final class Routes {
         if (!locks.lock(Auth.identity(ctx).id(), id, until)) {
             throw endpointNotFound(ctx);
         }
-        channels.stop(id, "locked by its owner until " + java.time.Instant.ofEpochMilli(until));
+        channels.stop(
+                id, "locked by " + Auth.identity(ctx).username() + " until " + java.time.Instant.ofEpochMilli(until));
         Replies.json(ctx, Map.of("endpoint_id", id.toString(), "lock_expiration_timestamp", until / 1000.0));
     }
 

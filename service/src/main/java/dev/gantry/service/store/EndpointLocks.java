@@ -7,9 +7,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.OptionalLong;
+import java.util.UUID;
 
 /**
- * Endpoints locked by their owners (Globus Compute's {@code stop_endpoint}): until the lock expires, the
+ * Endpoints locked by their owners or admins (Globus Compute's {@code stop_endpoint}): until the lock expires, the
  * endpoint's channels are refused and it cannot register again, so a stopped endpoint stays stopped.
  */
 public final class EndpointLocks {
@@ -19,13 +20,17 @@ public final class EndpointLocks {
         this.db = db;
     }
 
-    /** Locks {@code id} until {@code untilMs} if {@code owner} owns it; false if it does not (or no such one). */
-    public boolean lock(java.util.UUID owner, EndpointId id, long untilMs) {
+    /**
+     * Locks {@code id} until {@code untilMs} if {@code who} owns it or is one of its admins; false if not (or no
+     * such one).
+     */
+    public boolean lock(UUID who, EndpointId id, long untilMs) {
         return db.update(
-                        "UPDATE endpoints SET locked_until = ? WHERE id = ? AND owner_id = ?",
+                        "UPDATE endpoints e SET locked_until = ? WHERE e.id = ? AND " + EndpointAdmins.MANAGED_BY,
                         untilMs,
                         id.value(),
-                        owner)
+                        who,
+                        who)
                 == 1;
     }
 
@@ -34,7 +39,8 @@ public final class EndpointLocks {
         lockedUntil(id, nowMs).ifPresent(until -> {
             throw new GantryException(
                     ApiError.ENDPOINT_LOCKED,
-                    "endpoint " + id + " was stopped by its owner and is locked until " + Instant.ofEpochMilli(until));
+                    "endpoint " + id + " was stopped by its owner or an admin and is locked until "
+                            + Instant.ofEpochMilli(until));
         });
     }
 

@@ -3,7 +3,6 @@ package dev.gantry.service.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.EndpointId;
-import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.api.EndpointDoc;
 import dev.gantry.protocol.api.EndpointMetadata;
@@ -11,6 +10,7 @@ import dev.gantry.protocol.api.EndpointRegistration;
 import dev.gantry.protocol.api.EndpointStatus;
 import dev.gantry.protocol.api.EndpointSummary;
 import dev.gantry.protocol.api.StatusReport;
+import dev.gantry.protocol.api.SubmitPolicy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -46,9 +46,10 @@ public final class EndpointStore {
             }
             String sql = existingOwner == null
                     ? "INSERT INTO endpoints (name, display_name, multi_user, is_public, metadata, is_manager,"
-                            + " allowed_functions, owner_id, id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                            + " allowed_functions, submit_policy, owner_id, id, created_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     : "UPDATE endpoints SET name = ?, display_name = ?, multi_user = ?, is_public = ?, metadata = ?,"
-                            + " is_manager = ?, allowed_functions = ? WHERE owner_id = ? AND id = ?";
+                            + " is_manager = ?, allowed_functions = ?, submit_policy = ? WHERE owner_id = ? AND id = ?";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, r.endpointName());
                 ps.setString(2, r.displayName());
@@ -57,13 +58,16 @@ public final class EndpointStore {
                 ps.setString(5, Rows.jsonOrNull(r.metadata()));
                 ps.setBoolean(6, r.manager());
                 ps.setString(7, Rows.jsonOrNull(r.allowedFunctions()));
-                ps.setObject(8, owner.id());
-                ps.setObject(9, eid.value());
+                ps.setString(8, Rows.jsonOrNull(r.submitPolicy()));
+                ps.setObject(9, owner.id());
+                ps.setObject(10, eid.value());
                 if (existingOwner == null) {
-                    ps.setLong(10, clock.millis());
+                    ps.setLong(11, clock.millis());
                 }
-                return ps.executeUpdate();
+                ps.executeUpdate();
             }
+            EndpointAdmins.replace(c, eid, r.admins());
+            return 1;
         });
         return eid;
     }
@@ -77,51 +81,20 @@ public final class EndpointStore {
         }
     }
 
-    /**
-     * An endpoint as submits see it: its owner, whether it is an endpoint manager (and serves everyone its
-     * mapping accepts) or a user endpoint (its manager and the identity it serves), its liveness, and the
-     * functions it runs ({@code allowed} null: any; a user endpoint's are its manager's).
-     */
-    public record Target(
-            EndpointId id,
-            UUID owner,
-            boolean manager,
-            boolean multiUser,
-            UUID managerId,
-            UUID userIdentity,
-            boolean connected,
-            Long lastHeartbeatAt,
-            int heartbeatPeriodMs,
-            java.util.Set<FunctionId> allowed) {
-        /** Whether this endpoint runs {@code fn}. */
-        public boolean permits(FunctionId fn) {
-            return allowed == null || allowed.contains(fn);
-        }
-
-        /** Connected, and heard from within two heartbeat periods. */
-        public boolean online(long nowMs) {
-            return connected && lastHeartbeatAt != null && nowMs - lastHeartbeatAt <= 2L * heartbeatPeriodMs;
-        }
-
-        /** Whether {@code who} may submit here (to a manager: then to the user endpoint it starts for them). */
-        public boolean usableBy(Identity who) {
-            return owner.equals(who.id()) || (manager && multiUser) || who.id().equals(userIdentity);
-        }
-    }
-
-    public Optional<Target> target(EndpointId id) {
+    public Optional<EndpointTarget> target(EndpointId id) {
         return db.tx(c -> {
             try (PreparedStatement ps =
                     c.prepareStatement("SELECT e.owner_id, e.is_manager, e.multi_user, e.manager_id,"
                             + " e.user_identity_id, e.connected, e.last_heartbeat_at, e.heartbeat_period_ms,"
-                            + " CASE WHEN e.manager_id IS NULL THEN e.allowed_functions ELSE m.allowed_functions END AS allowed"
+                            + " CASE WHEN e.manager_id IS NULL THEN e.allowed_functions ELSE m.allowed_functions END AS allowed,"
+                            + " CASE WHEN e.manager_id IS NULL THEN e.submit_policy ELSE m.submit_policy END AS policy"
                             + " FROM endpoints e LEFT JOIN endpoints m ON m.id = e.manager_id WHERE e.id = ?")) {
                 ps.setObject(1, id.value());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return Optional.empty();
                     }
-                    return Optional.of(new Target(
+                    return Optional.of(new EndpointTarget(
                             id,
                             Rows.uuid(rs, "owner_id"),
                             rs.getBoolean("is_manager"),
@@ -131,7 +104,8 @@ public final class EndpointStore {
                             rs.getBoolean("connected"),
                             Rows.nullableLong(rs, "last_heartbeat_at"),
                             rs.getInt("heartbeat_period_ms"),
-                            Rows.functionIds(rs.getString("allowed"))));
+                            Rows.functionIds(rs.getString("allowed")),
+                            Rows.readJson(rs.getString("policy"), SubmitPolicy.class)));
                 }
             }
         });
@@ -141,7 +115,8 @@ public final class EndpointStore {
      * Registers user endpoint {@code id} of {@code manager} for {@code who}, unless it is registered: owned by the
      * manager's owner, private, named after its manager.
      */
-    public void ensureUserEndpoint(EndpointId id, Target manager, Identity who, JsonNode config, JsonNode runtime) {
+    public void ensureUserEndpoint(
+            EndpointId id, EndpointTarget manager, Identity who, JsonNode config, JsonNode runtime) {
         if (target(id).isPresent()) {
             return;
         }
@@ -192,10 +167,16 @@ public final class EndpointStore {
         });
     }
 
-    /** The endpoint if {@code who} owns it. */
+    /** The endpoint if {@code who} owns it or is one of its admins. */
     public Optional<EndpointDoc> get(Identity who, EndpointId id) {
-        List<EndpointDoc> found = query("WHERE e.id = ? AND e.owner_id = ?", id.value(), who.id());
+        List<EndpointDoc> found =
+                query("WHERE e.id = ? AND " + EndpointAdmins.MANAGED_BY, id.value(), who.id(), who.id());
         return found.stream().findFirst();
+    }
+
+    /** Whether {@code who} owns {@code id}: only its owner's credentials open its channel, not its admins'. */
+    public boolean ownedBy(Identity who, EndpointId id) {
+        return !query("WHERE e.id = ? AND e.owner_id = ?", id.value(), who.id()).isEmpty();
     }
 
     public List<EndpointSummary> list(Identity who) {
@@ -275,9 +256,11 @@ public final class EndpointStore {
     public Optional<EndpointStatus> status(Identity who, EndpointId id, long nowMs) {
         return db.tx(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT connected, heartbeat_period_ms,"
-                    + " last_heartbeat_at, status_report FROM endpoints WHERE id = ? AND owner_id = ?")) {
+                    + " last_heartbeat_at, status_report FROM endpoints e WHERE e.id = ? AND "
+                    + EndpointAdmins.MANAGED_BY)) {
                 ps.setObject(1, id.value());
                 ps.setObject(2, who.id());
+                ps.setObject(3, who.id());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return Optional.empty();
