@@ -6,7 +6,6 @@ import dev.gantry.broker.RabbitBroker;
 import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.GantryHome;
-import dev.gantry.service.auth.OidcTokens;
 import dev.gantry.service.channel.EndpointChannels;
 import dev.gantry.service.channel.FanOut;
 import dev.gantry.service.channel.OutputRelay;
@@ -24,6 +23,7 @@ import dev.gantry.service.results.SdkQueues;
 import dev.gantry.service.results.SdkQueuesSetup;
 import dev.gantry.service.store.ApiTokens;
 import dev.gantry.service.store.Database;
+import dev.gantry.service.store.EndpointLocks;
 import dev.gantry.service.store.EndpointStore;
 import dev.gantry.service.store.FunctionStore;
 import dev.gantry.service.store.Identity;
@@ -104,15 +104,9 @@ public final class GantryService implements AutoCloseable {
         output = new OutputRelay(outputs, tasks, broker);
         writer = ResultWriter.create(new TaskCommits(db)::commit, new FanOut(tasks, broker, output), recovery, clock);
         ServiceSecurity security = cfg.security();
-        Auth auth = new Auth(
-                apiTokens,
-                new OidcTokens(security.oidc(), clock),
-                identities,
-                clock,
-                security.requestsPerSecond(),
-                security.requestBurst());
+        Auth auth = new Auth(apiTokens, identities, clock, security);
         StartRequests starts = new StartRequests(db);
-        dev.gantry.service.store.EndpointLocks locks = new dev.gantry.service.store.EndpointLocks(db);
+        EndpointLocks locks = new EndpointLocks(db);
         channels = new EndpointChannels(
                 instance,
                 auth,

@@ -178,9 +178,7 @@ public final class EndpointChannels implements AutoCloseable {
                 c.dispatcher().creditChanged(s.credit());
                 endpoints.heartbeat(c.endpoint(), s.report());
                 if (locks.lockedUntil(c.endpoint(), clock.millis()).isPresent()) {
-                    stop(
-                            c.endpoint(),
-                            "locked by its owner or an admin"); // locked through another instance of the service
+                    stop(c.endpoint(), "locked by its owner or an admin"); // through any instance
                 }
             }
             default ->

@@ -2,6 +2,7 @@ package dev.gantry.service.http;
 
 import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.GantryException;
+import dev.gantry.service.ServiceSecurity;
 import dev.gantry.service.auth.OidcTokens;
 import dev.gantry.service.store.ApiTokens;
 import dev.gantry.service.store.Identity;
@@ -43,10 +44,12 @@ public final class Auth {
     /** A token's identity, when its holder signed in (null: not known), and until when that is believed. */
     private record Cached(Identity identity, long untilMs, Long loginAtMs) {}
 
-    /** {@code perSecond} 0 lets every identity make as many requests as it likes. */
-    public Auth(ApiTokens tokens, OidcTokens oidc, IdentityStore identities, Clock clock, double perSecond, int burst) {
+    /** A rate of 0 in {@code security} lets every identity make as many requests as it likes. */
+    public Auth(ApiTokens tokens, IdentityStore identities, Clock clock, ServiceSecurity security) {
+        double perSecond = security.requestsPerSecond();
+        int burst = security.requestBurst();
         this.tokens = tokens;
-        this.oidc = oidc;
+        this.oidc = new OidcTokens(security.oidc(), clock);
         this.identities = identities;
         this.clock = clock;
         this.perIdentity = perSecond > 0 ? new RateLimits(perSecond, burst, System::nanoTime) : null;
