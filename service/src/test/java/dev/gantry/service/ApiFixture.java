@@ -5,6 +5,7 @@ import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.GantryHome;
 import dev.gantry.protocol.Json;
 import dev.gantry.protocol.channel.ChannelMessage;
+import dev.gantry.service.channel.EndpointChannels;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -100,9 +101,29 @@ final class ApiFixture implements AutoCloseable {
 
     /** The channel of endpoint {@code endpoint}, greeted with {@code credit}: it is sent that many tasks at most. */
     ScriptedChannel channel(String endpoint, String token, int credit) throws Exception {
-        ScriptedChannel ch = hello(endpoint, token, credit, UUID.randomUUID());
-        ch.next(ChannelMessage.Welcome.class, Duration.ofSeconds(10));
-        return ch;
+        return greeted(
+                endpoint,
+                token,
+                new ChannelMessage.Hello(EndpointId.of(endpoint), UUID.randomUUID(), "t", List.of(), credit, 1000, 0));
+    }
+
+    /** The channel of endpoint {@code endpoint} that said {@code hello} and was welcomed. */
+    ScriptedChannel greeted(String endpoint, String token, ChannelMessage.Hello hello) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            ScriptedChannel ch = new ScriptedChannel(http, service.url(), endpoint, token);
+            ch.send(hello);
+            // a channel a test just closed may not be gone on the service yet: try again, as an endpoint would
+            Integer refused = ch.welcomedOrClosed(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            if (refused == null) {
+                return ch;
+            }
+            ch.close();
+            if (refused != EndpointChannels.CLOSE_ALREADY_CONNECTED || System.nanoTime() > deadline) {
+                throw new AssertionError("the channel of " + endpoint + " closed with " + refused + ", not welcomed");
+            }
+            Thread.sleep(50);
+        }
     }
 
     /** A channel of endpoint {@code endpoint} that said hello as process {@code process}, not yet welcomed. */

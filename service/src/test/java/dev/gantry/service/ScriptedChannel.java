@@ -71,6 +71,24 @@ final class ScriptedChannel implements AutoCloseable {
         throw new AssertionError("no " + type.getSimpleName() + " frame within " + within);
     }
 
+    /**
+     * Waits for the service's Welcome (then null) or its close (then the close status); skips other frames.
+     * Fails when neither comes within {@code within}.
+     */
+    Integer welcomedOrClosed(Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            ChannelMessage m = received.poll(20, TimeUnit.MILLISECONDS);
+            if (m instanceof ChannelMessage.Welcome) {
+                return null;
+            }
+            if (m == null && closed.isDone()) {
+                return closed.join();
+            }
+        }
+        throw new AssertionError("neither a Welcome frame nor a close within " + within);
+    }
+
     @Override
     public void close() {
         ws.abort();

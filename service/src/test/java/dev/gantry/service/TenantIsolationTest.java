@@ -167,11 +167,11 @@ class TenantIsolationTest extends AliceAndBob {
             String task = submit(alice, aliceEndpoint, aliceFunction, 1).get(0);
             TaskMessage sent = received(a, task);
             // bob's endpoint says hello holding alice's task: only tasks dispatched to it count as held
-            ScriptedChannel b = new ScriptedChannel(api.http, api.service.url(), bobEndpoint, bob);
-            try (b) {
-                b.send(new ChannelMessage.Hello(
-                        EndpointId.of(bobEndpoint), UUID.randomUUID(), "t", List.of(sent.task()), 10, 1000, 0));
-                b.next(ChannelMessage.Welcome.class, WAIT);
+            try (ScriptedChannel b = api.greeted(
+                    bobEndpoint,
+                    bob,
+                    new ChannelMessage.Hello(
+                            EndpointId.of(bobEndpoint), UUID.randomUUID(), "t", List.of(sent.task()), 10, 1000, 0))) {
                 List<String> own = submit(bob, bobEndpoint, bobFunction, 1);
                 b.send(new ChannelMessage.Results(List.of(success(sent, "11\n\"forged\""))));
                 roundTrip(b, success(received(b, own.get(0)), "11\n\"bob's\""));
@@ -202,6 +202,8 @@ class TenantIsolationTest extends AliceAndBob {
         aliceRoundTripIsQuick();
     }
 
+    private static final int CONNECTION_RESET = -1;
+
     @Test
     void aStreamFrameLargerThanASubscriptionNeedsClosesTheStream() throws Exception {
         CompletableFuture<Integer> closed = new CompletableFuture<>();
@@ -211,9 +213,16 @@ class TenantIsolationTest extends AliceAndBob {
                         closed.complete(code);
                         return null;
                     }
+
+                    @Override
+                    public void onError(WebSocket w, Throwable error) {
+                        // the service closed while the frame was still arriving: its close frame may be lost
+                        // with the unread bytes (a TCP reset), so a closed connection is the other answer
+                        closed.complete(CONNECTION_RESET);
+                    }
                 })
                 .sendText("{\"type\":\"subscribe\",\"pad\":\"" + "x".repeat(200_000) + "\"}", true);
-        assertThat(closed.get(10, TimeUnit.SECONDS)).isEqualTo(1009);
+        assertThat(closed.get(10, TimeUnit.SECONDS)).isIn(1009, CONNECTION_RESET);
         aliceRoundTripIsQuick();
     }
 
