@@ -29,6 +29,8 @@ import java.nio.file.Path;
  *     {@code bin/python}); absent, the first {@code python3} that can import dill (see {@code PythonInterpreter})
  * @param admins identities (ids or usernames) that may see, watch and lock this endpoint besides its owner
  * @param submitPolicy who may submit: identity domains allowed and excluded, a maximum login age
+ * @param highAssurance registers a high-assurance endpoint: it runs only functions pinned to it, its results are
+ *     never pushed to watchers, and it stays one (registering it again without the flag is refused)
  */
 public record EndpointConfig(
         String displayName,
@@ -45,7 +47,8 @@ public record EndpointConfig(
         String endpointTeardown,
         String python,
         java.util.List<String> admins,
-        SubmitPolicy submitPolicy) {
+        SubmitPolicy submitPolicy,
+        boolean highAssurance) {
     public static final double DEFAULT_HEARTBEAT = 30;
 
     public EndpointConfig {
@@ -98,7 +101,8 @@ public record EndpointConfig(
                 null,
                 null,
                 null,
-                null);
+                null,
+                false);
     }
 
     /** This configuration with {@code ids} as its allowed functions. */
@@ -118,7 +122,8 @@ public record EndpointConfig(
                 endpointTeardown,
                 python,
                 admins,
-                submitPolicy);
+                submitPolicy,
+                highAssurance);
     }
 
     public int idleSoft() {

@@ -54,7 +54,8 @@ public final class Registration {
                 false,
                 cfg.allowedFunctions(),
                 cfg.admins(),
-                cfg.submitPolicy());
+                cfg.submitPolicy(),
+                cfg.highAssurance());
     }
 
     /** What an endpoint says of its host. */

@@ -52,6 +52,8 @@ public enum ApiError {
     IDEMPOTENCY_KEY_REUSED(409),
     /** A first login whose username is another identity's already; that identity may link the login. */
     IDENTITY_CONFLICT(409),
+    /** An endpoint registered again with another {@code high_assurance}: the flag never changes. */
+    HIGH_ASSURANCE_IMMUTABLE(409),
     /** The caller sent more requests than its limit allows; {@code Retry-After} says when to try again. */
     RATE_LIMITED(429),
     SERVICE_UNAVAILABLE(503),

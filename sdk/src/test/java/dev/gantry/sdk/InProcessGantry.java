@@ -68,7 +68,8 @@ final class InProcessGantry implements AutoCloseable {
                 null,
                 null,
                 null,
-                null);
+                null,
+                false);
         return new EndpointAgent(dir, cfg, http, Engines.create(cfg.engine(), dir.tasksDir()));
     }
 

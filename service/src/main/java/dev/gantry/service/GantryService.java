@@ -3,8 +3,6 @@ package dev.gantry.service;
 import dev.gantry.broker.Broker;
 import dev.gantry.broker.InProcessBroker;
 import dev.gantry.broker.RabbitBroker;
-import dev.gantry.protocol.ApiError;
-import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.GantryHome;
 import dev.gantry.service.channel.EndpointChannels;
 import dev.gantry.service.channel.FanOut;
@@ -34,12 +32,8 @@ import dev.gantry.service.store.TaskCommits;
 import dev.gantry.service.store.TaskLeases;
 import dev.gantry.service.store.TaskOutputs;
 import dev.gantry.service.store.TaskStore;
-import dev.gantry.service.tls.KeyPairFiles;
-import dev.gantry.service.tls.SelfSigned;
-import dev.gantry.service.tls.TlsConnector;
+import dev.gantry.service.store.UserEndpoints;
 import io.javalin.Javalin;
-import java.io.IOException;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -65,7 +59,7 @@ public final class GantryService implements AutoCloseable {
     private final Javalin http;
     private final GantryHome.Credentials credentials;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final Optional<Tls> tls;
+    private final Optional<ServedTls> tls;
 
     private GantryService(ServiceConfig cfg) {
         GantryHome.privateDir(cfg.home().dir());
@@ -102,7 +96,11 @@ public final class GantryService implements AutoCloseable {
         Recovery recovery = housekeeper.recovery();
         TaskOutputs outputs = new TaskOutputs(db, cfg.outputKeptBytes());
         output = new OutputRelay(outputs, tasks, broker);
-        writer = ResultWriter.create(new TaskCommits(db)::commit, new FanOut(tasks, broker, output), recovery, clock);
+        writer = ResultWriter.create(
+                new TaskCommits(db)::commit,
+                new FanOut(tasks, broker, output, endpoints::highAssurance),
+                recovery,
+                clock);
         ServiceSecurity security = cfg.security();
         Auth auth = new Auth(apiTokens, identities, clock, security);
         StartRequests starts = new StartRequests(db);
@@ -123,7 +121,7 @@ public final class GantryService implements AutoCloseable {
                 apiTokens,
                 locks,
                 clock);
-        streams = new ResultStreams(auth, tasks, broker);
+        streams = new ResultStreams(auth, tasks, broker, endpoints::highAssurance);
         if (!broker.durable()) {
             tasks.unqueueWaiting();
             housekeeper.requeue();
@@ -132,18 +130,19 @@ public final class GantryService implements AutoCloseable {
             housekeeper.requeueSoon();
             streams.replayAll();
         });
-        UserEndpointStarts userEndpoints = new UserEndpointStarts(endpoints, starts, broker, clock, START_WAIT_MS);
+        UserEndpointStarts userEndpoints =
+                new UserEndpointStarts(endpoints, new UserEndpoints(db, clock), starts, broker, clock, START_WAIT_MS);
         channels.onEndpointLost(userEndpoints::userEndpointLost);
         housekeeper.onRequeued(userEndpoints::tasksRequeued);
         Submissions submissions = new Submissions(
                 endpoints, functions, tasks, broker, cfg.queueCapacity(), userEndpoints, clock, sdkQueues);
-        tls = tls(cfg, clock);
+        tls = ServedTls.of(cfg, clock);
         http = HttpServer.create(
                 cfg.host(),
                 cfg.port(),
                 auth,
                 cfg.maxBodyBytes(),
-                tls.map(Tls::connector).orElse(null),
+                tls.map(ServedTls::connector).orElse(null),
                 security.sockets());
         new Routes(
                         functions,
@@ -172,9 +171,9 @@ public final class GantryService implements AutoCloseable {
         output.start();
         housekeeper.start(cfg.housekeepingPeriod());
         http.start();
-        String url = (tls.isPresent() ? "https://" : "http://") + hostInUrl(cfg.host()) + ":" + http.port();
-        credentials =
-                new GantryHome.Credentials(url, token, tls.map(Tls::caFile).orElse(null));
+        String url = ServedTls.url(tls.isPresent(), cfg.host(), http.port());
+        credentials = new GantryHome.Credentials(
+                url, token, tls.map(ServedTls::caFile).orElse(null));
         if (cfg.writeCredentials()) {
             cfg.home().writeCredentials(credentials);
         }
@@ -184,31 +183,6 @@ public final class GantryService implements AutoCloseable {
                 url,
                 cfg.jdbcUrl().replaceAll("password=[^;&]*", "password=***"),
                 cfg.embeddedBroker() ? "in-process" : RabbitBroker.redact(cfg.brokerUrl()));
-    }
-
-    /** The TLS connector and the file clients trust it by (the self-signed certificate), or none. */
-    private record Tls(TlsConnector connector, String caFile) {}
-
-    private static Optional<Tls> tls(ServiceConfig cfg, Clock clock) {
-        ServiceSecurity.Tls t = cfg.security().tls();
-        if (!t.on()) {
-            return Optional.empty();
-        }
-        try {
-            KeyPairFiles files = t.selfSigned()
-                    ? SelfSigned.ensure(cfg.home().serviceDir().resolve("tls"), cfg.host(), clock)
-                    : new KeyPairFiles(t.certificate(), t.key());
-            return Optional.of(new Tls(
-                    new TlsConnector(files),
-                    t.selfSigned() ? files.certificate().toString() : null));
-        } catch (IOException | GeneralSecurityException e) {
-            throw new GantryException(
-                    ApiError.SEMANTICALLY_INVALID, "cannot serve HTTPS with the TLS certificate: " + e.getMessage());
-        }
-    }
-
-    private static String hostInUrl(String host) {
-        return host.contains(":") ? "[" + host + "]" : host;
     }
 
     /** How long a submit waits for an endpoint manager to start the submitter's user endpoint. */

@@ -23,11 +23,10 @@ import dev.gantry.service.store.TaskStore;
 import dev.gantry.service.store.TaskSubmits;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,7 +92,7 @@ public final class Submissions {
                 batch.add(new NewTask(fn, payload));
             }
         }
-        requireFunctions(who, fnIds);
+        requireFunctions(who, fnIds, target);
         for (FunctionId fn : fnIds.values()) {
             if (!target.permits(fn)) {
                 throw new GantryException(
@@ -184,11 +183,26 @@ public final class Submissions {
         return d.value();
     }
 
-    private void requireFunctions(Identity who, Map<UUID, FunctionId> wanted) {
-        Set<UUID> found = new HashSet<>(functions.runnable(who, wanted.keySet()));
+    /**
+     * Refuses functions {@code who} may not run, and any that high assurance keeps off {@code target}: a function
+     * pinned to another endpoint, or one not pinned to a high-assurance {@code target}.
+     */
+    private void requireFunctions(Identity who, Map<UUID, FunctionId> wanted, EndpointTarget target) {
+        Map<UUID, UUID> pins = new HashMap<>();
+        functions.runnable(who, wanted.keySet()).forEach(f -> pins.put(f.id(), f.pinnedTo()));
         for (UUID id : wanted.keySet()) {
-            if (!found.contains(id)) {
+            if (!pins.containsKey(id)) {
                 throw new GantryException(ApiError.FUNCTION_NOT_FOUND, "function " + id + " not found");
+            }
+            UUID pin = pins.get(id);
+            if (pin != null ? !pin.equals(target.id().value()) : target.highAssurance()) {
+                throw new GantryException(
+                        ApiError.FUNCTION_NOT_PERMITTED,
+                        pin != null
+                                ? "function " + id + " is pinned to the high-assurance endpoint " + pin
+                                        + " and runs there only"
+                                : "endpoint " + target.id() + " is high-assurance: it runs only functions"
+                                        + " registered with its id as ha_endpoint_id");
             }
         }
     }

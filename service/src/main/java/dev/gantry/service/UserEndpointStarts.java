@@ -14,6 +14,7 @@ import dev.gantry.service.store.EndpointStore;
 import dev.gantry.service.store.EndpointTarget;
 import dev.gantry.service.store.Identity;
 import dev.gantry.service.store.StartRequests;
+import dev.gantry.service.store.UserEndpoints;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -46,6 +47,7 @@ public final class UserEndpointStarts {
     private static final long RESTART_EVERY_MS = 5_000;
 
     private final EndpointStore endpoints;
+    private final UserEndpoints users;
     private final StartRequests requests;
     private final Broker broker;
     private final Clock clock;
@@ -55,8 +57,14 @@ public final class UserEndpointStarts {
     private final Map<EndpointId, Long> restartedAt = new ConcurrentHashMap<>();
 
     public UserEndpointStarts(
-            EndpointStore endpoints, StartRequests requests, Broker broker, Clock clock, long waitMs) {
+            EndpointStore endpoints,
+            UserEndpoints users,
+            StartRequests requests,
+            Broker broker,
+            Clock clock,
+            long waitMs) {
         this.endpoints = endpoints;
+        this.users = users;
         this.requests = requests;
         this.broker = broker;
         this.clock = clock;
@@ -82,7 +90,7 @@ public final class UserEndpointStarts {
                     ApiError.ENDPOINT_MANAGER_OFFLINE,
                     "endpoint " + manager.id() + " is offline: its manager must run to start your user endpoint");
         }
-        endpoints.ensureUserEndpoint(uep, manager, who, r.userEndpointConfig(), r.userRuntime());
+        users.ensure(uep, manager, who, r.userEndpointConfig(), r.userRuntime());
         UUID request = ask(new StartRequests.Request(
                 UUID.randomUUID(), uep, manager.id(), who.id(), r.userEndpointConfig(), r.userRuntime(), now));
         StartRequests.Answer a = await(request);
@@ -146,7 +154,7 @@ public final class UserEndpointStarts {
         if (last != null && now - last < RESTART_EVERY_MS) {
             return;
         }
-        endpoints.startInputs(endpoint).ifPresent(in -> {
+        users.startInputs(endpoint).ifPresent(in -> {
             restartedAt.put(endpoint, now);
             if (restartedAt.size() > MAX_CACHED) {
                 restartedAt.clear();

@@ -103,6 +103,8 @@ public final class ResultQueues implements AutoCloseable {
                     AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
                             .deliveryMode(2)
                             .timestamp(completion(s))
+                            // a high-assurance task's notice: its SDK fetches the result over REST
+                            .headers(s.withheld() ? Map.of("high_assurance", true) : null)
                             .build();
                     ch.basicPublish("", queue, false, props, GcResult.pack(s));
                 }

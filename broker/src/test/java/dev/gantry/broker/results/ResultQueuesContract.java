@@ -40,7 +40,8 @@ abstract class ResultQueuesContract {
             try {
                 TaskStatus done = new TaskStatus(
                         TaskId.random(), "success", false, "00\ngARLBS4=\n", null, "1.5", null, null, group, null);
-                assertThat(queues.publish(alice, group, List.of(done))).isTrue();
+                assertThat(queues.publish(alice, group, List.of(done, done.notice())))
+                        .isTrue();
 
                 ResultQueues.Endpoint a = queues.connectionFor(alice);
                 assertThat(a.queuePrefix()).isEqualTo("gantry.results." + alice + ".");
@@ -52,6 +53,14 @@ abstract class ResultQueuesContract {
                     assertThat(new String(r.getBody(), 1, r.getBody().length - 1, StandardCharsets.UTF_8))
                             .contains("\"message_type\":\"result\"")
                             .contains("\"data\":\"00\\ngARLBS4=\\n\"");
+                    assertThat(r.getProps().getHeaders()).isNull();
+                    GetResponse notice = ch.basicGet(a.queuePrefix() + group, true);
+                    assertThat(notice.getProps().getHeaders())
+                            .as("a high-assurance task's notice: Globus Compute's SDK fetches the result")
+                            .containsEntry("high_assurance", true);
+                    assertThat(new String(notice.getBody(), StandardCharsets.UTF_8))
+                            .contains("\"data\":\"\"")
+                            .doesNotContain("gARLBS4");
                 }
                 ResultQueues.Endpoint b = queues.connectionFor(bob);
                 Connection c = connect(b.connectionUrl());

@@ -106,7 +106,8 @@ public final class EndpointManager implements AutoCloseable {
                 true,
                 cfg.allowedFunctions(),
                 cfg.admins(),
-                cfg.submitPolicy());
+                cfg.submitPolicy(),
+                false);
         EndpointRegistered r = Registration.register(client, dir, body, () -> open);
         id = r.endpointId();
         channelPath = r.channelPath();

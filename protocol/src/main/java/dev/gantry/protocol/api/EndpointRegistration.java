@@ -12,7 +12,8 @@ import java.util.Objects;
  * anyone its identity mapping accepts if {@code multi_user}, else for its owner only). {@code allowed_functions}:
  * the only functions it runs (null: any); the service refuses others at submit with {@code FUNCTION_NOT_PERMITTED}.
  * {@code admins}: identities (ids or usernames) that may see, watch and lock it besides its owner.
- * {@code submit_policy}: who may submit (domains, login age), checked at every submit.
+ * {@code submit_policy}: who may submit (domains, login age), checked at every submit. {@code high_assurance}:
+ * it runs only functions pinned to it, its results are never pushed, and it cannot stop being one.
  */
 public record EndpointRegistration(
         String endpointName,
@@ -24,7 +25,8 @@ public record EndpointRegistration(
         boolean manager,
         List<FunctionId> allowedFunctions,
         List<String> admins,
-        SubmitPolicy submitPolicy) {
+        SubmitPolicy submitPolicy,
+        boolean highAssurance) {
     public EndpointRegistration(
             String endpointName,
             String displayName,
@@ -32,7 +34,7 @@ public record EndpointRegistration(
             boolean multiUser,
             boolean isPublic,
             EndpointMetadata metadata) {
-        this(endpointName, displayName, version, multiUser, isPublic, metadata, false, null, null, null);
+        this(endpointName, displayName, version, multiUser, isPublic, metadata, false, null, null, null, false);
     }
 
     public static final int MAX_NAME = 128;

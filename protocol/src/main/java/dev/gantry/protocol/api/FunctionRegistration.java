@@ -1,26 +1,29 @@
 package dev.gantry.protocol.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.gantry.protocol.EndpointId;
 
 /**
  * Body of {@code POST /v3/functions}. {@code function_code} is a packed, strategy-tagged buffer. A {@code public}
- * function may be run by every identity of the service (as Globus Compute's); only its owner may delete it.
+ * function may be run by every identity of the service (as Globus Compute's); only its owner may delete it. A
+ * function with {@code ha_endpoint_id} runs on that high-assurance endpoint only, and is never public.
  */
 public record FunctionRegistration(
         String functionName,
         String functionCode,
         String description,
         FunctionMeta meta,
-        @JsonProperty("public") boolean isPublic) {
+        @JsonProperty("public") boolean isPublic,
+        EndpointId haEndpointId) {
     public static final int MAX_NAME = 256;
 
     public FunctionRegistration(String functionName, String functionCode, String description, FunctionMeta meta) {
-        this(functionName, functionCode, description, meta, false);
+        this(functionName, functionCode, description, meta, false, null);
     }
 
     /** The same function, to be run by every identity of the service. */
     public FunctionRegistration publicToAll() {
-        return new FunctionRegistration(functionName, functionCode, description, meta, true);
+        return new FunctionRegistration(functionName, functionCode, description, meta, true, null);
     }
 
     public FunctionRegistration {
@@ -29,5 +32,8 @@ public record FunctionRegistration(
             throw Check.invalid("function_code is required");
         }
         Check.optionalText("description", description, 4096);
+        if (haEndpointId != null && isPublic) {
+            throw Check.invalid("a function pinned to a high-assurance endpoint (ha_endpoint_id) cannot be public");
+        }
     }
 }

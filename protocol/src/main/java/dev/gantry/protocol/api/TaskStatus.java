@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * A task as {@code GET /v2/tasks/{id}} shows it: Globus Compute's {@code status}, {@code result} (a
  * strategy-tagged buffer), {@code exception} (the remote stack trace) and {@code completion_t}; Gantry adds
- * the error code, the remote exception's class and the task group.
+ * the error code, the remote exception's class and the task group. {@code high_assurance} true marks a notice
+ * pushed for a task of a high-assurance endpoint: it says the task ended, without its result or exception, which
+ * only an authenticated fetch returns ({@code GET /v2/tasks/{id}}, {@code POST /v2/batch_status}).
  */
 public record TaskStatus(
         TaskId taskId,
@@ -20,7 +22,43 @@ public record TaskStatus(
         FailureCode errorCode,
         String exceptionType,
         TaskGroupId taskGroupId,
-        Details details) {
+        Details details,
+        Boolean highAssurance) {
+    public TaskStatus(
+            TaskId taskId,
+            String status,
+            boolean pending,
+            String result,
+            String exception,
+            String completionT,
+            FailureCode errorCode,
+            String exceptionType,
+            TaskGroupId taskGroupId,
+            Details details) {
+        this(
+                taskId,
+                status,
+                pending,
+                result,
+                exception,
+                completionT,
+                errorCode,
+                exceptionType,
+                taskGroupId,
+                details,
+                null);
+    }
+
+    /** This status as a high-assurance task's may be pushed: that it ended, without what it returned or raised. */
+    public TaskStatus notice() {
+        return new TaskStatus(
+                taskId, status, pending, null, null, completionT, errorCode, null, taskGroupId, null, true);
+    }
+
+    /** Whether this is a {@link #notice()}: the result must be fetched. */
+    public boolean withheld() {
+        return Boolean.TRUE.equals(highAssurance);
+    }
 
     /**
      * Epoch seconds of each transition the task went through, by state name, and (for one task looked up by

@@ -177,16 +177,24 @@ public final class ResultWatcher implements AutoCloseable {
                 .map(Map.Entry::getKey)
                 .toList();
         for (int i = 0; i < late.size(); i += BACKSTOP_CHUNK) {
-            try {
-                BatchStatusResponse r = http.post(
-                        "/v2/batch_status",
-                        new BatchStatusRequest(late.subList(i, Math.min(late.size(), i + BACKSTOP_CHUNK))),
-                        BatchStatusResponse.class);
-                r.results().values().stream().filter(s -> !s.pending()).forEach(this::deliver);
-            } catch (RuntimeException e) {
-                log.debug("backstop lookup failed: {}", e.toString());
+            if (!fetch(late.subList(i, Math.min(late.size(), i + BACKSTOP_CHUNK)))) {
                 return;
             }
+        }
+    }
+
+    /** Delivers those of {@code ids} that ended, as {@code /v2/batch_status} shows them; false if it failed. */
+    private boolean fetch(List<TaskId> ids) {
+        try {
+            BatchStatusResponse r =
+                    http.post("/v2/batch_status", new BatchStatusRequest(ids), BatchStatusResponse.class);
+            r.results().values().stream()
+                    .filter(s -> !s.pending() && !s.withheld())
+                    .forEach(this::deliver);
+            return true;
+        } catch (RuntimeException e) {
+            log.debug("looking up ended tasks failed: {}", e.toString());
+            return false;
         }
     }
 
@@ -214,6 +222,10 @@ public final class ResultWatcher implements AutoCloseable {
     }
 
     private void deliver(TaskStatus s) {
+        if (s.withheld()) { // a high-assurance task ended: its outcome comes from an authenticated fetch
+            Thread.ofVirtual().name("fetch-" + s.taskId()).start(() -> fetch(List.of(s.taskId())));
+            return;
+        }
         output.ended(s.taskId());
         Watch w = watching.remove(s.taskId());
         if (w == null) {

@@ -1,6 +1,7 @@
 package dev.gantry.service.channel;
 
 import dev.gantry.broker.Broker;
+import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.TaskStatus;
@@ -10,10 +11,13 @@ import dev.gantry.service.store.TaskStatuses;
 import dev.gantry.service.store.TaskStore;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +27,7 @@ import org.slf4j.LoggerFactory;
  * outbox, and the instance that gets them again announces them again. Neither step waits on a peer: the
  * broker's watchers and the endpoints' senders queue, and close a peer that does not keep up.
  * A result waits a moment for its task's last output to be relayed, so that a watcher sees the output first.
+ * A high-assurance endpoint's results are announced as notices only: watchers fetch them over REST.
  */
 public final class FanOut {
     private static final Logger log = LoggerFactory.getLogger(FanOut.class);
@@ -32,11 +37,13 @@ public final class FanOut {
     private final TaskStore tasks;
     private final Broker broker;
     private final OutputRelay output;
+    private final Predicate<EndpointId> highAssurance;
 
-    public FanOut(TaskStore tasks, Broker broker, OutputRelay output) {
+    public FanOut(TaskStore tasks, Broker broker, OutputRelay output, Predicate<EndpointId> highAssurance) {
         this.tasks = tasks;
         this.broker = broker;
         this.output = output;
+        this.highAssurance = highAssurance;
     }
 
     /** Announces the results of {@code items} as {@code done} recorded them, then acknowledges them. */
@@ -50,9 +57,14 @@ public final class FanOut {
         Map<TaskId, TaskResult> unknownGroup = new HashMap<>();
         List<TaskId> duplicates = new ArrayList<>();
         int i = 0;
+        Set<TaskId> withheld = new HashSet<>(); // tasks of high-assurance endpoints: announced without outcome
         for (WorkItem.Results it : items) {
+            boolean ha = highAssurance.test(it.from().endpoint());
             for (TaskResult r : it.results()) {
                 boolean ended = done.ended()[i++];
+                if (ha) {
+                    withheld.add(r.task());
+                }
                 if (done.requeued().contains(r.task())) {
                     continue;
                 }
@@ -65,21 +77,21 @@ public final class FanOut {
                 if (g == null) {
                     unknownGroup.put(r.task(), r);
                 } else {
-                    byGroup.computeIfAbsent(g, k -> new ArrayList<>()).add(TaskStatuses.of(r, g));
+                    byGroup.computeIfAbsent(g, k -> new ArrayList<>()).add(shown(TaskStatuses.of(r, g), withheld));
                 }
             }
         }
         if (!unknownGroup.isEmpty()) {
             tasks.groupsOf(unknownGroup.keySet())
                     .forEach((task, g) -> byGroup.computeIfAbsent(g, k -> new ArrayList<>())
-                            .add(TaskStatuses.of(unknownGroup.get(task), g)));
+                            .add(shown(TaskStatuses.of(unknownGroup.get(task), g), withheld)));
         }
         if (!duplicates.isEmpty()) {
             // the first result's announcement may have been lost with the instance that committed it
             tasks.statusesOf(duplicates).stream()
                     .filter(s -> !s.pending())
                     .forEach(s -> byGroup.computeIfAbsent(s.taskGroupId(), k -> new ArrayList<>())
-                            .add(s));
+                            .add(shown(s, withheld)));
         }
         output.awaitRelayed(
                 byGroup.values().stream()
@@ -88,6 +100,10 @@ public final class FanOut {
                         .toList(),
                 OUTPUT_WAIT_MS);
         byGroup.forEach(broker::publishResults);
+    }
+
+    private static TaskStatus shown(TaskStatus s, Set<TaskId> withheld) {
+        return withheld.contains(s.taskId()) ? s.notice() : s;
     }
 
     private static void acknowledge(List<WorkItem.Results> items) {

@@ -2,6 +2,7 @@ package dev.gantry.service.channel;
 
 import dev.gantry.broker.Broker;
 import dev.gantry.protocol.ApiError;
+import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.Json;
 import dev.gantry.protocol.api.TaskStatus;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,7 @@ public final class ResultStreams implements AutoCloseable {
     private final Auth auth;
     private final TaskStore tasks;
     private final Broker broker;
+    private final Predicate<EndpointId> highAssurance;
     private final Map<String, Client> clients = new ConcurrentHashMap<>();
     private volatile boolean closing;
 
@@ -44,7 +47,9 @@ public final class ResultStreams implements AutoCloseable {
             List<AutoCloseable> subscriptions,
             java.util.Set<dev.gantry.protocol.TaskGroupId> groups) {}
 
-    public ResultStreams(Auth auth, TaskStore tasks, Broker broker) {
+    /** {@code highAssurance}: endpoints whose tasks' outcomes a replay shows as notices only. */
+    public ResultStreams(Auth auth, TaskStore tasks, Broker broker, Predicate<EndpointId> highAssurance) {
+        this.highAssurance = highAssurance;
         this.auth = auth;
         this.tasks = tasks;
         this.broker = broker;
@@ -135,7 +140,13 @@ public final class ResultStreams implements AutoCloseable {
         List<TaskStatus> page;
         do {
             page = tasks.endedInGroup(group, after[0], REPLAY_PAGE, after);
-            if (!page.isEmpty() && !c.sender().sendWaiting(new StreamMessage.Results(page))) {
+            List<TaskStatus> shown = page.stream()
+                    .map(s -> s.details() != null
+                                    && highAssurance.test(s.details().endpointId())
+                            ? s.notice()
+                            : s)
+                    .toList();
+            if (!page.isEmpty() && !c.sender().sendWaiting(new StreamMessage.Results(shown))) {
                 return;
             }
         } while (page.size() == REPLAY_PAGE);

@@ -157,6 +157,18 @@ public final class Routes {
 
     private void registerFunction(Context ctx) {
         FunctionRegistration r = Bodies.read(ctx, FunctionRegistration.class, maxBody, ApiError.REQUEST_TOO_LARGE);
+        if (r.haEndpointId() != null) {
+            // pinned to an endpoint the caller manages, which must be high-assurance
+            endpoints
+                    .get(Auth.identity(ctx), r.haEndpointId())
+                    .orElseThrow(() -> new GantryException(
+                            ApiError.ENDPOINT_NOT_FOUND, "endpoint " + r.haEndpointId() + " not found"));
+            if (!endpoints.target(r.haEndpointId()).orElseThrow().highAssurance()) {
+                throw new GantryException(
+                        ApiError.SEMANTICALLY_INVALID,
+                        "ha_endpoint_id " + r.haEndpointId() + " is not a high-assurance endpoint");
+            }
+        }
         Replies.json(ctx, new FunctionRegistered(functions.register(Auth.identity(ctx), r)));
     }
 

@@ -1,6 +1,5 @@
 package dev.gantry.service.store;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.GantryException;
@@ -18,8 +17,10 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Registered endpoints and their liveness: connected flag, last heartbeat, last status report. */
 public final class EndpointStore {
@@ -27,6 +28,7 @@ public final class EndpointStore {
             "e.id, e.owner_id, e.name, e.display_name, e.multi_user, e.is_public," + " e.metadata, i.username";
     private final Database db;
     private final Clock clock;
+    private final Map<EndpointId, Boolean> highAssurance = new ConcurrentHashMap<>();
 
     public EndpointStore(Database db, Clock clock) {
         this.db = db;
@@ -38,6 +40,14 @@ public final class EndpointStore {
         EndpointId eid = id == null ? EndpointId.random() : id;
         db.durableTx(c -> {
             UUID existingOwner = ownerOf(c, eid);
+            if (existingOwner != null
+                    && existingOwner.equals(owner.id())
+                    && highAssurance(c, eid) != r.highAssurance()) {
+                throw new GantryException(
+                        ApiError.HIGH_ASSURANCE_IMMUTABLE,
+                        "endpoint " + eid + " was registered with high_assurance " + !r.highAssurance()
+                                + "; that never changes (register a new endpoint instead)");
+            }
             if (existingOwner != null && !existingOwner.equals(owner.id())) {
                 // as every other route answers for another's endpoint: it is not there for the caller
                 throw new GantryException(
@@ -46,8 +56,8 @@ public final class EndpointStore {
             }
             String sql = existingOwner == null
                     ? "INSERT INTO endpoints (name, display_name, multi_user, is_public, metadata, is_manager,"
-                            + " allowed_functions, submit_policy, owner_id, id, created_at)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                            + " allowed_functions, submit_policy, owner_id, id, created_at, high_assurance)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     : "UPDATE endpoints SET name = ?, display_name = ?, multi_user = ?, is_public = ?, metadata = ?,"
                             + " is_manager = ?, allowed_functions = ?, submit_policy = ? WHERE owner_id = ? AND id = ?";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -63,6 +73,7 @@ public final class EndpointStore {
                 ps.setObject(10, eid.value());
                 if (existingOwner == null) {
                     ps.setLong(11, clock.millis());
+                    ps.setBoolean(12, r.highAssurance());
                 }
                 ps.executeUpdate();
             }
@@ -70,6 +81,15 @@ public final class EndpointStore {
             return 1;
         });
         return eid;
+    }
+
+    private static boolean highAssurance(Connection c, EndpointId id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT high_assurance FROM endpoints WHERE id = ?")) {
+            ps.setObject(1, id.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
     }
 
     private static UUID ownerOf(Connection c, EndpointId id) throws SQLException {
@@ -86,6 +106,7 @@ public final class EndpointStore {
             try (PreparedStatement ps =
                     c.prepareStatement("SELECT e.owner_id, e.is_manager, e.multi_user, e.manager_id,"
                             + " e.user_identity_id, e.connected, e.last_heartbeat_at, e.heartbeat_period_ms,"
+                            + " CASE WHEN e.manager_id IS NULL THEN e.high_assurance ELSE m.high_assurance END AS ha,"
                             + " CASE WHEN e.manager_id IS NULL THEN e.allowed_functions ELSE m.allowed_functions END AS allowed,"
                             + " CASE WHEN e.manager_id IS NULL THEN e.submit_policy ELSE m.submit_policy END AS policy"
                             + " FROM endpoints e LEFT JOIN endpoints m ON m.id = e.manager_id WHERE e.id = ?")) {
@@ -105,63 +126,8 @@ public final class EndpointStore {
                             Rows.nullableLong(rs, "last_heartbeat_at"),
                             rs.getInt("heartbeat_period_ms"),
                             Rows.functionIds(rs.getString("allowed")),
-                            Rows.readJson(rs.getString("policy"), SubmitPolicy.class)));
-                }
-            }
-        });
-    }
-
-    /**
-     * Registers user endpoint {@code id} of {@code manager} for {@code who}, unless it is registered: owned by the
-     * manager's owner, private, named after its manager.
-     */
-    public void ensureUserEndpoint(
-            EndpointId id, EndpointTarget manager, Identity who, JsonNode config, JsonNode runtime) {
-        if (target(id).isPresent()) {
-            return;
-        }
-        try {
-            db.durableTx(c -> {
-                try (PreparedStatement ps =
-                        c.prepareStatement("INSERT INTO endpoints (id, owner_id, name, display_name,"
-                                + " multi_user, is_public, created_at, manager_id, user_identity_id, user_config, user_runtime)"
-                                + " VALUES (?, ?, ?, ?, FALSE, FALSE, ?, ?, ?, ?, ?)")) {
-                    ps.setObject(1, id.value());
-                    ps.setObject(2, manager.owner());
-                    ps.setString(3, "uep." + manager.id() + "." + id);
-                    ps.setString(4, "user endpoint of " + who.username());
-                    ps.setLong(5, clock.millis());
-                    ps.setObject(6, manager.id().value());
-                    ps.setObject(7, who.id());
-                    ps.setString(8, Rows.jsonOrNull(config));
-                    ps.setString(9, Rows.jsonOrNull(runtime));
-                    return ps.executeUpdate();
-                }
-            });
-        } catch (RuntimeException e) {
-            if (target(id).isEmpty()) {
-                throw e; // not another submit's insert of the same user endpoint
-            }
-        }
-    }
-
-    /** What a user endpoint was started for: its manager, its identity, the values and the runtime. */
-    public record StartInputs(EndpointId manager, UUID identity, JsonNode config, JsonNode runtime) {}
-
-    /** The start inputs of user endpoint {@code id}; empty for any other endpoint. */
-    public Optional<StartInputs> startInputs(EndpointId id) {
-        return db.tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT manager_id, user_identity_id, user_config,"
-                    + " user_runtime FROM endpoints WHERE id = ? AND manager_id IS NOT NULL")) {
-                ps.setObject(1, id.value());
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next()
-                            ? Optional.of(new StartInputs(
-                                    new EndpointId(Rows.uuid(rs, "manager_id")),
-                                    Rows.uuid(rs, "user_identity_id"),
-                                    Rows.tree(rs.getString("user_config")),
-                                    Rows.tree(rs.getString("user_runtime"))))
-                            : Optional.empty();
+                            Rows.readJson(rs.getString("policy"), SubmitPolicy.class),
+                            rs.getBoolean("ha")));
                 }
             }
         });
@@ -172,6 +138,22 @@ public final class EndpointStore {
         List<EndpointDoc> found =
                 query("WHERE e.id = ? AND " + EndpointAdmins.MANAGED_BY, id.value(), who.id(), who.id());
         return found.stream().findFirst();
+    }
+
+    /**
+     * Whether {@code id} (or a user endpoint's manager) is high-assurance, cached: the flag never changes once
+     * registered. An endpoint not (or no longer) registered is not.
+     */
+    public boolean highAssurance(EndpointId id) {
+        Boolean known = highAssurance.get(id);
+        if (known == null) {
+            known = target(id).map(EndpointTarget::highAssurance).orElse(false);
+            if (highAssurance.size() > 100_000) {
+                highAssurance.clear();
+            }
+            highAssurance.put(id, known);
+        }
+        return known;
     }
 
     /** Whether {@code who} owns {@code id}: only its owner's credentials open its channel, not its admins'. */

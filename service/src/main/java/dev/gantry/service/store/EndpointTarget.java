@@ -10,7 +10,8 @@ import java.util.UUID;
  * An endpoint as submits see it: its owner, whether it is an endpoint manager (and serves everyone its
  * mapping accepts) or a user endpoint (its manager and the identity it serves), its liveness, and the
  * functions it runs ({@code allowed} null: any) and who may submit ({@code policy} null: no more than
- * ownership or the mapping); a user endpoint's are its manager's.
+ * ownership or the mapping); a user endpoint's are its manager's. A high-assurance one runs only functions
+ * pinned to it.
  */
 public record EndpointTarget(
         EndpointId id,
@@ -23,7 +24,8 @@ public record EndpointTarget(
         Long lastHeartbeatAt,
         int heartbeatPeriodMs,
         Set<FunctionId> allowed,
-        SubmitPolicy policy) {
+        SubmitPolicy policy,
+        boolean highAssurance) {
     /** Whether this endpoint runs {@code fn}. */
     public boolean permits(FunctionId fn) {
         return allowed == null || allowed.contains(fn);

@@ -30,8 +30,8 @@ public final class FunctionStore {
         FunctionId id = FunctionId.random();
         db.durableTx(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO functions"
-                    + " (id, owner_id, name, code, description, meta, created_at, is_public)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " (id, owner_id, name, code, description, meta, created_at, is_public, ha_endpoint_id)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setObject(1, id.value());
                 ps.setObject(2, owner.id());
                 ps.setString(3, r.functionName());
@@ -40,6 +40,8 @@ public final class FunctionStore {
                 ps.setString(6, Rows.jsonOrNull(r.meta()));
                 ps.setLong(7, clock.millis());
                 ps.setBoolean(8, r.isPublic());
+                ps.setObject(
+                        9, r.haEndpointId() == null ? null : r.haEndpointId().value());
                 return ps.executeUpdate();
             }
         });
@@ -57,17 +59,21 @@ public final class FunctionStore {
         return find(id).map(Owned::doc);
     }
 
+    /** A function someone may run, and the high-assurance endpoint it is pinned to (null: none). */
+    public record RunnableFunction(UUID id, UUID pinnedTo) {}
+
     /** Of {@code ids}, those {@code who} may run: not deleted, and theirs or public. */
-    public List<UUID> runnable(Identity who, Collection<UUID> ids) {
+    public List<RunnableFunction> runnable(Identity who, Collection<UUID> ids) {
         return db.tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM functions WHERE (owner_id = ? OR is_public)"
-                    + " AND deleted_at IS NULL AND id IN (" + Rows.marks(ids.size()) + ")")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, ha_endpoint_id FROM functions"
+                    + " WHERE (owner_id = ? OR is_public) AND deleted_at IS NULL AND id IN ("
+                    + Rows.marks(ids.size()) + ")")) {
                 ps.setObject(1, who.id());
                 Rows.setUuids(ps, 2, ids);
-                List<UUID> out = new ArrayList<>();
+                List<RunnableFunction> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(rs.getObject(1, UUID.class));
+                        out.add(new RunnableFunction(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)));
                     }
                 }
                 return out;
