@@ -3,25 +3,17 @@ package dev.gantry.endpoint;
 import dev.gantry.client.ServiceClient;
 import dev.gantry.engines.Engine;
 import dev.gantry.protocol.EndpointId;
-import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.LogKeys;
-import dev.gantry.protocol.RecentTasks;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.EndpointRegistered;
-import dev.gantry.protocol.api.FunctionDoc;
 import dev.gantry.protocol.channel.ChannelMessage;
-import dev.gantry.protocol.channel.TaskMessage;
-import dev.gantry.protocol.channel.TaskResult;
-import dev.gantry.worker.TaskRunner;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,14 +39,10 @@ public final class EndpointAgent implements AutoCloseable {
     private final Engine engine;
     private final UUID instance = UUID.randomUUID();
     private final ResultOutbox outbox;
-    private final Set<TaskId> running = ConcurrentHashMap.newKeySet();
-    private final Map<FunctionId, FunctionDoc> functions = new ConcurrentHashMap<>();
-    private final boolean startsReported;
-    private final RecentTasks cancelledEarly = new RecentTasks(10_000); // cancels that overtook their tasks: never run
     private final Outgoing outgoing = Outgoing.empty();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicLong activity = new AtomicLong();
-    private final TaskChecks checks;
+    private final TaskIntake intake;
     private final Clock clock;
     private volatile boolean open = true;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -73,19 +61,22 @@ public final class EndpointAgent implements AutoCloseable {
         this.cfg = cfg;
         this.client = client;
         this.engine = engine;
-        // an engine that tells when a task starts on a worker (the pilot's may wait for nodes) reports the
-        // start then; the others' tasks count as started when they take them
-        this.startsReported = engine.reportStarts(outgoing.accepted()::add);
-        engine.reportNodeWaits(outgoing.waitingForNodes()::add);
         engine.reportOutput(chunks -> {
             outgoing.output().addAll(chunks);
             wake();
         });
-        this.checks = new TaskChecks(
-                cfg.allowedStrategies(),
-                cfg.allowedFunctions() == null ? null : Set.copyOf(cfg.allowedFunctions()),
-                () -> id);
         this.outbox = new ResultOutbox(dir.outboxDir());
+        this.intake = new TaskIntake(
+                engine,
+                new TaskChecks(
+                        cfg.allowedStrategies(),
+                        cfg.allowedFunctions() == null ? null : Set.copyOf(cfg.allowedFunctions()),
+                        () -> id),
+                cfg.highAssurance() ? AuditLog.open(dir.auditLog()) : AuditLog.OFF,
+                outbox,
+                outgoing,
+                this::wake,
+                clock);
     }
 
     /** Registers (retrying while the service is unreachable), starts the engine and the channel. */
@@ -112,7 +103,7 @@ public final class EndpointAgent implements AutoCloseable {
 
     /** Tasks running here plus results the service has not acknowledged yet. */
     public int outstanding() {
-        return running.size() + outbox.size();
+        return intake.running().size() + outbox.size();
     }
 
     private void register() {
@@ -141,7 +132,7 @@ public final class EndpointAgent implements AutoCloseable {
                     @Override
                     public List<ChannelMessage> first() {
                         outgoing.results().clear();
-                        List<TaskId> holding = new ArrayList<>(running);
+                        List<TaskId> holding = new ArrayList<>(intake.running());
                         holding.addAll(outbox.tasks());
                         return ChannelLoop.firstFrames(
                                 new ChannelMessage.Hello(
@@ -149,7 +140,7 @@ public final class EndpointAgent implements AutoCloseable {
                                         instance,
                                         VERSION,
                                         holding,
-                                        cfg.credit(),
+                                        credit(),
                                         cfg.heartbeatPeriodMs(),
                                         cfg.engine().maxRetries()),
                                 outbox.values());
@@ -172,23 +163,20 @@ public final class EndpointAgent implements AutoCloseable {
 
     private void onMessage(ChannelMessage m) {
         switch (m) {
-            case ChannelMessage.Functions f -> f.functions().forEach(d -> functions.put(d.functionUuid(), d));
+            case ChannelMessage.Functions f -> intake.functions(f.functions());
             case ChannelMessage.Tasks t -> {
                 activity.incrementAndGet();
-                t.tasks().forEach(this::run);
+                boolean refusing = intake.refusing().isPresent();
+                intake.tasks(t.tasks());
+                if (!refusing && intake.refusing().isPresent()) {
+                    Optional.ofNullable(channel).ifPresent(ch -> ch.send(status())); // credit 0: send no more
+                }
             }
             case ChannelMessage.ResultsAck a -> {
                 activity.incrementAndGet();
-                outbox.ack(a.tasks());
+                intake.acknowledged(a.tasks());
             }
-            case ChannelMessage.Cancel c ->
-                c.tasks().forEach(t -> {
-                    if (engine.cancel(t)) {
-                        log.info("task {} cancelled", t);
-                    } else {
-                        cancelledEarly.add(t); // its task frame may still be on the way
-                    }
-                });
+            case ChannelMessage.Cancel c -> intake.cancel(c.tasks());
             case ChannelMessage.Stop s -> {
                 log.warn("the service asked endpoint {} to stop: {}", id, s.reason());
                 Thread.ofVirtual().start(this::close);
@@ -198,40 +186,21 @@ public final class EndpointAgent implements AutoCloseable {
         }
     }
 
-    private void run(TaskMessage task) {
-        if (outbox.holds(task.task(), task.attempt()) || !running.add(task.task())) {
-            return;
-        }
-        if (cancelledEarly.remove(task.task())) {
-            done(TaskRunner.cancelled(task, clock.millis()));
-            return;
-        }
-        FunctionDoc fn = functions.get(task.function());
-        Optional<TaskChecks.Refusal> refused = checks.check(task, fn);
-        if (refused.isPresent()) {
-            done(refused.get().result(task, clock.millis()));
-            return;
-        }
-        if (!startsReported) {
-            outgoing.accepted().add(task.task());
-        }
-        engine.submit(task, fn, this::done);
-    }
-
-    private void done(TaskResult r) {
-        outbox.put(r);
-        running.remove(r.task());
-        outgoing.results().add(r);
-        wake();
-    }
-
     private void wake() {
         Optional.ofNullable(channel).ifPresent(Channel::wake);
     }
 
-    /** The status report; while draining before a stop, credit 0 asks the service to send nothing more. */
+    /**
+     * The status report; while draining before a stop, or with an audit log that cannot be written, credit 0
+     * asks the service to send nothing more (the report says why in the second case).
+     */
     private ChannelMessage.Status status() {
-        return new ChannelMessage.Status(engine.status(), draining ? 0 : cfg.credit());
+        return new ChannelMessage.Status(
+                intake.refusing().map(engine.status()::notTakingTasks).orElseGet(engine::status), credit());
+    }
+
+    private int credit() {
+        return draining || intake.refusing().isPresent() ? 0 : cfg.credit();
     }
 
     public EndpointId id() {
@@ -259,7 +228,9 @@ public final class EndpointAgent implements AutoCloseable {
             ch.send(status());
         }
         long deadline = clock.millis() + drainFor.toMillis();
-        while (open && clock.millis() < deadline && (!running.isEmpty() || (channel != null && !outbox.isEmpty()))) {
+        while (open
+                && clock.millis() < deadline
+                && (!intake.running().isEmpty() || (channel != null && !outbox.isEmpty()))) {
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
@@ -267,11 +238,11 @@ public final class EndpointAgent implements AutoCloseable {
                 break;
             }
         }
-        if (!running.isEmpty()) {
+        if (!intake.running().isEmpty()) {
             log.warn(
                     "endpoint {}: stopping with {} tasks unfinished; they run again after a restart",
                     id,
-                    running.size());
+                    intake.running().size());
         }
         close();
     }
@@ -288,6 +259,7 @@ public final class EndpointAgent implements AutoCloseable {
         }
         engine.close();
         outbox.close();
+        intake.close();
         stopped.countDown();
         log.info("endpoint {} stopped", id);
     }

@@ -51,6 +51,11 @@ public record EndpointDir(String name, Path dir) {
         return dir.resolve("unacked_results");
     }
 
+    /** A high-assurance endpoint's append-only record of every task event (owner-only). */
+    public Path auditLog() {
+        return dir.resolve("audit.log");
+    }
+
     public Path tasksDir() {
         return dir.resolve("tasks_working_dir");
     }

@@ -50,6 +50,7 @@ public final class ComputeExecutor implements AutoCloseable {
     private final boolean javaNative;
     private final boolean echoOutput;
     private final int maxInFlight;
+    private final boolean highAssurance;
     private final AtomicBoolean onlineChecked = new AtomicBoolean();
 
     ComputeExecutor(ComputeExecutorBuilder b) {
@@ -58,6 +59,7 @@ public final class ComputeExecutor implements AutoCloseable {
         this.javaNative = b.javaNative;
         this.echoOutput = b.echoOutput;
         this.maxInFlight = b.maxInFlight;
+        this.highAssurance = b.highAssurance;
         this.watcher = new ResultWatcher(client.http(), javaNative);
         JsonNode userConfig =
                 b.userEndpointConfig == null ? null : Json.mapper().valueToTree(b.userEndpointConfig);
@@ -173,7 +175,10 @@ public final class ComputeExecutor implements AutoCloseable {
 
     private Registered register(PackedFunction p) {
         return functions.computeIfAbsent(
-                p.key(), k -> new Registered(client.register(p.registration()), p.resultType()));
+                p.key(),
+                k -> new Registered(
+                        client.register(highAssurance ? p.registration().pinnedTo(endpoint) : p.registration()),
+                        p.resultType()));
     }
 
     @SuppressWarnings("unchecked")

@@ -16,6 +16,7 @@ public final class ComputeExecutorBuilder {
     Integer maxRetries;
     boolean retryUserErrors;
     Map<String, ?> userEndpointConfig;
+    boolean highAssurance;
 
     ComputeExecutorBuilder() {}
 
@@ -92,6 +93,15 @@ public final class ComputeExecutorBuilder {
      */
     public ComputeExecutorBuilder userEndpointConfig(Map<String, ?> values) {
         this.userEndpointConfig = values == null ? null : Map.copyOf(values);
+        return this;
+    }
+
+    /**
+     * For a high-assurance endpoint: the Java functions this executor registers are pinned to it
+     * ({@code ha_endpoint_id}), the only functions such an endpoint runs. Off by default.
+     */
+    public ComputeExecutorBuilder highAssurance(boolean on) {
+        this.highAssurance = on;
         return this;
     }
 

@@ -92,7 +92,7 @@ public final class GantryService implements AutoCloseable {
                         : new RabbitBroker(cfg.brokerUrl(), cfg.brokerPrefix(), cfg.queueCapacity()),
                 sdkQueues);
         leases = new TaskLeases(db);
-        housekeeper = new Housekeeper(tasks, leases, broker, cfg.retention(), clock);
+        housekeeper = new Housekeeper(tasks, functions, leases, broker, cfg.retention(), clock);
         Recovery recovery = housekeeper.recovery();
         TaskOutputs outputs = new TaskOutputs(db, cfg.outputKeptBytes());
         output = new OutputRelay(outputs, tasks, broker);
@@ -220,6 +220,11 @@ public final class GantryService implements AutoCloseable {
     /** For tests in this package: the leases behind this instance. */
     TaskLeases leases() {
         return leases;
+    }
+
+    /** For tests in this package: the housekeeper, to run a pass now. */
+    Housekeeper housekeeper() {
+        return housekeeper;
     }
 
     /** For tests in this package: the database behind this instance. */

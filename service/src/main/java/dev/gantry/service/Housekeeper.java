@@ -5,6 +5,7 @@ import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.service.channel.Recovery;
+import dev.gantry.service.store.FunctionStore;
 import dev.gantry.service.store.QueuedTask;
 import dev.gantry.service.store.TaskLeases;
 import dev.gantry.service.store.TaskStore;
@@ -36,13 +37,24 @@ final class Housekeeper implements AutoCloseable {
     private final Recovery recovery;
     private final Broker broker;
     private final Duration retention;
+    private final FunctionStore functions;
+    /** A high-assurance function not submitted for this long is purged, as Globus Compute's are. */
+    static final Duration HA_FUNCTION_IDLE = Duration.ofDays(90);
+
     private final Clock clock;
     private volatile java.util.function.Consumer<EndpointId> onRequeued = e -> {};
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("housekeeper").factory());
 
-    Housekeeper(TaskStore tasks, TaskLeases leases, Broker broker, Duration retention, Clock clock) {
+    Housekeeper(
+            TaskStore tasks,
+            FunctionStore functions,
+            TaskLeases leases,
+            Broker broker,
+            Duration retention,
+            Clock clock) {
         this.tasks = tasks;
+        this.functions = functions;
         this.leases = leases;
         this.recovery = new Recovery(broker, this::requeueSoon);
         this.broker = broker;
@@ -90,6 +102,10 @@ final class Housekeeper implements AutoCloseable {
             int expired = tasks.expire(clock.millis() - retention.toMillis(), clock.millis());
             if (expired > 0) {
                 log.info("expired {} tasks older than {}", expired, retention);
+            }
+            int purged = functions.purgeIdleHighAssurance(clock.millis() - HA_FUNCTION_IDLE.toMillis());
+            if (purged > 0) {
+                log.info("purged {} high-assurance functions idle for {} days", purged, HA_FUNCTION_IDLE.toDays());
             }
         } catch (RuntimeException e) {
             log.warn("housekeeping failed; trying again next period: {}", e.getMessage());

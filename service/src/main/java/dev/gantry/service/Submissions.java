@@ -205,6 +205,9 @@ public final class Submissions {
                                         + " registered with its id as ha_endpoint_id");
             }
         }
+        if (target.highAssurance()) {
+            functions.used(wanted.keySet()); // all pinned to it: an idle one is purged after 90 days
+        }
     }
 
     private static Map<String, List<TaskId>> byFunction(TaskSubmits.Submitted stored) {

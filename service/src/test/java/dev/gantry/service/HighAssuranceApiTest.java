@@ -9,6 +9,7 @@ import dev.gantry.protocol.channel.StreamMessage;
 import dev.gantry.protocol.channel.TaskMessage;
 import java.net.http.WebSocket;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -79,6 +80,37 @@ class HighAssuranceApiTest extends AliceAndBob {
         }
         assertThat(api.count("tasks")).isEqualTo(tasks);
         assertThat(AllowedFunctionsApiTest.submit(ha, alice, pinned).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aHighAssuranceFunctionIdleForNinetyDaysIsPurgedAndNoOtherIs() throws Exception {
+        String ha = endpoint(alice, "ha-idle", true);
+        String idle = function(alice, ",\"ha_endpoint_id\":\"" + ha + "\"")
+                .body()
+                .get("function_uuid")
+                .asText();
+        String busy = function(alice, ",\"ha_endpoint_id\":\"" + ha + "\"")
+                .body()
+                .get("function_uuid")
+                .asText();
+        String ordinary = function(alice, "").body().get("function_uuid").asText();
+        long longAgo = System.currentTimeMillis() - Housekeeper.HA_FUNCTION_IDLE.toMillis() - 60_000;
+        for (String f : List.of(idle, busy, ordinary)) {
+            api.service
+                    .database()
+                    .update("UPDATE functions SET created_at = ? WHERE id = ?", longAgo, UUID.fromString(f));
+        }
+        assertThat(AllowedFunctionsApiTest.submit(ha, alice, busy).status()).isEqualTo(200); // used today
+        api.service.housekeeper().runOnce();
+
+        assertThat(api.call("GET", "/v2/functions/" + idle, alice, null).status())
+                .isEqualTo(404);
+        ApiFixture.Reply r = AllowedFunctionsApiTest.submit(ha, alice, idle);
+        assertThat(r.code()).isEqualTo("FUNCTION_NOT_FOUND");
+        assertThat(AllowedFunctionsApiTest.submit(ha, alice, busy).status()).isEqualTo(200);
+        assertThat(api.call("GET", "/v2/functions/" + ordinary, alice, null).status())
+                .as("only high-assurance functions are purged")
+                .isEqualTo(200);
     }
 
     @Test

@@ -26,6 +26,11 @@ public record FunctionRegistration(
         return new FunctionRegistration(functionName, functionCode, description, meta, true, null);
     }
 
+    /** The same function, pinned to high-assurance endpoint {@code endpoint}: it runs there only. */
+    public FunctionRegistration pinnedTo(EndpointId endpoint) {
+        return new FunctionRegistration(functionName, functionCode, description, meta, false, endpoint);
+    }
+
     public FunctionRegistration {
         Check.text("function_name", functionName, MAX_NAME);
         if (functionCode == null || functionCode.isEmpty()) {

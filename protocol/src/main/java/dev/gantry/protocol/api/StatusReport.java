@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * An endpoint's engine as it last reported itself; the {@code details} of an endpoint status. A pilot engine
- * also lists its blocks.
+ * also lists its blocks; an endpoint that takes no tasks although it could says why in {@code notTakingTasks}.
  */
 public record StatusReport(
         int totalWorkers,
@@ -14,7 +14,8 @@ public record StatusReport(
         int outstandingTasks,
         int managers,
         String engineType,
-        List<BlockStatus> blocks) {
+        List<BlockStatus> blocks,
+        String notTakingTasks) {
     public StatusReport {
         blocks = blocks == null ? List.of() : List.copyOf(blocks);
     }
@@ -25,8 +26,25 @@ public record StatusReport(
             int pendingTasks,
             int outstandingTasks,
             int managers,
+            String engineType,
+            List<BlockStatus> blocks) {
+        this(totalWorkers, idleWorkers, pendingTasks, outstandingTasks, managers, engineType, blocks, null);
+    }
+
+    /** This report, saying why the endpoint takes no tasks. */
+    public StatusReport notTakingTasks(String why) {
+        return new StatusReport(
+                totalWorkers, idleWorkers, pendingTasks, outstandingTasks, managers, engineType, blocks, why);
+    }
+
+    public StatusReport(
+            int totalWorkers,
+            int idleWorkers,
+            int pendingTasks,
+            int outstandingTasks,
+            int managers,
             String engineType) {
-        this(totalWorkers, idleWorkers, pendingTasks, outstandingTasks, managers, engineType, List.of());
+        this(totalWorkers, idleWorkers, pendingTasks, outstandingTasks, managers, engineType, List.of(), null);
     }
 
     /** A pilot block: its name, the scheduler's id of its job ({@code JobId}), and its state as last seen. */

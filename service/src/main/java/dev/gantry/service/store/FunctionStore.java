@@ -10,16 +10,20 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Registered functions. Their code never changes, so reads for dispatch are cached by the caller. Deleting
  * hides a function from its owner and from new submissions; tasks submitted before still get its code.
  */
 public final class FunctionStore {
+    private static final long DAY_MS = 86_400_000L;
     private final Database db;
     private final Clock clock;
+    private final Map<UUID, Long> lastUseRecorded = new ConcurrentHashMap<>();
 
     public FunctionStore(Database db, Clock clock) {
         this.db = db;
@@ -79,6 +83,41 @@ public final class FunctionStore {
                 return out;
             }
         });
+    }
+
+    /**
+     * Records that pinned (high-assurance) functions {@code ids} were submitted now: at most once a day each, so
+     * a busy endpoint's submits write nothing more.
+     */
+    public void used(Collection<UUID> ids) {
+        long now = clock.millis();
+        List<UUID> stale = ids.stream()
+                .filter(id -> lastUseRecorded.getOrDefault(id, 0L) < now - DAY_MS)
+                .toList();
+        if (stale.isEmpty()) {
+            return;
+        }
+        db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE functions SET last_used_at = ? WHERE id IN (" + Rows.marks(stale.size()) + ")")) {
+                ps.setLong(1, now);
+                Rows.setUuids(ps, 2, stale);
+                return ps.executeUpdate();
+            }
+        });
+        if (lastUseRecorded.size() > 100_000) {
+            lastUseRecorded.clear();
+        }
+        stale.forEach(id -> lastUseRecorded.put(id, now));
+    }
+
+    /** Deletes the high-assurance functions not submitted since {@code idleSinceMs}; returns how many. */
+    public int purgeIdleHighAssurance(long idleSinceMs) {
+        return db.update(
+                "UPDATE functions SET deleted_at = ? WHERE ha_endpoint_id IS NOT NULL AND deleted_at IS NULL"
+                        + " AND COALESCE(last_used_at, created_at) < ?",
+                clock.millis(),
+                idleSinceMs);
     }
 
     public boolean delete(Identity owner, FunctionId id) {
