@@ -203,6 +203,50 @@ class OidcApiTest {
         assertThat(accepted.status()).as(accepted.body().toString()).isEqualTo(200);
     }
 
+    @Test
+    void aHighAssuranceResultIsFetchedOnlyWithAFreshSignIn() throws Exception {
+        long now = System.currentTimeMillis() / 1000;
+        String fresh = erin(now - 60);
+        String ep = api.call(
+                        "POST",
+                        "/v3/endpoints",
+                        fresh,
+                        "{\"endpoint_name\":\"ha-fresh\",\"high_assurance\":true,"
+                                + "\"submit_policy\":{\"max_login_age_seconds\":3600}}")
+                .body()
+                .get("endpoint_id")
+                .asText();
+        String fn = api.call(
+                        "POST",
+                        "/v3/functions",
+                        fresh,
+                        "{\"function_name\":\"f\",\"ha_endpoint_id\":\"" + ep + "\",\"function_code\":"
+                                + Json.write(ServiceApiTest.CODE) + "}")
+                .body()
+                .get("function_uuid")
+                .asText();
+        ApiFixture.Reply submitted =
+                api.call("POST", "/v3/endpoints/" + ep + "/submit", fresh, ServiceApiTest.submitBody(fn, 1));
+        String task = submitted.body().get("tasks").get(fn).get(0).asText();
+        try (ScriptedChannel ch = api.channel(ep, fresh, 10)) {
+            TenantIsolationTest.roundTrip(
+                    ch, TenantIsolationTest.success(TenantIsolationTest.received(ch, task), "00\ngARLBS4=\n"));
+        }
+        String stale = erin(now - 7200);
+        for (ApiFixture.Reply r : List.of(
+                api.call("GET", "/v2/tasks/" + task, stale, null),
+                api.call("POST", "/v2/batch_status", stale, "{\"task_ids\":[\"" + task + "\"]}"))) {
+            assertThat(r.status()).as(r.body().toString()).isEqualTo(403);
+            assertThat(r.code()).isEqualTo("LOGIN_TOO_OLD");
+            assertThat(r.body().get("detail").asText())
+                    .contains("sign in again")
+                    .contains("fetch the result");
+            assertThat(r.body().toString()).doesNotContain("gARLBS4");
+        }
+        ApiFixture.Reply fetched = api.call("GET", "/v2/tasks/" + task, erin(now - 30), null);
+        assertThat(fetched.body().get("result").asText()).isEqualTo("00\ngARLBS4=\n");
+    }
+
     /** A token of erin's login at the campus provider, who signed in at {@code authTime} (epoch seconds). */
     private static String erin(long authTime) throws Exception {
         return fetched(

@@ -56,11 +56,19 @@ public record SubmitPolicy(List<String> allowedDomains, List<String> excludedDom
                             + "; sign in with an identity of "
                             + (allowedDomains.isEmpty() ? "another domain" : String.join(", ", allowedDomains)));
         }
+        requireFreshLogin(loginAtMs, nowMs, "submit again");
+    }
+
+    /**
+     * Refuses a sign-in older than the policy's maximum login age ({@code LOGIN_TOO_OLD}), telling the caller
+     * to sign in again and then {@code thenWhat}; a policy without one accepts any.
+     */
+    public void requireFreshLogin(Long loginAtMs, long nowMs, String thenWhat) {
         if (maxLoginAgeSeconds != null && (loginAtMs == null || nowMs - loginAtMs > maxLoginAgeSeconds * 1000)) {
             throw new GantryException(
                     ApiError.LOGIN_TOO_OLD,
-                    "the endpoint's submit policy wants a sign-in within the last " + maxLoginAgeSeconds
-                            + " s; sign in again (or make a new API token) and submit again");
+                    "the endpoint's policy wants a sign-in within the last " + maxLoginAgeSeconds
+                            + " s; sign in again (or make a new API token) and " + thenWhat);
         }
     }
 

@@ -70,7 +70,7 @@ public final class Routes {
             dev.gantry.service.store.WorkerRuntimes runtimes,
             dev.gantry.service.store.EndpointLocks locks,
             dev.gantry.service.channel.EndpointChannels channels) {
-        this.views = new TaskViews(runtimes, VERSION);
+        this.views = new TaskViews(runtimes, endpoints, clock, VERSION);
         this.locks = locks;
         this.channels = channels;
         this.clock = clock;
