@@ -72,7 +72,7 @@ public final class EndpointAgent implements AutoCloseable {
                         cfg.allowedStrategies(),
                         cfg.allowedFunctions() == null ? null : Set.copyOf(cfg.allowedFunctions()),
                         () -> id),
-                cfg.highAssurance() ? AuditLog.open(dir.auditLog()) : AuditLog.OFF,
+                cfg.highAssurance() ? AuditLog.open(cfg.auditLog(dir)) : AuditLog.OFF,
                 outbox,
                 outgoing,
                 this::wake,

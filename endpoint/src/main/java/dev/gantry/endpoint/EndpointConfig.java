@@ -31,6 +31,8 @@ import java.nio.file.Path;
  * @param submitPolicy who may submit: identity domains allowed and excluded, a maximum login age
  * @param highAssurance registers a high-assurance endpoint: it runs only functions pinned to it, its results are
  *     never pushed to watchers, and it stays one (registering it again without the flag is refused)
+ * @param auditLogPath a high-assurance endpoint's audit log (absent: {@code audit.log} in its directory), as
+ *     Globus Compute's {@code audit_log_path}
  */
 public record EndpointConfig(
         String displayName,
@@ -48,7 +50,8 @@ public record EndpointConfig(
         String python,
         java.util.List<String> admins,
         SubmitPolicy submitPolicy,
-        boolean highAssurance) {
+        boolean highAssurance,
+        String auditLogPath) {
     public static final double DEFAULT_HEARTBEAT = 30;
 
     public EndpointConfig {
@@ -83,6 +86,14 @@ public record EndpointConfig(
         }
         allowedFunctions = EndpointRegistration.allowedFunctions(allowedFunctions);
         admins = EndpointRegistration.admins(admins);
+        if (auditLogPath != null && (auditLogPath.isBlank() || auditLogPath.length() > 4096)) {
+            throw invalid("audit_log_path must name a file, got '" + auditLogPath + "'");
+        }
+    }
+
+    /** Where a high-assurance endpoint in {@code dir} writes its audit log. */
+    public Path auditLog(EndpointDir dir) {
+        return auditLogPath == null ? dir.auditLog() : Path.of(auditLogPath);
     }
 
     public EndpointConfig(String displayName, EngineConfig engine, double heartbeatPeriod) {
@@ -102,7 +113,8 @@ public record EndpointConfig(
                 null,
                 null,
                 null,
-                false);
+                false,
+                null);
     }
 
     /** This configuration with {@code ids} as its allowed functions. */
@@ -123,7 +135,8 @@ public record EndpointConfig(
                 python,
                 admins,
                 submitPolicy,
-                highAssurance);
+                highAssurance,
+                auditLogPath);
     }
 
     public int idleSoft() {

@@ -58,9 +58,9 @@ class HighAssuranceEndpointTest {
         }
     }
 
-    private EndpointAgent endpoint(EndpointDir dir) throws Exception {
+    private EndpointAgent endpoint(EndpointDir dir, String extra) throws Exception {
         Files.createDirectories(dir.dir());
-        Files.writeString(dir.config(), "engine:\n  type: thread\n  max_workers: 2\nhigh_assurance: true\n");
+        Files.writeString(dir.config(), "engine:\n  type: thread\n  max_workers: 2\nhigh_assurance: true\n" + extra);
         EndpointConfig cfg = EndpointConfig.read(dir.config());
         assertThat(cfg.highAssurance()).isTrue();
         return new EndpointAgent(dir, cfg, http, Engines.create(cfg.engine(), dir.tasksDir()));
@@ -70,7 +70,7 @@ class HighAssuranceEndpointTest {
     void everyStateOfEveryTaskIsInTheOwnerOnlyAuditLog() throws Exception {
         EndpointDir dir = EndpointDir.of(new GantryHome(home), "ha");
         List<ComputeFuture<Integer>> futures = new ArrayList<>();
-        try (EndpointAgent ep = endpoint(dir);
+        try (EndpointAgent ep = endpoint(dir, "");
                 ComputeExecutor ex = ComputeExecutor.builder()
                         .client(new Client(http))
                         .endpointId(ep.start())
@@ -97,9 +97,8 @@ class HighAssuranceEndpointTest {
     @Test
     void anUnwritableAuditLogStopsTheEndpointTakingTasksAndSaysWhy() throws Exception {
         EndpointDir dir = EndpointDir.of(new GantryHome(home), "ha-full");
-        Files.createDirectories(dir.dir());
-        Files.createSymbolicLink(dir.auditLog(), Path.of("/dev/full")); // every write fails: no space left
-        try (EndpointAgent ep = endpoint(dir);
+        Path full = Path.of("/dev/full"); // every write fails: no space left on the device
+        try (EndpointAgent ep = endpoint(dir, "audit_log_path: " + full + "\n");
                 ComputeExecutor ex = ComputeExecutor.builder()
                         .client(new Client(http))
                         .endpointId(ep.start())
@@ -119,7 +118,7 @@ class HighAssuranceEndpointTest {
                         return d.isTextual() ? d.asText() : null;
                     },
                     "the status saying why");
-            assertThat(why).contains("audit log " + dir.auditLog()).contains("restart the endpoint");
+            assertThat(why).contains("audit log " + full).contains("restart the endpoint");
             // a dispatcher already waiting for a task when the credit fell to 0 may still send one (its poll
             // lasts up to 500 ms); the endpoint would fail that one unrun too
             Thread.sleep(1000);

@@ -69,7 +69,8 @@ final class InProcessGantry implements AutoCloseable {
                 null,
                 null,
                 null,
-                false);
+                false,
+                null);
         return new EndpointAgent(dir, cfg, http, Engines.create(cfg.engine(), dir.tasksDir()));
     }
 
