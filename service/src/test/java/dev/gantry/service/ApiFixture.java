@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -141,6 +143,24 @@ final class ApiFixture implements AutoCloseable {
                 return rs.getLong(1);
             }
         });
+    }
+
+    /** A listener that puts each whole text frame it receives in {@code frames}. */
+    static WebSocket.Listener collect(BlockingQueue<String> frames) {
+        return new WebSocket.Listener() {
+            private final StringBuilder partial = new StringBuilder();
+
+            @Override
+            public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                partial.append(data);
+                if (last) {
+                    frames.add(partial.toString());
+                    partial.setLength(0);
+                }
+                w.request(1);
+                return null;
+            }
+        };
     }
 
     @Override

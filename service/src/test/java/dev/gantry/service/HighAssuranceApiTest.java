@@ -11,7 +11,6 @@ import java.net.http.WebSocket;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -29,6 +28,14 @@ class HighAssuranceApiTest extends AliceAndBob {
                 "POST", "/v3/endpoints", token, "{\"endpoint_name\":\"" + name + "\",\"high_assurance\":" + ha + "}");
         assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
         return r.body().get("endpoint_id").asText();
+    }
+
+    /** A function of {@code token}'s identity pinned to high-assurance endpoint {@code ha}: its id. */
+    static String pinned(String token, String ha) throws Exception {
+        return function(token, ",\"ha_endpoint_id\":\"" + ha + "\"")
+                .body()
+                .get("function_uuid")
+                .asText();
     }
 
     static ApiFixture.Reply function(String token, String extra) throws Exception {
@@ -67,10 +74,7 @@ class HighAssuranceApiTest extends AliceAndBob {
         assertThat(function(alice, ",\"ha_endpoint_id\":\"" + bobs + "\"").code())
                 .as("another's endpoint is not there")
                 .isEqualTo("ENDPOINT_NOT_FOUND");
-        String pinned = function(alice, ",\"ha_endpoint_id\":\"" + ha + "\"")
-                .body()
-                .get("function_uuid")
-                .asText();
+        String pinned = pinned(alice, ha);
         String ordinary = function(alice, "").body().get("function_uuid").asText();
         long tasks = api.count("tasks");
         for (String[] c : new String[][] {{plain, pinned}, {ha, ordinary}}) {
@@ -85,14 +89,8 @@ class HighAssuranceApiTest extends AliceAndBob {
     @Test
     void aHighAssuranceFunctionIdleForNinetyDaysIsPurgedAndNoOtherIs() throws Exception {
         String ha = endpoint(alice, "ha-idle", true);
-        String idle = function(alice, ",\"ha_endpoint_id\":\"" + ha + "\"")
-                .body()
-                .get("function_uuid")
-                .asText();
-        String busy = function(alice, ",\"ha_endpoint_id\":\"" + ha + "\"")
-                .body()
-                .get("function_uuid")
-                .asText();
+        String idle = pinned(alice, ha);
+        String busy = pinned(alice, ha);
         String ordinary = function(alice, "").body().get("function_uuid").asText();
         long longAgo = System.currentTimeMillis() - Housekeeper.HA_FUNCTION_IDLE.toMillis() - 60_000;
         for (String f : List.of(idle, busy, ordinary)) {
@@ -116,15 +114,12 @@ class HighAssuranceApiTest extends AliceAndBob {
     @Test
     void aResultIsNeverPushedOnlyANoticeAndRestReturnsIt() throws Exception {
         String ha = endpoint(alice, "ha", true);
-        String pinned = function(alice, ",\"ha_endpoint_id\":\"" + ha + "\"")
-                .body()
-                .get("function_uuid")
-                .asText();
+        String pinned = pinned(alice, ha);
         List<String> submitted = TenantIsolationTest.submit(alice, ha, pinned, 1);
         String task = submitted.get(0);
         TaskGroupId group = TaskGroupId.of(submitted.get(1));
         BlockingQueue<String> live = new LinkedBlockingQueue<>();
-        WebSocket stream = api.stream(alice, collect(live));
+        WebSocket stream = api.stream(alice, ApiFixture.collect(live));
         stream.sendText(Json.write(new StreamMessage.Subscribe(group, false, false)), true)
                 .get(5, TimeUnit.SECONDS);
         try (ScriptedChannel ch = api.channel(ha, alice, 10)) {
@@ -134,7 +129,7 @@ class HighAssuranceApiTest extends AliceAndBob {
         assertNotice(live.poll(10, TimeUnit.SECONDS), task);
 
         BlockingQueue<String> replayed = new LinkedBlockingQueue<>();
-        WebSocket later = api.stream(alice, collect(replayed));
+        WebSocket later = api.stream(alice, ApiFixture.collect(replayed));
         later.sendText(Json.write(new StreamMessage.Subscribe(group, true, false)), true)
                 .get(5, TimeUnit.SECONDS);
         assertNotice(replayed.poll(10, TimeUnit.SECONDS), task);
@@ -150,22 +145,5 @@ class HighAssuranceApiTest extends AliceAndBob {
         assertThat(frame).as("a frame on the stream").isNotNull();
         assertThat(frame).contains(task).contains("\"high_assurance\":true").contains("\"status\":\"success\"");
         assertThat(frame).doesNotContain(RESULT.strip()).doesNotContain("\"result\"");
-    }
-
-    private static WebSocket.Listener collect(BlockingQueue<String> frames) {
-        return new WebSocket.Listener() {
-            private final StringBuilder partial = new StringBuilder();
-
-            @Override
-            public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                partial.append(data);
-                if (last) {
-                    frames.add(partial.toString());
-                    partial.setLength(0);
-                }
-                w.request(1);
-                return null;
-            }
-        };
     }
 }

@@ -318,26 +318,13 @@ class ServiceApiTest {
                 .get(0)
                 .asText();
         java.util.concurrent.BlockingQueue<String> frames = new java.util.concurrent.LinkedBlockingQueue<>();
-        StringBuilder partial = new StringBuilder();
         java.net.http.WebSocket ws = api.http
                 .newWebSocketBuilder()
                 .header("Authorization", "Bearer " + api.token())
                 .buildAsync(
                         java.net.URI.create(
                                 api.service.url().replace("http://", "ws://") + "/v3/endpoints/" + ep + "/channel"),
-                        new java.net.http.WebSocket.Listener() {
-                            @Override
-                            public java.util.concurrent.CompletionStage<?> onText(
-                                    java.net.http.WebSocket w, CharSequence data, boolean last) {
-                                partial.append(data);
-                                if (last) {
-                                    frames.add(partial.toString());
-                                    partial.setLength(0);
-                                }
-                                w.request(1);
-                                return null;
-                            }
-                        })
+                        ApiFixture.collect(frames))
                 .get(10, java.util.concurrent.TimeUnit.SECONDS);
         ws.sendText(
                         dev.gantry.protocol.Json.write(new dev.gantry.protocol.channel.ChannelMessage.Hello(
