@@ -112,11 +112,16 @@ public final class Channel {
                 if (!ids.isEmpty()) {
                     send(Json.write(new ChannelMessage.Accepted(ids, clock.millis())));
                 }
-                // a task's last output was queued before its result: it goes first
+                // a task's last output is queued before its result: results taken first, then all output queued
+                // by then goes ahead of them
+                List<List<TaskResult>> ready = new ArrayList<>();
+                for (List<TaskResult> batch = drainResults(results); !batch.isEmpty(); batch = drainResults(results)) {
+                    ready.add(batch);
+                }
                 for (var chunks = output.nextFrame(); !chunks.isEmpty(); chunks = output.nextFrame()) {
                     send(Json.write(new ChannelMessage.Output(chunks)));
                 }
-                for (List<TaskResult> batch = drainResults(results); !batch.isEmpty(); batch = drainResults(results)) {
+                for (List<TaskResult> batch : ready) {
                     send(Json.write(new ChannelMessage.Results(batch)));
                 }
                 long now = clock.millis();

@@ -171,6 +171,7 @@ public final class ResultWatcher implements AutoCloseable {
 
     /** Completes, through {@code /v2/batch_status}, futures whose tasks ended but whose results never came. */
     private void backstop() {
+        output.expire(clock.millis());
         long cutoff = clock.millis() - BACKSTOP_AFTER_MS;
         List<TaskId> late = watching.entrySet().stream()
                 .filter(e -> e.getValue().sinceMs() < cutoff)
@@ -188,9 +189,13 @@ public final class ResultWatcher implements AutoCloseable {
         try {
             BatchStatusResponse r =
                     http.post("/v2/batch_status", new BatchStatusRequest(ids), BatchStatusResponse.class);
+            long now = clock.millis();
             r.results().values().stream()
                     .filter(s -> !s.pending() && !s.withheld())
-                    .forEach(this::deliver);
+                    .forEach(s -> {
+                        output.endedByLookup(s.taskId(), now);
+                        deliver(s);
+                    });
             return true;
         } catch (RuntimeException e) {
             log.debug("looking up ended tasks failed: {}", e.toString());
@@ -214,7 +219,11 @@ public final class ResultWatcher implements AutoCloseable {
 
     private void onFrame(String text) {
         switch (Json.read(text, StreamMessage.class)) {
-            case StreamMessage.Results r -> r.results().forEach(this::deliver);
+            case StreamMessage.Results r ->
+                r.results().forEach(s -> {
+                    output.ended(s.taskId()); // the stream brings a task's output before its result
+                    deliver(s);
+                });
             case StreamMessage.Output o -> output.add(o.output());
             case StreamMessage.Error e -> log.warn("the result stream refused a request: {} {}", e.code(), e.message());
             default -> {}
@@ -226,7 +235,6 @@ public final class ResultWatcher implements AutoCloseable {
             Thread.ofVirtual().name("fetch-" + s.taskId()).start(() -> fetch(List.of(s.taskId())));
             return;
         }
-        output.ended(s.taskId());
         Watch w = watching.remove(s.taskId());
         if (w == null) {
             early.put(s.taskId(), s);

@@ -26,14 +26,12 @@ import org.slf4j.LoggerFactory;
  * acknowledged to their endpoints, so that an instance that dies in between leaves them in the endpoint's
  * outbox, and the instance that gets them again announces them again. Neither step waits on a peer: the
  * broker's watchers and the endpoints' senders queue, and close a peer that does not keep up.
- * A result waits a moment for its task's last output to be relayed, so that a watcher sees the output first.
+ * Results whose tasks' last output is still being relayed are announced (and acknowledged) after it, by the output
+ * relay, so that a watcher sees the output first and the writer does not wait.
  * A high-assurance endpoint's results are announced as notices only: watchers fetch them over REST.
  */
 public final class FanOut {
     private static final Logger log = LoggerFactory.getLogger(FanOut.class);
-    /** How long results wait for their tasks' last output to be relayed before they are announced anyway. */
-    static final long OUTPUT_WAIT_MS = 250;
-
     private final TaskStore tasks;
     private final Broker broker;
     private final OutputRelay output;
@@ -48,11 +46,20 @@ public final class FanOut {
 
     /** Announces the results of {@code items} as {@code done} recorded them, then acknowledges them. */
     void after(List<WorkItem.Results> items, TaskCommits.Committed done) {
-        announce(items, done);
-        acknowledge(items);
+        Map<TaskGroupId, List<TaskStatus>> byGroup = announced(items, done);
+        output.afterRelayed(
+                byGroup.values().stream()
+                        .flatMap(List::stream)
+                        .map(TaskStatus::taskId)
+                        .toList(),
+                () -> {
+                    byGroup.forEach(broker::publishResults);
+                    acknowledge(items);
+                });
     }
 
-    private void announce(List<WorkItem.Results> items, TaskCommits.Committed done) {
+    /** What {@code done} ended of {@code items}, by task group, as their watchers are shown it. */
+    private Map<TaskGroupId, List<TaskStatus>> announced(List<WorkItem.Results> items, TaskCommits.Committed done) {
         Map<TaskGroupId, List<TaskStatus>> byGroup = new LinkedHashMap<>();
         Map<TaskId, TaskResult> unknownGroup = new HashMap<>();
         List<TaskId> duplicates = new ArrayList<>();
@@ -93,13 +100,7 @@ public final class FanOut {
                     .forEach(s -> byGroup.computeIfAbsent(s.taskGroupId(), k -> new ArrayList<>())
                             .add(shown(s, withheld)));
         }
-        output.awaitRelayed(
-                byGroup.values().stream()
-                        .flatMap(List::stream)
-                        .map(TaskStatus::taskId)
-                        .toList(),
-                OUTPUT_WAIT_MS);
-        byGroup.forEach(broker::publishResults);
+        return byGroup;
     }
 
     private static TaskStatus shown(TaskStatus s, Set<TaskId> withheld) {

@@ -19,7 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,15 +26,21 @@ import org.slf4j.LoggerFactory;
 /**
  * What running tasks wrote, from every endpoint channel of this instance: stored in batches ({@link TaskOutputs},
  * each task's newest part kept), then fanned out to the watchers of the tasks' groups. Apart from the results'
- * writer, so that a chatty task never delays a result; at most {@link #MAX_QUEUED_BYTES} wait, and a frame that
- * would pass that is dropped (a gap in its tasks' logs) rather than held in the heap or pushed back on its endpoint.
+ * writer, so that a chatty task never holds up the writer; at most {@link #MAX_QUEUED_BYTES} wait, and when a frame
+ * would pass that the oldest waiting frames are dropped (gaps in their tasks' logs) rather than held in the heap or
+ * pushed back on their endpoint: a task's last words are what its watchers need most. A result whose task's output
+ * is still waiting is announced after it ({@link #afterRelayed}), at most {@link #MAX_DEFER_MS} later.
  */
 public final class OutputRelay implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutputRelay.class);
     static final long MAX_QUEUED_BYTES = 16L * 1024 * 1024;
     private static final int MAX_BATCH = 64;
+    /** How long an announcement waits for its tasks' output before it goes anyway. */
+    static final long MAX_DEFER_MS = 2000;
 
     private record Frame(Map<TaskId, TaskGroupId> groups, List<OutputChunk> chunks, long bytes, long seq) {}
+
+    private record Deferred(long seq, long untilMs, Runnable then) {}
 
     private final TaskOutputs store;
     private final TaskStore tasks;
@@ -47,11 +52,11 @@ public final class OutputRelay implements AutoCloseable {
     private final Map<TaskId, Long> unrelayed = new ConcurrentHashMap<>();
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition progress = lock.newCondition();
+    private final List<Deferred> deferred = new ArrayList<>(); // guarded by lock
     private long frames;
     private volatile long relayed;
     private volatile boolean open = true;
-    private Thread thread;
+    private volatile Thread thread;
 
     public OutputRelay(TaskOutputs store, TaskStore tasks, Broker broker) {
         this.store = store;
@@ -71,12 +76,11 @@ public final class OutputRelay implements AutoCloseable {
             return;
         }
         long bytes = chunks.stream().mapToLong(OutputChunk::length).sum();
-        if (queuedBytes.addAndGet(bytes) > MAX_QUEUED_BYTES) {
-            queuedBytes.addAndGet(-bytes);
+        for (Frame old; queuedBytes.addAndGet(bytes) > MAX_QUEUED_BYTES && (old = queue.poll()) != null; ) {
+            queuedBytes.addAndGet(-bytes - old.bytes());
             if (dropped.getAndIncrement() % 1000 == 0) {
                 log.warn("task output arrives faster than it is stored; dropped {} frames so far", dropped.get());
             }
-            return;
         }
         Map<TaskId, TaskGroupId> groups = new HashMap<>();
         for (OutputChunk c : chunks) {
@@ -96,28 +100,25 @@ public final class OutputRelay implements AutoCloseable {
     }
 
     /**
-     * Waits (at most {@code maxMs}) until what {@code tasks} wrote so far is relayed: a task's result is announced
-     * after its last output, so a watcher sees the output first. Tasks that wrote nothing lately do not wait.
+     * Runs {@code then} once what {@code tasks} wrote so far is relayed, at most {@link #MAX_DEFER_MS} later, on the
+     * relay's thread; at once on the caller's if none of them has output waiting. A task's result is announced this
+     * way, so that its watchers see its output first, and the results' writer never waits for output.
      */
-    void awaitRelayed(Collection<TaskId> tasks, long maxMs) {
+    void afterRelayed(Collection<TaskId> tasks, Runnable then) {
         long need = 0;
         for (TaskId t : tasks) {
             need = Math.max(need, unrelayed.getOrDefault(t, 0L));
         }
-        if (need == 0) {
-            return;
-        }
         lock.lock();
         try {
-            long nanos = TimeUnit.MILLISECONDS.toNanos(maxMs);
-            while (relayed < need && nanos > 0 && open) {
-                nanos = progress.awaitNanos(nanos);
+            if (need > relayed && open && thread != null) {
+                deferred.add(new Deferred(need, System.currentTimeMillis() + MAX_DEFER_MS, then));
+                return;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } finally {
             lock.unlock();
         }
+        then.run();
     }
 
     private void relayedUpTo(long seq) {
@@ -125,9 +126,27 @@ public final class OutputRelay implements AutoCloseable {
         try {
             relayed = seq;
             unrelayed.values().removeIf(s -> s <= seq);
-            progress.signalAll();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Runs what waited for output relayed by now, or long enough; everything if {@code all}. */
+    private void runDeferred(boolean all) {
+        List<Runnable> due = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        lock.lock();
+        try {
+            deferred.removeIf(d -> (all || d.seq() <= relayed || d.untilMs() <= now) && due.add(d.then()));
+        } finally {
+            lock.unlock();
+        }
+        for (Runnable r : due) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                log.warn("results announced after their tasks' output failed: {}", e.toString());
+            }
         }
     }
 
@@ -135,23 +154,25 @@ public final class OutputRelay implements AutoCloseable {
         while (open) {
             List<Frame> batch = new ArrayList<>();
             try {
-                Frame first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
+                Frame first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, MAX_BATCH - 1);
                 }
-                batch.add(first);
             } catch (InterruptedException e) {
                 return;
             }
-            queue.drainTo(batch, MAX_BATCH - 1);
-            try {
-                relay(batch);
-            } catch (RuntimeException e) {
-                log.warn("task output not stored or not fanned out: {}", e.toString());
-            } finally {
+            if (!batch.isEmpty()) {
                 queuedBytes.addAndGet(-batch.stream().mapToLong(Frame::bytes).sum());
-                relayedUpTo(batch.get(batch.size() - 1).seq());
+                try {
+                    relay(batch);
+                } catch (RuntimeException e) {
+                    log.warn("task output not stored or not fanned out: {}", e.toString());
+                } finally {
+                    relayedUpTo(batch.get(batch.size() - 1).seq());
+                }
             }
+            runDeferred(false);
         }
     }
 
@@ -188,16 +209,13 @@ public final class OutputRelay implements AutoCloseable {
         return dropped.get();
     }
 
-    /** Stops after the batch in hand (waiting up to 5 s for it); what still waits is dropped. Idempotent. */
+    /**
+     * Stops after the batch in hand (waiting up to 5 s for it); output that still waits is dropped, and results that
+     * waited for it are announced. Idempotent.
+     */
     @Override
     public void close() {
         open = false;
-        lock.lock();
-        try {
-            progress.signalAll();
-        } finally {
-            lock.unlock();
-        }
         Thread t;
         synchronized (this) {
             t = thread;
@@ -210,5 +228,6 @@ public final class OutputRelay implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        runDeferred(true);
     }
 }

@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * What tasks wrote, kept bounded: the chunks of each task's latest attempt, of which the newest {@code keptBytes}
- * are read back. A batch of chunks is one transaction: one batched insert (a chunk stored already is ignored) and one
- * delete per task of what fell out of its bound and of its earlier attempts.
+ * are read back. A batch of chunks is one transaction: one batched insert of the chunks that stay within their task's
+ * bound (a chunk stored already is ignored) and one delete per task of what fell out of it and of earlier attempts.
  */
 public final class TaskOutputs {
     private static final Comparator<OutputChunk> NEWEST =
@@ -48,6 +48,10 @@ public final class TaskOutputs {
                     c.prepareStatement("INSERT INTO task_output (task_id, attempt, start_at, end_at,"
                             + " text) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
                 for (OutputChunk o : chunks) {
+                    OutputChunk last = newest.get(o.task());
+                    if (o.attempt() < last.attempt() || o.end() <= last.end() - keptBytes) {
+                        continue; // the delete below would take it again
+                    }
                     ps.setObject(1, o.task().value());
                     ps.setInt(2, o.attempt());
                     ps.setLong(3, o.offset());

@@ -6,6 +6,8 @@ import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.protocol.channel.TaskResult;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A connection as the result writer sees it, recording what it is told. */
@@ -14,6 +16,7 @@ final class FakePeer implements Peer {
     final List<TaskId> acknowledged = new CopyOnWriteArrayList<>();
     final List<TaskMessage> leased = new CopyOnWriteArrayList<>();
     final List<String> reconnects = new CopyOnWriteArrayList<>();
+    final Map<TaskId, TaskGroupId> groups = new ConcurrentHashMap<>();
     volatile boolean open = true;
 
     @Override
@@ -28,7 +31,7 @@ final class FakePeer implements Peer {
 
     @Override
     public TaskGroupId groupOf(TaskId task) {
-        return null;
+        return groups.get(task);
     }
 
     @Override

@@ -335,4 +335,18 @@ abstract class TaskStoreContract {
         assertThat(second.text()).isEqualTo("again\n\n");
         assertThat(outputs.read(new TaskId(UUID.randomUUID()), 0, 1000).text()).isEmpty();
     }
+
+    @Test
+    void aBatchStoresOnlyTheChunksThatStayWithinTheBound() {
+        TaskOutputs outputs = new TaskOutputs(db, 10);
+        TaskId task = new TaskId(UUID.randomUUID());
+        outputs.append(List.of(
+                new OutputChunk(task, 1, 0, 6, "first\n"),
+                new OutputChunk(task, 1, 6, 7, "second\n"),
+                new OutputChunk(task, 1, 13, 6, "third\n")));
+        assertThat(outputs.read(task, 0, 1000).text()).isEqualTo("ond\nthird\n");
+        assertThat(db.update("DELETE FROM task_output WHERE task_id = ?", task.value()))
+                .as("rows stored: the first chunk was out of the bound before it was written")
+                .isEqualTo(2);
+    }
 }
