@@ -51,6 +51,21 @@ class JsonTest {
                 .isEqualTo(ApiError.SEMANTICALLY_INVALID);
         assertThat(Json.read("{\"type\":\"accepted\",\"tasks\":[],\"at_ms\":3}", ChannelMessage.class))
                 .isEqualTo(new ChannelMessage.Accepted(List.of(), 3));
+        assertThat(codeOf("{\"tasks\": {\"f\": [\"p\"]}, \"max_retries\": 3.7}", SubmitRequest.class))
+                .isEqualTo(ApiError.SEMANTICALLY_INVALID);
+    }
+
+    @Test
+    void aSubmitsTemplateValuesResourcesAndRuntimeAreObjects() {
+        for (String field : List.of("user_endpoint_config", "resource_specification", "user_runtime")) {
+            for (String odd : List.of("\"x\"", "[]", "3")) {
+                assertThat(codeOf("{\"tasks\": {\"f\": [\"p\"]}, \"" + field + "\": " + odd + "}", SubmitRequest.class))
+                        .as(field + ": " + odd)
+                        .isEqualTo(ApiError.SEMANTICALLY_INVALID);
+            }
+            Json.read("{\"tasks\": {\"f\": [\"p\"]}, \"" + field + "\": null}", SubmitRequest.class);
+            Json.read("{\"tasks\": {\"f\": [\"p\"]}, \"" + field + "\": {\"a\": [1]}}", SubmitRequest.class);
+        }
     }
 
     @Test

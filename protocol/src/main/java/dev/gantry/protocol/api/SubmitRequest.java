@@ -53,6 +53,9 @@ public record SubmitRequest(
         if (maxRetries != null && (maxRetries < 0 || maxRetries > 100)) {
             throw Check.invalid("max_retries must be between 0 and 100, got " + maxRetries);
         }
+        objectOrNull("user_endpoint_config", userEndpointConfig);
+        objectOrNull("resource_specification", resourceSpecification);
+        objectOrNull("user_runtime", userRuntime);
         if (tasks == null || tasks.isEmpty()) {
             throw Check.invalid("tasks must name at least one function with at least one payload");
         }
@@ -70,6 +73,13 @@ public record SubmitRequest(
         }
         if (count > MAX_TASKS) {
             throw Check.invalid("a batch holds at most " + MAX_TASKS + " tasks, this one " + count);
+        }
+    }
+
+    private static void objectOrNull(String field, JsonNode value) {
+        if (value != null && !value.isNull() && !value.isObject()) {
+            throw Check.invalid(field + " must be an object, got "
+                    + value.getNodeType().name().toLowerCase());
         }
     }
 
