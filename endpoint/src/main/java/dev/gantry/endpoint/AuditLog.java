@@ -1,22 +1,12 @@
 package dev.gantry.endpoint;
 
-import dev.gantry.protocol.Json;
+import dev.gantry.protocol.AuditFile;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.protocol.channel.TaskResult;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +18,7 @@ import org.slf4j.LoggerFactory;
 final class AuditLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
     /** A log that records nothing and never breaks: an endpoint that is not high-assurance. */
-    static final AuditLog OFF = new AuditLog(null, null, null);
+    static final AuditLog OFF = new AuditLog(null);
 
     /**
      * One task event: when, the task and its attempt (when the event names it), what happened (received,
@@ -36,54 +26,23 @@ final class AuditLog implements AutoCloseable {
      */
     record Event(long atMs, TaskId task, Integer attempt, String event, String detail) {}
 
-    private final Path file;
-    private FileChannel channel;
-    private volatile String broken;
+    private final AuditFile file;
 
-    private AuditLog(Path file, FileChannel channel, String broken) {
+    private AuditLog(AuditFile file) {
         this.file = file;
-        this.channel = channel;
-        this.broken = broken;
     }
 
     /** The log in {@code file}, created owner-only; one that cannot be opened is broken from the start. */
     static AuditLog open(Path file) {
-        try {
-            Files.createDirectories(file.getParent());
-            Set<StandardOpenOption> how =
-                    Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-            FileAttribute<?>[] ownerOnly =
-                    FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
-                            ? new FileAttribute<?>[] {
-                                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))
-                            }
-                            : new FileAttribute<?>[0];
-            return new AuditLog(file, FileChannel.open(file, how, ownerOnly), null);
-        } catch (IOException | RuntimeException e) {
-            return new AuditLog(file, null, failed(file, e));
-        }
+        return new AuditLog(AuditFile.open(
+                file,
+                "this high-assurance endpoint takes no more tasks: make it writable and restart the endpoint",
+                log::error));
     }
 
     /** Appends {@code events}; false, with nothing more ever written, if the log is or becomes broken. */
-    synchronized boolean record(List<Event> events) {
-        if (this == OFF || events.isEmpty()) {
-            return true;
-        }
-        if (broken != null) {
-            return false;
-        }
-        StringBuilder lines = new StringBuilder(events.size() * 120);
-        events.forEach(e -> lines.append(Json.write(e)).append('\n'));
-        try {
-            ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
-            return true;
-        } catch (IOException | RuntimeException e) {
-            broken = failed(file, e);
-            return false;
-        }
+    boolean record(List<Event> events) {
+        return file == null || file.append(events);
     }
 
     /** Records that {@code tasks} arrived; false if the log is broken (they must not run). */
@@ -117,25 +76,13 @@ final class AuditLog implements AutoCloseable {
 
     /** Why the log cannot be written, if it cannot: the endpoint takes no tasks then. */
     Optional<String> broken() {
-        return Optional.ofNullable(broken);
-    }
-
-    private static String failed(Path file, Exception e) {
-        String why = "the audit log " + file + " cannot be written (" + e + "); this high-assurance endpoint takes"
-                + " no more tasks: make it writable and restart the endpoint";
-        log.error(why);
-        return why;
+        return file == null ? Optional.empty() : file.broken();
     }
 
     @Override
-    public synchronized void close() {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                log.warn("closing the audit log {}: {}", file, e.toString());
-            }
-            channel = null;
+    public void close() {
+        if (file != null) {
+            file.close();
         }
     }
 }

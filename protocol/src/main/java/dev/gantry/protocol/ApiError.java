@@ -57,6 +57,8 @@ public enum ApiError {
     /** The caller sent more requests than its limit allows; {@code Retry-After} says when to try again. */
     RATE_LIMITED(429),
     SERVICE_UNAVAILABLE(503),
+    /** The service cannot write its audit log, and takes no work for high-assurance endpoints until it can. */
+    AUDIT_LOG_UNAVAILABLE(503),
     /** A multi-user endpoint could not start the submitter's user endpoint; the message is the endpoint's reason. */
     USER_ENDPOINT_START_FAILED(422),
     /** The endpoint manager that would start the submitter's user endpoint is not connected. */

@@ -6,6 +6,7 @@ import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.TaskStatus;
 import dev.gantry.service.store.Identity;
+import dev.gantry.service.store.TaskAudit;
 import dev.gantry.service.store.TaskStore;
 import java.time.Clock;
 import java.util.List;
@@ -22,8 +23,10 @@ public final class Cancellations {
     private final TaskStore tasks;
     private final Clock clock;
     private final Broker broker;
+    private final TaskAudit audit;
 
-    public Cancellations(TaskStore tasks, Broker broker, Clock clock) {
+    public Cancellations(TaskStore tasks, Broker broker, TaskAudit audit, Clock clock) {
+        this.audit = audit;
         this.clock = clock;
         this.tasks = tasks;
         this.broker = broker;
@@ -33,6 +36,7 @@ public final class Cancellations {
         TaskStore.Cancelled c = tasks.cancel(who, id, clock.millis())
                 .orElseThrow(() -> new GantryException(ApiError.TASK_NOT_FOUND, "task " + id + " not found"));
         if (c.changed()) {
+            audit.cancelled(who, c.endpoint(), c.status());
             tell(() -> broker.publishResults(c.status().taskGroupId(), List.of(c.status())));
             // its endpoint may hold it even if it was not leased yet (a lease is written only for a long task)
             tell(() -> broker.publishResults(Broker.controlTopic(c.endpoint()), List.of(c.status())));

@@ -28,6 +28,7 @@ import dev.gantry.service.store.Identity;
 import dev.gantry.service.store.IdentityStore;
 import dev.gantry.service.store.ResultQueueGroups;
 import dev.gantry.service.store.StartRequests;
+import dev.gantry.service.store.TaskAudit;
 import dev.gantry.service.store.TaskCommits;
 import dev.gantry.service.store.TaskLeases;
 import dev.gantry.service.store.TaskOutputs;
@@ -53,6 +54,7 @@ public final class GantryService implements AutoCloseable {
     private final SdkQueues sdkQueues;
     private final ResultWriter writer;
     private final OutputRelay output;
+    private final TaskAudit audit;
     private final TaskLeases leases;
     private final EndpointChannels channels;
     private final ResultStreams streams;
@@ -94,11 +96,12 @@ public final class GantryService implements AutoCloseable {
         leases = new TaskLeases(db);
         housekeeper = new Housekeeper(tasks, functions, leases, broker, cfg.retention(), clock);
         Recovery recovery = housekeeper.recovery();
+        audit = new TaskAudit(cfg.home().serviceDir().resolve("audit.log"), instance, endpoints::highAssurance, clock);
         TaskOutputs outputs = new TaskOutputs(db, cfg.outputKeptBytes());
         output = new OutputRelay(outputs, tasks, broker);
         writer = ResultWriter.create(
                 new TaskCommits(db)::commit,
-                new FanOut(tasks, broker, output, endpoints::highAssurance),
+                new FanOut(tasks, broker, output, endpoints::highAssurance, audit),
                 recovery,
                 clock);
         ServiceSecurity security = cfg.security();
@@ -121,7 +124,7 @@ public final class GantryService implements AutoCloseable {
                 apiTokens,
                 locks,
                 clock);
-        streams = new ResultStreams(auth, tasks, broker, endpoints::highAssurance);
+        streams = new ResultStreams(auth, tasks, outputs, broker, endpoints::highAssurance);
         if (!broker.durable()) {
             tasks.unqueueWaiting();
             housekeeper.requeue();
@@ -135,7 +138,7 @@ public final class GantryService implements AutoCloseable {
         channels.onEndpointLost(userEndpoints::userEndpointLost);
         housekeeper.onRequeued(userEndpoints::tasksRequeued);
         Submissions submissions = new Submissions(
-                endpoints, functions, tasks, broker, cfg.queueCapacity(), userEndpoints, clock, sdkQueues);
+                endpoints, functions, tasks, broker, cfg.queueCapacity(), userEndpoints, clock, sdkQueues, audit);
         tls = ServedTls.of(cfg, clock);
         http = HttpServer.create(
                 cfg.host(),
@@ -150,13 +153,14 @@ public final class GantryService implements AutoCloseable {
                         tasks,
                         leases,
                         submissions,
-                        new Cancellations(tasks, broker, clock),
+                        new Cancellations(tasks, broker, audit, clock),
                         cfg.maxBodyBytes(),
                         cfg.heartbeatPeriodMs(),
                         clock,
                         new dev.gantry.service.store.WorkerRuntimes(db),
                         locks,
-                        channels)
+                        channels,
+                        audit)
                 .register(http);
         new dev.gantry.service.http.ResultQueueRoutes(sdkQueues).register(http);
         new dev.gantry.service.http.TaskListRoutes(new dev.gantry.service.store.TaskListing(db)).register(http);
@@ -267,6 +271,7 @@ public final class GantryService implements AutoCloseable {
         housekeeper.close();
         writer.close();
         output.close();
+        audit.close();
         sdkQueues.close();
         broker.close();
         db.close();

@@ -19,6 +19,7 @@ import dev.gantry.service.store.FunctionStore;
 import dev.gantry.service.store.Identity;
 import dev.gantry.service.store.NewBatch;
 import dev.gantry.service.store.NewTask;
+import dev.gantry.service.store.TaskAudit;
 import dev.gantry.service.store.TaskStore;
 import dev.gantry.service.store.TaskSubmits;
 import java.time.Clock;
@@ -47,6 +48,7 @@ public final class Submissions {
     private final UserEndpointStarts userEndpoints;
     private final Clock clock;
     private final dev.gantry.service.results.SdkQueues sdkQueues;
+    private final TaskAudit audit;
 
     public Submissions(
             EndpointStore endpoints,
@@ -56,7 +58,9 @@ public final class Submissions {
             long queueCapacity,
             UserEndpointStarts userEndpoints,
             Clock clock,
-            dev.gantry.service.results.SdkQueues sdkQueues) {
+            dev.gantry.service.results.SdkQueues sdkQueues,
+            TaskAudit audit) {
+        this.audit = audit;
         this.sdkQueues = sdkQueues;
         this.clock = clock;
         this.userEndpoints = userEndpoints;
@@ -118,6 +122,7 @@ public final class Submissions {
                 request.retryUserErrors(),
                 request.idempotencyKey(),
                 request.idempotencyKey() == null ? null : sha256(Json.write(request)));
+        audit.requireWritable(endpoint);
         UUID requestId = UUID.randomUUID();
         TaskSubmits.Submitted stored = submits.submit(
                 who, endpoint, nb, s -> new SubmitResponse(requestId, s.group(), endpoint, byFunction(s)));
@@ -129,6 +134,11 @@ public final class Submissions {
                             .mapToInt(List::size)
                             .sum());
             return stored.replay();
+        }
+        if (!audit.submitted(who, endpoint, stored.tasks())) {
+            // stored but unrecorded: they must not run; not queued yet, so cancelling them is enough
+            stored.tasks().forEach(t -> tasks.cancel(who, t.task(), clock.millis()));
+            audit.requireWritable(endpoint);
         }
         if (request.createQueue()) {
             declareQueue(who, stored.group());

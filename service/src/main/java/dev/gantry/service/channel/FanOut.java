@@ -6,6 +6,7 @@ import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.api.TaskStatus;
 import dev.gantry.protocol.channel.TaskResult;
+import dev.gantry.service.store.TaskAudit;
 import dev.gantry.service.store.TaskCommits;
 import dev.gantry.service.store.TaskStatuses;
 import dev.gantry.service.store.TaskStore;
@@ -36,8 +37,11 @@ public final class FanOut {
     private final Broker broker;
     private final OutputRelay output;
     private final Predicate<EndpointId> highAssurance;
+    private final TaskAudit audit;
 
-    public FanOut(TaskStore tasks, Broker broker, OutputRelay output, Predicate<EndpointId> highAssurance) {
+    public FanOut(
+            TaskStore tasks, Broker broker, OutputRelay output, Predicate<EndpointId> highAssurance, TaskAudit audit) {
+        this.audit = audit;
         this.tasks = tasks;
         this.broker = broker;
         this.output = output;
@@ -67,18 +71,26 @@ public final class FanOut {
         Set<TaskId> withheld = new HashSet<>(); // tasks of high-assurance endpoints: announced without outcome
         for (WorkItem.Results it : items) {
             boolean ha = highAssurance.test(it.from().endpoint());
+            List<TaskResult> stored = new ArrayList<>();
+            List<TaskResult> retried = new ArrayList<>();
             for (TaskResult r : it.results()) {
                 boolean ended = done.ended()[i++];
                 if (ha) {
                     withheld.add(r.task());
                 }
                 if (done.requeued().contains(r.task())) {
+                    if (ha) {
+                        retried.add(r);
+                    }
                     continue;
                 }
                 if (!ended) {
                     log.debug("dropped a late result for task {}: it had already ended", r.task());
                     duplicates.add(r.task());
                     continue;
+                }
+                if (ha) {
+                    stored.add(r);
                 }
                 TaskGroupId g = it.from().groupOf(r.task());
                 if (g == null) {
@@ -87,6 +99,7 @@ public final class FanOut {
                     byGroup.computeIfAbsent(g, k -> new ArrayList<>()).add(shown(TaskStatuses.of(r, g), withheld));
                 }
             }
+            audit.stored(it.from().endpoint(), stored, retried);
         }
         if (!unknownGroup.isEmpty()) {
             tasks.groupsOf(unknownGroup.keySet())

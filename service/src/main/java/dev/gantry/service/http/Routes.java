@@ -22,6 +22,7 @@ import dev.gantry.service.Submissions;
 import dev.gantry.service.store.EndpointStore;
 import dev.gantry.service.store.EndpointTarget;
 import dev.gantry.service.store.FunctionStore;
+import dev.gantry.service.store.TaskAudit;
 import dev.gantry.service.store.TaskLeases;
 import dev.gantry.service.store.TaskStore;
 import io.javalin.Javalin;
@@ -69,8 +70,9 @@ public final class Routes {
             Clock clock,
             dev.gantry.service.store.WorkerRuntimes runtimes,
             dev.gantry.service.store.EndpointLocks locks,
-            dev.gantry.service.channel.EndpointChannels channels) {
-        this.views = new TaskViews(runtimes, endpoints, clock, VERSION);
+            dev.gantry.service.channel.EndpointChannels channels,
+            TaskAudit audit) {
+        this.views = new TaskViews(runtimes, endpoints, audit, clock, VERSION);
         this.locks = locks;
         this.channels = channels;
         this.clock = clock;

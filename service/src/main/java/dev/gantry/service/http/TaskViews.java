@@ -5,6 +5,7 @@ import dev.gantry.protocol.api.EndpointMetadata;
 import dev.gantry.protocol.api.TaskStatus;
 import dev.gantry.service.store.EndpointStore;
 import dev.gantry.service.store.EndpointTarget;
+import dev.gantry.service.store.TaskAudit;
 import dev.gantry.service.store.WorkerRuntimes;
 import io.javalin.http.Context;
 import java.time.Clock;
@@ -17,23 +18,27 @@ import java.util.Objects;
  * Compute's SDK warns when they differ from its own), and Globus Compute's SDK (its user agent starts with
  * {@code globus-sdk}, as the Globus SDK's does) sees its two terminal states only; every other client, Gantry's
  * own among them, sees the precise state. The outcome of a high-assurance endpoint's task is shown only to a
- * sign-in as fresh as the endpoint's policy asks ({@code max_login_age_seconds}), else {@code LOGIN_TOO_OLD}.
+ * sign-in as fresh as the endpoint's policy asks ({@code max_login_age_seconds}), else {@code LOGIN_TOO_OLD},
+ * and each read of it goes in the service's audit log.
  */
 final class TaskViews {
     private final WorkerRuntimes runtimes;
     private final EndpointStore endpoints;
+    private final TaskAudit audit;
     private final Clock clock;
     private final String version;
 
-    TaskViews(WorkerRuntimes runtimes, EndpointStore endpoints, Clock clock, String version) {
+    TaskViews(WorkerRuntimes runtimes, EndpointStore endpoints, TaskAudit audit, Clock clock, String version) {
         this.runtimes = runtimes;
         this.endpoints = endpoints;
+        this.audit = audit;
         this.clock = clock;
         this.version = version;
     }
 
     List<TaskStatus> show(Context ctx, List<TaskStatus> statuses) {
         requireFreshLoginForHighAssurance(ctx, statuses);
+        audit.fetched(Auth.identity(ctx), statuses);
         Map<EndpointId, EndpointMetadata> byEndpoint = runtimes.of(statuses.stream()
                 .map(s -> s.details() == null ? null : s.details().endpointId())
                 .filter(Objects::nonNull)

@@ -7,10 +7,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * What tasks wrote, kept bounded: the chunks of each task's latest attempt, of which the newest {@code keptBytes}
@@ -72,6 +76,44 @@ public final class TaskOutputs {
                 ps.executeBatch();
             }
             return null;
+        });
+    }
+
+    /**
+     * The newest part (about {@code perTask} bytes, whole chunks) of the kept output of each of {@code tasks}' latest
+     * attempts, as chunks, each task's in order: one query.
+     */
+    public List<OutputChunk> tails(Collection<TaskId> tasks, long perTask) {
+        if (tasks.isEmpty() || keptBytes == 0) {
+            return List.of();
+        }
+        String in = String.join(", ", Collections.nCopies(tasks.size(), "?"));
+        return db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT task_id, attempt, start_at, end_at, text FROM"
+                    + " (SELECT task_id, attempt, start_at, end_at, text,"
+                    + " MAX(attempt) OVER (PARTITION BY task_id) AS last_attempt,"
+                    + " MAX(end_at) OVER (PARTITION BY task_id, attempt) AS last_end"
+                    + " FROM task_output WHERE task_id IN (" + in + ")) o"
+                    + " WHERE attempt = last_attempt AND end_at > last_end - ? ORDER BY task_id, start_at")) {
+                int i = 1;
+                for (TaskId t : tasks) {
+                    ps.setObject(i++, t.value());
+                }
+                ps.setLong(i, perTask);
+                List<OutputChunk> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long start = rs.getLong("start_at");
+                        out.add(new OutputChunk(
+                                new TaskId(rs.getObject("task_id", UUID.class)),
+                                rs.getInt("attempt"),
+                                start,
+                                rs.getLong("end_at") - start,
+                                rs.getString("text")));
+                    }
+                }
+                return out;
+            }
         });
     }
 

@@ -349,4 +349,29 @@ abstract class TaskStoreContract {
                 .as("rows stored: the first chunk was out of the bound before it was written")
                 .isEqualTo(2);
     }
+
+    @Test
+    void theTailsOfSeveralTasksOutputComeInOneReadNewestAttemptOnly() {
+        TaskOutputs outputs = new TaskOutputs(db, 1000);
+        TaskId a = new TaskId(UUID.randomUUID());
+        TaskId b = new TaskId(UUID.randomUUID());
+        TaskId quiet = new TaskId(UUID.randomUUID());
+        outputs.append(List.of(
+                new OutputChunk(a, 1, 0, 4, "one\n"),
+                new OutputChunk(a, 1, 4, 4, "two\n"),
+                new OutputChunk(a, 1, 8, 6, "three\n"),
+                new OutputChunk(b, 1, 0, 6, "first\n"),
+                new OutputChunk(b, 2, 0, 7, "second\n")));
+        List<OutputChunk> tails = outputs.tails(List.of(a, b, quiet), 8);
+        assertThat(tails)
+                .as("whole chunks ending within the last 8 bytes, the latest attempt's")
+                .containsExactlyInAnyOrder(
+                        new OutputChunk(a, 1, 4, 4, "two\n"),
+                        new OutputChunk(a, 1, 8, 6, "three\n"),
+                        new OutputChunk(b, 2, 0, 7, "second\n"));
+        assertThat(tails.stream().filter(c -> c.task().equals(a)).map(OutputChunk::offset))
+                .as("each task's in order")
+                .containsExactly(4L, 8L);
+        assertThat(outputs.tails(List.of(), 8)).isEmpty();
+    }
 }
