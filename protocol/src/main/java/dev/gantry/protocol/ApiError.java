@@ -38,6 +38,10 @@ public enum ApiError {
     TASK_GROUP_NOT_FOUND(404),
     /** No API token with that id, or not the caller's. */
     TOKEN_NOT_FOUND(404),
+    /** A sharing group the caller does not belong to (or that does not exist). */
+    GROUP_NOT_FOUND(404),
+    /** A username or identity id the service does not know. */
+    IDENTITY_NOT_FOUND(404),
     ROUTE_NOT_FOUND(404),
     METHOD_NOT_ALLOWED(405),
     /** The request body arrived slower than the service's minimum rate, and was cut off. */

@@ -18,6 +18,7 @@ import dev.gantry.protocol.api.EndpointSummary;
 import dev.gantry.protocol.api.FunctionDoc;
 import dev.gantry.protocol.api.FunctionRegistered;
 import dev.gantry.protocol.api.FunctionRegistration;
+import dev.gantry.protocol.api.GroupDoc;
 import dev.gantry.protocol.api.SubmitRequest;
 import dev.gantry.protocol.api.SubmitResponse;
 import dev.gantry.protocol.api.TaskGroupDoc;
@@ -27,11 +28,14 @@ import dev.gantry.protocol.payload.Arguments;
 import dev.gantry.protocol.payload.JavaSource;
 import dev.gantry.sdk.internal.FunctionPacker;
 import dev.gantry.sdk.internal.Results;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /** The REST API of a Gantry service, method by method as Globus Compute's {@code Client}. Thread-safe. */
 public final class Client {
@@ -211,5 +215,32 @@ public final class Client {
 
     public TaskGroupDoc getTaskGroup(TaskGroupId id) {
         return http.get("/v2/taskgroup/" + id, TaskGroupDoc.class);
+    }
+
+    /**
+     * A new sharing group, owned by this client's identity (its first member). A function registered {@link
+     * FunctionRegistration#sharedWith} it is seen and run by its members.
+     */
+    public GroupDoc createGroup(String name) {
+        return http.post("/v3/groups", new GroupDoc.Request(name), GroupDoc.class);
+    }
+
+    /** The sharing groups this client's identity belongs to. */
+    public List<GroupDoc> getGroups() {
+        return http.get("/v3/groups", GroupDoc.Listing.class).groups();
+    }
+
+    /** Adds {@code member} (a username or identity id) to a group this client's identity owns. */
+    public GroupDoc addGroupMember(UUID group, String member) {
+        return http.put(membersPath(group, member), Map.of(), GroupDoc.class);
+    }
+
+    /** Removes {@code member} (a username or identity id) from a group this client's identity owns. */
+    public GroupDoc removeGroupMember(UUID group, String member) {
+        return http.delete(membersPath(group, member), GroupDoc.class);
+    }
+
+    private static String membersPath(UUID group, String member) {
+        return "/v3/groups/" + group + "/members/" + URLEncoder.encode(member, StandardCharsets.UTF_8);
     }
 }

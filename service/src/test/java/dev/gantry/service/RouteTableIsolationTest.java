@@ -24,7 +24,8 @@ class RouteTableIsolationTest extends AliceAndBob {
             "taskgroup", "TASK_GROUP_NOT_FOUND",
             "functions", "FUNCTION_NOT_FOUND",
             "endpoints", "ENDPOINT_NOT_FOUND",
-            "tokens", "TOKEN_NOT_FOUND");
+            "tokens", "TOKEN_NOT_FOUND",
+            "groups", "GROUP_NOT_FOUND");
 
     /** Routes that take no id: what each shows bob is checked below, or it is alice's own business. */
     private static final Set<String> WITHOUT_ID = Set.of(
@@ -37,6 +38,8 @@ class RouteTableIsolationTest extends AliceAndBob {
             "GET /v3/tasks",
             "GET /v3/tokens",
             "POST /v3/tokens",
+            "GET /v3/groups",
+            "POST /v3/groups",
             "POST /v3/identities",
             "POST /v3/identities/links",
             "GET /v2/get_amqp_result_connection_url",
@@ -54,8 +57,20 @@ class RouteTableIsolationTest extends AliceAndBob {
                 .body()
                 .get("token_id")
                 .asText();
+        String sharing = GroupSharingApiTest.group(alice, "alices-group");
         Map<String, String> ids = Map.of(
-                "tasks", task, "taskgroup", group, "functions", function, "endpoints", endpoint, "tokens", token);
+                "tasks",
+                task,
+                "taskgroup",
+                group,
+                "functions",
+                function,
+                "endpoints",
+                endpoint,
+                "tokens",
+                token,
+                "groups",
+                sharing);
         String bobsFunction = AllowedFunctionsApiTest.function(bob, false);
         long tasks = api.count("tasks");
 
@@ -72,7 +87,7 @@ class RouteTableIsolationTest extends AliceAndBob {
                 unchecked.add(route);
                 continue;
             }
-            String path = template.replace("{id}", ids.get(kind));
+            String path = template.replace("{id}", ids.get(kind)).replaceAll("\\{[a-z]+}", "bob@example.org");
             checked.add(route);
             if (method.equals("WS")) {
                 assertThat(channelRefused(path)).as(route).isTrue();
@@ -104,7 +119,7 @@ class RouteTableIsolationTest extends AliceAndBob {
                 .as("neither locked nor taken: " + again.body())
                 .isEqualTo(200);
         assertThat(api.call("GET", "/v3/tokens", alice, null).body().toString()).contains(token);
-        for (String listing : List.of("/v2/endpoints", "/v3/tasks", "/v3/tokens")) {
+        for (String listing : List.of("/v2/endpoints", "/v3/tasks", "/v3/tokens", "/v3/groups")) {
             String shown = api.call("GET", listing, bob, null).body().toString();
             for (String id : ids.values()) {
                 assertThat(shown).as(listing).doesNotContain(id);

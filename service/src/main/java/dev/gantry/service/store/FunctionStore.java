@@ -1,6 +1,8 @@
 package dev.gantry.service.store;
 
+import dev.gantry.protocol.ApiError;
 import dev.gantry.protocol.FunctionId;
+import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.api.FunctionDoc;
 import dev.gantry.protocol.api.FunctionMeta;
 import dev.gantry.protocol.api.FunctionRegistration;
@@ -33,9 +35,12 @@ public final class FunctionStore {
     public FunctionId register(Identity owner, FunctionRegistration r) {
         FunctionId id = FunctionId.random();
         db.durableTx(c -> {
+            if (r.group() != null && !GroupStore.member(c, r.group(), owner.id())) {
+                throw new GantryException(ApiError.GROUP_NOT_FOUND, "group " + r.group() + " not found");
+            }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO functions"
-                    + " (id, owner_id, name, code, description, meta, created_at, is_public, ha_endpoint_id)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " (id, owner_id, name, code, description, meta, created_at, is_public, ha_endpoint_id, group_id)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setObject(1, id.value());
                 ps.setObject(2, owner.id());
                 ps.setString(3, r.functionName());
@@ -46,16 +51,16 @@ public final class FunctionStore {
                 ps.setBoolean(8, r.isPublic());
                 ps.setObject(
                         9, r.haEndpointId() == null ? null : r.haEndpointId().value());
+                ps.setObject(10, r.group());
                 return ps.executeUpdate();
             }
         });
         return id;
     }
 
-    /** The function if {@code who} owns it or it is public, and it has not been deleted. */
+    /** The function if {@code who} owns it, it is public or shared with a group of theirs, and it is not deleted. */
     public Optional<FunctionDoc> get(Identity who, FunctionId id) {
-        return find(id).filter(f -> (f.isPublic() || f.owner().equals(who.id())) && !f.deleted())
-                .map(Owned::doc);
+        return runnable(who, List.of(id.value())).isEmpty() ? Optional.empty() : find(id).map(Owned::doc);
     }
 
     /** The function whoever owns it, deleted or not: for sending to an endpoint that has a task of it. */
@@ -66,14 +71,16 @@ public final class FunctionStore {
     /** A function someone may run, and the high-assurance endpoint it is pinned to (null: none). */
     public record RunnableFunction(UUID id, UUID pinnedTo) {}
 
-    /** Of {@code ids}, those {@code who} may run: not deleted, and theirs or public. */
+    /** Of {@code ids}, those {@code who} may run: not deleted, and theirs, public, or shared with a group of theirs. */
     public List<RunnableFunction> runnable(Identity who, Collection<UUID> ids) {
         return db.tx(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT id, ha_endpoint_id FROM functions"
-                    + " WHERE (owner_id = ? OR is_public) AND deleted_at IS NULL AND id IN ("
-                    + Rows.marks(ids.size()) + ")")) {
+                    + " WHERE (owner_id = ? OR is_public OR group_id IN"
+                    + " (SELECT group_id FROM group_members WHERE identity_id = ?))"
+                    + " AND deleted_at IS NULL AND id IN (" + Rows.marks(ids.size()) + ")")) {
                 ps.setObject(1, who.id());
-                Rows.setUuids(ps, 2, ids);
+                ps.setObject(2, who.id());
+                Rows.setUuids(ps, 3, ids);
                 List<RunnableFunction> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

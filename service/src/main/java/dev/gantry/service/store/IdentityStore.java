@@ -25,6 +25,11 @@ public final class IdentityStore {
         return db.tx(c -> find(c, username).orElseGet(() -> create(c, username)));
     }
 
+    /** The identity of {@code username}, if the service knows it; none is made. */
+    public Optional<Identity> byUsername(String username) {
+        return db.tx(c -> find(c, username));
+    }
+
     public Optional<Identity> byId(UUID id) {
         return db.tx(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT username FROM identities WHERE id = ?")) {
