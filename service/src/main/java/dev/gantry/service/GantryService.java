@@ -100,7 +100,7 @@ public final class GantryService implements AutoCloseable {
         Recovery recovery = housekeeper.recovery();
         audit = new TaskAudit(cfg.home().serviceDir().resolve("audit.log"), instance, endpoints::highAssurance, clock);
         TaskOutputs outputs = new TaskOutputs(db, cfg.outputKeptBytes());
-        output = new OutputRelay(outputs, tasks, broker);
+        output = new OutputRelay(outputs, tasks, broker, clock);
         writer = ResultWriter.create(
                 new TaskCommits(db)::commit,
                 new FanOut(tasks, broker, output, endpoints::highAssurance, audit),

@@ -6,6 +6,7 @@ import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.channel.OutputChunk;
 import dev.gantry.service.store.TaskOutputs;
 import dev.gantry.service.store.TaskStore;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -45,6 +46,7 @@ public final class OutputRelay implements AutoCloseable {
     private final TaskOutputs store;
     private final TaskStore tasks;
     private final Broker broker;
+    private final Clock clock;
     private final LinkedBlockingQueue<Frame> queue = new LinkedBlockingQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -58,7 +60,8 @@ public final class OutputRelay implements AutoCloseable {
     private volatile boolean open = true;
     private volatile Thread thread;
 
-    public OutputRelay(TaskOutputs store, TaskStore tasks, Broker broker) {
+    public OutputRelay(TaskOutputs store, TaskStore tasks, Broker broker, Clock clock) {
+        this.clock = clock;
         this.store = store;
         this.tasks = tasks;
         this.broker = broker;
@@ -112,7 +115,7 @@ public final class OutputRelay implements AutoCloseable {
         lock.lock();
         try {
             if (need > relayed && open && thread != null) {
-                deferred.add(new Deferred(need, System.currentTimeMillis() + MAX_DEFER_MS, then));
+                deferred.add(new Deferred(need, clock.millis() + MAX_DEFER_MS, then));
                 return;
             }
         } finally {
@@ -134,7 +137,7 @@ public final class OutputRelay implements AutoCloseable {
     /** Runs what waited for output relayed by now, or long enough; everything if {@code all}. */
     private void runDeferred(boolean all) {
         List<Runnable> due = new ArrayList<>();
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         lock.lock();
         try {
             deferred.removeIf(d -> (all || d.seq() <= relayed || d.untilMs() <= now) && due.add(d.then()));

@@ -7,6 +7,7 @@ import dev.gantry.protocol.TaskGroupId;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.channel.OutputChunk;
 import dev.gantry.service.store.TaskOutputs;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class OutputRelayTest {
     static final int CHUNK = 64 * 1024;
     final InProcessBroker broker = new InProcessBroker(100);
-    final OutputRelay relay = new OutputRelay(new TaskOutputs(null, 0), null, broker);
+    final OutputRelay relay = new OutputRelay(new TaskOutputs(null, 0), null, broker, Clock.systemUTC());
     final FakePeer peer = new FakePeer();
     final TaskGroupId group = TaskGroupId.random();
     final List<String> events = new CopyOnWriteArrayList<>();
