@@ -10,7 +10,6 @@ import dev.gantry.service.store.IdentityStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * Sharing groups: {@code POST /v3/groups} makes one (the caller owns it and is its first member), {@code GET
@@ -20,7 +19,6 @@ import java.util.regex.Pattern;
  * 403. A function registered with {@code group} is seen and run by the group's members.
  */
 public final class GroupRoutes {
-    private static final Pattern UUID_TEXT = Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
     private final GroupStore groups;
     private final IdentityStore identities;
 
@@ -76,9 +74,7 @@ public final class GroupRoutes {
 
     private Identity member(Context ctx) {
         String who = ctx.pathParam("member");
-        return (UUID_TEXT.matcher(who).matches()
-                        ? identities.byId(Ids.parse("identity id", who))
-                        : identities.byUsername(who))
+        return (Ids.canonical(who) ? identities.byId(Ids.parse("identity id", who)) : identities.byUsername(who))
                 .orElseThrow(() -> new GantryException(ApiError.IDENTITY_NOT_FOUND, "no identity " + who));
     }
 

@@ -60,12 +60,12 @@ public final class FunctionStore {
 
     /** The function if {@code who} owns it, it is public or shared with a group of theirs, and it is not deleted. */
     public Optional<FunctionDoc> get(Identity who, FunctionId id) {
-        return runnable(who, List.of(id.value())).isEmpty() ? Optional.empty() : find(id).map(Owned::doc);
+        return runnable(who, List.of(id.value())).isEmpty() ? Optional.empty() : find(id);
     }
 
     /** The function whoever owns it, deleted or not: for sending to an endpoint that has a task of it. */
     public Optional<FunctionDoc> forDispatch(FunctionId id) {
-        return find(id).map(Owned::doc);
+        return find(id);
     }
 
     /** A function someone may run, and the high-assurance endpoint it is pinned to (null: none). */
@@ -136,28 +136,21 @@ public final class FunctionStore {
                 == 1;
     }
 
-    private record Owned(UUID owner, boolean isPublic, boolean deleted, FunctionDoc doc) {}
-
-    private Optional<Owned> find(FunctionId id) {
+    private Optional<FunctionDoc> find(FunctionId id) {
         return db.tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT owner_id, is_public, name, code, description, meta, deleted_at FROM functions WHERE id = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT name, code, description, meta FROM functions WHERE id = ?")) {
                 ps.setObject(1, id.value());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return Optional.empty();
                     }
-                    FunctionDoc doc = new FunctionDoc(
+                    return Optional.of(new FunctionDoc(
                             id,
                             rs.getString("name"),
                             ClassFileBlobs.load(c, rs.getString("code")),
                             rs.getString("description"),
-                            Rows.readJson(rs.getString("meta"), FunctionMeta.class));
-                    return Optional.of(new Owned(
-                            Rows.uuid(rs, "owner_id"),
-                            rs.getBoolean("is_public"),
-                            Rows.nullableLong(rs, "deleted_at") != null,
-                            doc));
+                            Rows.readJson(rs.getString("meta"), FunctionMeta.class)));
                 }
             }
         });

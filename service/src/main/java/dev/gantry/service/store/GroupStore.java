@@ -86,11 +86,6 @@ public final class GroupStore {
         });
     }
 
-    /** Whether {@code who} belongs to {@code group}. */
-    public boolean isMember(Identity who, UUID group) {
-        return db.tx(c -> member(c, group, who.id()));
-    }
-
     /** Adds {@code member} to {@code group}; false if it was one already. */
     public boolean add(UUID group, UUID member) {
         return db.tx(c -> add(c, group, member));
@@ -99,19 +94,6 @@ public final class GroupStore {
     /** Removes {@code member} from {@code group}; false if it was not one. */
     public boolean remove(UUID group, UUID member) {
         return db.update("DELETE FROM group_members WHERE group_id = ? AND identity_id = ?", group, member) > 0;
-    }
-
-    /** How many members {@code group} has. */
-    public int size(UUID group) {
-        return db.tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM group_members WHERE group_id = ?")) {
-                ps.setObject(1, group);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getInt(1);
-                }
-            }
-        });
     }
 
     private static boolean add(Connection c, UUID group, UUID member) throws SQLException {
