@@ -1,39 +1,51 @@
 package dev.gantry.endpoint;
 
 import dev.gantry.protocol.AuditFile;
+import dev.gantry.protocol.AuditSink;
 import dev.gantry.protocol.TaskId;
 import dev.gantry.protocol.channel.TaskMessage;
 import dev.gantry.protocol.channel.TaskResult;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A high-assurance endpoint's append-only record of every task event, one JSON line each, in an owner-only
- * file. A batch of events is one write. The first write that fails breaks the log for good: the endpoint then
- * takes no more tasks, and {@link #broken()} says why (restart it once the file can be written).
+ * file, or (a high-assurance manager's user endpoint) in its manager's record. A batch of events is one write.
+ * The first write that fails breaks the log for good: the endpoint then takes no more tasks, and
+ * {@link #broken()} says why (restart it once the file can be written).
  */
-final class AuditLog implements AutoCloseable {
+public final class AuditLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
     /** A log that records nothing and never breaks: an endpoint that is not high-assurance. */
-    static final AuditLog OFF = new AuditLog(null);
+    public static final AuditLog OFF = new AuditLog(null);
 
     /**
      * One task event: when, the task and its attempt (when the event names it), what happened (received,
      * running, waiting_for_nodes, success, failed, acknowledged) and a detail (a failure's code).
      */
-    record Event(long atMs, TaskId task, Integer attempt, String event, String detail) {}
+    public record Event(long atMs, TaskId task, Integer attempt, String event, String detail) {
+        /** The events an endpoint records. */
+        public static final Set<String> KINDS =
+                Set.of("received", "running", "waiting_for_nodes", "success", "failed", "acknowledged");
+    }
 
-    private final AuditFile file;
+    private final AuditSink file;
 
-    private AuditLog(AuditFile file) {
+    private AuditLog(AuditSink file) {
         this.file = file;
     }
 
+    /** The log that {@code sink} keeps. */
+    public static AuditLog over(AuditSink sink) {
+        return new AuditLog(sink);
+    }
+
     /** The log in {@code file}, created owner-only; one that cannot be opened is broken from the start. */
-    static AuditLog open(Path file) {
+    public static AuditLog open(Path file) {
         return new AuditLog(AuditFile.open(
                 file,
                 "this high-assurance endpoint takes no more tasks: make it writable and restart the endpoint",

@@ -56,6 +56,12 @@ public final class EndpointAgent implements AutoCloseable {
     }
 
     public EndpointAgent(EndpointDir dir, EndpointConfig cfg, ServiceClient client, Engine engine, Clock clock) {
+        this(dir, cfg, client, engine, clock, cfg.highAssurance() ? AuditLog.open(cfg.auditLog(dir)) : AuditLog.OFF);
+    }
+
+    /** An endpoint whose task events go to {@code audit} (a high-assurance manager's user endpoint: its manager). */
+    public EndpointAgent(
+            EndpointDir dir, EndpointConfig cfg, ServiceClient client, Engine engine, Clock clock, AuditLog audit) {
         this.clock = clock;
         this.dir = dir;
         this.cfg = cfg;
@@ -72,7 +78,7 @@ public final class EndpointAgent implements AutoCloseable {
                         cfg.allowedStrategies(),
                         cfg.allowedFunctions() == null ? null : Set.copyOf(cfg.allowedFunctions()),
                         () -> id),
-                cfg.highAssurance() ? AuditLog.open(cfg.auditLog(dir)) : AuditLog.OFF,
+                audit,
                 outbox,
                 outgoing,
                 this::wake,

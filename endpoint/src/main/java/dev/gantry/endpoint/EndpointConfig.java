@@ -119,6 +119,15 @@ public record EndpointConfig(
 
     /** This configuration with {@code ids} as its allowed functions. */
     public EndpointConfig withAllowedFunctions(java.util.List<FunctionId> ids) {
+        return copy(ids, highAssurance);
+    }
+
+    /** This configuration, high-assurance (a high-assurance manager's user endpoint's, whatever it rendered). */
+    public EndpointConfig withHighAssurance() {
+        return copy(allowedFunctions, true);
+    }
+
+    private EndpointConfig copy(java.util.List<FunctionId> ids, boolean ha) {
         return new EndpointConfig(
                 displayName,
                 engine,
@@ -135,7 +144,7 @@ public record EndpointConfig(
                 python,
                 admins,
                 submitPolicy,
-                highAssurance,
+                ha,
                 auditLogPath);
     }
 

@@ -3,6 +3,7 @@ package dev.gantry.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.client.ServiceClient;
 import dev.gantry.it.fixtures.MultiUserFns;
 import dev.gantry.protocol.ApiError;
@@ -11,6 +12,7 @@ import dev.gantry.protocol.FailureCode;
 import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.GantryHome;
+import dev.gantry.protocol.Json;
 import dev.gantry.sdk.Client;
 import dev.gantry.sdk.ComputeExecutor;
 import java.io.IOException;
@@ -666,6 +668,95 @@ class MultiUserEndpointTest {
                     .isNotEqualTo(first);
         }
         assertThat(Files.readString(gantry.home.resolve("service.log"))).contains("asking endpoint manager");
+    }
+
+    @Test
+    void aHighAssuranceManagerKeepsEveryTaskEventOfItsUserEndpointsInItsOwnLog() throws Exception {
+        EndpointId ha = startManager("ha-site", "high_assurance: true\n");
+        Path auditLog = gantry.home.resolve("endpoints/ha-site/audit.log");
+        List<dev.gantry.sdk.ComputeFuture<String>> runs = new java.util.ArrayList<>();
+        try (ComputeExecutor ex = ComputeExecutor.builder()
+                .client(clientOf("alice@example.org"))
+                .endpointId(ha)
+                .highAssurance(true)
+                .build()) {
+            for (int i = 0; i < 3; i++) {
+                runs.add(ex.submit(MultiUserFns.WHO, shared.toString()));
+            }
+            for (var f : runs) {
+                assertThat(f.get(60, TimeUnit.SECONDS)).startsWith("Uid: " + uid("gantry-alice") + " ");
+            }
+        }
+        Set<String> tasks =
+                new TreeSet<>(runs.stream().map(f -> f.taskId().toString()).toList());
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(auditEvents(auditLog, tasks))
+                        .as("every state of every task, from its user endpoint")
+                        .allSatisfy((task, events) ->
+                                assertThat(events).containsExactly("received", "running", "success", "acknowledged"))
+                        .containsOnlyKeys(tasks));
+        List<JsonNode> lines = auditLines(auditLog);
+        assertThat(lines.get(0).get("event").asText()).isEqualTo("manager_started");
+        assertThat(lines.stream().filter(l -> l.has("task"))).allSatisfy(l -> {
+            assertThat(l.get("account").asText()).isEqualTo("gantry-alice");
+            assertThat(l.get("uid").asInt()).isEqualTo(uid("gantry-alice"));
+            assertThat(l.get("manager").asText()).isEqualTo(ha.toString());
+            assertThat(l.has("user_endpoint")).isTrue();
+        });
+        assertThat(lines.stream().map(l -> l.get("event").asText())).contains("user_endpoint_started");
+        assertThat(Files.getOwner(auditLog).getName()).isEqualTo("root");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(auditLog)))
+                .isEqualTo("rw-------");
+        try (Stream<Path> files = Files.walk(Path.of("/home/gantry-alice/.gantry/endpoints"))) {
+            assertThat(files.filter(f -> f.getFileName().toString().equals("audit.log")))
+                    .as("the account keeps no record of its own: the manager keeps it")
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void aHighAssuranceManagerThatCannotWriteItsAuditLogStartsNothingAndSaysWhy() throws Exception {
+        EndpointId full = startManager("ha-full", "high_assurance: true\naudit_log_path: /dev/full\n");
+        try (ComputeExecutor ex = ComputeExecutor.builder()
+                .client(clientOf("bob@example.org"))
+                .endpointId(full)
+                .highAssurance(true)
+                .build()) {
+            assertThatThrownBy(
+                            () -> ex.submit(MultiUserFns.WHO, shared.toString()).get(60, TimeUnit.SECONDS))
+                    .cause()
+                    .isInstanceOf(GantryException.class)
+                    .hasMessageContaining("cannot keep its audit log")
+                    .satisfies(t ->
+                            assertThat(((GantryException) t).code()).isEqualTo(ApiError.USER_ENDPOINT_START_FAILED));
+        }
+        assertThat(Files.readString(gantry.home.resolve("ha-full.log"))).contains("/dev/full");
+        try (Stream<Path> dirs = Files.list(Path.of("/home/gantry-bob/.gantry/endpoints"))) {
+            assertThat(dirs.filter(d -> d.getFileName().toString().startsWith("uep." + full)))
+                    .as("nothing started")
+                    .isEmpty();
+        } catch (java.nio.file.NoSuchFileException e) {
+            // bob never had a user endpoint here: nothing started either
+        }
+    }
+
+    static List<JsonNode> auditLines(Path file) throws IOException {
+        return Files.readAllLines(file).stream()
+                .map(l -> Json.read(l, JsonNode.class))
+                .toList();
+    }
+
+    /** The events the audit log holds for each of {@code tasks}, in order. */
+    static Map<String, List<String>> auditEvents(Path file, Set<String> tasks) throws IOException {
+        Map<String, List<String>> out = new java.util.TreeMap<>();
+        for (var l : auditLines(file)) {
+            if (l.has("task") && tasks.contains(l.get("task").asText())) {
+                out.computeIfAbsent(l.get("task").asText(), k -> new java.util.ArrayList<>())
+                        .add(l.get("event").asText());
+            }
+        }
+        return out;
     }
 
     /** How often the manager's log says a changed mapping file was refused and its rules kept. */

@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * of events one write. The first write that fails breaks it for good ({@link #broken()} says why): a component
  * that must not act unrecorded then stops, until it is restarted with a writable file.
  */
-public final class AuditFile implements AutoCloseable {
+public final class AuditFile implements AuditSink {
     private final Path file;
     private final String consequence;
     private final Consumer<String> onBreak;
@@ -58,12 +58,13 @@ public final class AuditFile implements AutoCloseable {
     }
 
     /** Appends {@code events}, one JSON line each; false, with nothing more ever written, if broken. */
+    @Override
     public synchronized boolean append(List<?> events) {
         if (events.isEmpty()) {
             return broken == null;
         }
-        if (broken != null) {
-            return false;
+        if (broken != null || channel == null) {
+            return false; // broken, or closed: nothing is recorded after the component stopped
         }
         StringBuilder lines = new StringBuilder(events.size() * 120);
         events.forEach(e -> lines.append(Json.write(e)).append('\n'));
@@ -79,7 +80,7 @@ public final class AuditFile implements AutoCloseable {
         }
     }
 
-    /** Why nothing can be recorded, if nothing can. */
+    @Override
     public Optional<String> broken() {
         return Optional.ofNullable(broken);
     }

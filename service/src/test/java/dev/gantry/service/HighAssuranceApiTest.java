@@ -87,6 +87,23 @@ class HighAssuranceApiTest extends AliceAndBob {
     }
 
     @Test
+    void theUsersOfAHighAssuranceMultiUserManagerPinTheirFunctionsToItAndNoOneElseDoes() throws Exception {
+        ApiFixture.Reply m = api.call(
+                "POST",
+                "/v3/endpoints",
+                "{\"endpoint_name\":\"ha-site\",\"multi_user\":true,\"manager\":true,\"high_assurance\":true}");
+        assertThat(m.status()).as(m.body().toString()).isEqualTo(200);
+        String site = m.body().get("endpoint_id").asText();
+        assertThat(function(bob, ",\"ha_endpoint_id\":\"" + site + "\"").status())
+                .as("a user of the site, not its owner")
+                .isEqualTo(200);
+        String personal = endpoint(api.token(), "personal-ha", true);
+        assertThat(function(bob, ",\"ha_endpoint_id\":\"" + personal + "\"").code())
+                .as("a personal endpoint is its owner's only")
+                .isEqualTo("ENDPOINT_NOT_FOUND");
+    }
+
+    @Test
     void aHighAssuranceFunctionIdleForNinetyDaysIsPurgedAndNoOtherIs() throws Exception {
         String ha = endpoint(alice, "ha-idle", true);
         String idle = pinned(alice, ha);

@@ -50,6 +50,7 @@ public final class EndpointManager implements AutoCloseable {
     private volatile EndpointId id;
     private volatile String channelPath;
     private volatile StartPipeline pipeline;
+    private volatile ManagerAudit audit = ManagerAudit.OFF;
 
     public EndpointManager(EndpointDir dir, ManagerConfig cfg, ServiceClient client) {
         this.dir = dir;
@@ -85,12 +86,15 @@ public final class EndpointManager implements AutoCloseable {
                 caPem(client),
                 java,
                 classpath);
-        pipeline = new StartPipeline(site, new StartCheck(Clock.systemUTC()), mapping, new LocalAccounts(), children);
+        audit = cfg.isHighAssurance() ? ManagerAudit.open(cfg.auditLog(dir.dir()), id, clock) : ManagerAudit.OFF;
+        pipeline = new StartPipeline(
+                site, new StartCheck(Clock.systemUTC()), mapping, new LocalAccounts(), children, audit);
         Thread.ofVirtual().name("manager-channel").start(this::connectLoop);
         log.info(
                 "endpoint manager {} ({}) registered as {}",
                 dir.name(),
-                privileged ? "multi-user, as root" : "personal, as uid " + uid,
+                (privileged ? "multi-user, as root" : "personal, as uid " + uid)
+                        + (cfg.isHighAssurance() ? ", high-assurance" : ""),
                 id);
         return id;
     }
@@ -107,7 +111,7 @@ public final class EndpointManager implements AutoCloseable {
                 cfg.allowedFunctions(),
                 cfg.admins(),
                 cfg.submitPolicy(),
-                false);
+                cfg.isHighAssurance());
         EndpointRegistered r = Registration.register(client, dir, body, () -> open);
         id = r.endpointId();
         channelPath = r.channelPath();
@@ -218,6 +222,7 @@ public final class EndpointManager implements AutoCloseable {
         }
         open = false;
         children.stopAll(STOP_GRACE);
+        audit.close();
         Channel ch = channel;
         if (ch != null) {
             ch.close();

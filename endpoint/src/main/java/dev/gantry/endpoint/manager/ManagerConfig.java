@@ -34,6 +34,10 @@ import java.util.Map;
  * @param admins identities (ids or usernames) that may see, watch and lock this manager besides its owner
  * @param submitPolicy who may submit to its user endpoints: identity domains allowed and excluded, a maximum
  *     login age (on top of the identity mapping)
+ * @param highAssurance registers a high-assurance manager: its user endpoints run only functions pinned to it,
+ *     their results are never pushed, and the manager keeps an audit log of every task event they send it
+ * @param auditLogPath that audit log (absent: {@code audit.log} in the manager's directory), as Globus Compute's
+ *     {@code audit_log_path}
  */
 public record ManagerConfig(
         String displayName,
@@ -53,7 +57,9 @@ public record ManagerConfig(
         Boolean userEndpointClassArchive,
         List<FunctionId> allowedFunctions,
         List<String> admins,
-        SubmitPolicy submitPolicy) {
+        SubmitPolicy submitPolicy,
+        Boolean highAssurance,
+        String auditLogPath) {
     public static final String TEMPLATE = "user_config_template.yaml.j2";
     public static final String SCHEMA = "user_config_schema.json";
     public static final String ENVIRONMENT = "user_environment.yaml";
@@ -76,6 +82,9 @@ public record ManagerConfig(
         }
         allowedFunctions = EndpointRegistration.allowedFunctions(allowedFunctions);
         admins = EndpointRegistration.admins(admins);
+        if (auditLogPath != null && (auditLogPath.isBlank() || auditLogPath.length() > 4096)) {
+            throw invalid("audit_log_path must name a file, got '" + auditLogPath + "'");
+        }
     }
 
     /** True when {@code config.yaml} is an endpoint manager's: it has no {@code engine}. */
@@ -94,7 +103,7 @@ public record ManagerConfig(
             return c == null
                     ? new ManagerConfig(
                             null, null, 0, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                            null, null)
+                            null, null, null, null)
                     : c;
         } catch (JsonMappingException e) {
             throw dev.gantry.endpoint.EndpointConfig.mappingError(file.toString(), e);
@@ -117,6 +126,15 @@ public record ManagerConfig(
 
     public Path identityMapping(Path dir) {
         return dir.resolve(identityMappingConfigPath == null ? IDENTITY_MAPPING : identityMappingConfigPath);
+    }
+
+    public boolean isHighAssurance() {
+        return highAssurance != null && highAssurance;
+    }
+
+    /** Where a high-assurance manager in {@code dir} keeps its audit log. */
+    public Path auditLog(Path dir) {
+        return dir.resolve(auditLogPath == null ? "audit.log" : auditLogPath);
     }
 
     public long gracePeriodMs() {
@@ -146,6 +164,7 @@ public record ManagerConfig(
         out.put("public", isPublic(multiUser));
         out.put("heartbeat_period", heartbeatPeriod);
         out.put("multi_user", multiUser);
+        out.put("high_assurance", isHighAssurance());
         return out;
     }
 

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -47,12 +48,19 @@ final class StartPipeline {
     private final IdentityMappingFile mapping;
     private final LocalAccounts accounts;
     private final UserEndpoints children;
+    private final ManagerAudit audit;
     /** One start at a time per user endpoint: a second request waits, then finds it running. */
     private final Map<EndpointId, ReentrantLock> starting = new ConcurrentHashMap<>();
 
     StartPipeline(
-            Site site, StartCheck check, IdentityMappingFile mapping, LocalAccounts accounts, UserEndpoints children) {
+            Site site,
+            StartCheck check,
+            IdentityMappingFile mapping,
+            LocalAccounts accounts,
+            UserEndpoints children,
+            ManagerAudit audit) {
         this.site = site;
+        this.audit = audit;
         this.check = check;
         this.mapping = mapping;
         this.accounts = accounts;
@@ -76,6 +84,12 @@ final class StartPipeline {
     }
 
     private long startNew(StartUserEndpoint c) {
+        Optional<String> unaudited = audit.broken();
+        if (unaudited.isPresent()) {
+            throw new StartRefused(
+                    "this high-assurance endpoint cannot keep its audit log, so it runs nothing; see its administrator",
+                    unaudited.get());
+        }
         LocalUser user = account(mapIdentity(c.identities()));
         Template t = readTemplate();
         return launch(c, user, t);
@@ -167,7 +181,8 @@ final class StartPipeline {
                 user,
                 c.identities().get(0).get("id"),
                 site.config().forTemplates(site.privileged()),
-                site.config().allowedFunctions());
+                site.config().allowedFunctions(),
+                audit.on());
         List<String> options = site.config().userEndpointJvmOptions();
         String archive = !site.config().classArchive()
                 ? null
@@ -195,7 +210,14 @@ final class StartPipeline {
                     "cannot run " + cmd.get(0) + ": " + e.getMessage());
         }
         UserEndpointLauncher.awaitReady(
-                p, c.userEndpoint() + "/" + user.uname(), site.config().startTimeoutMs());
+                p,
+                c.userEndpoint() + "/" + user.uname(),
+                site.config().startTimeoutMs(),
+                audit.on() ? line -> audit.fromUserEndpoint(c.userEndpoint(), user, p.pid(), line) : null);
+        audit.userEndpoint(c.userEndpoint(), user, p.pid(), "user_endpoint_started", null);
+        p.onExit()
+                .thenRun(() -> audit.userEndpoint(
+                        c.userEndpoint(), user, p.pid(), "user_endpoint_exited", "exit code " + p.exitValue()));
         children.add(c.userEndpoint(), p, user.uname(), this::startAgain);
         return p.pid();
     }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,8 @@ final class UserEndpointLauncher {
     static final String PATH = "/usr/local/bin:/usr/bin:/bin";
     /** The directory of class archives in a Gantry home. */
     static final String CLASS_ARCHIVES = "cds";
+
+    private static final int MAX_ERROR_LINE = 8192;
 
     private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z._+-]{1,64}");
     private static final String SHELL =
@@ -140,8 +143,7 @@ final class UserEndpointLauncher {
 
     /** Starts the process and hands it its start input on standard input. */
     static Process start(List<String> command, Map<String, String> env, UserEndpointStart input) throws IOException {
-        ProcessBuilder pb =
-                new ProcessBuilder(command).redirectErrorStream(true).directory(new java.io.File("/"));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(new java.io.File("/"));
         pb.environment().clear();
         pb.environment().putAll(env);
         Process p = pb.start();
@@ -150,8 +152,14 @@ final class UserEndpointLauncher {
             p.destroyForcibly();
             throw new StartRefused("the user endpoint's start input is too large (" + bytes.length + " bytes)");
         }
-        try (OutputStream in = p.getOutputStream()) {
+        OutputStream in = p.getOutputStream();
+        try {
             in.write(bytes);
+            in.write('\n');
+            in.flush();
+            if (!input.highAssurance()) {
+                in.close(); // a high-assurance one reads its manager's answers to its audit records there
+            }
         } catch (IOException e) {
             // the process died before reading: its output says why
         }
@@ -159,20 +167,29 @@ final class UserEndpointLauncher {
     }
 
     /**
-     * Waits for the user endpoint's answer line; lines before it (the JVM's own) go to the log. After the answer
-     * the user endpoint logs to its own file; what still reaches this pipe (its workers' error output, a JVM
-     * crash) is logged at debug level only, so that no user can flood the administrator's log.
+     * Waits for the user endpoint's answer line on its output; lines before it (the JVM's own, on either stream)
+     * go to the log. After the answer the user endpoint logs to its own file, and its output carries only its audit
+     * records (a high-assurance manager's user endpoint), which go to {@code audit}, whose answer it gets on its
+     * input; its workers inherit its error stream, never its output, so their tasks cannot write there. Anything
+     * else that still comes (a JVM crash, workers' errors) is logged at debug level only, so that no user can flood
+     * the administrator's log; lines are read up to a bound, so that no user can fill the manager's memory either.
      */
-    static void awaitReady(Process p, String label, long timeoutMs) {
+    static void awaitReady(Process p, String label, long timeoutMs, UnaryOperator<String> audit) {
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<String> answer = new CompletableFuture<>();
         Thread.ofVirtual().name("uep-output").start(() -> {
             try {
-                for (String line; (line = out.readLine()) != null; ) {
+                for (String line; (line = boundedLine(out, ManagerAudit.MAX_LINE_CHARS)) != null; ) {
                     if (!answer.isDone() && line.startsWith("GANTRY-USER-ENDPOINT ")) {
                         answer.complete(line);
                     } else if (!answer.isDone()) {
                         log.info("[{}] {}", label, line);
+                    } else if (audit != null && line.startsWith(ManagerAudit.PREFIX)) {
+                        String a = line.length() >= ManagerAudit.MAX_LINE_CHARS
+                                ? ManagerAudit.BROKEN + "its audit record was longer than the manager reads"
+                                : audit.apply(line.substring(ManagerAudit.PREFIX.length()));
+                        p.getOutputStream().write((a + "\n").getBytes(StandardCharsets.UTF_8));
+                        p.getOutputStream().flush();
                     } else {
                         log.debug("[{}] {}", label, line);
                     }
@@ -181,6 +198,20 @@ final class UserEndpointLauncher {
                 log.debug("[{}] output closed: {}", label, e.getMessage());
             }
             answer.complete(null);
+        });
+        BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
+        Thread.ofVirtual().name("uep-errors").start(() -> {
+            try {
+                for (String line; (line = boundedLine(err, MAX_ERROR_LINE)) != null; ) {
+                    if (answer.isDone()) {
+                        log.debug("[{}] {}", label, line);
+                    } else {
+                        log.info("[{}] {}", label, line);
+                    }
+                }
+            } catch (IOException e) {
+                log.debug("[{}] error output closed: {}", label, e.getMessage());
+            }
         });
         String line;
         try {
@@ -203,6 +234,20 @@ final class UserEndpointLauncher {
             p.destroyForcibly();
             throw new StartRefused("the user endpoint answered unexpectedly");
         }
+    }
+
+    /** The next line, without its end; one longer than {@code max} is cut at {@code max} and its rest skipped. */
+    static String boundedLine(BufferedReader in, int max) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int c; (c = in.read()) != -1; ) {
+            if (c == '\n') {
+                return b.toString();
+            }
+            if (b.length() < max) {
+                b.append((char) c);
+            }
+        }
+        return b.isEmpty() ? null : b.toString();
     }
 
     private static int waitExit(Process p) {

@@ -1,6 +1,7 @@
 package dev.gantry.endpoint.manager;
 
 import dev.gantry.client.ServiceClient;
+import dev.gantry.endpoint.AuditLog;
 import dev.gantry.endpoint.EndpointAgent;
 import dev.gantry.endpoint.EndpointConfig;
 import dev.gantry.endpoint.EndpointDir;
@@ -8,16 +9,22 @@ import dev.gantry.endpoint.EndpointHooks;
 import dev.gantry.endpoint.template.TemplateInputs;
 import dev.gantry.endpoint.template.UserConfigSchema;
 import dev.gantry.endpoint.template.UserConfigTemplate;
+import dev.gantry.engines.Engine;
 import dev.gantry.engines.Engines;
+import dev.gantry.protocol.FunctionId;
 import dev.gantry.protocol.GantryException;
 import dev.gantry.protocol.GantryHome;
 import dev.gantry.protocol.Json;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,14 +42,15 @@ public final class UserEndpointMain {
     private UserEndpointMain() {}
 
     public static int run(InputStream stdin, PrintStream answer) throws IOException, InterruptedException {
+        InputStream in = new BufferedInputStream(stdin);
         UserEndpointStart start;
         EndpointConfig cfg;
         EndpointDir ed;
         PrintStream logFile;
         try {
-            start = Json.read(stdin.readNBytes(UserEndpointStart.MAX_BYTES), UserEndpointStart.class);
+            start = Json.read(firstLine(in), UserEndpointStart.class);
             String rendered = render(start);
-            cfg = config(rendered, start.allowedFunctions());
+            cfg = config(rendered, start.allowedFunctions(), start.highAssurance());
             ed = directory(start, rendered);
             logFile = new PrintStream(new FileOutputStream(ed.log().toFile(), true), true, StandardCharsets.UTF_8);
         } catch (GantryException | IllegalArgumentException | IOException | java.io.UncheckedIOException e) {
@@ -58,7 +66,20 @@ public final class UserEndpointMain {
         }
         answer.println(UserEndpointLauncher.READY);
         answer.flush();
-        return serve(start, cfg, ed, hooks);
+        AuditLog audit = start.highAssurance() ? AuditLog.over(new ManagerAuditPipe(answer, in)) : null;
+        return serve(start, cfg, ed, hooks, audit);
+    }
+
+    /** The start input: its first line (the manager's answers to audit records may follow). */
+    static byte[] firstLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b; (b = in.read()) != -1 && b != '\n'; ) {
+            if (line.size() >= UserEndpointStart.MAX_BYTES) {
+                throw new IOException("the start input is larger than " + UserEndpointStart.MAX_BYTES + " bytes");
+            }
+            line.write(b);
+        }
+        return line.toByteArray();
     }
 
     private static int refuse(PrintStream answer, String why, int exitCode) {
@@ -69,12 +90,14 @@ public final class UserEndpointMain {
 
     /**
      * The rendered configuration, read; the manager's {@code allowed_functions}, when it has them, replace the
-     * rendered ones (a template's list holds only under a manager without one).
+     * rendered ones (a template's list holds only under a manager without one); a high-assurance manager's user
+     * endpoint is high-assurance whatever its template says.
      */
-    static EndpointConfig config(String rendered, java.util.List<dev.gantry.protocol.FunctionId> managers) {
+    static EndpointConfig config(String rendered, List<FunctionId> managers, boolean highAssurance) {
         EndpointConfig cfg =
                 EndpointConfig.parse(rendered.getBytes(StandardCharsets.UTF_8), "the rendered user endpoint config");
-        return managers == null ? cfg : cfg.withAllowedFunctions(managers);
+        cfg = managers == null ? cfg : cfg.withAllowedFunctions(managers);
+        return highAssurance ? cfg.withHighAssurance() : cfg;
     }
 
     /** The user endpoint's own directory in its account's Gantry home (owner-only), with the rendered config. */
@@ -111,9 +134,15 @@ public final class UserEndpointMain {
         return new ServiceClient(s.serviceUrls(), s.token(), ca);
     }
 
-    private static int serve(UserEndpointStart s, EndpointConfig cfg, EndpointDir dir, EndpointHooks hooks)
+    /** Runs the endpoint; {@code audit}: its manager keeps its audit log (null: it keeps its own, if any). */
+    private static int serve(
+            UserEndpointStart s, EndpointConfig cfg, EndpointDir dir, EndpointHooks hooks, AuditLog audit)
             throws InterruptedException {
-        EndpointAgent agent = new EndpointAgent(dir, cfg, client(s, dir), Engines.create(cfg.engine(), dir.tasksDir()));
+        ServiceClient client = client(s, dir);
+        Engine engine = Engines.create(cfg.engine(), dir.tasksDir());
+        EndpointAgent agent = audit == null
+                ? new EndpointAgent(dir, cfg, client, engine)
+                : new EndpointAgent(dir, cfg, client, engine, Clock.systemUTC(), audit);
         dir.writePid(ProcessHandle.current().pid());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.drainAndClose(EndpointAgent.DRAIN);

@@ -11,7 +11,9 @@ import java.util.Map;
  * What a user endpoint gets on its standard input from the manager that starts it: where to connect and with
  * what token, and what to render its configuration from (the template and schema texts, read by the manager,
  * and the template's directory, which the user endpoint reads with its own rights), and the manager's
- * {@code allowed_functions}, which replace any the rendered configuration has (null: the manager has none).
+ * {@code allowed_functions}, which replace any the rendered configuration has (null: the manager has none). One
+ * line of JSON; a high-assurance manager's user endpoint then reads its manager's answers to its audit records
+ * from the same input ({@link ManagerAuditPipe}).
  */
 public record UserEndpointStart(
         EndpointId userEndpoint,
@@ -28,7 +30,8 @@ public record UserEndpointStart(
         LocalUser user,
         String identityId,
         Map<String, Object> parentConfig,
-        List<FunctionId> allowedFunctions) {
+        List<FunctionId> allowedFunctions,
+        boolean highAssurance) {
     public static final int MAX_BYTES = 4 << 20;
 
     /** The user endpoint's directory name, under the user's Gantry home: {@code uep.<manager>.<user endpoint>}. */

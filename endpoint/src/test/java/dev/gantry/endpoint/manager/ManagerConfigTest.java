@@ -62,10 +62,11 @@ class ManagerConfigTest {
         assertThatThrownBy(() -> ManagerConfig.read(f)).hasMessageContaining("allowed_functions[0]");
 
         String rendered = "engine:\n  type: thread\nallowed_functions: [" + theirs + "]\n";
-        assertThat(UserEndpointMain.config(rendered, List.of(mine)).allowedFunctions())
+        assertThat(UserEndpointMain.config(rendered, List.of(mine), false).allowedFunctions())
                 .containsExactly(mine);
-        assertThat(UserEndpointMain.config(rendered, null).allowedFunctions()).containsExactly(theirs);
-        assertThat(UserEndpointMain.config("engine:\n  type: thread\n", List.of())
+        assertThat(UserEndpointMain.config(rendered, null, false).allowedFunctions())
+                .containsExactly(theirs);
+        assertThat(UserEndpointMain.config("engine:\n  type: thread\n", List.of(), false)
                         .allowedFunctions())
                 .isEmpty();
     }

@@ -44,7 +44,8 @@ class StartPipelineTest {
                 new StartCheck(Clock.systemUTC()),
                 privileged ? new IdentityMappingFile(dir.resolve("identity_mapping.json")) : null,
                 new LocalAccounts(),
-                new UserEndpoints(Clock.systemUTC(), 0));
+                new UserEndpoints(Clock.systemUTC(), 0),
+                ManagerAudit.OFF);
     }
 
     static List<Map<String, String>> identity(String id, String username) {

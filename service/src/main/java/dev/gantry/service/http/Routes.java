@@ -22,6 +22,7 @@ import dev.gantry.service.Submissions;
 import dev.gantry.service.store.EndpointStore;
 import dev.gantry.service.store.EndpointTarget;
 import dev.gantry.service.store.FunctionStore;
+import dev.gantry.service.store.Identity;
 import dev.gantry.service.store.TaskAudit;
 import dev.gantry.service.store.TaskLeases;
 import dev.gantry.service.store.TaskStore;
@@ -160,12 +161,15 @@ public final class Routes {
     private void registerFunction(Context ctx) {
         FunctionRegistration r = Bodies.read(ctx, FunctionRegistration.class, maxBody, ApiError.REQUEST_TOO_LARGE);
         if (r.haEndpointId() != null) {
-            // pinned to an endpoint the caller manages, which must be high-assurance
-            endpoints
-                    .get(Auth.identity(ctx), r.haEndpointId())
+            // pinned to an endpoint the caller may submit to (a multi-user manager's users too) or manages, which
+            // must be high-assurance
+            Identity who = Auth.identity(ctx);
+            EndpointTarget pin = endpoints
+                    .target(r.haEndpointId())
+                    .filter(t -> t.usableBy(who) || endpoints.get(who, t.id()).isPresent())
                     .orElseThrow(() -> new GantryException(
                             ApiError.ENDPOINT_NOT_FOUND, "endpoint " + r.haEndpointId() + " not found"));
-            if (!endpoints.target(r.haEndpointId()).orElseThrow().highAssurance()) {
+            if (!pin.highAssurance()) {
                 throw new GantryException(
                         ApiError.SEMANTICALLY_INVALID,
                         "ha_endpoint_id " + r.haEndpointId() + " is not a high-assurance endpoint");
