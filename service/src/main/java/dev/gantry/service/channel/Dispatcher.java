@@ -20,8 +20,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -45,13 +43,14 @@ final class Dispatcher implements AutoCloseable {
     private final Clock clock;
     private final Set<FunctionId> functionsSent = new HashSet<>();
     private final ReentrantLock sendLock = new ReentrantLock();
-    private final ReentrantLock creditLock = new ReentrantLock();
-    private final Condition creditFreed = creditLock.newCondition();
     /** Cancelled tasks whose broker messages may still come: dropped at dispatch. */
     static final int CANCELLED_KEPT = 100_000;
 
     private final RecentTasks cancelled = new RecentTasks(CANCELLED_KEPT);
-    private volatile int credit;
+    private final Credit credit;
+    /** Tasks polled beyond the credit the endpoint has now (the dispatcher thread's only). */
+    private final List<Delivery> held = new ArrayList<>();
+
     private Thread thread;
 
     Dispatcher(
@@ -63,7 +62,7 @@ final class Dispatcher implements AutoCloseable {
             Clock clock) {
         this.channel = channel;
         this.consumer = consumer;
-        this.credit = Math.max(0, credit);
+        this.credit = new Credit(credit);
         this.functions = functions;
         this.writer = writer;
         this.clock = clock;
@@ -95,8 +94,7 @@ final class Dispatcher implements AutoCloseable {
 
     /** The endpoint's credit; 0 while it drains before stopping (nothing more is sent). */
     void creditChanged(int newCredit) {
-        credit = Math.max(0, newCredit);
-        freed();
+        credit.set(newCredit);
     }
 
     /** The broker forgets these tasks: their results or leases are committed. */
@@ -106,12 +104,7 @@ final class Dispatcher implements AutoCloseable {
 
     /** Credit was freed: the dispatcher looks again. */
     void freed() {
-        creditLock.lock();
-        try {
-            creditFreed.signalAll();
-        } finally {
-            creditLock.unlock();
-        }
+        credit.freed();
     }
 
     /**
@@ -131,9 +124,11 @@ final class Dispatcher implements AutoCloseable {
                     channel.sender.closeSession(1011, "broker connection lost");
                     return;
                 }
-                int free = awaitCredit();
-                List<Delivery> batch =
-                        free <= 0 ? List.of() : consumer.poll(Math.min(free, MAX_FRAME_TASKS), Duration.ofMillis(500));
+                int free = credit.await(channel::inFlightCount, 500);
+                if (free > 0 && held.isEmpty()) {
+                    held.addAll(consumer.poll(Math.min(free, MAX_FRAME_TASKS), Duration.ofMillis(500)));
+                }
+                List<Delivery> batch = withinCredit();
                 if (!batch.isEmpty()) {
                     dispatch(batch);
                 }
@@ -161,18 +156,19 @@ final class Dispatcher implements AutoCloseable {
         }
     }
 
-    private int awaitCredit() throws InterruptedException {
-        creditLock.lock();
-        try {
-            int free = credit - channel.inFlightCount();
-            if (free <= 0) {
-                creditFreed.await(500, TimeUnit.MILLISECONDS);
-                free = credit - channel.inFlightCount();
-            }
-            return free;
-        } finally {
-            creditLock.unlock();
+    /**
+     * What the credit allows of the tasks polled, counted again after the poll: the endpoint may have lowered
+     * its credit while the poll waited (to 0 when it drains or cannot keep its audit log). The rest stay here,
+     * unacknowledged, for when credit frees; if the channel closes first, the broker gives them to the next one.
+     */
+    private List<Delivery> withinCredit() {
+        int free = Math.min(held.size(), credit.free(channel.inFlightCount()));
+        if (free <= 0) {
+            return List.of();
         }
+        List<Delivery> out = new ArrayList<>(held.subList(0, free));
+        held.subList(0, free).clear();
+        return out;
     }
 
     /**
