@@ -3,6 +3,8 @@ package dev.gantry.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.rabbitmq.client.ConnectionFactory;
 import dev.gantry.client.ServiceClient;
 import dev.gantry.client.Trust;
 import dev.gantry.protocol.GantryException;
@@ -68,6 +70,16 @@ class TlsTest {
             CompletableFuture<WebSocket> ws = trusting.openWebSocket("/v3/stream", new WebSocket.Listener() {});
             ws.get(10, TimeUnit.SECONDS).sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
 
+            URI amqp = amqpUrl(trusting);
+            assertThat(amqp.getScheme())
+                    .as("the SDKs' result queues over TLS too")
+                    .isEqualTo("amqps");
+            assertThat(served(amqp, cert)).isEqualTo(pem(cert.getParent()));
+            amqpConnect(amqp, cert).close();
+            assertThatThrownBy(() -> amqpConnect(amqp, null))
+                    .as("plain AMQP to the TLS port")
+                    .isInstanceOf(Exception.class);
+
             ServiceClient system = new ServiceClient(List.of(c.serviceUrl()), c.token(), null);
             assertThatThrownBy(() -> system.get("/v3/tokens", TokenDoc.Listing.class))
                     .isInstanceOf(GantryException.class)
@@ -123,6 +135,14 @@ class TlsTest {
             ServiceClient b = new ServiceClient(
                     List.of(service.url()), service.credentials().token(), second.resolve("cert.pem"));
             assertThat(b.get("/v3/tokens", TokenDoc.Listing.class)).isNotNull();
+            URI amqp = amqpUrl(b);
+            while (!pem(second).equals(served(amqp, second.resolve("cert.pem")))) {
+                assertThat(System.nanoTime())
+                        .as("the result queues' port serves it within seconds too")
+                        .isLessThan(deadline);
+                Thread.sleep(200);
+            }
+            amqpConnect(amqp, second.resolve("cert.pem")).close();
         }
     }
 
@@ -159,6 +179,26 @@ class TlsTest {
         assertThat(new ServiceClient("http://127.0.0.1:8740", "gty_x")).isNotNull();
         assertThat(new ServiceClient("http://[::1]:8740", "gty_x")).isNotNull();
         assertThat(new ServiceClient("https://compute.example.org", "gty_x")).isNotNull();
+    }
+
+    /** Where the service tells Globus Compute's SDK to read its results. */
+    private static URI amqpUrl(ServiceClient c) {
+        return URI.create(c.get("/v2/get_amqp_result_connection_url", JsonNode.class)
+                .get("connection_url")
+                .asText());
+    }
+
+    /** An AMQP connection to {@code url}, over TLS trusting {@code ca} and checking the host name (null: plain). */
+    private static com.rabbitmq.client.Connection amqpConnect(URI url, Path ca) throws Exception {
+        ConnectionFactory f = new ConnectionFactory();
+        f.setUri(ca == null ? URI.create(url.toString().replace("amqps:", "amqp:")) : url);
+        if (ca != null) {
+            f.useSslProtocol(Trust.context(ca));
+            f.enableHostnameVerification();
+        }
+        f.setConnectionTimeout(5000);
+        f.setHandshakeTimeout(5000);
+        return f.newConnection("tls-test");
     }
 
     /** The certificate the service presents, read with a TLS socket that trusts {@code ca}. */

@@ -82,10 +82,12 @@ public final class GantryService implements AutoCloseable {
         FunctionStore functions = new FunctionStore(db, clock);
         EndpointStore endpoints = new EndpointStore(db, clock);
         TaskStore tasks = new TaskStore(db);
+        tls = ServedTls.of(cfg, clock);
         sdkQueues = new SdkQueues(
                         cfg.embeddedBroker()
                                 ? () -> SdkQueuesSetup.embedded(
-                                        cfg.home().serviceDir().resolve("amqp"))
+                                        cfg.home().serviceDir().resolve("amqp"),
+                                        tls.map(ServedTls::connector).orElse(null))
                                 : () -> SdkQueuesSetup.rabbit(cfg.brokerUrl()),
                         new ResultQueueGroups(db),
                         clock)
@@ -141,7 +143,6 @@ public final class GantryService implements AutoCloseable {
         housekeeper.onRequeued(userEndpoints::tasksRequeued);
         Submissions submissions = new Submissions(
                 endpoints, functions, tasks, broker, cfg.queueCapacity(), userEndpoints, clock, sdkQueues, audit);
-        tls = ServedTls.of(cfg, clock);
         http = HttpServer.create(
                 cfg.host(),
                 cfg.port(),

@@ -5,10 +5,11 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -16,13 +17,15 @@ import org.apache.qpid.server.SystemLauncher;
 import org.apache.qpid.server.model.AuthenticationProvider;
 import org.apache.qpid.server.model.Broker;
 import org.apache.qpid.server.model.PasswordCredentialManagingAuthenticationProvider;
+import org.apache.qpid.server.security.FileKeyStore;
 import org.apache.qpid.server.security.access.plugins.RuleBasedAccessControlProvider;
 
 /**
  * An AMQP 0-9-1 broker inside the embedded service: Apache Qpid Broker-J, configuration and messages in memory,
- * one port on loopback. The service connects as an administrator; each identity's user (see
- * {@link Credentials}) may open the virtual host and consume from its own result queues only, by Qpid's
- * rule-based access control, which is written anew whenever a user is added.
+ * two ports on loopback. SDKs connect to one, over TLS when the service serves HTTPS (its certificate, loaded
+ * again when it changes), as the users of their identities (see {@link Credentials}), each of which may open the
+ * virtual host and consume from its own result queues only, by Qpid's rule-based access control, written anew
+ * whenever a user is added. The service connects to the other as the administrator, the one user it knows.
  */
 public final class EmbeddedAmqp implements Credentials, AutoCloseable {
     public static final String ADMIN = "gantry";
@@ -37,21 +40,26 @@ public final class EmbeddedAmqp implements Credentials, AutoCloseable {
             });
     private final Path workDir;
     private final int port;
+    private final int adminPort;
+    private final boolean tls;
     private final String adminPassword = secret();
+    private final String keyStorePassword = secret();
     private final Map<String, String> readPrefixes = new ConcurrentHashMap<>();
     private final ReentrantLock rules = new ReentrantLock();
 
-    private EmbeddedAmqp(Path workDir, int port) {
+    private EmbeddedAmqp(Path workDir, int port, int adminPort, boolean tls) {
         this.workDir = workDir;
         this.port = port;
+        this.adminPort = adminPort;
+        this.tls = tls;
     }
 
     /**
-     * Starts the broker on {@code port} of 127.0.0.1 (0: a free one), its start-up files in {@code dir} (made
-     * owner-only and emptied first: they name the service's password; a service killed before it stopped left
-     * them there).
+     * Starts the broker with its SDKs' port on {@code port} of 127.0.0.1 (0: a free one), over TLS with the key
+     * and certificate chain of {@code tls} (null: plain), its start-up files in {@code dir} (made owner-only and
+     * emptied first: they name the service's password; a service killed before it stopped left them there).
      */
-    public static EmbeddedAmqp start(Path dir, int port) throws Exception {
+    public static EmbeddedAmqp start(Path dir, int port, KeyStore tls) throws Exception {
         if (Files.exists(dir)) {
             deleteTree(dir);
         }
@@ -59,44 +67,20 @@ public final class EmbeddedAmqp implements Credentials, AutoCloseable {
                 dir,
                 java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                         java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
-        EmbeddedAmqp b = new EmbeddedAmqp(dir, port == 0 ? freePort() : port);
+        EmbeddedAmqp b = new EmbeddedAmqp(dir, port == 0 ? freePort() : port, freePort(), tls != null);
+        if (tls != null) {
+            b.writeKeyStore(tls);
+        }
         b.launch();
         return b;
     }
 
     private void launch() throws Exception {
-        // PLAIN, the one mechanism pika (the SDK's client) speaks, on a loopback port without TLS
-        Map<String, Object> plain = Map.of(
-                "name",
-                "plain",
-                "type",
-                "Plain",
-                "secureOnlyMechanisms",
-                List.of(),
-                "users",
-                List.of(Map.of("name", ADMIN, "type", "managed", "password", adminPassword)));
-        Map<String, Object> acl = Map.of("name", "acl", "type", "RuleBased", "rules", List.of());
-        Map<String, Object> amqp = new LinkedHashMap<>();
-        amqp.put("name", "AMQP");
-        amqp.put("port", port);
-        amqp.put("bindingAddress", "127.0.0.1");
-        amqp.put("authenticationProvider", "plain");
-        amqp.put("protocols", List.of("AMQP_0_9_1"));
-        amqp.put("virtualhostaliases", List.of(Map.of("name", "defaultAlias", "type", "defaultAlias")));
-        Map<String, Object> node = Map.of(
-                "name", "default",
-                "type", "Memory",
-                "defaultVirtualHostNode", "true",
-                "virtualHostInitialConfiguration", "{\"type\": \"Memory\"}");
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("name", "gantry");
-        config.put("modelVersion", "9.0");
-        config.put("authenticationproviders", List.of(plain));
-        config.put("accesscontrolproviders", List.of(acl));
-        config.put("ports", List.of(amqp));
-        config.put("virtualhostnodes", List.of(node));
         Path initial = workDir.resolve("initial-config.json");
-        Files.writeString(initial, Json.write(config));
+        Files.writeString(
+                initial,
+                Json.write(EmbeddedAmqpConfig.initial(
+                        port, adminPort, adminPassword, tls ? keyStoreFile() : null, keyStorePassword)));
         Map<String, Object> attributes = new LinkedHashMap<>();
         attributes.put("type", "Memory");
         attributes.put("initialConfigurationLocation", initial.toUri().toString());
@@ -111,8 +95,46 @@ public final class EmbeddedAmqp implements Credentials, AutoCloseable {
         });
     }
 
+    private Path keyStoreFile() {
+        return workDir.resolve("tls.p12");
+    }
+
+    private void writeKeyStore(KeyStore tls) throws IOException, GeneralSecurityException {
+        EmbeddedAmqpConfig.writeKeyStore(tls, keyStoreFile(), keyStorePassword);
+    }
+
+    /**
+     * Serves {@code tls} (a renewed certificate) on the SDKs' port from now on; connections already open keep the
+     * one they began with.
+     */
+    public void reloadTls(KeyStore tls) throws IOException, GeneralSecurityException {
+        if (!this.tls) {
+            return;
+        }
+        writeKeyStore(tls);
+        asSystem(() -> {
+            for (var k : broker().getKeyStores()) {
+                if (k instanceof FileKeyStore<?> f) {
+                    f.reload();
+                }
+            }
+            for (var p : broker().getPorts()) {
+                if (p.isTlsSupported()) {
+                    p.updateTLS();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** The SDKs' port. */
     public int port() {
         return port;
+    }
+
+    /** Whether SDKs connect to {@link #port} over TLS. */
+    public boolean tls() {
+        return tls;
     }
 
     public String adminPassword() {
@@ -121,7 +143,7 @@ public final class EmbeddedAmqp implements Credentials, AutoCloseable {
 
     /** The URL the service connects with, as the administrator. */
     public String adminUrl() {
-        return "amqp://" + ADMIN + ":" + adminPassword + "@127.0.0.1:" + port + "/";
+        return "amqp://" + ADMIN + ":" + adminPassword + "@127.0.0.1:" + adminPort + "/";
     }
 
     @Override
@@ -171,7 +193,8 @@ public final class EmbeddedAmqp implements Credentials, AutoCloseable {
 
     private PasswordCredentialManagingAuthenticationProvider<?> users() {
         for (AuthenticationProvider<?> p : broker().getAuthenticationProviders()) {
-            if (p instanceof PasswordCredentialManagingAuthenticationProvider<?> m) {
+            if (p instanceof PasswordCredentialManagingAuthenticationProvider<?> m
+                    && p.getName().equals(EmbeddedAmqpConfig.SDK_USERS)) {
                 return m;
             }
         }

@@ -13,7 +13,7 @@ class EmbeddedAmqpTest extends ResultQueuesContract {
 
     @BeforeEach
     void start() throws Exception {
-        amqp = EmbeddedAmqp.start(dir.resolve("amqp"), 0);
+        amqp = EmbeddedAmqp.start(dir.resolve("amqp"), 0, null);
     }
 
     @AfterEach

@@ -4,6 +4,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import dev.gantry.broker.results.EmbeddedAmqp;
 import dev.gantry.broker.results.RabbitManagement;
 import dev.gantry.broker.results.ResultQueues;
+import dev.gantry.service.tls.TlsConnector;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -17,15 +18,23 @@ import java.nio.charset.StandardCharsets;
 public final class SdkQueuesSetup {
     private SdkQueuesSetup() {}
 
-    /** Starts the embedded broker, its files in {@code dir}, and the queues on it (closing them stops it). */
-    public static ResultQueues embedded(java.nio.file.Path dir) throws Exception {
+    /**
+     * Starts the embedded broker, its files in {@code dir}, and the queues on it (closing them stops it). With
+     * {@code tls} (the service's HTTPS), SDKs connect over TLS with the same certificate ({@code amqps://}), which
+     * is served anew whenever the service's is.
+     */
+    public static ResultQueues embedded(java.nio.file.Path dir, TlsConnector tls) throws Exception {
         String p = System.getenv("GANTRY_AMQP_PORT");
-        EmbeddedAmqp amqp = EmbeddedAmqp.start(dir, p == null || p.isBlank() ? 0 : Integer.parseInt(p.strip()));
+        EmbeddedAmqp amqp = EmbeddedAmqp.start(
+                dir, p == null || p.isBlank() ? 0 : Integer.parseInt(p.strip()), tls == null ? null : tls.keyStore());
         try {
+            if (tls != null) {
+                tls.onReload(amqp::reloadTls);
+            }
             return new ResultQueues(
                             connect(amqp.adminUrl()),
                             amqp,
-                            URI.create("amqp://127.0.0.1:" + amqp.port() + "/"),
+                            URI.create((amqp.tls() ? "amqps" : "amqp") + "://127.0.0.1:" + amqp.port() + "/"),
                             ResultQueues.QPID_ARGUMENTS)
                     .closing(amqp);
         } catch (Exception | LinkageError e) {

@@ -2,7 +2,10 @@ package dev.gantry.service.tls;
 
 import java.io.IOException;
 import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -25,6 +28,7 @@ public final class TlsConnector implements AutoCloseable {
     private final KeyPairFiles files;
     private final SslContextFactory.Server ssl = new SslContextFactory.Server();
     private final Thread watcher;
+    private final List<KeyStoreUser> users = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
     private String loaded;
 
@@ -35,7 +39,30 @@ public final class TlsConnector implements AutoCloseable {
         ssl.setKeyStorePassword("");
         ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
         ssl.setSniRequired(false);
-        watcher = Thread.ofVirtual().name("tls-reload").unstarted(this::watch);
+        watcher = Thread.ofVirtual().name("tls-reload").unstarted(this::watchFiles);
+    }
+
+    /** Something else that serves this pair (the embedded broker's TLS port), told when it is loaded again. */
+    @FunctionalInterface
+    public interface KeyStoreUser {
+        void reload(KeyStore pair) throws Exception;
+    }
+
+    /** The pair as served now: its key and certificate chain, under an empty password. */
+    public KeyStore keyStore() throws IOException, GeneralSecurityException {
+        return files.keyStore();
+    }
+
+    /** Tells {@code user} the pair each time it is loaded again (from the watcher's thread). */
+    public void onReload(KeyStoreUser user) {
+        users.add(user);
+        watch();
+    }
+
+    private synchronized void watch() {
+        if (watcher.getState() == Thread.State.NEW) {
+            watcher.start();
+        }
     }
 
     /** A connector on {@code host}:{@code port} for {@code server}, with Jetty's settings {@code http}. */
@@ -50,27 +77,27 @@ public final class TlsConnector implements AutoCloseable {
                 new HttpConnectionFactory(https));
         c.setHost(host);
         c.setPort(port);
-        if (!watcher.isAlive()) {
-            watcher.start();
-        }
+        watch();
         return c;
     }
 
-    private void watch() {
+    private void watchFiles() {
         while (!closed) {
             try {
                 Thread.sleep(CHECK_EVERY);
                 String now = files.version();
                 if (!now.equals(loaded)) {
+                    KeyStore pair = files.keyStore();
                     ssl.reload(f -> {
                         try {
-                            f.setKeyStore(files.keyStore());
-                        } catch (IOException | GeneralSecurityException e) {
+                            f.setKeyStore(pair);
+                        } catch (RuntimeException e) {
                             throw new IllegalStateException(e.getMessage(), e);
                         }
                     });
                     loaded = now;
                     log.info("loaded the TLS certificate {} again (it changed)", files.certificate());
+                    tell(pair);
                 }
             } catch (InterruptedException e) {
                 return;
@@ -84,6 +111,19 @@ public final class TlsConnector implements AutoCloseable {
                 } catch (IOException x) {
                     // looked at again next round
                 }
+            }
+        }
+    }
+
+    private void tell(KeyStore pair) {
+        for (KeyStoreUser u : users) {
+            try {
+                u.reload(pair);
+            } catch (Exception e) {
+                log.warn(
+                        "the changed TLS certificate {} could not be served everywhere: {}",
+                        files.certificate(),
+                        e.toString());
             }
         }
     }
