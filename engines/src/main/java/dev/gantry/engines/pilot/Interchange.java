@@ -53,7 +53,7 @@ final class Interchange implements ManagerListener.Managers, AutoCloseable {
      */
     Interchange(
             String address,
-            String token,
+            PilotLink link,
             int prefetch,
             long heartbeatPeriodMs,
             long heartbeatThresholdMs,
@@ -69,7 +69,7 @@ final class Interchange implements ManagerListener.Managers, AutoCloseable {
         this.heartbeatPeriodMs = heartbeatPeriodMs;
         this.heartbeatThresholdMs = heartbeatThresholdMs;
         this.blockEnded = blockEnded;
-        this.listener = new ManagerListener(address, token, heartbeatThresholdMs, clock, this);
+        this.listener = new ManagerListener(address, link, heartbeatThresholdMs, clock, this);
     }
 
     /** Starts accepting managers, dispatching and heartbeating. */

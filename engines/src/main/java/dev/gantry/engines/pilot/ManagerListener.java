@@ -17,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where managers connect: a TCP listener on the interchange's address (an ephemeral port). A connection must
- * register with the engine's token before anything else is read from it; then each frame goes to the
+ * Where managers connect: a TLS listener on the interchange's address (an ephemeral port; {@link PilotLink}). A
+ * connection must register with the engine's token before anything else is read from it; then each frame goes to the
  * interchange, and the end of the connection is its loss.
  */
 final class ManagerListener implements AutoCloseable {
@@ -40,13 +40,13 @@ final class ManagerListener implements AutoCloseable {
     private final Managers managers;
     private volatile boolean open = true;
 
-    ManagerListener(String address, String token, long readTimeoutMs, Clock clock, Managers managers)
+    ManagerListener(String address, PilotLink link, long readTimeoutMs, Clock clock, Managers managers)
             throws IOException {
-        this.token = token;
+        this.token = link.token();
         this.readTimeoutMs = readTimeoutMs;
         this.clock = clock;
         this.managers = managers;
-        this.server = new ServerSocket();
+        this.server = link.serverSocket();
         server.bind(new InetSocketAddress(InetAddress.getByName(address), 0), 128);
     }
 

@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * past the heartbeat threshold, so a block never outlives its endpoint for long; on SIGTERM (the scheduler
  * ends the job) it tells the interchange first.
  *
- * <p>Usage: {@code ManagerMain HOST:PORT TOKEN_FILE|env BLOCK MAX_WORKERS CORES_PER_WORKER MEM_PER_WORKER_GB
+ * <p>Usage: {@code ManagerMain HOST:PORT SECRET_FILE|env BLOCK MAX_WORKERS CORES_PER_WORKER MEM_PER_WORKER_GB
  * HEARTBEAT_PERIOD_MS HEARTBEAT_THRESHOLD_MS WORK_DIR MPI_LAUNCHER}
  */
 public final class ManagerMain {
@@ -60,22 +60,21 @@ public final class ManagerMain {
 
     public static void main(String[] a) throws Exception {
         String[] hostPort = a[0].split(":");
-        String token = a[1].equals(TOKEN_FROM_ENV)
-                ? System.getenv(TOKEN_VARIABLE)
-                : Files.readString(Path.of(a[1])).strip();
+        PilotLink.Joining link = PilotLink.join(
+                a[1].equals(TOKEN_FROM_ENV) ? System.getenv(TOKEN_VARIABLE) : Files.readString(Path.of(a[1])));
         String block = a[2];
         int workers = workers(Integer.parseInt(a[3]), Double.parseDouble(a[4]), Double.parseDouble(a[5]));
         long period = Long.parseLong(a[6]);
         long threshold = Long.parseLong(a[7]);
         Path workDir = Files.createDirectories(Path.of(a[8]));
         MpiLauncher mpi = a.length > 9 && a[9].equals("srun") ? MpiLauncher.srun() : MpiLauncher.localMpiexec();
-        Socket socket = new Socket(hostPort[0], Integer.parseInt(hostPort[1]));
+        Socket socket = link.sockets().createSocket(hostPort[0], Integer.parseInt(hostPort[1]));
         socket.setTcpNoDelay(true);
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
         DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
         ManagerMain m = new ManagerMain(out);
         m.send(new PilotMessage.Register(
-                token,
+                link.token(),
                 block,
                 InetAddress.getLocalHost().getHostName(),
                 ProcessHandle.current().pid(),

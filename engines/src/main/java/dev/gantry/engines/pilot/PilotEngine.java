@@ -18,9 +18,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -31,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * The HPC engine (Globus Compute's {@code GlobusComputeEngine}): an {@link Interchange} in the endpoint, and
  * blocks from a {@link Provider}, each starting a manager per node through a {@link Launcher}; managers run
  * the workers and connect back. {@link Blocks} scales them every strategy period. The token that lets a
- * manager in is a random secret in an owner-only file of the blocks' directory.
+ * manager in, and the certificate it trusts the interchange by ({@link PilotLink}), are in an owner-only file of
+ * the blocks' directory.
  */
 public final class PilotEngine implements Engine {
     private static final Logger log = LoggerFactory.getLogger(PilotEngine.class);
@@ -73,15 +72,15 @@ public final class PilotEngine implements Engine {
     public void start() {
         try {
             GantryHome.privateDir(blocksDir);
-            String token =
-                    HexFormat.of().formatHex(SecureRandom.getInstanceStrong().generateSeed(32));
+            PilotLink link = PilotLink.create(clock);
+            String secret = link.secret();
             tokenFile = blocksDir.resolve("interchange.token");
             Files.deleteIfExists(tokenFile);
             Files.createFile(
                     tokenFile,
                     java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                             java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(tokenFile, token);
+            Files.writeString(tokenFile, secret);
             long period = Math.round(cfg.heartbeatPeriod() * 1000);
             long threshold = Math.round(cfg.heartbeatThreshold() * 1000);
             blocks = new Blocks(
@@ -90,11 +89,11 @@ public final class PilotEngine implements Engine {
                     "block",
                     blocksDir,
                     this::managerCommand,
-                    Map.of(ManagerMain.TOKEN_VARIABLE, token),
+                    Map.of(ManagerMain.TOKEN_VARIABLE, secret),
                     clock);
             interchange = new Interchange(
                     cfg.address(),
-                    token,
+                    link,
                     cfg.prefetchCapacity(),
                     period,
                     threshold,
@@ -103,7 +102,7 @@ public final class PilotEngine implements Engine {
                     chunks -> onOutput.accept(chunks),
                     clock);
             interchange.start();
-        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+        } catch (IOException | java.security.GeneralSecurityException e) {
             throw new IllegalStateException("cannot start the pilot engine's interchange: " + e.getMessage(), e);
         }
         log.info(
