@@ -36,6 +36,10 @@ public final class ManagerFiles {
             # The only functions user endpoints run, by id (all when absent): the service refuses the others with
             # 403 FUNCTION_NOT_PERMITTED before starting anything, and this list replaces any a template sets.
             # allowed_functions: [00000000-0000-0000-0000-000000000000]
+            # High assurance (fixed once registered): user endpoints run only functions pinned to this endpoint,
+            # results are never pushed, and this manager keeps an owner-only audit log of every task event.
+            # high_assurance: true
+            # audit_log_path: audit.log
             # Seconds a start request for a user endpoint that is stopping is kept, to start it again after.
             mu_child_ep_grace_period_s: 30
             # Seconds a user endpoint may take to render its config and start.

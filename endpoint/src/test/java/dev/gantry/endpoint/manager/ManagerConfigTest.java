@@ -29,6 +29,22 @@ class ManagerConfigTest {
     }
 
     @Test
+    void aHighAssuranceManagerKeepsItsAuditLogInItsDirectoryUnlessTold(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("config.yaml");
+        Files.writeString(cfg, "display_name: site\n");
+        assertThat(ManagerConfig.read(cfg).isHighAssurance()).isFalse();
+        Files.writeString(cfg, "high_assurance: true\n");
+        ManagerConfig ha = ManagerConfig.read(cfg);
+        assertThat(ha.isHighAssurance()).isTrue();
+        assertThat(ha.auditLog(dir)).isEqualTo(dir.resolve("audit.log"));
+        assertThat(ha.forTemplates(true)).containsEntry("high_assurance", true);
+        Files.writeString(cfg, "high_assurance: true\naudit_log_path: /var/log/gantry/site-audit.log\n");
+        assertThat(ManagerConfig.read(cfg).auditLog(dir)).isEqualTo(Path.of("/var/log/gantry/site-audit.log"));
+        Files.writeString(cfg, "high_assurance: true\naudit_log_path: ' '\n");
+        assertThatThrownBy(() -> ManagerConfig.read(cfg)).hasMessageContaining("audit_log_path");
+    }
+
+    @Test
     void aConfigWithoutEngineIsAManagersAndConfigureWritesOneThatReads(@TempDir Path home) throws Exception {
         EndpointDir d = EndpointDir.of(new GantryHome(home), "site");
         GantryHome.privateDir(d.dir());
