@@ -48,7 +48,7 @@ public final class TlsConnector implements AutoCloseable {
         void reload(KeyStore pair) throws Exception;
     }
 
-    /** The pair as served now: its key and certificate chain, under an empty password. */
+    /** The pair its files hold now: the key and certificate chain, under an empty password. */
     public KeyStore keyStore() throws IOException, GeneralSecurityException {
         return files.keyStore();
     }
