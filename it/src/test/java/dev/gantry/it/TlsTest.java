@@ -76,6 +76,14 @@ class TlsTest {
                     .isEqualTo("amqps");
             assertThat(served(amqp, cert)).isEqualTo(pem(cert.getParent()));
             amqpConnect(amqp, cert).close();
+            try (Stream<Path> files = Files.list(home.resolve("service/amqp"))) {
+                assertThat(files.filter(Files::isRegularFile).toList())
+                        .as("the broker's key store, settings (its password) and rules")
+                        .extracting(f ->
+                                f.getFileName() + " " + PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+                        .contains("tls.p12 rw-------", "initial-config.json rw-------", "rules.acl rw-------")
+                        .allMatch(f -> f.endsWith(" rw-------"));
+            }
             assertThatThrownBy(() -> amqpConnect(amqp, null))
                     .as("plain AMQP to the TLS port")
                     .isInstanceOf(Exception.class);

@@ -2,6 +2,7 @@ package dev.gantry.protocol;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -81,13 +82,18 @@ public record GantryHome(Path dir) {
 
     /** Writes {@code text} to {@code file} atomically, readable by its owner only. */
     public static void writePrivate(Path file, String text) {
+        writePrivate(file, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Writes {@code bytes} to {@code file} atomically, readable by its owner only. */
+    public static void writePrivate(Path file, byte[] bytes) {
         privateDir(file.toAbsolutePath().getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             Files.deleteIfExists(tmp);
             Files.createFile(tmp);
             setMode(tmp, "rw-------");
-            Files.writeString(tmp, text);
+            Files.write(tmp, bytes);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);

@@ -1,7 +1,9 @@
 package dev.gantry.broker.results;
 
+import dev.gantry.protocol.GantryHome;
 import dev.gantry.protocol.Json;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,7 +79,7 @@ public final class EmbeddedAmqp implements Credentials, AutoCloseable {
 
     private void launch() throws Exception {
         Path initial = workDir.resolve("initial-config.json");
-        Files.writeString(
+        GantryHome.writePrivate(
                 initial,
                 Json.write(EmbeddedAmqpConfig.initial(
                         port, adminPort, adminPassword, tls ? keyStoreFile() : null, keyStorePassword)));
@@ -219,13 +221,13 @@ public final class EmbeddedAmqp implements Credentials, AutoCloseable {
                     .append("*\"\n"));
             text.append("ACL DENY-LOG ALL ALL\n");
             Path file = workDir.resolve("rules.acl");
-            Files.writeString(file, text);
+            GantryHome.writePrivate(file, text.toString());
             for (var p : broker().getAccessControlProviders()) {
                 if (p instanceof RuleBasedAccessControlProvider<?> r) {
                     r.loadFromFile(file.toString());
                 }
             }
-        } catch (IOException e) {
+        } catch (UncheckedIOException e) {
             throw new IllegalStateException("cannot write the embedded broker's access rules: " + e.getMessage(), e);
         } finally {
             rules.unlock();

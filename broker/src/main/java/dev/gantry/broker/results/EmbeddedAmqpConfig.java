@@ -1,10 +1,9 @@
 package dev.gantry.broker.results;
 
+import dev.gantry.protocol.GantryHome;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.Collections;
@@ -86,7 +85,7 @@ final class EmbeddedAmqpConfig {
 
     /**
      * Writes the key entries of {@code tls} (its key and certificate chain, under an empty password) to
-     * {@code file} under {@code password}, replacing it at once (its directory is owner-only).
+     * {@code file} under {@code password}, owner-only, replacing it at once.
      */
     static void writeKeyStore(KeyStore tls, Path file, String password) throws IOException, GeneralSecurityException {
         KeyStore out = KeyStore.getInstance("PKCS12");
@@ -97,10 +96,8 @@ final class EmbeddedAmqpConfig {
                         alias, tls.getKey(alias, new char[0]), password.toCharArray(), tls.getCertificateChain(alias));
             }
         }
-        Path tmp = file.resolveSibling(file.getFileName() + ".new");
-        try (OutputStream o = Files.newOutputStream(tmp)) {
-            out.store(o, password.toCharArray());
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        out.store(bytes, password.toCharArray());
+        GantryHome.writePrivate(file, bytes.toByteArray());
     }
 }
