@@ -7,6 +7,7 @@ import dev.gantry.protocol.AuditFile;
 import dev.gantry.protocol.EndpointId;
 import dev.gantry.protocol.Json;
 import dev.gantry.protocol.TaskId;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -99,7 +100,7 @@ final class ManagerAudit implements AutoCloseable {
         List<AuditLog.Event> events;
         try {
             events = Json.mapper().readValue(line, EVENTS);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             events = null;
         }
         if (events == null
